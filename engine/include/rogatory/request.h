@@ -1,0 +1,117 @@
+// A request (one EIO, EAW, MLA request ...) as the engine stores and returns it, its history
+// entries, and the calls that create and move it.
+#ifndef ROGATORY_REQUEST_H_
+#define ROGATORY_REQUEST_H_
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rogatory/time.h"
+#include "rogatory/workflow.h"
+
+namespace rogatory {
+
+// Opaque, sortable by creation time (lexicographic order is creation order).
+using RequestId = std::string;
+
+// Who acts: an id for the audit trail and the roles that decide what they may fire.
+struct Actor {
+  std::string id;
+  std::vector<std::string> roles;
+  bool HasRole(std::string_view role) const;
+};
+
+// The engine's own timers: id "system", role "system".
+Actor SystemActor();
+
+// A running (or paused) clock on a request.
+struct DeadlineState {
+  std::string name;
+  TimePoint started_at;
+  TimePoint due_at;         // when running: when it lapses; when paused: when it would have
+  bool paused = false;
+  Duration remaining{0};    // when paused: the time it had left
+  bool extended = false;    // its extension has been used
+  friend bool operator==(const DeadlineState& a, const DeadlineState& b) {
+    return a.name == b.name && a.started_at == b.started_at && a.due_at == b.due_at &&
+           a.paused == b.paused && a.remaining == b.remaining && a.extended == b.extended;
+  }
+};
+
+// A request's current state. `revision` starts at 1 (creation) and grows by one per
+// transition; revision N is history entry seq N.
+struct Request {
+  RequestId id;
+  std::string workflow;
+  int version = 0;
+  nlohmann::json references = nlohmann::json::object();  // {issuing: ..., executing: ...}
+  std::string state;
+  Phase phase = Phase::kDrafting;
+  nlohmann::json data = nlohmann::json::object();
+  int64_t revision = 0;
+  TimePoint created_at;
+  TimePoint updated_at;
+  std::vector<DeadlineState> deadlines;  // running and paused clocks, by name
+  std::string head_hash;                 // hash of the latest history entry
+
+  // The deadline named `name`, or nullptr.
+  const DeadlineState* FindDeadline(std::string_view name) const;
+  // True when a running (not paused) deadline is due at or before `now`.
+  bool IsOverdue(TimePoint now) const;
+};
+
+// One entry of a request's tamper-evident history. `hash` covers `prev_hash` and every other
+// field, so changing any entry breaks the chain from there on (see history.h).
+struct HistoryEntry {
+  RequestId request_id;
+  int64_t seq = 0;            // 1 = creation
+  std::string event;          // "create" for the first entry
+  std::string from_state;     // empty for the first entry
+  std::string to_state;
+  std::string actor;
+  TimePoint at;
+  nlohmann::json data = nlohmann::json::object();  // the data the event carried
+  std::string comment;
+  std::string prev_hash;      // 64 zeros for the first entry
+  std::string hash;           // lowercase hex SHA-256
+};
+
+// Creates a request.
+struct CreateCall {
+  std::string workflow;
+  std::optional<int> version;                              // default: the newest loaded
+  nlohmann::json data = nlohmann::json::object();
+  nlohmann::json references = nlohmann::json::object();   // string values only
+  std::string comment;
+  std::string idempotency_key;  // non-empty: a repeat with the same key returns the first result
+};
+
+// Fires an event on a request.
+struct EventCall {
+  std::string event;
+  nlohmann::json data = nlohmann::json::object();  // checked against the fields, then merged
+  std::optional<int64_t> expected_revision;        // Aborted if the request has moved on
+  std::string comment;
+  std::string idempotency_key;
+};
+
+// An event an actor may fire now, and whether its `require`d fields are already set.
+struct AvailableEvent {
+  std::string event;
+  std::string to;                      // the target state
+  std::vector<std::string> require;    // all required fields
+  std::vector<std::string> missing;    // required fields not yet in the request's data
+};
+
+// The request as JSON (CONTRACT §4 GET /v1/requests/{id}), with RFC 3339 timestamps.
+nlohmann::json RequestToJson(const Request& r);
+// A history entry as JSON (CONTRACT §4 GET /v1/requests/{id}/history).
+nlohmann::json HistoryEntryToJson(const HistoryEntry& e);
+
+}  // namespace rogatory
+
+#endif  // ROGATORY_REQUEST_H_

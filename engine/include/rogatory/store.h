@@ -1,0 +1,188 @@
+// The Store port: everything the engine persists. One engine step (create, fire, expiry) is one
+// `Apply` = one store transaction. Adapters: MemoryStore (memory_store.h), SQLite and
+// PostgreSQL through SOCI (adapters/store).
+#ifndef ROGATORY_STORE_H_
+#define ROGATORY_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rogatory/request.h"
+#include "rogatory/status.h"
+#include "rogatory/time.h"
+#include "rogatory/workflow.h"
+
+namespace rogatory {
+
+// Webhook event types (CONTRACT §5).
+inline constexpr std::string_view kEventRequestCreated = "request.created";
+inline constexpr std::string_view kEventRequestTransitioned = "request.transitioned";
+inline constexpr std::string_view kEventRequestClosed = "request.closed";
+inline constexpr std::string_view kEventDeadlineExpired = "deadline.expired";
+
+// What happened, for webhook subscribers: one per request revision.
+struct Notification {
+  std::string type;      // one of the kEvent* above
+  std::string workflow;  // for the subscriptions' workflow filter
+  std::string body;      // the whole webhook body (JSON text), signed as is
+};
+
+// A replayable answer stored under an idempotency key, scoped to the actor.
+struct IdempotencyRecord {
+  std::string actor;
+  std::string key;
+  std::string fingerprint;  // hash of the call; a different call under the same key is refused
+  std::string response;     // JSON text of the request returned the first time
+  TimePoint created_at;
+};
+
+// One engine step, written atomically: all of it, or (on any error) none of it.
+struct Mutation {
+  Request request;                            // the request after the step
+  int64_t expected_revision = 0;              // the revision it had before; 0 = a new request
+  HistoryEntry history;                       // seq == request.revision
+  std::optional<Notification> notification;   // fanned out to matching subscriptions' outboxes
+  std::optional<IdempotencyRecord> idempotency;
+};
+
+// Filters and keyset pagination for listing requests; every filter is optional.
+struct RequestQuery {
+  std::string workflow;
+  std::string state;
+  std::optional<Phase> phase;
+  bool overdue_only = false;  // a running deadline due before `now`
+  TimePoint now;              // REQUIRES when overdue_only
+  int limit = 50;             // 1..1000
+  std::string after;          // the `next` of the previous page; ids strictly greater
+};
+
+struct RequestPage {
+  std::vector<Request> items;  // ordered by id
+  std::string next;            // empty when this is the last page
+};
+
+// A deadline row due to fire, claimed by one scheduler node for a lease.
+struct DueDeadline {
+  RequestId request_id;
+  std::string name;
+  TimePoint due_at;
+};
+
+// A webhook subscription (CONTRACT §4).
+struct Subscription {
+  std::string id;
+  std::string url;
+  std::string secret;                  // "whsec_<base64 key>"
+  std::vector<std::string> events;     // empty: every type
+  std::vector<std::string> workflows;  // empty: every workflow
+  bool active = true;                  // false after a 410 from the consumer
+  TimePoint created_at;
+  // True when this subscription wants `type` events of `workflow`.
+  bool Matches(std::string_view type, std::string_view workflow) const;
+};
+
+enum class DeliveryStatus : uint8_t { kPending, kDelivered, kDead };
+const char* DeliveryStatusName(DeliveryStatus s);  // "pending", "delivered", "dead"
+std::optional<DeliveryStatus> ParseDeliveryStatus(std::string_view name);
+
+// One outbox row: one event for one subscription.
+struct Delivery {
+  std::string id;  // ordered by creation; also the webhook-id ("msg_" + id)
+  std::string subscription_id;
+  RequestId request_id;
+  int64_t revision = 0;
+  std::string type;
+  std::string body;
+  DeliveryStatus status = DeliveryStatus::kPending;
+  int attempts = 0;
+  std::string last_error;
+  TimePoint next_attempt_at;
+  TimePoint created_at;
+};
+
+struct DeliveryQuery {
+  std::optional<DeliveryStatus> status;
+  std::string subscription_id;
+  int limit = 50;
+  std::string after;
+};
+
+struct DeliveryPage {
+  std::vector<Delivery> items;
+  std::string next;
+};
+
+// The outcome of one delivery attempt, recorded by the dispatcher.
+struct DeliveryAttempt {
+  std::string delivery_id;
+  std::string owner;                 // must still hold the claim
+  DeliveryStatus status;             // kDelivered, kDead, or kPending (retry at next_attempt_at)
+  std::string error;                 // empty on success
+  TimePoint next_attempt_at;         // for a retry
+  bool disable_subscription = false; // the consumer answered 410 Gone
+};
+
+// The persistence port. Implementations are thread-safe: the engine calls them from many
+// threads at once. Errors: NotFound for unknown ids, Aborted for a stale revision,
+// AlreadyExists for a taken id or idempotency key, Unavailable when the backend is unreachable.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // --- Definitions -------------------------------------------------------------------------
+  // Records the source of (workflow, version) the first time it is loaded. AlreadyExists if
+  // that version was recorded before with a different source (versions are immutable).
+  virtual Status SaveDefinition(const WorkflowDefinition& def) = 0;
+
+  // --- Requests ----------------------------------------------------------------------------
+  // Writes one engine step atomically: the request (insert when expected_revision is 0, else
+  // update only if its stored revision equals expected_revision: Aborted otherwise), the
+  // history entry, its replacement deadline rows, an outbox row per subscription matching the
+  // notification, and the idempotency record (AlreadyExists if the key is taken).
+  virtual Status Apply(const Mutation& m) = 0;
+  // The request `id`. NotFound if there is none.
+  virtual Result<Request> GetRequest(const RequestId& id) = 0;
+  // The request's history, oldest first. NotFound if there is no such request.
+  virtual Result<std::vector<HistoryEntry>> GetHistory(const RequestId& id) = 0;
+  // A page of requests ordered by id.
+  virtual Result<RequestPage> ListRequests(const RequestQuery& q) = 0;
+  // The record stored under (actor, key), or nullopt.
+  virtual Result<std::optional<IdempotencyRecord>> FindIdempotency(const std::string& actor,
+                                                                   const std::string& key) = 0;
+
+  // --- Deadlines ---------------------------------------------------------------------------
+  // Claims up to `limit` running deadlines due at or before `now` that no live lease holds,
+  // leasing them to `owner` until now + lease; each due row is claimed by one caller.
+  virtual Result<std::vector<DueDeadline>> ClaimDueDeadlines(TimePoint now,
+                                                             const std::string& owner,
+                                                             Duration lease, int limit) = 0;
+  // Number of running deadlines due before `now` (the overdue gauge).
+  virtual Result<int64_t> CountOverdueDeadlines(TimePoint now) = 0;
+
+  // --- Webhook subscriptions and outbox ----------------------------------------------------
+  virtual Status CreateSubscription(const Subscription& s) = 0;  // AlreadyExists on id clash
+  virtual Result<Subscription> GetSubscription(const std::string& id) = 0;
+  virtual Result<std::vector<Subscription>> ListSubscriptions() = 0;
+  // Deletes it and dead-letters its pending deliveries. NotFound if unknown.
+  virtual Status DeleteSubscription(const std::string& id) = 0;
+
+  // Claims up to `limit` pending deliveries whose next_attempt_at <= now and that are the
+  // oldest pending revision of their (subscription, request) pair, so one request's events
+  // reach one subscription in order. Leases them to `owner` until now + lease.
+  virtual Result<std::vector<Delivery>> ClaimDeliveries(TimePoint now, const std::string& owner,
+                                                        Duration lease, int limit) = 0;
+  // Records an attempt: attempts+1, status, error, next attempt; releases the claim.
+  // FailedPrecondition if `owner` no longer holds the claim.
+  virtual Status RecordDeliveryAttempt(const DeliveryAttempt& a) = 0;
+  virtual Result<Delivery> GetDelivery(const std::string& id) = 0;
+  virtual Result<DeliveryPage> ListDeliveries(const DeliveryQuery& q) = 0;
+  // Puts a dead (or delivered) delivery back to pending, due now. NotFound if unknown.
+  virtual Status RetryDelivery(const std::string& id, TimePoint now) = 0;
+};
+
+}  // namespace rogatory
+
+#endif  // ROGATORY_STORE_H_

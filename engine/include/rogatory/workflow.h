@@ -1,0 +1,115 @@
+// A workflow definition as an admin writes it (CONTRACT §1), after parsing and before
+// compilation: the request type's fields, states, deadlines and transitions.
+#ifndef ROGATORY_WORKFLOW_H_
+#define ROGATORY_WORKFLOW_H_
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rogatory/time.h"
+
+namespace rogatory {
+
+// The four lifecycle phases every request shares, in order. Transmission may return to
+// drafting (returned for correction); nothing leaves closure.
+enum class Phase : uint8_t { kDrafting = 0, kTransmission = 1, kExecution = 2, kClosure = 3 };
+inline constexpr int kPhaseCount = 4;
+
+// "drafting", "transmission", "execution", "closure".
+const char* PhaseName(Phase phase);
+// The phase named `name`, or nullopt.
+std::optional<Phase> ParsePhase(std::string_view name);
+
+// The value types a request field may have.
+enum class FieldType : uint8_t { kString, kInteger, kBoolean, kDate, kEnum, kList };
+// "string", "integer", "boolean", "date", "enum", "list".
+const char* FieldTypeName(FieldType type);
+std::optional<FieldType> ParseFieldType(std::string_view name);
+
+// The event name every request's creation is recorded under in its history.
+inline constexpr std::string_view kCreateEvent = "create";
+// The role of the engine's own timers.
+inline constexpr std::string_view kSystemRole = "system";
+
+// One field of a request's data.
+struct FieldDef {
+  std::string name;
+  FieldType type = FieldType::kString;
+  bool required = false;               // must be given at creation
+  std::optional<nlohmann::json> default_value;  // fills the field when not given at creation
+  std::vector<std::string> values;     // kEnum: the allowed values; kList of enum: item values
+  std::optional<FieldType> items;      // kList: the type of each item (any scalar if unset)
+  std::string description;
+  int line = 0;  // where it is defined in the source, for error messages
+};
+
+// One state of the workflow; each belongs to one lifecycle phase.
+struct StateDef {
+  std::string name;
+  Phase phase = Phase::kDrafting;
+  bool initial = false;
+  bool terminal = false;
+  std::string description;
+  int line = 0;
+};
+
+// A statutory or agreed time limit, armed and cancelled by transitions.
+struct DeadlineDef {
+  std::string name;
+  IsoDuration duration;
+  std::string on_expiry;                 // the event fired as actor `system` when it lapses
+  std::optional<IsoDuration> extension;  // what `extend` adds, once
+  std::string description;
+  int line = 0;
+};
+
+// One allowed move. `from` lists source states; `from_any` means every non-terminal state.
+// An empty `to` means the request stays in its current state (an escalation or a note).
+struct TransitionDef {
+  std::string event;
+  std::vector<std::string> from;
+  bool from_any = false;
+  std::string to;
+  std::vector<std::string> roles;
+  std::vector<std::string> require;
+  std::vector<std::string> start;
+  std::vector<std::string> stop;
+  std::vector<std::string> pause;
+  std::vector<std::string> resume;
+  std::vector<std::string> extend;
+  std::string description;
+  int line = 0;
+};
+
+// A whole definition: one version of one workflow.
+struct WorkflowDefinition {
+  std::string id;  // [a-z][a-z0-9_]*
+  int version = 0;
+  std::string title;
+  std::string legal_basis;
+  std::string description;
+  std::vector<FieldDef> fields;
+  std::vector<StateDef> states;
+  std::vector<DeadlineDef> deadlines;
+  std::vector<TransitionDef> transitions;
+  std::string source;       // the YAML text it was parsed from (kept for the store and audit)
+  std::string source_name;  // the file it came from, for messages
+  int line = 1;             // line of the document start
+
+  // The state named `name`, or nullptr.
+  const StateDef* FindState(std::string_view name) const;
+  const FieldDef* FindField(std::string_view name) const;
+  const DeadlineDef* FindDeadline(std::string_view name) const;
+  // The initial state, or nullptr if there is none (an invalid definition).
+  const StateDef* InitialState() const;
+};
+
+// The definition as the JSON the REST API serves at GET /v1/workflows/{id}.
+nlohmann::json DefinitionToJson(const WorkflowDefinition& def);
+
+}  // namespace rogatory
+
+#endif  // ROGATORY_WORKFLOW_H_
