@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rogatory/status.h"
 #include "rogatory/time.h"
 #include "rogatory/workflow.h"
 
@@ -109,6 +110,9 @@ struct AvailableEvent {
 
 // The request as JSON (CONTRACT §4 GET /v1/requests/{id}), with RFC 3339 timestamps.
 nlohmann::json RequestToJson(const Request& r);
+// Parses the output of RequestToJson back (used to replay idempotent answers).
+// InvalidArgument if `j` is not of that shape.
+Result<Request> RequestFromJson(const nlohmann::json& j);
 // A history entry as JSON (CONTRACT §4 GET /v1/requests/{id}/history).
 nlohmann::json HistoryEntryToJson(const HistoryEntry& e);
 

@@ -1,0 +1,477 @@
+// The engine: checks a step against the compiled workflow, builds the request's next revision
+// with its hash-chained history entry and notification, and hands it to the store as one
+// Mutation. Nothing here knows SQL, HTTP or files.
+#include "rogatory/engine.h"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "compiled_workflow.h"
+#include "deadline_ops.h"
+#include "field_check.h"
+#include "lifecycle.h"
+#include "request_id.h"
+#include "rogatory/definition_loader.h"
+#include "rogatory/history.h"
+#include "sha256.h"
+
+namespace rogatory {
+namespace {
+
+// How often a Fire without expected_revision re-reads and retries after losing a race.
+constexpr int kMaxRaceRetries = 8;
+
+bool ActorMayFire(const Actor& actor, const CompiledTransition& t) {
+  for (const auto& allowed : t.roles) {
+    for (const auto& role : actor.roles) {
+      if (role == allowed) return true;
+    }
+  }
+  return false;
+}
+
+std::string NotificationBody(std::string_view type, const Request& r, const HistoryEntry& h,
+                             const std::string& deadline) {
+  nlohmann::json data{{"request_id", r.id},
+                      {"workflow", r.workflow},
+                      {"version", r.version},
+                      {"event", h.event},
+                      {"from", h.from_state.empty() ? nlohmann::json(nullptr)
+                                                    : nlohmann::json(h.from_state)},
+                      {"to", h.to_state},
+                      {"phase", PhaseName(r.phase)},
+                      {"revision", r.revision},
+                      {"actor", h.actor},
+                      {"at", FormatRfc3339(h.at)}};
+  if (!deadline.empty()) data["deadline"] = deadline;
+  nlohmann::json body{{"type", type}, {"timestamp", FormatRfc3339(h.at)}, {"data", std::move(data)}};
+  return body.dump();
+}
+
+}  // namespace
+
+class Engine::Impl {
+ public:
+  explicit Impl(EngineOptions o)
+      : store_(std::move(o.store)),
+        clock_(o.clock ? std::move(o.clock) : std::make_shared<SystemClock>()) {}
+
+  Status Load(const WorkflowDefinition& def) {
+    std::vector<DefinitionError> errors = ValidateDefinition(def);
+    if (!errors.empty()) {
+      std::string text;
+      for (const auto& e : errors) text += (text.empty() ? "" : "\n") + e.ToString();
+      return InvalidArgumentError(text);
+    }
+    ROGATORY_ASSIGN_OR_RETURN(auto compiled, CompileWorkflow(def));
+    std::unique_lock lock(mu_);
+    auto& versions = workflows_[def.id];
+    auto it = versions.find(def.version);
+    if (it != versions.end()) {
+      if (it->second->def.source == def.source) return OkStatus();
+      return AlreadyExistsError("workflow " + def.id + " version " + std::to_string(def.version) +
+                                " is already loaded with different content; give it a new "
+                                "version");
+    }
+    ROGATORY_RETURN_IF_ERROR(store_->SaveDefinition(def));
+    versions.emplace(def.version, std::move(compiled));
+    return OkStatus();
+  }
+
+  std::vector<WorkflowSummary> List() const {
+    std::shared_lock lock(mu_);
+    std::vector<WorkflowSummary> out;
+    std::map<std::string, const std::map<int, std::unique_ptr<const CompiledWorkflow>>*> sorted;
+    for (const auto& [id, versions] : workflows_) sorted.emplace(id, &versions);
+    for (const auto& [id, versions] : sorted) {
+      for (const auto& [version, cw] : *versions) out.push_back({id, version, cw->def.title});
+    }
+    return out;
+  }
+
+  // The compiled workflow, or NotFound. Compiled workflows are never unloaded, so the pointer
+  // stays valid for the engine's lifetime.
+  Result<const CompiledWorkflow*> Find(const std::string& workflow,
+                                       std::optional<int> version) const {
+    std::shared_lock lock(mu_);
+    auto it = workflows_.find(workflow);
+    if (it == workflows_.end() || it->second.empty()) {
+      return NotFoundError("unknown workflow '" + workflow + "'");
+    }
+    if (!version) return it->second.rbegin()->second.get();
+    auto v = it->second.find(*version);
+    if (v == it->second.end()) {
+      return NotFoundError("workflow '" + workflow + "' has no version " +
+                           std::to_string(*version));
+    }
+    return v->second.get();
+  }
+
+  // Returns the answer stored under the actor's idempotency key, if any. InvalidArgument when
+  // the key was used for a different call.
+  Result<std::optional<Request>> Replay(const Actor& actor, const std::string& key,
+                                        const std::string& fingerprint) {
+    if (key.empty()) return std::optional<Request>();
+    ROGATORY_ASSIGN_OR_RETURN(auto record, store_->FindIdempotency(actor.id, key));
+    if (!record) return std::optional<Request>();
+    if (record->fingerprint != fingerprint) {
+      return InvalidArgumentError("Idempotency-Key '" + key + "' was used for a different call");
+    }
+    nlohmann::json j = nlohmann::json::parse(record->response, nullptr, false);
+    if (j.is_discarded()) return InternalError("stored idempotent answer is not JSON");
+    ROGATORY_ASSIGN_OR_RETURN(Request r, RequestFromJson(j));
+    return std::optional<Request>(std::move(r));
+  }
+
+  // Writes `m` (after hashing its history entry). On an idempotency-key race, returns the
+  // winner's answer instead.
+  Result<Request> Commit(Mutation m, const Actor& actor, const std::string& key,
+                         const std::string& fingerprint) {
+    m.history.prev_hash = m.request.revision == 1 ? std::string(kGenesisHash) : m.request.head_hash;
+    m.history.hash = ComputeHistoryHash(m.history);
+    m.request.head_hash = m.history.hash;
+    if (!key.empty()) {
+      m.idempotency = IdempotencyRecord{actor.id, key, fingerprint,
+                                        RequestToJson(m.request).dump(), m.history.at};
+    }
+    Status s = store_->Apply(m);
+    if (s.code() == StatusCode::kAlreadyExists && !key.empty()) {
+      ROGATORY_ASSIGN_OR_RETURN(auto replay, Replay(actor, key, fingerprint));
+      if (replay) return std::move(*replay);
+    }
+    ROGATORY_RETURN_IF_ERROR(s);
+    return std::move(m.request);
+  }
+
+  Result<Request> Create(const CreateCall& call, const Actor& actor) {
+    const std::string fingerprint =
+        call.idempotency_key.empty()
+            ? std::string()
+            : Sha256Hex("create\n" + call.workflow + "\n" +
+                        (call.version ? std::to_string(*call.version) : "") + "\n" +
+                        call.data.dump() + "\n" + call.references.dump() + "\n" + call.comment);
+    ROGATORY_ASSIGN_OR_RETURN(auto replay, Replay(actor, call.idempotency_key, fingerprint));
+    if (replay) return std::move(*replay);
+
+    ROGATORY_ASSIGN_OR_RETURN(const CompiledWorkflow* cw, Find(call.workflow, call.version));
+    const WorkflowDefinition& def = cw->def;
+    if (!call.references.is_object()) {
+      return InvalidArgumentError("references must be an object of strings");
+    }
+    for (auto it = call.references.begin(); it != call.references.end(); ++it) {
+      if (!it.value().is_string()) {
+        return InvalidArgumentError("reference '" + it.key() + "' must be a string");
+      }
+    }
+    ROGATORY_RETURN_IF_ERROR(CheckData(def, call.data));
+    nlohmann::json data = call.data;
+    ROGATORY_RETURN_IF_ERROR(ApplyDefaultsAndRequire(def, &data));
+
+    const TimePoint now = clock_->Now();
+    Mutation m;
+    Request& r = m.request;
+    r.id = NewRequestId(now);
+    r.workflow = def.id;
+    r.version = def.version;
+    r.references = call.references;
+    r.state = cw->state_names[static_cast<size_t>(cw->initial)];
+    r.phase = cw->state_phase[static_cast<size_t>(cw->initial)];
+    r.data = data;
+    r.revision = 1;
+    r.created_at = r.updated_at = now;
+    m.expected_revision = 0;
+    m.history = HistoryEntry{r.id, 1, std::string(kCreateEvent), "", r.state, actor.id, now,
+                             std::move(data), call.comment, "", ""};
+    m.notification = Notification{std::string(kEventRequestCreated), r.workflow, ""};
+    m.notification->body = NotificationBody(kEventRequestCreated, r, m.history, "");
+    return Commit(std::move(m), actor, call.idempotency_key, fingerprint);
+  }
+
+  Result<Request> Fire(const RequestId& id, const EventCall& call, const Actor& actor) {
+    const std::string fingerprint =
+        call.idempotency_key.empty()
+            ? std::string()
+            : Sha256Hex("fire\n" + id + "\n" + call.event + "\n" + call.data.dump() + "\n" +
+                        (call.expected_revision ? std::to_string(*call.expected_revision) : "") +
+                        "\n" + call.comment);
+    ROGATORY_ASSIGN_OR_RETURN(auto replay, Replay(actor, call.idempotency_key, fingerprint));
+    if (replay) return std::move(*replay);
+
+    for (int attempt = 0;; ++attempt) {
+      Result<Request> r = FireOnce(id, call, actor, fingerprint);
+      // Without expected_revision the caller asked "from whatever state it is in now": a lost
+      // race is re-checked against the new state rather than reported as stale.
+      if (r.ok() || r.status().code() != StatusCode::kAborted || call.expected_revision ||
+          attempt == kMaxRaceRetries) {
+        return r;
+      }
+    }
+  }
+
+  Result<Request> FireOnce(const RequestId& id, const EventCall& call, const Actor& actor,
+                           const std::string& fingerprint) {
+    ROGATORY_ASSIGN_OR_RETURN(Request before, store_->GetRequest(id));
+    if (call.expected_revision && *call.expected_revision != before.revision) {
+      return AbortedError("request " + id + " is at revision " + std::to_string(before.revision) +
+                          ", not " + std::to_string(*call.expected_revision));
+    }
+    ROGATORY_ASSIGN_OR_RETURN(const CompiledWorkflow* cw, Find(before.workflow, before.version));
+    const int32_t state = CompiledWorkflow::Find(cw->state_ids, before.state);
+    const int32_t event = CompiledWorkflow::Find(cw->event_ids, call.event);
+    if (state < 0) return InternalError("request " + id + " is in an unknown state");
+    const CompiledTransition* t = event < 0 ? nullptr : cw->Lookup(state, event);
+    if (t == nullptr) {
+      return FailedPreconditionError("event '" + call.event + "' is not allowed in state '" +
+                                     before.state + "' of request " + id);
+    }
+    if (!ActorMayFire(actor, *t)) {
+      return PermissionDeniedError("actor '" + actor.id + "' has no role that may fire '" +
+                                   call.event + "'");
+    }
+    ROGATORY_RETURN_IF_ERROR(CheckData(cw->def, call.data));
+    return Step(std::move(before), *cw, state, *t, call.data, actor, call.comment, "",
+                call.idempotency_key, fingerprint);
+  }
+
+  // Builds and commits the request's next revision for transition `t` from `state`.
+  // `deadline` is set when a lapse caused the step.
+  Result<Request> Step(Request before, const CompiledWorkflow& cw, int32_t state,
+                       const CompiledTransition& t, const nlohmann::json& event_data,
+                       const Actor& actor, const std::string& comment,
+                       const std::string& deadline, const std::string& key,
+                       const std::string& fingerprint) {
+    const int32_t to = t.to < 0 ? state : t.to;
+    const Phase from_phase = cw.state_phase[static_cast<size_t>(state)];
+    const Phase to_phase = cw.state_phase[static_cast<size_t>(to)];
+    if (to != state && !LifecycleAllows(from_phase, to_phase)) {
+      return InternalError("transition breaks the lifecycle order");  // validator prevents it
+    }
+    Mutation m;
+    m.expected_revision = before.revision;
+    Request& r = m.request;
+    r = std::move(before);
+    for (auto it = event_data.begin(); it != event_data.end(); ++it) {
+      if (it.value().is_null()) {
+        r.data.erase(it.key());
+      } else {
+        r.data[it.key()] = it.value();
+      }
+    }
+    for (int32_t field : t.require) {
+      const std::string& name = cw.def.fields[static_cast<size_t>(field)].name;
+      if (!IsFieldSet(r.data, name)) {
+        return InvalidArgumentError("event '" + cw.event_names[static_cast<size_t>(t.event)] +
+                                    "' requires field '" + name + "'");
+      }
+    }
+    const TimePoint now = clock_->Now();
+    ROGATORY_RETURN_IF_ERROR(ApplyDeadlineOps(cw, t, now, &r.deadlines));
+    const std::string& from_name = r.state;
+    m.history = HistoryEntry{r.id,
+                             r.revision + 1,
+                             cw.event_names[static_cast<size_t>(t.event)],
+                             from_name,
+                             cw.state_names[static_cast<size_t>(to)],
+                             actor.id,
+                             now,
+                             event_data,
+                             comment,
+                             "",
+                             ""};
+    r.state = m.history.to_state;
+    r.phase = to_phase;
+    r.revision += 1;
+    r.updated_at = now;
+    std::string_view type = !deadline.empty()                              ? kEventDeadlineExpired
+                            : cw.state_terminal[static_cast<size_t>(to)] ? kEventRequestClosed
+                                                                           : kEventRequestTransitioned;
+    m.notification = Notification{std::string(type), r.workflow,
+                                  NotificationBody(type, r, m.history, deadline)};
+    return Commit(std::move(m), actor, key, fingerprint);
+  }
+
+  Result<std::optional<Request>> Expire(const RequestId& id, const std::string& name,
+                                        TimePoint due_at) {
+    for (int attempt = 0;; ++attempt) {
+      ROGATORY_ASSIGN_OR_RETURN(Request before, store_->GetRequest(id));
+      const DeadlineState* d = before.FindDeadline(name);
+      const TimePoint now = clock_->Now();
+      if (d == nullptr || d->paused || d->due_at != due_at || d->due_at > now) {
+        return std::optional<Request>();  // stopped, paused, restarted or not yet due
+      }
+      ROGATORY_ASSIGN_OR_RETURN(const CompiledWorkflow* cw,
+                                Find(before.workflow, before.version));
+      const int32_t deadline_id = CompiledWorkflow::Find(cw->deadline_ids, name);
+      if (deadline_id < 0) return InternalError("request " + id + " runs an unknown deadline");
+      const int32_t state = CompiledWorkflow::Find(cw->state_ids, before.state);
+      if (state < 0) return InternalError("request " + id + " is in an unknown state");
+      before.deadlines.erase(before.deadlines.begin() + (d - before.deadlines.data()));
+
+      const CompiledDeadline& cd = cw->deadlines[static_cast<size_t>(deadline_id)];
+      const CompiledTransition* t = cw->Lookup(state, cd.on_expiry);
+      const Actor system = SystemActor();
+      const std::string comment = "deadline '" + name + "' lapsed";
+      // Not allowed now: the lapse is still recorded, as a step that stays in its state.
+      CompiledTransition record_only;
+      record_only.event = cd.on_expiry;
+      const bool allowed = t != nullptr && ActorMayFire(system, *t);
+      Result<Request> r = Step(std::move(before), *cw, state, allowed ? *t : record_only,
+                               nlohmann::json{{"deadline", name}}, system, comment, name, "", "");
+      if (!r.ok() && allowed && r.status().code() != StatusCode::kAborted) {
+        // e.g. a `require`d field is missing: record the lapse without the transition.
+        ROGATORY_ASSIGN_OR_RETURN(Request again, store_->GetRequest(id));
+        again.deadlines.erase(
+            std::remove_if(again.deadlines.begin(), again.deadlines.end(),
+                           [&](const DeadlineState& x) { return x.name == name; }),
+            again.deadlines.end());
+        r = Step(std::move(again), *cw, state, record_only, nlohmann::json{{"deadline", name}},
+                 system, comment + " (" + r.status().message() + ")", name, "", "");
+      }
+      if (r.ok()) return std::optional<Request>(std::move(*r));
+      if (r.status().code() != StatusCode::kAborted || attempt == kMaxRaceRetries) {
+        return r.status();
+      }
+    }
+  }
+
+  Result<Request> Migrate(const RequestId& id, const MigrationCall& call, const Actor& actor) {
+    ROGATORY_ASSIGN_OR_RETURN(Request before, store_->GetRequest(id));
+    ROGATORY_ASSIGN_OR_RETURN(const CompiledWorkflow* target,
+                              Find(before.workflow, call.target_version));
+    if (call.target_version == before.version) {
+      return FailedPreconditionError("request " + id + " is already on version " +
+                                     std::to_string(before.version));
+    }
+    auto mapped = call.state_map.find(before.state);
+    const std::string to = mapped == call.state_map.end() ? before.state : mapped->second;
+    const int32_t to_id = CompiledWorkflow::Find(target->state_ids, to);
+    if (to_id < 0) {
+      return InvalidArgumentError("state '" + before.state + "' maps to '" + to +
+                                  "', which version " + std::to_string(call.target_version) +
+                                  " of " + before.workflow + " does not have");
+    }
+    ROGATORY_RETURN_IF_ERROR(CheckData(target->def, before.data));
+    nlohmann::json data = before.data;
+    ROGATORY_RETURN_IF_ERROR(ApplyDefaultsAndRequire(target->def, &data));
+
+    const TimePoint now = clock_->Now();
+    Mutation m;
+    m.expected_revision = before.revision;
+    Request& r = m.request;
+    const std::string from = before.state;
+    const int from_version = before.version;
+    r = std::move(before);
+    // Clocks the new version does not know are dropped; the others keep running.
+    r.deadlines.erase(std::remove_if(r.deadlines.begin(), r.deadlines.end(),
+                                     [&](const DeadlineState& d) {
+                                       return target->deadline_ids.count(d.name) == 0;
+                                     }),
+                      r.deadlines.end());
+    r.data = std::move(data);
+    r.version = call.target_version;
+    r.state = to;
+    r.phase = target->state_phase[static_cast<size_t>(to_id)];
+    r.revision += 1;
+    r.updated_at = now;
+    m.history = HistoryEntry{r.id,     r.revision,
+                             "migrate", from,
+                             to,       actor.id,
+                             now,      {{"from_version", from_version}, {"to_version", r.version}},
+                             call.comment, "", ""};
+    m.notification = Notification{std::string(kEventRequestTransitioned), r.workflow,
+                                  NotificationBody(kEventRequestTransitioned, r, m.history, "")};
+    return Commit(std::move(m), actor, "", "");
+  }
+
+  Result<std::vector<AvailableEvent>> Available(const RequestId& id, const Actor& actor) const {
+    ROGATORY_ASSIGN_OR_RETURN(Request r, store_->GetRequest(id));
+    ROGATORY_ASSIGN_OR_RETURN(const CompiledWorkflow* cw, Find(r.workflow, r.version));
+    const int32_t state = CompiledWorkflow::Find(cw->state_ids, r.state);
+    std::vector<AvailableEvent> out;
+    if (state < 0) return out;
+    for (int32_t e = 0; e < cw->event_count(); ++e) {
+      const CompiledTransition* t = cw->Lookup(state, e);
+      if (t == nullptr || !ActorMayFire(actor, *t)) continue;
+      AvailableEvent a;
+      a.event = cw->event_names[static_cast<size_t>(e)];
+      a.to = cw->state_names[static_cast<size_t>(t->to < 0 ? state : t->to)];
+      for (int32_t f : t->require) {
+        const std::string& name = cw->def.fields[static_cast<size_t>(f)].name;
+        a.require.push_back(name);
+        if (!IsFieldSet(r.data, name)) a.missing.push_back(name);
+      }
+      out.push_back(std::move(a));
+    }
+    return out;
+  }
+
+  std::shared_ptr<Store> store_;
+  std::shared_ptr<const Clock> clock_;
+
+ private:
+  mutable std::shared_mutex mu_;
+  std::unordered_map<std::string, std::map<int, std::unique_ptr<const CompiledWorkflow>>>
+      workflows_;
+};
+
+Engine::Engine(EngineOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Engine::~Engine() = default;
+
+Status Engine::LoadDefinition(const WorkflowDefinition& def) { return impl_->Load(def); }
+
+std::vector<WorkflowSummary> Engine::ListWorkflows() const { return impl_->List(); }
+
+Result<WorkflowDefinition> Engine::GetDefinition(const std::string& workflow,
+                                                 std::optional<int> version) const {
+  ROGATORY_ASSIGN_OR_RETURN(const CompiledWorkflow* cw, impl_->Find(workflow, version));
+  return cw->def;
+}
+
+Result<Request> Engine::Create(const CreateCall& call, const Actor& actor) {
+  return impl_->Create(call, actor);
+}
+
+Result<Request> Engine::Fire(const RequestId& id, const EventCall& call, const Actor& actor) {
+  return impl_->Fire(id, call, actor);
+}
+
+Result<Request> Engine::Get(const RequestId& id) const { return impl_->store_->GetRequest(id); }
+
+Result<std::vector<HistoryEntry>> Engine::History(const RequestId& id) const {
+  return impl_->store_->GetHistory(id);
+}
+
+Result<RequestPage> Engine::List(RequestQuery q) const {
+  if (q.overdue_only && q.now == TimePoint()) q.now = impl_->clock_->Now();
+  if (q.limit < 1 || q.limit > 1000) return InvalidArgumentError("limit must be 1 to 1000");
+  return impl_->store_->ListRequests(q);
+}
+
+Result<std::vector<AvailableEvent>> Engine::AvailableEvents(const RequestId& id,
+                                                            const Actor& actor) const {
+  return impl_->Available(id, actor);
+}
+
+Result<std::optional<Request>> Engine::ExpireDeadline(const RequestId& id,
+                                                      const std::string& deadline,
+                                                      TimePoint due_at) {
+  return impl_->Expire(id, deadline, due_at);
+}
+
+Result<Request> Engine::Migrate(const RequestId& id, const MigrationCall& call,
+                                const Actor& actor) {
+  return impl_->Migrate(id, call, actor);
+}
+
+Status Engine::VerifyHistory(const RequestId& id) const {
+  ROGATORY_ASSIGN_OR_RETURN(auto entries, impl_->store_->GetHistory(id));
+  return VerifyHistoryChain(entries);
+}
+
+Store& Engine::store() const { return *impl_->store_; }
+const Clock& Engine::clock() const { return *impl_->clock_; }
+
+}  // namespace rogatory

@@ -1,0 +1,60 @@
+// The canonical encoding hashed for each history entry: every field as <length>:<bytes>, so
+// no two different entries encode alike. Timestamps are integers (unix microseconds) and data
+// is nlohmann's compact dump with sorted keys, both stable across stores.
+#include "rogatory/history.h"
+
+#include <string>
+
+#include "sha256.h"
+
+namespace rogatory {
+
+const char kGenesisHash[] = "0000000000000000000000000000000000000000000000000000000000000000";
+
+namespace {
+
+void Append(std::string* out, std::string_view field) {
+  out->append(std::to_string(field.size()));
+  out->push_back(':');
+  out->append(field);
+}
+
+}  // namespace
+
+std::string ComputeHistoryHash(const HistoryEntry& e) {
+  std::string buf;
+  buf.reserve(256);
+  Append(&buf, e.prev_hash);
+  Append(&buf, e.request_id);
+  Append(&buf, std::to_string(e.seq));
+  Append(&buf, e.event);
+  Append(&buf, e.from_state);
+  Append(&buf, e.to_state);
+  Append(&buf, e.actor);
+  Append(&buf, std::to_string(ToUnixMicros(e.at)));
+  Append(&buf, e.data.is_object() && e.data.empty() ? std::string("{}") : e.data.dump());
+  Append(&buf, e.comment);
+  return Sha256Hex(buf);
+}
+
+Status VerifyHistoryChain(const std::vector<HistoryEntry>& entries) {
+  std::string prev = kGenesisHash;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const HistoryEntry& e = entries[i];
+    const std::string where = "request " + e.request_id + " history seq " + std::to_string(e.seq);
+    if (e.seq != static_cast<int64_t>(i) + 1) {
+      return InternalError(where + ": expected seq " + std::to_string(i + 1) +
+                           " (an entry is missing or out of order)");
+    }
+    if (e.prev_hash != prev) {
+      return InternalError(where + ": prev_hash does not match the previous entry's hash");
+    }
+    if (ComputeHistoryHash(e) != e.hash) {
+      return InternalError(where + ": hash does not match the entry's content (tampered)");
+    }
+    prev = e.hash;
+  }
+  return OkStatus();
+}
+
+}  // namespace rogatory

@@ -1,0 +1,293 @@
+// The in-memory Store: one mutex around ordered maps. Simple by design: it is the reference
+// the SQL stores are checked against by the conformance suite.
+#include "rogatory/memory_store.h"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+
+namespace rogatory {
+namespace {
+
+struct DeadlineLease {
+  std::string owner;
+  TimePoint until;
+};
+
+struct StoredDelivery {
+  Delivery delivery;
+  std::string claimed_by;
+  TimePoint claimed_until;
+};
+
+class MemoryStore final : public Store {
+ public:
+  Status SaveDefinition(const WorkflowDefinition& def) override {
+    std::lock_guard lock(mu_);
+    auto [it, inserted] = definitions_.emplace(std::make_pair(def.id, def.version), def.source);
+    if (!inserted && it->second != def.source) {
+      return AlreadyExistsError("workflow " + def.id + " version " + std::to_string(def.version) +
+                                " was recorded before with different content");
+    }
+    return OkStatus();
+  }
+
+  Status Apply(const Mutation& m) override {
+    std::lock_guard lock(mu_);
+    auto it = requests_.find(m.request.id);
+    if (m.expected_revision == 0) {
+      if (it != requests_.end()) return AlreadyExistsError("request " + m.request.id + " exists");
+    } else {
+      if (it == requests_.end()) return NotFoundError("request " + m.request.id + " not found");
+      if (it->second.revision != m.expected_revision) {
+        return AbortedError("request " + m.request.id + " is at revision " +
+                            std::to_string(it->second.revision) + ", not " +
+                            std::to_string(m.expected_revision));
+      }
+    }
+    if (m.idempotency &&
+        idempotency_.count({m.idempotency->actor, m.idempotency->key}) != 0) {
+      return AlreadyExistsError("idempotency key already used");
+    }
+    // Every check passed: nothing below can fail, so the step is all-or-nothing.
+    if (it != requests_.end()) {
+      // A deadline whose due time changed (stopped, restarted) loses its lease.
+      for (auto lease = leases_.begin(); lease != leases_.end();) {
+        lease = lease->first.first == m.request.id ? leases_.erase(lease) : std::next(lease);
+      }
+    }
+    requests_[m.request.id] = m.request;
+    history_[m.request.id].push_back(m.history);
+    if (m.notification) {
+      for (const auto& [id, sub] : subscriptions_) {
+        if (!sub.Matches(m.notification->type, m.notification->workflow)) continue;
+        StoredDelivery sd;
+        Delivery& d = sd.delivery;
+        d.id = NextId();
+        d.subscription_id = id;
+        d.request_id = m.request.id;
+        d.revision = m.request.revision;
+        d.type = m.notification->type;
+        d.body = m.notification->body;
+        d.next_attempt_at = d.created_at = m.history.at;
+        deliveries_.emplace(d.id, std::move(sd));
+      }
+    }
+    if (m.idempotency) {
+      idempotency_.emplace(std::make_pair(m.idempotency->actor, m.idempotency->key),
+                           *m.idempotency);
+    }
+    return OkStatus();
+  }
+
+  Result<Request> GetRequest(const RequestId& id) override {
+    std::lock_guard lock(mu_);
+    auto it = requests_.find(id);
+    if (it == requests_.end()) return NotFoundError("request " + id + " not found");
+    return it->second;
+  }
+
+  Result<std::vector<HistoryEntry>> GetHistory(const RequestId& id) override {
+    std::lock_guard lock(mu_);
+    auto it = history_.find(id);
+    if (it == history_.end()) return NotFoundError("request " + id + " not found");
+    return it->second;
+  }
+
+  Result<RequestPage> ListRequests(const RequestQuery& q) override {
+    std::lock_guard lock(mu_);
+    RequestPage page;
+    const size_t limit = static_cast<size_t>(std::clamp(q.limit, 1, 1000));
+    for (auto it = requests_.upper_bound(q.after); it != requests_.end(); ++it) {
+      const Request& r = it->second;
+      if (!q.workflow.empty() && r.workflow != q.workflow) continue;
+      if (!q.state.empty() && r.state != q.state) continue;
+      if (q.phase && r.phase != *q.phase) continue;
+      if (q.overdue_only && !r.IsOverdue(q.now)) continue;
+      if (page.items.size() == limit) {
+        page.next = page.items.back().id;
+        break;
+      }
+      page.items.push_back(r);
+    }
+    return page;
+  }
+
+  Result<std::optional<IdempotencyRecord>> FindIdempotency(const std::string& actor,
+                                                           const std::string& key) override {
+    std::lock_guard lock(mu_);
+    auto it = idempotency_.find({actor, key});
+    if (it == idempotency_.end()) return std::optional<IdempotencyRecord>();
+    return std::optional<IdempotencyRecord>(it->second);
+  }
+
+  Result<std::vector<DueDeadline>> ClaimDueDeadlines(TimePoint now, const std::string& owner,
+                                                     Duration lease, int limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<DueDeadline> due;
+    for (const auto& [id, r] : requests_) {
+      for (const auto& d : r.deadlines) {
+        if (d.paused || d.due_at > now) continue;
+        auto held = leases_.find({id, d.name});
+        if (held != leases_.end() && held->second.until > now) continue;
+        due.push_back({id, d.name, d.due_at});
+      }
+    }
+    std::sort(due.begin(), due.end(),
+              [](const DueDeadline& a, const DueDeadline& b) { return a.due_at < b.due_at; });
+    if (due.size() > static_cast<size_t>(limit)) due.resize(static_cast<size_t>(limit));
+    for (const auto& d : due) leases_[{d.request_id, d.name}] = {owner, now + lease};
+    return due;
+  }
+
+  Result<int64_t> CountOverdueDeadlines(TimePoint now) override {
+    std::lock_guard lock(mu_);
+    int64_t n = 0;
+    for (const auto& [id, r] : requests_) {
+      for (const auto& d : r.deadlines) n += (!d.paused && d.due_at < now) ? 1 : 0;
+    }
+    return n;
+  }
+
+  Status CreateSubscription(const Subscription& s) override {
+    std::lock_guard lock(mu_);
+    if (!subscriptions_.emplace(s.id, s).second) {
+      return AlreadyExistsError("subscription " + s.id + " exists");
+    }
+    return OkStatus();
+  }
+
+  Result<Subscription> GetSubscription(const std::string& id) override {
+    std::lock_guard lock(mu_);
+    auto it = subscriptions_.find(id);
+    if (it == subscriptions_.end()) return NotFoundError("subscription " + id + " not found");
+    return it->second;
+  }
+
+  Result<std::vector<Subscription>> ListSubscriptions() override {
+    std::lock_guard lock(mu_);
+    std::vector<Subscription> out;
+    for (const auto& [id, s] : subscriptions_) out.push_back(s);
+    return out;
+  }
+
+  Status DeleteSubscription(const std::string& id) override {
+    std::lock_guard lock(mu_);
+    if (subscriptions_.erase(id) == 0) return NotFoundError("subscription " + id + " not found");
+    KillPendingLocked(id, "subscription deleted");
+    return OkStatus();
+  }
+
+  Result<std::vector<Delivery>> ClaimDeliveries(TimePoint now, const std::string& owner,
+                                                Duration lease, int limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<Delivery> out;
+    // The oldest pending delivery of each (subscription, request) pair; later ones wait.
+    std::set<std::pair<std::string, std::string>> seen;
+    for (auto& [id, sd] : deliveries_) {  // ordered by id = creation order
+      Delivery& d = sd.delivery;
+      if (d.status != DeliveryStatus::kPending) continue;
+      if (!seen.insert({d.subscription_id, d.request_id}).second) continue;
+      if (d.next_attempt_at > now) continue;
+      if (!sd.claimed_by.empty() && sd.claimed_until > now) continue;
+      sd.claimed_by = owner;
+      sd.claimed_until = now + lease;
+      out.push_back(d);
+      if (out.size() == static_cast<size_t>(limit)) break;
+    }
+    return out;
+  }
+
+  Status RecordDeliveryAttempt(const DeliveryAttempt& a) override {
+    std::lock_guard lock(mu_);
+    auto it = deliveries_.find(a.delivery_id);
+    if (it == deliveries_.end()) return NotFoundError("delivery " + a.delivery_id + " not found");
+    StoredDelivery& sd = it->second;
+    if (sd.claimed_by != a.owner) {
+      return FailedPreconditionError("delivery " + a.delivery_id + " is not claimed by " +
+                                     a.owner);
+    }
+    sd.claimed_by.clear();
+    Delivery& d = sd.delivery;
+    d.attempts += 1;
+    d.status = a.status;
+    d.last_error = a.error;
+    if (a.status == DeliveryStatus::kPending) d.next_attempt_at = a.next_attempt_at;
+    if (a.disable_subscription) {
+      auto s = subscriptions_.find(d.subscription_id);
+      if (s != subscriptions_.end()) s->second.active = false;
+      KillPendingLocked(d.subscription_id, "subscription disabled (410 Gone)");
+    }
+    return OkStatus();
+  }
+
+  Result<Delivery> GetDelivery(const std::string& id) override {
+    std::lock_guard lock(mu_);
+    auto it = deliveries_.find(id);
+    if (it == deliveries_.end()) return NotFoundError("delivery " + id + " not found");
+    return it->second.delivery;
+  }
+
+  Result<DeliveryPage> ListDeliveries(const DeliveryQuery& q) override {
+    std::lock_guard lock(mu_);
+    DeliveryPage page;
+    const size_t limit = static_cast<size_t>(std::clamp(q.limit, 1, 1000));
+    for (auto it = deliveries_.upper_bound(q.after); it != deliveries_.end(); ++it) {
+      const Delivery& d = it->second.delivery;
+      if (q.status && d.status != *q.status) continue;
+      if (!q.subscription_id.empty() && d.subscription_id != q.subscription_id) continue;
+      if (page.items.size() == limit) {
+        page.next = page.items.back().id;
+        break;
+      }
+      page.items.push_back(d);
+    }
+    return page;
+  }
+
+  Status RetryDelivery(const std::string& id, TimePoint now) override {
+    std::lock_guard lock(mu_);
+    auto it = deliveries_.find(id);
+    if (it == deliveries_.end()) return NotFoundError("delivery " + id + " not found");
+    Delivery& d = it->second.delivery;
+    d.status = DeliveryStatus::kPending;
+    d.next_attempt_at = now;
+    it->second.claimed_by.clear();
+    return OkStatus();
+  }
+
+ private:
+  // Fixed-width decimal ids so that string order is numeric order.
+  std::string NextId() {
+    std::string n = std::to_string(++next_delivery_);
+    return std::string(20 - n.size(), '0') + n;
+  }
+
+  void KillPendingLocked(const std::string& subscription_id, const std::string& why) {
+    for (auto& [id, sd] : deliveries_) {
+      Delivery& d = sd.delivery;
+      if (d.subscription_id == subscription_id && d.status == DeliveryStatus::kPending) {
+        d.status = DeliveryStatus::kDead;
+        d.last_error = why;
+      }
+    }
+  }
+
+  std::mutex mu_;
+  std::map<std::pair<std::string, int>, std::string> definitions_;
+  std::map<RequestId, Request> requests_;  // ordered: pagination by id
+  std::unordered_map<RequestId, std::vector<HistoryEntry>> history_;
+  std::map<std::pair<RequestId, std::string>, DeadlineLease> leases_;
+  std::map<std::pair<std::string, std::string>, IdempotencyRecord> idempotency_;
+  std::map<std::string, Subscription> subscriptions_;
+  std::map<std::string, StoredDelivery> deliveries_;
+  uint64_t next_delivery_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> NewMemoryStore() { return std::make_unique<MemoryStore>(); }
+
+}  // namespace rogatory

@@ -1,0 +1,82 @@
+// The hash-chained history: one entry per revision, each covering the previous one.
+#include "rogatory/history.h"
+
+#include "test_engine.h"
+
+namespace rogatory::testing {
+namespace {
+
+TEST(HistoryTest, OneEntryPerRevisionOldestFirst) {
+  TestEngine env;
+  RequestId id = env.Transmitted();
+  auto h = env.engine().History(id);
+  ASSERT_TRUE(h.ok());
+  ASSERT_EQ(h->size(), 3u);
+  EXPECT_EQ((*h)[0].event, "create");
+  EXPECT_EQ((*h)[0].from_state, "");
+  EXPECT_EQ((*h)[0].to_state, "draft");
+  EXPECT_EQ((*h)[0].prev_hash, kGenesisHash);
+  EXPECT_EQ((*h)[1].event, "issue");
+  EXPECT_EQ((*h)[1].actor, "ana.prosecutor");
+  EXPECT_EQ((*h)[2].from_state, "issued");
+  EXPECT_EQ((*h)[2].to_state, "transmitted");
+  for (size_t i = 0; i < h->size(); ++i) EXPECT_EQ((*h)[i].seq, static_cast<int64_t>(i) + 1);
+  EXPECT_EQ(env.engine().Get(id)->head_hash, h->back().hash);
+}
+
+TEST(HistoryTest, RecordsEventDataAndComment) {
+  TestEngine env;
+  RequestId id = env.Create();
+  EventCall call;
+  call.event = "issue";
+  call.data = {{"executing_state", "FR"}};
+  call.comment = "signed by the chief prosecutor";
+  ASSERT_TRUE(env.engine().Fire(id, call, Prosecutor()).ok());
+  auto h = *env.engine().History(id);
+  EXPECT_EQ(h.back().data["executing_state"], "FR");
+  EXPECT_EQ(h.back().comment, "signed by the chief prosecutor");
+}
+
+TEST(HistoryTest, ChainVerifies) {
+  TestEngine env;
+  RequestId id = env.Transmitted();
+  EXPECT_TRUE(env.engine().VerifyHistory(id).ok());
+}
+
+TEST(HistoryTest, TamperingWithAnyFieldBreaksTheChain) {
+  TestEngine env;
+  auto h = *env.engine().History(env.Transmitted());
+  using Mutator = void (*)(HistoryEntry&);
+  const Mutator mutators[] = {
+      [](HistoryEntry& e) { e.event = "refuse"; },
+      [](HistoryEntry& e) { e.to_state = "refused"; },
+      [](HistoryEntry& e) { e.actor = "mallory"; },
+      [](HistoryEntry& e) { e.at += std::chrono::seconds(1); },
+      [](HistoryEntry& e) { e.data["executing_state"] = "IT"; },
+      [](HistoryEntry& e) { e.comment = "x"; },
+  };
+  for (Mutator mutate : mutators) {
+    auto copy = h;
+    mutate(copy[1]);
+    Status s = VerifyHistoryChain(copy);
+    EXPECT_EQ(s.code(), StatusCode::kInternal);
+    EXPECT_THAT(s.message(), ::testing::HasSubstr("seq 2"));
+  }
+}
+
+TEST(HistoryTest, RemovedOrRehashedEntryIsCaught) {
+  TestEngine env;
+  auto h = *env.engine().History(env.Transmitted());
+  auto missing = h;
+  missing.erase(missing.begin() + 1);
+  EXPECT_FALSE(VerifyHistoryChain(missing).ok());
+  // Rewriting an entry and recomputing its own hash still breaks the next link.
+  auto rehashed = h;
+  rehashed[1].actor = "mallory";
+  rehashed[1].hash = ComputeHistoryHash(rehashed[1]);
+  Status s = VerifyHistoryChain(rehashed);
+  EXPECT_THAT(s.message(), ::testing::HasSubstr("seq 3"));
+}
+
+}  // namespace
+}  // namespace rogatory::testing
