@@ -1,0 +1,625 @@
+// Parses workflow definitions with yaml-cpp. yaml-cpp throws: every exception is caught here
+// and becomes a `file:line: message` error, so nothing escapes to the engine's callers.
+#include "definition_parser.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstdint>
+#include <cstdlib>
+#include <map>
+#include <utility>
+
+#include "suggest.h"
+
+namespace rogatory {
+
+std::string EntryKey(std::string_view kind, std::string_view name, std::string_view key) {
+  std::string out(kind);
+  out += ':';
+  out += name;
+  out += '/';
+  out += key;
+  return out;
+}
+
+namespace {
+
+const std::vector<std::string> kTopKeys = {"workflow",    "version",     "title",
+                                           "legal_basis", "description", "fields",
+                                           "states",      "deadlines",   "transitions"};
+const std::vector<std::string> kRequiredTopKeys = {"workflow", "version", "states", "transitions"};
+const std::vector<std::string> kFieldKeys = {"type",   "required", "default",
+                                             "values", "items",    "description"};
+const std::vector<std::string> kStateKeys = {"phase", "initial", "terminal", "description"};
+const std::vector<std::string> kDeadlineKeys = {"duration", "on_expiry", "extension",
+                                                "description"};
+const std::vector<std::string> kTransitionKeys = {"event",   "from",   "to",         "roles",
+                                                  "require", "start",  "stop",       "pause",
+                                                  "resume",  "extend", "description"};
+const char kPhaseList[] = "drafting, transmission, execution, closure";
+const char kTypeList[] = "string, integer, boolean, date, enum, list";
+
+std::vector<std::string> PhaseNames() {
+  std::vector<std::string> out;
+  for (int i = 0; i < kPhaseCount; ++i) out.push_back(PhaseName(static_cast<Phase>(i)));
+  return out;
+}
+
+std::vector<std::string> TypeNames() {
+  return {"string", "integer", "boolean", "date", "enum", "list"};
+}
+
+// yaml-cpp marks are 0-based; a null mark (a node that was never in the text) is line 0.
+int LineOf(const YAML::Node& node) {
+  const YAML::Mark mark = node.Mark();
+  return mark.is_null() ? 0 : mark.line + 1;
+}
+
+// How a value looks, for messages: "a list", "a mapping", "nothing", "'text'".
+std::string Describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Scalar:
+      return "'" + node.Scalar() + "'";
+    default:
+      return "nothing";
+  }
+}
+
+// The YAML 1.2 core schema's words for plain (unquoted) scalars.
+bool IsNullWord(const std::string& s) {
+  return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
+}
+
+std::optional<bool> BoolWord(const std::string& s) {
+  if (s == "true" || s == "True" || s == "TRUE") return true;
+  if (s == "false" || s == "False" || s == "FALSE") return false;
+  return std::nullopt;
+}
+
+std::optional<int64_t> IntWord(const std::string& s) {
+  size_t i = (!s.empty() && (s[0] == '+' || s[0] == '-')) ? 1 : 0;
+  if (i == s.size()) return std::nullopt;
+  for (size_t j = i; j < s.size(); ++j) {
+    if (s[j] < '0' || s[j] > '9') return std::nullopt;
+  }
+  errno = 0;
+  long long v = std::strtoll(s.c_str(), nullptr, 10);
+  if (errno == ERANGE) return std::nullopt;
+  return static_cast<int64_t>(v);
+}
+
+bool IsFloatWord(const std::string& s) {
+  size_t i = (!s.empty() && (s[0] == '+' || s[0] == '-')) ? 1 : 0;
+  bool digits = false, dot = false;
+  for (; i < s.size(); ++i) {
+    if (s[i] >= '0' && s[i] <= '9') {
+      digits = true;
+    } else if (s[i] == '.' && !dot) {
+      dot = true;
+    } else {
+      break;
+    }
+  }
+  if (!digits) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    size_t exp_start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    if (i == exp_start) return false;
+  }
+  return i == s.size();
+}
+
+bool IsQuoted(const YAML::Node& node) {
+  return node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str";
+}
+
+// A YAML value as JSON, resolving plain scalars by the core schema: `true` is a boolean, `12`
+// an integer, `'12'` and `DE` are strings. Used for defaults, whose type the validator checks.
+nlohmann::json ToJson(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Scalar: {
+      const std::string& s = node.Scalar();
+      if (IsQuoted(node)) return s;
+      if (IsNullWord(s)) return nullptr;
+      if (auto b = BoolWord(s)) return *b;
+      if (auto i = IntWord(s)) return *i;
+      if (IsFloatWord(s)) return std::strtod(s.c_str(), nullptr);
+      return s;
+    }
+    case YAML::NodeType::Sequence: {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& item : node) out.push_back(ToJson(item));
+      return out;
+    }
+    case YAML::NodeType::Map: {
+      nlohmann::json out = nlohmann::json::object();
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        out[it->first.IsScalar() ? it->first.Scalar() : "?"] = ToJson(it->second);
+      }
+      return out;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+bool IsNullValue(const YAML::Node& node) {
+  return node.IsNull() || (node.IsScalar() && !IsQuoted(node) && IsNullWord(node.Scalar()));
+}
+
+// One key of a mapping with its value and the key's line.
+struct Entry {
+  std::string key;
+  YAML::Node value;
+  int line = 0;
+};
+
+// Reads one document into a WorkflowDefinition, collecting every problem of form.
+class Parser {
+ public:
+  Parser(std::string file, ParsedDefinition* out) : file_(std::move(file)), out_(out) {}
+
+  void ParseDocument(const YAML::Node& root);
+  void Error(int line, std::string message) {
+    out_->errors.push_back(DefinitionError{file_, line, std::move(message)});
+  }
+
+ private:
+  // An error whose subject the validator must not examine again.
+  void Report(int line, const std::string& note, std::string message) {
+    out_->notes.reported.insert(note);
+    Error(line, std::move(message));
+  }
+
+  // The entries of `map`. With `allowed`, unknown and repeated keys are reported and left out;
+  // without, every entry is kept (names of states etc., whose repeats the validator reports).
+  std::vector<Entry> Entries(const YAML::Node& map, const std::vector<std::string>* allowed,
+                             const std::string& where);
+  // A text value, or nullopt after reporting under `note`. Null is "" when `null_ok`.
+  std::optional<std::string> Text(const Entry& e, const std::string& where, const std::string& note,
+                                  bool null_ok);
+  std::optional<bool> Flag(const Entry& e, const std::string& where, const std::string& note);
+  // A name or a list of names.
+  std::optional<std::vector<std::string>> Names(const Entry& e, const std::string& where,
+                                                const std::string& note);
+  // An ISO 8601 duration; nullopt after reporting.
+  std::optional<IsoDuration> Duration(const Entry& e, const std::string& where,
+                                      const std::string& note);
+  std::optional<FieldType> Type(const Entry& e, const std::string& where, const std::string& note);
+
+  void ParseFields(const Entry& section);
+  void ParseStates(const Entry& section);
+  void ParseDeadlines(const Entry& section);
+  void ParseTransitions(const Entry& section);
+  void ParseTransition(const YAML::Node& node, int index);
+
+  WorkflowDefinition& def() { return *out_->definition; }
+  ParseNotes& notes() { return out_->notes; }
+
+  std::string file_;
+  ParsedDefinition* out_;
+};
+
+std::string Of(const std::string& key, const std::string& where) {
+  return "'" + key + "'" + (where.empty() ? "" : " of " + where);
+}
+
+std::string In(const std::string& where) { return where.empty() ? "" : " in " + where; }
+
+std::vector<Entry> Parser::Entries(const YAML::Node& map, const std::vector<std::string>* allowed,
+                                   const std::string& where) {
+  std::vector<Entry> out;
+  std::map<std::string, int> seen;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    const YAML::Node& key_node = it->first;
+    const int line = LineOf(key_node);
+    if (!key_node.IsScalar()) {
+      Error(line, "keys must be names, not " + Describe(key_node) + In(where));
+      continue;
+    }
+    const std::string key = key_node.Scalar();
+    if (allowed != nullptr) {
+      if (std::find(allowed->begin(), allowed->end(), key) == allowed->end()) {
+        std::string hint = DidYouMean(key, *allowed);
+        if (hint.empty()) {
+          hint = "; expected one of: ";
+          for (size_t i = 0; i < allowed->size(); ++i) hint += (i ? ", " : "") + (*allowed)[i];
+        }
+        Error(line, "unknown key '" + key + "'" + In(where) + hint);
+        continue;
+      }
+      auto [first, inserted] = seen.emplace(key, line);
+      if (!inserted) {
+        Error(line, "duplicate key '" + key + "'" + In(where) + " (first on line " +
+                        std::to_string(first->second) + ")");
+        continue;
+      }
+    }
+    out.push_back(Entry{key, it->second, line});
+  }
+  return out;
+}
+
+std::optional<std::string> Parser::Text(const Entry& e, const std::string& where,
+                                        const std::string& note, bool null_ok) {
+  if (IsNullValue(e.value)) {
+    if (null_ok) return std::string();
+  } else if (e.value.IsScalar()) {
+    return e.value.Scalar();
+  }
+  Report(e.line, note, Of(e.key, where) + " must be text, not " + Describe(e.value));
+  return std::nullopt;
+}
+
+std::optional<bool> Parser::Flag(const Entry& e, const std::string& where,
+                                 const std::string& note) {
+  if (e.value.IsScalar() && !IsQuoted(e.value)) {
+    if (auto b = BoolWord(e.value.Scalar())) return b;
+  }
+  Report(e.line, note, Of(e.key, where) + " must be true or false, not " + Describe(e.value));
+  return std::nullopt;
+}
+
+std::optional<std::vector<std::string>> Parser::Names(const Entry& e, const std::string& where,
+                                                      const std::string& note) {
+  std::vector<std::string> out;
+  if (IsNullValue(e.value)) return out;
+  if (e.value.IsScalar()) {
+    out.push_back(e.value.Scalar());
+    return out;
+  }
+  if (e.value.IsSequence()) {
+    bool ok = true;
+    for (const auto& item : e.value) {
+      if (item.IsScalar()) {
+        out.push_back(item.Scalar());
+      } else {
+        ok = false;
+      }
+    }
+    if (ok) return out;
+  }
+  Report(e.line, note,
+         Of(e.key, where) + " must be a name or a list of names, not " + Describe(e.value));
+  return std::nullopt;
+}
+
+std::optional<IsoDuration> Parser::Duration(const Entry& e, const std::string& where,
+                                            const std::string& note) {
+  if (!e.value.IsScalar()) {
+    Report(
+        e.line, note,
+        Of(e.key, where) + " must be an ISO 8601 duration such as P30D, not " + Describe(e.value));
+    return std::nullopt;
+  }
+  Result<IsoDuration> d = ParseIsoDuration(e.value.Scalar());
+  if (!d.ok()) {
+    Report(e.line, note, Of(e.key, where) + ": " + d.status().message());
+    return std::nullopt;
+  }
+  return *d;
+}
+
+std::optional<FieldType> Parser::Type(const Entry& e, const std::string& where,
+                                      const std::string& note) {
+  std::optional<std::string> name = Text(e, where, note, false);
+  if (!name) return std::nullopt;
+  std::optional<FieldType> type = ParseFieldType(*name);
+  if (!type) {
+    std::string hint = DidYouMean(*name, TypeNames());
+    Report(e.line, note,
+           "unknown type '" + *name + "' for " + where + "; use one of " + kTypeList + hint);
+  }
+  return type;
+}
+
+void Parser::ParseDocument(const YAML::Node& root) {
+  out_->definition.emplace();
+  def().line = std::max(1, LineOf(root));
+  std::vector<Entry> entries = Entries(root, &kTopKeys, "");
+  for (const auto& key : kRequiredTopKeys) {
+    bool present =
+        std::any_of(entries.begin(), entries.end(), [&](const Entry& e) { return e.key == key; });
+    if (!present) Report(def().line, key, "missing required key '" + key + "'");
+  }
+  for (const Entry& e : entries) {
+    if (e.key == "workflow") {
+      notes().workflow_line = e.line;
+      if (auto id = Text(e, "", "workflow", false)) def().id = *id;
+    } else if (e.key == "version") {
+      notes().version_line = e.line;
+      std::optional<int64_t> v;
+      if (e.value.IsScalar()) v = IntWord(e.value.Scalar());
+      if (!v || *v > INT_MAX || *v < INT_MIN) {
+        Report(e.line, "version", "version must be a positive integer, not " + Describe(e.value));
+      } else {
+        def().version = static_cast<int>(*v);
+      }
+    } else if (e.key == "title") {
+      if (auto t = Text(e, "", "title", true)) def().title = *t;
+    } else if (e.key == "legal_basis") {
+      if (auto t = Text(e, "", "legal_basis", true)) def().legal_basis = *t;
+    } else if (e.key == "description") {
+      if (auto t = Text(e, "", "description", true)) def().description = *t;
+    } else if (e.key == "fields") {
+      ParseFields(e);
+    } else if (e.key == "states") {
+      notes().states_line = e.line;
+      ParseStates(e);
+    } else if (e.key == "deadlines") {
+      ParseDeadlines(e);
+    } else if (e.key == "transitions") {
+      notes().transitions_line = e.line;
+      ParseTransitions(e);
+    }
+  }
+}
+
+void Parser::ParseFields(const Entry& section) {
+  if (IsNullValue(section.value)) return;
+  if (!section.value.IsMap()) {
+    Report(section.line, "fields",
+           "'fields' must be a mapping of field names, not " + Describe(section.value));
+    return;
+  }
+  for (const Entry& entry : Entries(section.value, nullptr, "'fields'")) {
+    FieldDef f;
+    f.name = entry.key;
+    f.line = entry.line;
+    const std::string where = "field '" + f.name + "'";
+    const std::string type_note = EntryKey("field", f.name, "type");
+    if (!entry.value.IsMap()) {
+      Report(entry.line, type_note,
+             where + " must be a mapping such as {type: string}, not " + Describe(entry.value));
+      def().fields.push_back(std::move(f));
+      continue;
+    }
+    bool has_type = false;
+    for (const Entry& e : Entries(entry.value, &kFieldKeys, where)) {
+      if (e.key == "type") {
+        has_type = true;
+        if (auto t = Type(e, where, type_note)) f.type = *t;
+      } else if (e.key == "required") {
+        if (auto b = Flag(e, where, EntryKey("field", f.name, "required"))) f.required = *b;
+      } else if (e.key == "default") {
+        if (!IsNullValue(e.value)) f.default_value = ToJson(e.value);
+      } else if (e.key == "values") {
+        const std::string note = EntryKey("field", f.name, "values");
+        if (!e.value.IsSequence()) {
+          Report(e.line, note, Of("values", where) + " must be a list, not " + Describe(e.value));
+        } else if (auto names = Names(e, where, note)) {
+          f.values = *names;
+        }
+      } else if (e.key == "items") {
+        // An unknown item type also makes the default uncheckable.
+        if (auto t = Type(e, "the items of " + where, EntryKey("field", f.name, "items"))) {
+          f.items = *t;
+        } else {
+          notes().reported.insert(type_note);
+        }
+      } else if (e.key == "description") {
+        if (auto t = Text(e, where, EntryKey("field", f.name, "description"), true)) {
+          f.description = *t;
+        }
+      }
+    }
+    if (!has_type) {
+      Report(entry.line, type_note, where + " has no type; use one of " + std::string(kTypeList));
+    }
+    def().fields.push_back(std::move(f));
+  }
+}
+
+void Parser::ParseStates(const Entry& section) {
+  if (IsNullValue(section.value)) return;
+  if (!section.value.IsMap()) {
+    Report(section.line, "states",
+           "'states' must be a mapping of state names, not " + Describe(section.value));
+    return;
+  }
+  for (const Entry& entry : Entries(section.value, nullptr, "'states'")) {
+    StateDef s;
+    s.name = entry.key;
+    s.line = entry.line;
+    const std::string where = "state '" + s.name + "'";
+    const std::string phase_note = EntryKey("state", s.name, "phase");
+    if (!entry.value.IsMap()) {
+      Report(entry.line, phase_note,
+             where + " must be a mapping such as {phase: drafting}, not " + Describe(entry.value));
+      def().states.push_back(std::move(s));
+      continue;
+    }
+    bool has_phase = false;
+    for (const Entry& e : Entries(entry.value, &kStateKeys, where)) {
+      if (e.key == "phase") {
+        has_phase = true;
+        if (auto name = Text(e, where, phase_note, false)) {
+          if (auto phase = ParsePhase(*name)) {
+            s.phase = *phase;
+          } else {
+            Report(e.line, phase_note,
+                   "unknown phase '" + *name + "' for " + where + "; use one of " + kPhaseList +
+                       DidYouMean(*name, PhaseNames()));
+          }
+        }
+      } else if (e.key == "initial") {
+        // A malformed flag makes "how many initial states" unanswerable.
+        if (auto b = Flag(e, where, "initial")) s.initial = *b;
+      } else if (e.key == "terminal") {
+        if (auto b = Flag(e, where, "terminal")) s.terminal = *b;
+      } else if (e.key == "description") {
+        if (auto t = Text(e, where, EntryKey("state", s.name, "description"), true)) {
+          s.description = *t;
+        }
+      }
+    }
+    if (!has_phase) {
+      Report(entry.line, phase_note,
+             where + " has no phase; use one of " + std::string(kPhaseList));
+    }
+    def().states.push_back(std::move(s));
+  }
+}
+
+void Parser::ParseDeadlines(const Entry& section) {
+  if (IsNullValue(section.value)) return;
+  if (!section.value.IsMap()) {
+    Report(section.line, "deadlines",
+           "'deadlines' must be a mapping of deadline names, not " + Describe(section.value));
+    return;
+  }
+  for (const Entry& entry : Entries(section.value, nullptr, "'deadlines'")) {
+    DeadlineDef d;
+    d.name = entry.key;
+    d.line = entry.line;
+    const std::string where = "deadline '" + d.name + "'";
+    if (!entry.value.IsMap()) {
+      Report(entry.line, EntryKey("deadline", d.name, "*"),
+             where + " must be a mapping such as {duration: P30D, on_expiry: overdue}, not " +
+                 Describe(entry.value));
+      def().deadlines.push_back(std::move(d));
+      continue;
+    }
+    for (const Entry& e : Entries(entry.value, &kDeadlineKeys, where)) {
+      const std::string note = EntryKey("deadline", d.name, e.key);
+      if (e.key == "duration") {
+        if (auto v = Duration(e, where, note)) d.duration = *v;
+      } else if (e.key == "extension") {
+        if (auto v = Duration(e, where, note)) d.extension = *v;
+      } else if (e.key == "on_expiry") {
+        if (auto t = Text(e, where, note, false)) d.on_expiry = *t;
+      } else if (e.key == "description") {
+        if (auto t = Text(e, where, note, true)) d.description = *t;
+      }
+    }
+    def().deadlines.push_back(std::move(d));
+  }
+}
+
+void Parser::ParseTransitions(const Entry& section) {
+  if (IsNullValue(section.value)) return;
+  if (!section.value.IsSequence()) {
+    Report(section.line, "transitions",
+           "'transitions' must be a list of transitions, not " + Describe(section.value));
+    notes().transitions_incomplete = true;
+    return;
+  }
+  int index = 0;
+  for (const auto& node : section.value) ParseTransition(node, index++);
+}
+
+void Parser::ParseTransition(const YAML::Node& node, int index) {
+  const int line = LineOf(node);
+  if (!node.IsMap()) {
+    Error(line, "transition #" + std::to_string(index + 1) +
+                    " must be a mapping such as {event: issue, from: draft, to: issued, roles: "
+                    "[prosecutor]}, not " +
+                    Describe(node));
+    notes().transitions_incomplete = true;
+    return;
+  }
+  TransitionDef t;
+  t.line = line;
+  const std::string i = std::to_string(index);
+  // Name the transition by its event in messages when it has one.
+  std::string where = "transition #" + std::to_string(index + 1);
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (it->first.IsScalar() && it->first.Scalar() == "event" && it->second.IsScalar()) {
+      where = "transition '" + it->second.Scalar() + "'";
+      break;
+    }
+  }
+  for (const Entry& e : Entries(node, &kTransitionKeys, where)) {
+    const std::string note = EntryKey("transition", i, e.key);
+    if (e.key == "event") {
+      if (auto v = Text(e, where, note, false)) t.event = *v;
+    } else if (e.key == "from") {
+      std::optional<std::vector<std::string>> from = Names(e, where, note);
+      if (!from) {
+        notes().transitions_incomplete = true;
+      } else if (from->size() == 1 && (*from)[0] == "*" && e.value.IsScalar()) {
+        t.from_any = true;
+      } else if (std::find(from->begin(), from->end(), "*") != from->end()) {
+        Report(e.line, note, "'*' must stand alone in 'from' of " + where);
+        notes().transitions_incomplete = true;
+      } else {
+        t.from = std::move(*from);
+      }
+    } else if (e.key == "to") {
+      if (IsNullValue(e.value)) continue;  // explicit null: stays, like an omitted `to`
+      if (auto v = Text(e, where, note, false)) {
+        t.to = *v;
+      } else {
+        notes().transitions_incomplete = true;
+      }
+    } else if (e.key == "description") {
+      if (auto v = Text(e, where, note, true)) t.description = *v;
+    } else {
+      std::vector<std::string>* list = e.key == "roles"     ? &t.roles
+                                       : e.key == "require" ? &t.require
+                                       : e.key == "start"   ? &t.start
+                                       : e.key == "stop"    ? &t.stop
+                                       : e.key == "pause"   ? &t.pause
+                                       : e.key == "resume"  ? &t.resume
+                                                            : &t.extend;
+      if (auto v = Names(e, where, note)) *list = std::move(*v);
+    }
+  }
+  def().transitions.push_back(std::move(t));
+}
+
+}  // namespace
+
+ParsedDefinition ParseDefinitionYaml(std::string_view text, std::string_view file_name) {
+  ParsedDefinition out;
+  Parser parser{std::string(file_name), &out};
+  std::vector<YAML::Node> documents;
+  try {
+    for (YAML::Node& doc : YAML::LoadAll(std::string(text))) {
+      if (!doc.IsNull()) documents.push_back(doc);
+    }
+  } catch (const YAML::Exception& e) {
+    parser.Error(e.mark.is_null() ? 1 : e.mark.line + 1, "YAML syntax error: " + e.msg);
+    return out;
+  }
+  if (documents.empty()) {
+    parser.Error(1,
+                 "the file is empty; expected a workflow definition (workflow, version, "
+                 "states, transitions)");
+    return out;
+  }
+  for (size_t i = 1; i < documents.size(); ++i) {
+    parser.Error(LineOf(documents[i]),
+                 "a file holds one workflow definition; this is another YAML document");
+  }
+  const YAML::Node& root = documents[0];
+  if (!root.IsMap()) {
+    parser.Error(std::max(1, LineOf(root)),
+                 "the document must be a mapping with workflow, version, states and "
+                 "transitions, not " +
+                     Describe(root));
+    return out;
+  }
+  try {
+    parser.ParseDocument(root);
+  } catch (const YAML::Exception& e) {
+    // Not expected: every access above checks the node's kind first.
+    parser.Error(e.mark.is_null() ? 1 : e.mark.line + 1, "cannot read the YAML: " + e.msg);
+  }
+  if (out.definition) {
+    out.definition->source = std::string(text);
+    out.definition->source_name = std::string(file_name);
+  }
+  return out;
+}
+
+}  // namespace rogatory

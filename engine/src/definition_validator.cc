@@ -1,0 +1,415 @@
+// The meaning checks of a workflow definition. Phase order is never encoded here: every move
+// is put to the Boost.MSM lifecycle machine (lifecycle.h).
+#include "definition_validator.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "field_check.h"
+#include "lifecycle.h"
+#include "suggest.h"
+
+namespace rogatory {
+
+bool IsIdentifier(std::string_view name) {
+  if (name.empty() || name[0] < 'a' || name[0] > 'z') return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+namespace {
+
+const char kIdentifierRule[] = "use lowercase letters, digits and '_', starting with a letter";
+const char kLifecycleRule[] =
+    "phases run drafting -> transmission -> execution -> closure; only transmission may go "
+    "back, to drafting; nothing leaves closure";
+
+std::string TransitionName(const TransitionDef& t, size_t index) {
+  return t.event.empty() ? "transition #" + std::to_string(index + 1)
+                         : "transition '" + t.event + "'";
+}
+
+class Validator {
+ public:
+  Validator(const WorkflowDefinition& def, const ParseNotes& notes) : def_(def), notes_(notes) {
+    for (const auto& s : def_.states) state_names_.push_back(s.name);
+    for (const auto& f : def_.fields) field_names_.push_back(f.name);
+    for (const auto& d : def_.deadlines) deadline_names_.push_back(d.name);
+    for (const auto& t : def_.transitions) {
+      if (!t.event.empty() &&
+          std::find(event_names_.begin(), event_names_.end(), t.event) == event_names_.end()) {
+        event_names_.push_back(t.event);
+      }
+    }
+  }
+
+  std::vector<DefinitionError> Run() {
+    CheckHeader();
+    CheckNames("field", field_names_, [&](size_t i) { return def_.fields[i].line; });
+    CheckNames("state", state_names_, [&](size_t i) { return def_.states[i].line; });
+    CheckNames("deadline", deadline_names_, [&](size_t i) { return def_.deadlines[i].line; });
+    for (const auto& f : def_.fields) CheckField(f);
+    CheckStates();
+    for (size_t i = 0; i < def_.transitions.size(); ++i) CheckTransition(i);
+    for (const auto& d : def_.deadlines) CheckDeadline(d);
+    CheckGraph();
+    return std::move(errors_);
+  }
+
+ private:
+  void Error(int line, std::string message) {
+    errors_.push_back(
+        DefinitionError{def_.source_name, line > 0 ? line : def_.line, std::move(message)});
+  }
+  bool Reported(const std::string& key) const { return notes_.Reported(key); }
+  bool StatesUsable() const { return !Reported("states"); }
+
+  void CheckHeader() {
+    if (!Reported("workflow") && !IsIdentifier(def_.id)) {
+      Error(notes_.workflow_line,
+            "workflow id '" + def_.id + "' is invalid: " + kIdentifierRule + " (e.g. eio)");
+    }
+    if (!Reported("version") && def_.version <= 0) {
+      Error(notes_.version_line,
+            "version must be a positive integer, not " + std::to_string(def_.version));
+    }
+  }
+
+  template <typename LineOf>
+  void CheckNames(const std::string& kind, const std::vector<std::string>& names, LineOf line_of) {
+    std::map<std::string, int> first;
+    for (size_t i = 0; i < names.size(); ++i) {
+      const int line = line_of(i);
+      if (!IsIdentifier(names[i])) {
+        Error(line, kind + " name '" + names[i] + "' is invalid: " + kIdentifierRule);
+      }
+      auto [it, inserted] = first.emplace(names[i], line);
+      if (!inserted) {
+        Error(line, "duplicate " + kind + " '" + names[i] + "' (first defined on line " +
+                        std::to_string(it->second) + ")");
+      }
+    }
+  }
+
+  void CheckField(const FieldDef& f) {
+    const std::string where = "field '" + f.name + "'";
+    if (Reported(EntryKey("field", f.name, "type"))) return;
+    bool usable = true;
+    const bool enum_values =
+        f.type == FieldType::kEnum || (f.type == FieldType::kList && f.items == FieldType::kEnum);
+    if (enum_values && f.values.empty() && !Reported(EntryKey("field", f.name, "values"))) {
+      Error(f.line, where + " is " + (f.type == FieldType::kEnum ? "an enum" : "a list of enum") +
+                        " but has no values; list them, e.g. values: [a, b]");
+      usable = false;
+    }
+    if (!enum_values && !f.values.empty()) {
+      Error(f.line, "'values' applies only to enum fields (or lists with items: enum); " + where +
+                        " is " + FieldTypeName(f.type));
+      usable = false;
+    }
+    std::set<std::string> seen;
+    for (const auto& v : f.values) {
+      if (!seen.insert(v).second) Error(f.line, where + " lists the value '" + v + "' twice");
+    }
+    if (f.items && f.type != FieldType::kList) {
+      Error(f.line,
+            "'items' applies only to list fields; " + where + " is " + FieldTypeName(f.type));
+      usable = false;
+    }
+    if (f.items == FieldType::kList) {
+      Error(f.line, "the items of " + where + " cannot be lists themselves");
+      usable = false;
+    }
+    if (usable && f.default_value) {
+      Status s = CheckFieldValue(f, *f.default_value);
+      if (!s.ok()) Error(f.line, "the default of " + s.message());
+    }
+  }
+
+  void CheckStates() {
+    if (!StatesUsable()) return;
+    const int line = notes_.states_line;
+    if (def_.states.empty()) {
+      Error(line, "'states' lists no states; a workflow needs an initial and a terminal state");
+      return;
+    }
+    if (!Reported("initial")) {
+      const StateDef* first = nullptr;
+      for (const auto& s : def_.states) {
+        if (!s.initial) continue;
+        if (first == nullptr) {
+          first = &s;
+        } else {
+          Error(s.line, "state '" + s.name + "' is initial too, but only one state may be (" + "'" +
+                            first->name + "' on line " + std::to_string(first->line) + " is)");
+        }
+      }
+      if (first == nullptr) {
+        Error(line, "no initial state: mark exactly one state with initial: true");
+      }
+    }
+    if (!Reported("terminal")) {
+      bool any_terminal = false;
+      for (const auto& s : def_.states) any_terminal = any_terminal || s.terminal;
+      if (!any_terminal) {
+        Error(line, "no terminal state: mark the states where a request ends with terminal: true");
+      }
+    }
+    for (const auto& s : def_.states) {
+      if (s.initial && s.terminal) {
+        Error(s.line,
+              "state '" + s.name + "' is both initial and terminal, so a request could never move");
+      }
+    }
+  }
+
+  // The states a transition leaves from: its list, or every non-terminal state for "*".
+  std::vector<const StateDef*> Sources(const TransitionDef& t) const {
+    std::vector<const StateDef*> out;
+    if (t.from_any) {
+      for (const auto& s : def_.states) {
+        if (!s.terminal && IsFirst(s)) out.push_back(&s);
+      }
+      return out;
+    }
+    for (const auto& name : t.from) {
+      const StateDef* s = def_.FindState(name);
+      if (s != nullptr && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+    }
+    return out;
+  }
+
+  // False for a later state of a repeated name (reported as a duplicate, and otherwise ignored).
+  bool IsFirst(const StateDef& s) const { return def_.FindState(s.name) == &s; }
+
+  // Where a transition from `source` leads: its `to`, or `source` itself when `to` is omitted.
+  const StateDef* Target(const TransitionDef& t, const StateDef* source) const {
+    return t.to.empty() ? source : def_.FindState(t.to);
+  }
+
+  void CheckTransition(size_t index) {
+    const TransitionDef& t = def_.transitions[index];
+    const std::string where = TransitionName(t, index);
+    const std::string i = std::to_string(index);
+    if (t.event.empty()) {
+      if (!Reported(EntryKey("transition", i, "event"))) {
+        Error(t.line, where + " has no event; name the event that fires it");
+      }
+    } else if (!IsIdentifier(t.event)) {
+      Error(t.line, "event name '" + t.event + "' is invalid: " + kIdentifierRule);
+    } else if (t.event == kCreateEvent) {
+      Error(t.line, "event name 'create' is reserved: it records a request's creation");
+    }
+    CheckFrom(t, where, i);
+    if (!t.to.empty() && StatesUsable() && def_.FindState(t.to) == nullptr) {
+      Error(t.line,
+            where + " goes to unknown state '" + t.to + "'" + DidYouMean(t.to, state_names_));
+    }
+    if (t.roles.empty() && !Reported(EntryKey("transition", i, "roles"))) {
+      Error(t.line, where + " has no roles; list who may fire it (system for the engine's timers)");
+    }
+    for (const auto& role : t.roles) {
+      if (role.empty()) Error(t.line, where + " has an empty role name");
+    }
+    if (!Reported("fields")) {
+      for (const auto& name : t.require) {
+        if (def_.FindField(name) == nullptr) {
+          Error(t.line,
+                where + " requires unknown field '" + name + "'" + DidYouMean(name, field_names_));
+        }
+      }
+    }
+    CheckDeadlineRefs(t, where);
+    if (StatesUsable()) {
+      CheckLifecycle(t, where);
+      CheckDuplicate(t, where);
+    }
+  }
+
+  void CheckFrom(const TransitionDef& t, const std::string& where, const std::string& i) {
+    if (t.from_any) return;
+    if (t.from.empty()) {
+      if (!Reported(EntryKey("transition", i, "from"))) {
+        Error(t.line, where +
+                          " has no 'from': name a state, a list of states, or \"*\" for "
+                          "every non-terminal state");
+      }
+      return;
+    }
+    if (!StatesUsable()) return;
+    std::set<std::string> seen;
+    for (const auto& name : t.from) {
+      if (!seen.insert(name).second) {
+        Error(t.line, "'from' of " + where + " lists state '" + name + "' twice");
+        continue;
+      }
+      const StateDef* s = def_.FindState(name);
+      if (s == nullptr) {
+        Error(t.line,
+              where + " comes from unknown state '" + name + "'" + DidYouMean(name, state_names_));
+      } else if (s->terminal) {
+        Error(t.line,
+              where + " leaves terminal state '" + name + "'; nothing leaves a terminal state");
+      }
+    }
+  }
+
+  void CheckDeadlineRefs(const TransitionDef& t, const std::string& where) {
+    if (Reported("deadlines")) return;
+    const std::pair<const char*, const std::vector<std::string>*> lists[] = {
+        {"starts", &t.start},
+        {"stops", &t.stop},
+        {"pauses", &t.pause},
+        {"resumes", &t.resume},
+        {"extends", &t.extend}};
+    for (const auto& [verb, names] : lists) {
+      for (const auto& name : *names) {
+        const DeadlineDef* d = def_.FindDeadline(name);
+        if (d == nullptr) {
+          Error(t.line, where + " " + verb + " unknown deadline '" + name + "'" +
+                            DidYouMean(name, deadline_names_));
+        } else if (names == &t.extend && !d->extension &&
+                   !Reported(EntryKey("deadline", name, "extension")) &&
+                   !Reported(EntryKey("deadline", name, "*"))) {
+          Error(t.line, where + " extends deadline '" + name +
+                            "', which has no extension; give it one, e.g. extension: P30D");
+        }
+      }
+    }
+  }
+
+  bool Unphased(const StateDef* s) const { return Reported(EntryKey("state", s->name, "phase")); }
+
+  void CheckLifecycle(const TransitionDef& t, const std::string& where) {
+    for (const StateDef* source : Sources(t)) {
+      if (!t.from_any && source->terminal) continue;  // reported as leaving a terminal state
+      const StateDef* target = Target(t, source);
+      if (target == nullptr || Unphased(source) || Unphased(target)) continue;
+      if (LifecycleAllows(source->phase, target->phase)) continue;
+      Error(t.line, where + " from '" + source->name + "' (" + PhaseName(source->phase) + ") to '" +
+                        target->name + "' (" + PhaseName(target->phase) +
+                        ") breaks the lifecycle order: " + kLifecycleRule);
+    }
+  }
+
+  void CheckDuplicate(const TransitionDef& t, const std::string& where) {
+    if (t.event.empty()) return;
+    for (const StateDef* source : Sources(t)) {
+      auto [it, inserted] =
+          first_transition_.emplace(std::make_pair(source->name, t.event), t.line);
+      if (!inserted) {
+        Error(t.line, where + " from state '" + source->name + "' duplicates the one on line " +
+                          std::to_string(it->second) +
+                          "; a state may have one transition per event");
+      }
+    }
+  }
+
+  void CheckDeadline(const DeadlineDef& d) {
+    const std::string where = "deadline '" + d.name + "'";
+    if (Reported(EntryKey("deadline", d.name, "*"))) return;
+    if (d.duration.IsZero() && !Reported(EntryKey("deadline", d.name, "duration"))) {
+      Error(d.line, where + " has no duration; give an ISO 8601 duration such as P30D");
+    }
+    if (d.on_expiry.empty()) {
+      if (!Reported(EntryKey("deadline", d.name, "on_expiry"))) {
+        Error(d.line, where + " has no on_expiry; name the event its lapse fires");
+      }
+      return;
+    }
+    if (Reported("transitions") || notes_.transitions_incomplete) return;
+    bool declared = false, system_may_fire = false;
+    for (const auto& t : def_.transitions) {
+      if (t.event != d.on_expiry) continue;
+      declared = true;
+      system_may_fire = system_may_fire ||
+                        std::find(t.roles.begin(), t.roles.end(), kSystemRole) != t.roles.end();
+    }
+    if (!declared) {
+      Error(d.line, where + " fires unknown event '" + d.on_expiry +
+                        "' on expiry; no transition declares it" +
+                        DidYouMean(d.on_expiry, event_names_));
+    } else if (!system_may_fire) {
+      Error(d.line, where + " fires '" + d.on_expiry +
+                        "' as actor system, but no transition for that event lists the role "
+                        "system");
+    }
+  }
+
+  // Reachability from the initial state, and from every state to a terminal one.
+  void CheckGraph() {
+    if (!StatesUsable() || Reported("transitions") || notes_.transitions_incomplete ||
+        def_.states.empty()) {
+      return;
+    }
+    std::map<const StateDef*, std::vector<const StateDef*>> next, previous;
+    for (const auto& t : def_.transitions) {
+      for (const StateDef* source : Sources(t)) {
+        const StateDef* target = Target(t, source);
+        if (target == nullptr) continue;
+        next[source].push_back(target);
+        previous[target].push_back(source);
+      }
+    }
+    std::vector<const StateDef*> initial, terminal;
+    for (const auto& s : def_.states) {
+      if (s.initial) initial.push_back(&s);
+      if (s.terminal) terminal.push_back(&s);
+    }
+    if (!Reported("initial") && !initial.empty()) {
+      std::set<const StateDef*> reached = Closure(initial, next);
+      for (const auto& s : def_.states) {
+        if (reached.count(&s) == 0 && IsFirst(s)) {
+          Error(s.line, "state '" + s.name + "' cannot be reached from the initial state '" +
+                            initial[0]->name + "'");
+        }
+      }
+    }
+    if (!Reported("terminal") && !terminal.empty()) {
+      std::set<const StateDef*> reaching = Closure(terminal, previous);
+      for (const auto& s : def_.states) {
+        if (reaching.count(&s) == 0 && IsFirst(s)) {
+          Error(s.line, "state '" + s.name +
+                            "' cannot reach a terminal state; a request there would be stuck");
+        }
+      }
+    }
+  }
+
+  static std::set<const StateDef*> Closure(
+      const std::vector<const StateDef*>& roots,
+      const std::map<const StateDef*, std::vector<const StateDef*>>& edges) {
+    std::set<const StateDef*> seen(roots.begin(), roots.end());
+    std::deque<const StateDef*> queue(roots.begin(), roots.end());
+    while (!queue.empty()) {
+      const StateDef* s = queue.front();
+      queue.pop_front();
+      auto it = edges.find(s);
+      if (it == edges.end()) continue;
+      for (const StateDef* n : it->second) {
+        if (seen.insert(n).second) queue.push_back(n);
+      }
+    }
+    return seen;
+  }
+
+  const WorkflowDefinition& def_;
+  const ParseNotes& notes_;
+  std::vector<std::string> state_names_, field_names_, deadline_names_, event_names_;
+  std::map<std::pair<std::string, std::string>, int> first_transition_;  // (from, event) -> line
+  std::vector<DefinitionError> errors_;
+};
+
+}  // namespace
+
+std::vector<DefinitionError> ValidateWithNotes(const WorkflowDefinition& def,
+                                               const ParseNotes& notes) {
+  return Validator(def, notes).Run();
+}
+
+}  // namespace rogatory
