@@ -18,7 +18,7 @@ struct CompiledTransition {
   int32_t event = -1;
   int32_t to = -1;  // -1: stays in its source state
   std::vector<std::string> roles;
-  std::vector<int32_t> require;  // field ids
+  std::vector<int32_t> require;                             // field ids
   std::vector<int32_t> start, stop, pause, resume, extend;  // deadline ids
 };
 

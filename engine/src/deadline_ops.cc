@@ -48,7 +48,8 @@ Status ApplyDeadlineOps(const CompiledWorkflow& cw, const CompiledTransition& t,
     const CompiledDeadline& def = cw.deadlines[static_cast<size_t>(id)];
     DeadlineState* d = Find(ds, def.name);
     if (d == nullptr) {
-      return FailedPreconditionError("deadline '" + def.name + "' is not running, so it cannot "
+      return FailedPreconditionError("deadline '" + def.name +
+                                     "' is not running, so it cannot "
                                      "be extended");
     }
     if (d->extended) {

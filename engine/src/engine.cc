@@ -35,19 +35,20 @@ bool ActorMayFire(const Actor& actor, const CompiledTransition& t) {
 
 std::string NotificationBody(std::string_view type, const Request& r, const HistoryEntry& h,
                              const std::string& deadline) {
-  nlohmann::json data{{"request_id", r.id},
-                      {"workflow", r.workflow},
-                      {"version", r.version},
-                      {"event", h.event},
-                      {"from", h.from_state.empty() ? nlohmann::json(nullptr)
-                                                    : nlohmann::json(h.from_state)},
-                      {"to", h.to_state},
-                      {"phase", PhaseName(r.phase)},
-                      {"revision", r.revision},
-                      {"actor", h.actor},
-                      {"at", FormatRfc3339(h.at)}};
+  nlohmann::json data{
+      {"request_id", r.id},
+      {"workflow", r.workflow},
+      {"version", r.version},
+      {"event", h.event},
+      {"from", h.from_state.empty() ? nlohmann::json(nullptr) : nlohmann::json(h.from_state)},
+      {"to", h.to_state},
+      {"phase", PhaseName(r.phase)},
+      {"revision", r.revision},
+      {"actor", h.actor},
+      {"at", FormatRfc3339(h.at)}};
   if (!deadline.empty()) data["deadline"] = deadline;
-  nlohmann::json body{{"type", type}, {"timestamp", FormatRfc3339(h.at)}, {"data", std::move(data)}};
+  nlohmann::json body{
+      {"type", type}, {"timestamp", FormatRfc3339(h.at)}, {"data", std::move(data)}};
   return body.dump();
 }
 
@@ -134,8 +135,8 @@ class Engine::Impl {
     m.history.hash = ComputeHistoryHash(m.history);
     m.request.head_hash = m.history.hash;
     if (!key.empty()) {
-      m.idempotency = IdempotencyRecord{actor.id, key, fingerprint,
-                                        RequestToJson(m.request).dump(), m.history.at};
+      m.idempotency = IdempotencyRecord{actor.id, key, fingerprint, RequestToJson(m.request).dump(),
+                                        m.history.at};
     }
     Status s = store_->Apply(m);
     if (s.code() == StatusCode::kAlreadyExists && !key.empty()) {
@@ -183,8 +184,9 @@ class Engine::Impl {
     r.revision = 1;
     r.created_at = r.updated_at = now;
     m.expected_revision = 0;
-    m.history = HistoryEntry{r.id, 1, std::string(kCreateEvent), "", r.state, actor.id, now,
-                             std::move(data), call.comment, "", ""};
+    m.history = HistoryEntry{r.id,     1,   std::string(kCreateEvent), "",           r.state,
+                             actor.id, now, std::move(data),           call.comment, "",
+                             ""};
     m.notification = Notification{std::string(kEventRequestCreated), r.workflow, ""};
     m.notification->body = NotificationBody(kEventRequestCreated, r, m.history, "");
     return Commit(std::move(m), actor, call.idempotency_key, fingerprint);
@@ -240,9 +242,8 @@ class Engine::Impl {
   // `deadline` is set when a lapse caused the step.
   Result<Request> Step(Request before, const CompiledWorkflow& cw, int32_t state,
                        const CompiledTransition& t, const nlohmann::json& event_data,
-                       const Actor& actor, const std::string& comment,
-                       const std::string& deadline, const std::string& key,
-                       const std::string& fingerprint) {
+                       const Actor& actor, const std::string& comment, const std::string& deadline,
+                       const std::string& key, const std::string& fingerprint) {
     const int32_t to = t.to < 0 ? state : t.to;
     const Phase from_phase = cw.state_phase[static_cast<size_t>(state)];
     const Phase to_phase = cw.state_phase[static_cast<size_t>(to)];
@@ -285,11 +286,12 @@ class Engine::Impl {
     r.phase = to_phase;
     r.revision += 1;
     r.updated_at = now;
-    std::string_view type = !deadline.empty()                              ? kEventDeadlineExpired
-                            : cw.state_terminal[static_cast<size_t>(to)] ? kEventRequestClosed
-                                                                           : kEventRequestTransitioned;
-    m.notification = Notification{std::string(type), r.workflow,
-                                  NotificationBody(type, r, m.history, deadline)};
+    std::string_view type = !deadline.empty() ? kEventDeadlineExpired
+                            : cw.state_terminal[static_cast<size_t>(to)]
+                                ? kEventRequestClosed
+                                : kEventRequestTransitioned;
+    m.notification =
+        Notification{std::string(type), r.workflow, NotificationBody(type, r, m.history, deadline)};
     return Commit(std::move(m), actor, key, fingerprint);
   }
 
@@ -302,8 +304,7 @@ class Engine::Impl {
       if (d == nullptr || d->paused || d->due_at != due_at || d->due_at > now) {
         return std::optional<Request>();  // stopped, paused, restarted or not yet due
       }
-      ROGATORY_ASSIGN_OR_RETURN(const CompiledWorkflow* cw,
-                                Find(before.workflow, before.version));
+      ROGATORY_ASSIGN_OR_RETURN(const CompiledWorkflow* cw, Find(before.workflow, before.version));
       const int32_t deadline_id = CompiledWorkflow::Find(cw->deadline_ids, name);
       if (deadline_id < 0) return InternalError("request " + id + " runs an unknown deadline");
       const int32_t state = CompiledWorkflow::Find(cw->state_ids, before.state);
@@ -376,11 +377,17 @@ class Engine::Impl {
     r.phase = target->state_phase[static_cast<size_t>(to_id)];
     r.revision += 1;
     r.updated_at = now;
-    m.history = HistoryEntry{r.id,     r.revision,
-                             "migrate", from,
-                             to,       actor.id,
-                             now,      {{"from_version", from_version}, {"to_version", r.version}},
-                             call.comment, "", ""};
+    m.history = HistoryEntry{r.id,
+                             r.revision,
+                             "migrate",
+                             from,
+                             to,
+                             actor.id,
+                             now,
+                             {{"from_version", from_version}, {"to_version", r.version}},
+                             call.comment,
+                             "",
+                             ""};
     m.notification = Notification{std::string(kEventRequestTransitioned), r.workflow,
                                   NotificationBody(kEventRequestTransitioned, r, m.history, "")};
     return Commit(std::move(m), actor, "", "");

@@ -65,10 +65,18 @@ using Lifecycle = boost::msm::back::state_machine<LifecycleDef>;
 // Fires the event that moves the machine into `phase`.
 void Send(Lifecycle& m, Phase phase) {
   switch (phase) {
-    case Phase::kDrafting: m.process_event(ToDrafting{}); break;
-    case Phase::kTransmission: m.process_event(ToTransmission{}); break;
-    case Phase::kExecution: m.process_event(ToExecution{}); break;
-    case Phase::kClosure: m.process_event(ToClosure{}); break;
+    case Phase::kDrafting:
+      m.process_event(ToDrafting{});
+      break;
+    case Phase::kTransmission:
+      m.process_event(ToTransmission{});
+      break;
+    case Phase::kExecution:
+      m.process_event(ToExecution{});
+      break;
+    case Phase::kClosure:
+      m.process_event(ToClosure{});
+      break;
   }
 }
 

@@ -47,8 +47,7 @@ class MemoryStore final : public Store {
                             std::to_string(m.expected_revision));
       }
     }
-    if (m.idempotency &&
-        idempotency_.count({m.idempotency->actor, m.idempotency->key}) != 0) {
+    if (m.idempotency && idempotency_.count({m.idempotency->actor, m.idempotency->key}) != 0) {
       return AlreadyExistsError("idempotency key already used");
     }
     // Every check passed: nothing below can fail, so the step is all-or-nothing.
@@ -206,8 +205,7 @@ class MemoryStore final : public Store {
     if (it == deliveries_.end()) return NotFoundError("delivery " + a.delivery_id + " not found");
     StoredDelivery& sd = it->second;
     if (sd.claimed_by != a.owner) {
-      return FailedPreconditionError("delivery " + a.delivery_id + " is not claimed by " +
-                                     a.owner);
+      return FailedPreconditionError("delivery " + a.delivery_id + " is not claimed by " + a.owner);
     }
     sd.claimed_by.clear();
     Delivery& d = sd.delivery;

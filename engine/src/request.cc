@@ -83,17 +83,17 @@ Result<Request> RequestFromJson(const nlohmann::json& j) {
 }
 
 nlohmann::json HistoryEntryToJson(const HistoryEntry& e) {
-  nlohmann::json j{{"seq", e.seq},
-                   {"event", e.event},
-                   {"from", e.from_state.empty() ? nlohmann::json(nullptr)
-                                                 : nlohmann::json(e.from_state)},
-                   {"to", e.to_state},
-                   {"actor", e.actor},
-                   {"at", FormatRfc3339(e.at)},
-                   {"data", e.data},
-                   {"comment", e.comment},
-                   {"prev_hash", e.prev_hash},
-                   {"hash", e.hash}};
+  nlohmann::json j{
+      {"seq", e.seq},
+      {"event", e.event},
+      {"from", e.from_state.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.from_state)},
+      {"to", e.to_state},
+      {"actor", e.actor},
+      {"at", FormatRfc3339(e.at)},
+      {"data", e.data},
+      {"comment", e.comment},
+      {"prev_hash", e.prev_hash},
+      {"hash", e.hash}};
   return j;
 }
 

@@ -19,16 +19,19 @@ bool Subscription::Matches(std::string_view type, std::string_view workflow) con
 
 const char* DeliveryStatusName(DeliveryStatus s) {
   switch (s) {
-    case DeliveryStatus::kPending: return "pending";
-    case DeliveryStatus::kDelivered: return "delivered";
-    case DeliveryStatus::kDead: return "dead";
+    case DeliveryStatus::kPending:
+      return "pending";
+    case DeliveryStatus::kDelivered:
+      return "delivered";
+    case DeliveryStatus::kDead:
+      return "dead";
   }
   return "unknown";
 }
 
 std::optional<DeliveryStatus> ParseDeliveryStatus(std::string_view name) {
-  for (DeliveryStatus s : {DeliveryStatus::kPending, DeliveryStatus::kDelivered,
-                           DeliveryStatus::kDead}) {
+  for (DeliveryStatus s :
+       {DeliveryStatus::kPending, DeliveryStatus::kDelivered, DeliveryStatus::kDead}) {
     if (name == DeliveryStatusName(s)) return s;
   }
   return std::nullopt;

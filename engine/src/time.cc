@@ -167,19 +167,33 @@ Result<IsoDuration> ParseIsoDuration(std::string_view text) {
       if (pos == std::string::npos) return bad(std::string("unexpected '") + unit + "'");
       date_next = pos + 1;
       switch (unit) {
-        case 'Y': d.months += static_cast<int32_t>(n * 12); break;
-        case 'M': d.months += static_cast<int32_t>(n); break;
-        case 'W': d.fixed += Duration(n * 7 * kSecondsPerDay * kMicrosPerSecond); break;
-        case 'D': d.fixed += Duration(n * kSecondsPerDay * kMicrosPerSecond); break;
+        case 'Y':
+          d.months += static_cast<int32_t>(n * 12);
+          break;
+        case 'M':
+          d.months += static_cast<int32_t>(n);
+          break;
+        case 'W':
+          d.fixed += Duration(n * 7 * kSecondsPerDay * kMicrosPerSecond);
+          break;
+        case 'D':
+          d.fixed += Duration(n * kSecondsPerDay * kMicrosPerSecond);
+          break;
       }
     } else {
       size_t pos = time_order.find(unit, time_next);
       if (pos == std::string::npos) return bad(std::string("unexpected '") + unit + "'");
       time_next = pos + 1;
       switch (unit) {
-        case 'H': d.fixed += Duration(n * 3600 * kMicrosPerSecond); break;
-        case 'M': d.fixed += Duration(n * 60 * kMicrosPerSecond); break;
-        case 'S': d.fixed += Duration(n * kMicrosPerSecond + frac_us); break;
+        case 'H':
+          d.fixed += Duration(n * 3600 * kMicrosPerSecond);
+          break;
+        case 'M':
+          d.fixed += Duration(n * 60 * kMicrosPerSecond);
+          break;
+        case 'S':
+          d.fixed += Duration(n * kMicrosPerSecond + frac_us);
+          break;
       }
     }
     any = true;
@@ -199,9 +213,8 @@ std::string FormatRfc3339(TimePoint t) {
   const int64_t frac = rem % kMicrosPerSecond;
   char buf[64];
   int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
-                        static_cast<long long>(c.y), c.m, c.d,
-                        static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
-                        static_cast<long long>(secs % 60));
+                        static_cast<long long>(c.y), c.m, c.d, static_cast<long long>(secs / 3600),
+                        static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
   std::string out(buf, static_cast<size_t>(n));
   if (frac % 1000 == 0) {
     std::snprintf(buf, sizeof buf, ".%03lldZ", static_cast<long long>(frac / 1000));
@@ -261,9 +274,9 @@ Result<TimePoint> ParseRfc3339(std::string_view text) {
     return bad();
   }
   if (pos != text.size()) return bad();
-  const int64_t secs = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) *
-                           kSecondsPerDay +
-                       h * 3600 + mi * 60 + std::min<int64_t>(s, 59) - offset_s;
+  const int64_t secs =
+      DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * kSecondsPerDay +
+      h * 3600 + mi * 60 + std::min<int64_t>(s, 59) - offset_s;
   return FromUnixMicros(secs * kMicrosPerSecond + frac_us);
 }
 

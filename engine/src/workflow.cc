@@ -13,10 +13,14 @@ nlohmann::json StringList(const std::vector<std::string>& v) {
 
 const char* PhaseName(Phase phase) {
   switch (phase) {
-    case Phase::kDrafting: return "drafting";
-    case Phase::kTransmission: return "transmission";
-    case Phase::kExecution: return "execution";
-    case Phase::kClosure: return "closure";
+    case Phase::kDrafting:
+      return "drafting";
+    case Phase::kTransmission:
+      return "transmission";
+    case Phase::kExecution:
+      return "execution";
+    case Phase::kClosure:
+      return "closure";
   }
   return "unknown";
 }
@@ -30,12 +34,18 @@ std::optional<Phase> ParsePhase(std::string_view name) {
 
 const char* FieldTypeName(FieldType type) {
   switch (type) {
-    case FieldType::kString: return "string";
-    case FieldType::kInteger: return "integer";
-    case FieldType::kBoolean: return "boolean";
-    case FieldType::kDate: return "date";
-    case FieldType::kEnum: return "enum";
-    case FieldType::kList: return "list";
+    case FieldType::kString:
+      return "string";
+    case FieldType::kInteger:
+      return "integer";
+    case FieldType::kBoolean:
+      return "boolean";
+    case FieldType::kDate:
+      return "date";
+    case FieldType::kEnum:
+      return "enum";
+    case FieldType::kList:
+      return "list";
   }
   return "unknown";
 }

@@ -25,6 +25,7 @@ TEST(DeadlineTest, StopCancelsOnlyItsClock) {
 TEST(DeadlineTest, PauseKeepsTimeLeftAndResumeRunsOn) {
   TestEngine env;
   RequestId id = env.Transmitted();
+  env.MustFire(id, "acknowledge", Executing());
   env.MustFire(id, "recognise", Executing());  // execution clock: 90 days from T0
   env.clock().Advance(10 * kDay);
   Request paused = env.MustFire(id, "postpone", Executing());

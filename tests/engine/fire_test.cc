@@ -145,7 +145,9 @@ TEST(FireTest, AvailableEventsFollowStateAndRoles) {
   EXPECT_THAT(names, ::testing::UnorderedElementsAre("acknowledge", "extend_recognition",
                                                      "recognise", "refuse"));
   for (const auto& e : *events) {
-    if (e.event == "refuse") EXPECT_THAT(e.missing, ::testing::ElementsAre("refusal_ground"));
+    if (e.event == "refuse") {
+      EXPECT_THAT(e.missing, ::testing::ElementsAre("refusal_ground"));
+    }
   }
   auto for_prosecutor = env.engine().AvailableEvents(id, Prosecutor());
   ASSERT_EQ(for_prosecutor->size(), 1u);

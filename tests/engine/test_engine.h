@@ -65,7 +65,8 @@ inline Actor Executing() { return Actor{"eve.executing", {"executing_authority"}
 inline TimePoint T0() { return ParseRfc3339("2026-01-05T09:00:00Z").value(); }
 
 // Parses `yaml` or fails the current test.
-inline WorkflowDefinition MustParse(const std::string& yaml, const std::string& name = "test.yaml") {
+inline WorkflowDefinition MustParse(const std::string& yaml,
+                                    const std::string& name = "test.yaml") {
   LoadReport report = ParseDefinition(yaml, name);
   EXPECT_TRUE(report.ok()) << report.ErrorText();
   return report.definitions.empty() ? WorkflowDefinition{} : report.definitions.front();

@@ -1,7 +1,7 @@
 // ISO 8601 durations and RFC 3339 timestamps.
-#include <gtest/gtest.h>
-
 #include "rogatory/time.h"
+
+#include <gtest/gtest.h>
 
 namespace rogatory {
 namespace {
@@ -40,8 +40,7 @@ TEST(TimeTest, Rfc3339RoundTripAndOffsets) {
   auto t = ParseRfc3339("2026-11-23T10:15:30.123456Z");
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(FormatRfc3339(*t), "2026-11-23T10:15:30.123456Z");
-  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("2026-11-23T11:15:30+01:00")),
-            "2026-11-23T10:15:30.000Z");
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("2026-11-23T11:15:30+01:00")), "2026-11-23T10:15:30.000Z");
   EXPECT_FALSE(ParseRfc3339("2026-11-23 10:15:30").ok());
   EXPECT_FALSE(ParseRfc3339("2026-02-30T00:00:00Z").ok());
   EXPECT_EQ(FormatRfc3339(FromUnixMicros(0)), "1970-01-01T00:00:00.000Z");

@@ -19,8 +19,8 @@
 namespace rogatory {
 
 struct EngineOptions {
-  std::shared_ptr<Store> store;         // required
-  std::shared_ptr<const Clock> clock;   // default: the system clock
+  std::shared_ptr<Store> store;        // required
+  std::shared_ptr<const Clock> clock;  // default: the system clock
 };
 
 // (workflow, version, title) of a loaded definition.

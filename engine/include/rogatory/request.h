@@ -33,10 +33,10 @@ Actor SystemActor();
 struct DeadlineState {
   std::string name;
   TimePoint started_at;
-  TimePoint due_at;         // when running: when it lapses; when paused: when it would have
+  TimePoint due_at;  // when running: when it lapses; when paused: when it would have
   bool paused = false;
-  Duration remaining{0};    // when paused: the time it had left
-  bool extended = false;    // its extension has been used
+  Duration remaining{0};  // when paused: the time it had left
+  bool extended = false;  // its extension has been used
   friend bool operator==(const DeadlineState& a, const DeadlineState& b) {
     return a.name == b.name && a.started_at == b.started_at && a.due_at == b.due_at &&
            a.paused == b.paused && a.remaining == b.remaining && a.extended == b.extended;
@@ -69,24 +69,24 @@ struct Request {
 // field, so changing any entry breaks the chain from there on (see history.h).
 struct HistoryEntry {
   RequestId request_id;
-  int64_t seq = 0;            // 1 = creation
-  std::string event;          // "create" for the first entry
-  std::string from_state;     // empty for the first entry
+  int64_t seq = 0;         // 1 = creation
+  std::string event;       // "create" for the first entry
+  std::string from_state;  // empty for the first entry
   std::string to_state;
   std::string actor;
   TimePoint at;
   nlohmann::json data = nlohmann::json::object();  // the data the event carried
   std::string comment;
-  std::string prev_hash;      // 64 zeros for the first entry
-  std::string hash;           // lowercase hex SHA-256
+  std::string prev_hash;  // 64 zeros for the first entry
+  std::string hash;       // lowercase hex SHA-256
 };
 
 // Creates a request.
 struct CreateCall {
   std::string workflow;
-  std::optional<int> version;                              // default: the newest loaded
+  std::optional<int> version;  // default: the newest loaded
   nlohmann::json data = nlohmann::json::object();
-  nlohmann::json references = nlohmann::json::object();   // string values only
+  nlohmann::json references = nlohmann::json::object();  // string values only
   std::string comment;
   std::string idempotency_key;  // non-empty: a repeat with the same key returns the first result
 };
@@ -103,9 +103,9 @@ struct EventCall {
 // An event an actor may fire now, and whether its `require`d fields are already set.
 struct AvailableEvent {
   std::string event;
-  std::string to;                      // the target state
-  std::vector<std::string> require;    // all required fields
-  std::vector<std::string> missing;    // required fields not yet in the request's data
+  std::string to;                    // the target state
+  std::vector<std::string> require;  // all required fields
+  std::vector<std::string> missing;  // required fields not yet in the request's data
 };
 
 // The request as JSON (CONTRACT §4 GET /v1/requests/{id}), with RFC 3339 timestamps.

@@ -115,9 +115,9 @@ class [[nodiscard]] Result {
 }  // namespace rogatory
 
 // Returns from the enclosing function if `expr` (a Status) is not OK.
-#define ROGATORY_RETURN_IF_ERROR(expr)                  \
-  do {                                                  \
-    ::rogatory::Status rogatory_status_ = (expr);       \
+#define ROGATORY_RETURN_IF_ERROR(expr)                   \
+  do {                                                   \
+    ::rogatory::Status rogatory_status_ = (expr);        \
     if (!rogatory_status_.ok()) return rogatory_status_; \
   } while (0)
 

@@ -41,10 +41,10 @@ struct IdempotencyRecord {
 
 // One engine step, written atomically: all of it, or (on any error) none of it.
 struct Mutation {
-  Request request;                            // the request after the step
-  int64_t expected_revision = 0;              // the revision it had before; 0 = a new request
-  HistoryEntry history;                       // seq == request.revision
-  std::optional<Notification> notification;   // fanned out to matching subscriptions' outboxes
+  Request request;                           // the request after the step
+  int64_t expected_revision = 0;             // the revision it had before; 0 = a new request
+  HistoryEntry history;                      // seq == request.revision
+  std::optional<Notification> notification;  // fanned out to matching subscriptions' outboxes
   std::optional<IdempotencyRecord> idempotency;
 };
 
@@ -118,11 +118,11 @@ struct DeliveryPage {
 // The outcome of one delivery attempt, recorded by the dispatcher.
 struct DeliveryAttempt {
   std::string delivery_id;
-  std::string owner;                 // must still hold the claim
-  DeliveryStatus status;             // kDelivered, kDead, or kPending (retry at next_attempt_at)
-  std::string error;                 // empty on success
-  TimePoint next_attempt_at;         // for a retry
-  bool disable_subscription = false; // the consumer answered 410 Gone
+  std::string owner;                  // must still hold the claim
+  DeliveryStatus status;              // kDelivered, kDead, or kPending (retry at next_attempt_at)
+  std::string error;                  // empty on success
+  TimePoint next_attempt_at;          // for a retry
+  bool disable_subscription = false;  // the consumer answered 410 Gone
 };
 
 // The persistence port. Implementations are thread-safe: the engine calls them from many

@@ -38,10 +38,10 @@ inline constexpr std::string_view kSystemRole = "system";
 struct FieldDef {
   std::string name;
   FieldType type = FieldType::kString;
-  bool required = false;               // must be given at creation
+  bool required = false;                        // must be given at creation
   std::optional<nlohmann::json> default_value;  // fills the field when not given at creation
-  std::vector<std::string> values;     // kEnum: the allowed values; kList of enum: item values
-  std::optional<FieldType> items;      // kList: the type of each item (any scalar if unset)
+  std::vector<std::string> values;  // kEnum: the allowed values; kList of enum: item values
+  std::optional<FieldType> items;   // kList: the type of each item (any scalar if unset)
   std::string description;
   int line = 0;  // where it is defined in the source, for error messages
 };

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and passes every test twice: a normal optimised build
+# (with the benchmarks compiled) and an AddressSanitizer + UndefinedBehaviorSanitizer build.
+# PostgreSQL tests start their own throwaway server on 127.0.0.1; nothing is skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+jobs=$(nproc)
+
+echo "== format check"
+files=$(git ls-files '*.h' '*.cc' 2>/dev/null || find engine adapters tests -name '*.h' -o -name '*.cc')
+clang-format --dry-run -Werror $files
+
+
+for preset in ci asan; do
+  echo "== build: $preset"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$jobs"
+  if [ "$preset" = ci ]; then
+    build/ci/adapters/cli/rogatory validate workflows/
+  fi
+  echo "== test: $preset"
+  ctest --preset "$preset" -j "$jobs" --timeout 600
+done
+echo "== all tests passed (normal and ASan/UBSan builds)"
