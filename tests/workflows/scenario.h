@@ -1,0 +1,176 @@
+// A scenario driver for the shipped workflows: loads workflows/*.yaml once, runs one request
+// on an Engine over the in-memory store and a manual clock, and lets a test read as the
+// lifecycle it checks: do this as that role, let N days pass, expect this state and clock.
+#ifndef ROGATORY_TESTS_WORKFLOWS_SCENARIO_H_
+#define ROGATORY_TESTS_WORKFLOWS_SCENARIO_H_
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rogatory/definition_loader.h"
+#include "rogatory/engine.h"
+#include "rogatory/memory_store.h"
+
+namespace rogatory::workflow_testing {
+
+// Monday 5 January 2026, 09:00 UTC: every scenario starts here.
+inline TimePoint T0() { return ParseRfc3339("2026-01-05T09:00:00Z").value(); }
+
+inline Duration Hours(int64_t n) { return std::chrono::duration_cast<Duration>(std::chrono::hours(n)); }
+inline Duration Days(int64_t n) { return Hours(24 * n); }
+
+// An actor holding just `role` (id "<role>.user").
+inline Actor As(const std::string& role) { return Actor{role + ".user", {role}}; }
+
+// The report of loading the whole workflows/ folder, read once per test binary.
+inline const LoadReport& ShippedWorkflows() {
+  static const LoadReport* report =
+      new LoadReport(LoadDefinitions({ROGATORY_SOURCE_DIR "/workflows"}));
+  return *report;
+}
+
+// One request of `workflow` on a fresh engine whose clock starts at T0().
+class Scenario {
+ public:
+  explicit Scenario(const std::string& workflow)
+      : store_(NewMemoryStore()),
+        clock_(std::make_shared<ManualClock>(T0())),
+        engine_(EngineOptions{store_, clock_}),
+        workflow_(workflow) {
+    const LoadReport& report = ShippedWorkflows();
+    EXPECT_TRUE(report.ok()) << report.ErrorText();
+    for (const auto& def : report.definitions) {
+      Status s = engine_.LoadDefinition(def);
+      EXPECT_TRUE(s.ok()) << s.ToString();
+    }
+  }
+
+  // Creates the request as `role` with `data`; fails the test if refused.
+  void Create(const nlohmann::json& data, const std::string& role = "issuing_authority") {
+    CreateCall call;
+    call.workflow = workflow_;
+    call.data = data;
+    Result<Request> r = engine_.Create(call, As(role));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    id_ = r->id;
+  }
+
+  // Fires `event` as `role`; the engine's answer, success or not.
+  Result<Request> Fire(const std::string& event, const std::string& role,
+                       const nlohmann::json& data = nlohmann::json::object()) {
+    EventCall call;
+    call.event = event;
+    call.data = data;
+    return engine_.Fire(id_, call, As(role));
+  }
+
+  // Fires `event` as `role` and expects success.
+  void Do(const std::string& event, const std::string& role,
+          const nlohmann::json& data = nlohmann::json::object()) {
+    Result<Request> r = Fire(event, role, data);
+    EXPECT_TRUE(r.ok()) << event << " as " << role << " in state " << state() << ": "
+                        << r.status().ToString();
+  }
+
+  // The status code `event` as `role` gets (kOk when it fires).
+  StatusCode Code(const std::string& event, const std::string& role,
+                  const nlohmann::json& data = nlohmann::json::object()) {
+    return Fire(event, role, data).status().code();
+  }
+
+  // Moves the clock by `d`, then lapses every deadline due by then, earliest first, as the
+  // scheduler would. Returns the names of the deadlines that lapsed.
+  std::vector<std::string> Advance(Duration d) {
+    clock_->Advance(d);
+    return RunDue();
+  }
+
+  std::vector<std::string> RunDue() {
+    std::vector<std::string> lapsed;
+    for (int round = 0; round < 100; ++round) {
+      Result<std::vector<DueDeadline>> due =
+          store_->ClaimDueDeadlines(clock_->Now(), "scenario", Duration(1), 100);
+      EXPECT_TRUE(due.ok()) << due.status().ToString();
+      if (!due.ok() || due->empty()) break;
+      for (const DueDeadline& d : *due) {
+        Result<std::optional<Request>> r = engine_.ExpireDeadline(d.request_id, d.name, d.due_at);
+        EXPECT_TRUE(r.ok()) << r.status().ToString();
+        if (r.ok() && r->has_value()) lapsed.push_back(d.name);
+      }
+    }
+    return lapsed;
+  }
+
+  Request request() const {
+    Result<Request> r = engine_.Get(id_);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : Request{};
+  }
+  std::string state() const { return request().state; }
+  Phase phase() const { return request().phase; }
+  nlohmann::json data() const { return request().data; }
+
+  // The clock named `name`, or nullopt when it is not running or paused.
+  std::optional<DeadlineState> deadline(const std::string& name) const {
+    Request r = request();
+    const DeadlineState* d = r.FindDeadline(name);
+    return d ? std::optional<DeadlineState>(*d) : std::nullopt;
+  }
+  // The names of the clocks running or paused.
+  std::vector<std::string> deadlines() const {
+    std::vector<std::string> out;
+    for (const auto& d : request().deadlines) out.push_back(d.name);
+    return out;
+  }
+  // When the clock `name` falls due, or the epoch when it is not running.
+  TimePoint due(const std::string& name) const {
+    auto d = deadline(name);
+    return d ? d->due_at : TimePoint();
+  }
+
+  std::vector<HistoryEntry> history() const {
+    Result<std::vector<HistoryEntry>> h = engine_.History(id_);
+    EXPECT_TRUE(h.ok()) << h.status().ToString();
+    return h.ok() ? *h : std::vector<HistoryEntry>{};
+  }
+  // "event:from->to" for every history entry, oldest first.
+  std::vector<std::string> trail() const {
+    std::vector<std::string> out;
+    for (const auto& e : history()) out.push_back(e.event + ":" + e.from_state + "->" + e.to_state);
+    return out;
+  }
+  const HistoryEntry last() const {
+    auto h = history();
+    return h.empty() ? HistoryEntry{} : h.back();
+  }
+
+  // The events `role` may fire now.
+  std::vector<std::string> available(const std::string& role) const {
+    std::vector<std::string> out;
+    auto events = engine_.AvailableEvents(id_, As(role));
+    EXPECT_TRUE(events.ok()) << events.status().ToString();
+    if (events.ok()) {
+      for (const auto& e : *events) out.push_back(e.event);
+    }
+    return out;
+  }
+
+  TimePoint now() const { return clock_->Now(); }
+  Engine& engine() { return engine_; }
+  const RequestId& id() const { return id_; }
+
+ private:
+  std::shared_ptr<Store> store_;
+  std::shared_ptr<ManualClock> clock_;
+  Engine engine_;
+  std::string workflow_;
+  RequestId id_;
+};
+
+}  // namespace rogatory::workflow_testing
+
+#endif  // ROGATORY_TESTS_WORKFLOWS_SCENARIO_H_
