@@ -109,7 +109,7 @@ class Validator {
     }
     if (!enum_values && !f.values.empty()) {
       Error(f.line, "'values' applies only to enum fields (or lists with items: enum); " + where +
-                        " is " + FieldTypeName(f.type));
+                        " has type " + FieldTypeName(f.type));
       usable = false;
     }
     std::set<std::string> seen;
@@ -118,7 +118,7 @@ class Validator {
     }
     if (f.items && f.type != FieldType::kList) {
       Error(f.line,
-            "'items' applies only to list fields; " + where + " is " + FieldTypeName(f.type));
+            "'items' applies only to list fields; " + where + " has type " + FieldTypeName(f.type));
       usable = false;
     }
     if (f.items == FieldType::kList) {
@@ -207,6 +207,7 @@ class Validator {
     }
     CheckFrom(t, where, i);
     if (!t.to.empty() && StatesUsable() && def_.FindState(t.to) == nullptr) {
+      graph_complete_ = false;
       Error(t.line,
             where + " goes to unknown state '" + t.to + "'" + DidYouMean(t.to, state_names_));
     }
@@ -234,6 +235,7 @@ class Validator {
   void CheckFrom(const TransitionDef& t, const std::string& where, const std::string& i) {
     if (t.from_any) return;
     if (t.from.empty()) {
+      graph_complete_ = false;
       if (!Reported(EntryKey("transition", i, "from"))) {
         Error(t.line, where +
                           " has no 'from': name a state, a list of states, or \"*\" for "
@@ -250,6 +252,7 @@ class Validator {
       }
       const StateDef* s = def_.FindState(name);
       if (s == nullptr) {
+        graph_complete_ = false;
         Error(t.line,
               where + " comes from unknown state '" + name + "'" + DidYouMean(name, state_names_));
       } else if (s->terminal) {
@@ -341,10 +344,11 @@ class Validator {
     }
   }
 
-  // Reachability from the initial state, and from every state to a terminal one.
+  // Reachability from the initial state, and from every state to a terminal one. Runs last:
+  // it needs to know whether every transition's states exist.
   void CheckGraph() {
     if (!StatesUsable() || Reported("transitions") || notes_.transitions_incomplete ||
-        def_.states.empty()) {
+        !graph_complete_ || def_.states.empty()) {
       return;
     }
     std::map<const StateDef*, std::vector<const StateDef*>> next, previous;
@@ -402,6 +406,9 @@ class Validator {
   const ParseNotes& notes_;
   std::vector<std::string> state_names_, field_names_, deadline_names_, event_names_;
   std::map<std::pair<std::string, std::string>, int> first_transition_;  // (from, event) -> line
+  // False once a transition names an unknown state: reachability would report only its
+  // consequences.
+  bool graph_complete_ = true;
   std::vector<DefinitionError> errors_;
 };
 

@@ -26,8 +26,8 @@ size_t EditDistance(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates) {
-  // Short words tolerate one edit, longer ones two: "to" must not suggest "on".
-  const size_t limit = word.size() <= 4 ? 1 : 2;
+  // Longer words tolerate more edits: "to" must not suggest "on", nor "c" suggest "a".
+  const size_t limit = word.size() <= 2 ? 0 : word.size() <= 4 ? 1 : 2;
   const std::string* best = nullptr;
   size_t best_distance = limit + 1;
   for (const auto& c : candidates) {

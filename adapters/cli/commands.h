@@ -1,0 +1,20 @@
+// The commands of the `rogatory` executable (CONTRACT §3). main.cc dispatches to these.
+#ifndef ROGATORY_ADAPTERS_CLI_COMMANDS_H_
+#define ROGATORY_ADAPTERS_CLI_COMMANDS_H_
+
+namespace rogatory::cli {
+
+// Each command receives its own arguments: argv[0] is the command's name ("validate"),
+// argv[1..argc) what follows it. Each returns the process exit code: 0 success, 1 failure
+// (the command ran and found a problem), 2 usage error. Output goes to stdout, problems to
+// stderr.
+
+// `rogatory validate PATH...`: checks definition files or folders of them.
+int RunValidate(int argc, char** argv);
+
+// `rogatory graph WORKFLOW[@VERSION]|FILE [--format mermaid|dot]`: prints a state diagram.
+int RunGraph(int argc, char** argv);
+
+}  // namespace rogatory::cli
+
+#endif  // ROGATORY_ADAPTERS_CLI_COMMANDS_H_
