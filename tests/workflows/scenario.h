@@ -23,6 +23,9 @@ inline TimePoint T0() { return ParseRfc3339("2026-01-05T09:00:00Z").value(); }
 inline Duration Hours(int64_t n) { return std::chrono::duration_cast<Duration>(std::chrono::hours(n)); }
 inline Duration Days(int64_t n) { return Hours(24 * n); }
 
+// T0() + d as RFC 3339 text, for comparing due dates readably.
+inline std::string At(Duration d) { return FormatRfc3339(T0() + d); }
+
 // An actor holding just `role` (id "<role>.user").
 inline Actor As(const std::string& role) { return Actor{role + ".user", {role}}; }
 
@@ -126,10 +129,15 @@ class Scenario {
     for (const auto& d : request().deadlines) out.push_back(d.name);
     return out;
   }
-  // When the clock `name` falls due, or the epoch when it is not running.
-  TimePoint due(const std::string& name) const {
+  // When the clock `name` falls due (RFC 3339), or "" when it is neither running nor paused.
+  std::string due_at(const std::string& name) const {
     auto d = deadline(name);
-    return d ? d->due_at : TimePoint();
+    return d ? FormatRfc3339(d->due_at) : std::string();
+  }
+  // Whether the clock `name` is paused.
+  bool paused(const std::string& name) const {
+    auto d = deadline(name);
+    return d && d->paused;
   }
 
   std::vector<HistoryEntry> history() const {
