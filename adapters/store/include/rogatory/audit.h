@@ -1,0 +1,37 @@
+// The history audit behind `rogatory audit verify`: re-checks every request's hash chain in a
+// store and names the first broken link.
+#ifndef ROGATORY_AUDIT_H_
+#define ROGATORY_AUDIT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "rogatory/request.h"
+#include "rogatory/status.h"
+#include "rogatory/store.h"
+
+namespace rogatory {
+
+// Where a history stops verifying.
+struct BrokenLink {
+  RequestId request_id;
+  int64_t seq = 0;      // the first entry that does not verify (or the request row's revision)
+  std::string message;  // what is wrong, naming ids only
+};
+
+struct AuditReport {
+  int64_t requests = 0;  // requests checked
+  int64_t entries = 0;   // history entries checked
+  std::optional<BrokenLink> broken;  // set when a chain is broken; the walk stops there
+};
+
+// Walks every request in id order (ListRequests pages), reads its history and checks it with
+// VerifyHistoryChain; also checks that the request row agrees with its last entry (revision and
+// head hash). Returns the report, with `broken` naming the first broken link; an error only when
+// the store cannot be read.
+Result<AuditReport> AuditHistories(Store& store);
+
+}  // namespace rogatory
+
+#endif  // ROGATORY_AUDIT_H_

@@ -1,0 +1,60 @@
+// Durable stores: SQLite (one machine) and PostgreSQL (several nodes) through SOCI, chosen by
+// the `store:` URL of the deployment config (CONTRACT §2). No SOCI type appears here.
+#ifndef ROGATORY_SQL_STORE_H_
+#define ROGATORY_SQL_STORE_H_
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "rogatory/status.h"
+#include "rogatory/store.h"
+#include "rogatory/time.h"
+
+namespace rogatory {
+
+// The schema version this binary creates and understands. A database whose schema is newer is
+// refused (FailedPrecondition) rather than misread.
+inline constexpr int kStoreSchemaVersion = 1;
+
+// How hard SQLite flushes at each commit (PRAGMA synchronous).
+enum class SqliteSync : uint8_t { kOff, kNormal, kFull, kExtra };
+
+struct SqlStoreOptions {
+  // kFull (the default) makes every acknowledged step survive a power loss: legal records need
+  // it. kNormal in WAL mode survives a process crash but may lose the last commits on power loss.
+  SqliteSync sqlite_synchronous = SqliteSync::kFull;
+  // How long a connection waits for a lock another process holds before giving up (Unavailable).
+  Duration busy_timeout = std::chrono::seconds(5);
+  // Concurrent Apply calls share one database transaction (one flush to disk). Each keeps its
+  // own outcome: a stale revision fails only its own call.
+  bool group_commit = true;
+  // Most mutations one shared transaction carries.
+  int max_batch = 256;
+  // PostgreSQL: connections that commit batches side by side (SQLite always has one writer).
+  int writer_connections = 2;
+  // Connections for reads (and, on PostgreSQL, for claims and other writes).
+  int read_connections = 4;
+};
+
+// Opens the store named by `url`, creating or migrating its schema as needed:
+//   memory:                          the in-memory store (NewMemoryStore); options unused
+//   sqlite:///abs/path/rogatory.db   an SQLite file by absolute path (created if missing)
+//   sqlite://relative/rogatory.db    an SQLite file relative to the working directory
+//   sqlite::memory:                  a private in-memory SQLite database (tests)
+//   postgresql://user@host:port/db   PostgreSQL, any libpq URI (postgres:// too)
+//   postgresql://host=h port=5432 dbname=db user=u   PostgreSQL, libpq keyword form
+// InvalidArgument: the URL is malformed or names no known backend. Unavailable: the database
+// cannot be reached or opened. FailedPrecondition: its schema is newer than this binary knows.
+// Internal: anything else (details go to the log, never into the message). The returned store is
+// thread-safe.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url,
+                                         const SqlStoreOptions& options = {});
+
+// `url` with any password replaced by "***", fit for logs and messages.
+std::string RedactStoreUrl(const std::string& url);
+
+}  // namespace rogatory
+
+#endif  // ROGATORY_SQL_STORE_H_

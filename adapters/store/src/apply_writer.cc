@@ -1,0 +1,193 @@
+#include "apply_writer.h"
+
+#include "connection.h"
+
+namespace rogatory::store_internal {
+
+using soci::into;
+using soci::use;
+
+ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
+    : dialect_(d),
+      begin_(sql),
+      commit_(sql),
+      rollback_(sql),
+      savepoint_(sql),
+      release_(sql),
+      rollback_to_(sql),
+      insert_request_(sql),
+      update_request_(sql),
+      select_revision_(sql),
+      insert_idempotency_(sql),
+      insert_history_(sql),
+      upsert_deadline_(sql),
+      delete_stale_deadlines_(sql),
+      select_subscriptions_(sql),
+      insert_outbox_(sql) {
+  Prepare(begin_, d.BeginWrite());
+  Prepare(commit_, "COMMIT");
+  Prepare(rollback_, "ROLLBACK");
+  Prepare(savepoint_, "SAVEPOINT mutation");
+  Prepare(release_, "RELEASE SAVEPOINT mutation");
+  Prepare(rollback_to_, "ROLLBACK TO SAVEPOINT mutation");
+
+  RequestRow& r = request_;
+  // A new request: ON CONFLICT keeps an id clash a refusal (0 rows), not an aborted transaction.
+  Prepare(insert_request_,
+          "INSERT INTO requests (id, workflow, version, state, phase, revision, data, refs, "
+          "deadlines, created_at, updated_at, head_hash) VALUES (:id, :workflow, :version, "
+          ":state, :phase, :revision, :data, :refs, :deadlines, :created_at, :updated_at, "
+          ":head_hash) ON CONFLICT (id) DO NOTHING",
+          use(r.id), use(r.workflow), use(r.version), use(r.state), use(r.phase), use(r.revision),
+          use(r.data), use(r.refs), use(r.deadlines), use(r.created_at), use(r.updated_at),
+          use(r.head_hash));
+  // Optimistic concurrency: the update happens only if nobody moved the request meanwhile.
+  // A request never changes workflow (a migration changes its version), so the workflow index
+  // is left alone.
+  Prepare(update_request_,
+          "UPDATE requests SET version = :version, state = :state, "
+          "phase = :phase, revision = :revision, data = :data, refs = :refs, "
+          "deadlines = :deadlines, updated_at = :updated_at, head_hash = :head_hash "
+          "WHERE id = :id AND revision = :expected",
+          use(r.version), use(r.state), use(r.phase), use(r.revision), use(r.data), use(r.refs),
+          use(r.deadlines), use(r.updated_at), use(r.head_hash), use(r.id),
+          use(expected_revision_));
+  Prepare(select_revision_, "SELECT revision FROM requests WHERE id = :id",
+          into(stored_revision_, stored_revision_ind_), use(r.id));
+  Prepare(insert_idempotency_,
+          "INSERT INTO idempotency (actor, idem_key, fingerprint, response, created_at) "
+          "VALUES (:actor, :key, :fingerprint, :response, :created_at) "
+          "ON CONFLICT (actor, idem_key) DO NOTHING",
+          use(idem_actor_), use(idem_key_), use(idem_fingerprint_), use(idem_response_),
+          use(idem_created_at_));
+  HistoryRow& h = history_;
+  Prepare(insert_history_,
+          "INSERT INTO history (request_id, seq, event, from_state, to_state, actor, at, data, "
+          "comment, prev_hash, hash) VALUES (:request_id, :seq, :event, :from_state, "
+          ":to_state, :actor, :at, :data, :comment, :prev_hash, :hash)",
+          use(h.request_id), use(h.seq), use(h.event), use(h.from_state), use(h.to_state),
+          use(h.actor), use(h.at), use(h.data), use(h.comment), use(h.prev_hash), use(h.hash));
+  // A deadline whose due time and pause state are unchanged keeps its claim; one that was
+  // restarted, extended, paused or resumed is claimable afresh.
+  Prepare(upsert_deadline_,
+          "INSERT INTO deadlines (request_id, name, started_at, due_at, paused, remaining, "
+          "extended, rev) VALUES (:request_id, :name, :started_at, :due_at, :paused, "
+          ":remaining, :extended, :rev) ON CONFLICT (request_id, name) DO UPDATE SET "
+          "started_at = excluded.started_at, due_at = excluded.due_at, "
+          "paused = excluded.paused, remaining = excluded.remaining, "
+          "extended = excluded.extended, rev = excluded.rev, "
+          "claimed_by = CASE WHEN deadlines.due_at = excluded.due_at AND "
+          "deadlines.paused = excluded.paused THEN deadlines.claimed_by END, "
+          "claimed_until = CASE WHEN deadlines.due_at = excluded.due_at AND "
+          "deadlines.paused = excluded.paused THEN deadlines.claimed_until END",
+          use(r.id), use(deadline_name_), use(deadline_started_at_), use(deadline_due_at_),
+          use(deadline_paused_), use(deadline_remaining_), use(deadline_extended_),
+          use(r.revision));
+  // Rows the step did not write are deadlines it stopped (or lapsed).
+  Prepare(delete_stale_deadlines_,
+          "DELETE FROM deadlines WHERE request_id = :request_id AND rev <> :rev", use(r.id),
+          use(r.revision));
+  Prepare(select_subscriptions_,
+          "SELECT id, events, workflows FROM subscriptions WHERE active = 1 ORDER BY id",
+          into(sub_id_), into(sub_events_), into(sub_workflows_));
+  Prepare(insert_outbox_,
+          "INSERT INTO outbox (subscription_id, request_id, revision, event_type, payload, "
+          "status, attempts, last_error, next_attempt_at, created_at) VALUES "
+          "(:subscription_id, :request_id, :revision, :event_type, :payload, 'pending', 0, '', "
+          ":next_attempt_at, :created_at)",
+          use(sub_id_), use(r.id), use(r.revision), use(outbox_type_), use(outbox_payload_),
+          use(outbox_at_), use(outbox_at_));
+}
+
+std::vector<ActiveSubscription> ApplyWriter::LoadSubscriptions() {
+  std::vector<ActiveSubscription> out;
+  select_subscriptions_.execute();
+  while (select_subscriptions_.fetch()) {
+    ActiveSubscription s;
+    s.id = sub_id_;
+    s.filter.events = StringListFromJson(sub_events_);
+    s.filter.workflows = StringListFromJson(sub_workflows_);
+    s.filter.active = true;
+    out.push_back(std::move(s));
+  }
+  FinishRead(dialect_, select_subscriptions_);
+  return out;
+}
+
+Status ApplyWriter::Write(const Mutation& m, const std::vector<ActiveSubscription>& subscriptions,
+                          bool* dirty) {
+  *dirty = false;
+  if (m.history.request_id != m.request.id || m.history.seq != m.request.revision) {
+    return InternalError("store: mutation of request " + m.request.id +
+                         " is inconsistent (history seq must equal the new revision)");
+  }
+  ROGATORY_RETURN_IF_ERROR(WriteRequest(m));
+  *dirty = true;
+  if (m.idempotency) {
+    idem_actor_ = m.idempotency->actor;
+    idem_key_ = m.idempotency->key;
+    idem_fingerprint_ = m.idempotency->fingerprint;
+    idem_response_ = m.idempotency->response;
+    idem_created_at_ = ToUnixMicros(m.idempotency->created_at);
+    insert_idempotency_.execute(true);
+    if (insert_idempotency_.get_affected_rows() == 0) {
+      return AlreadyExistsError("idempotency key already used");
+    }
+  }
+  ToRow(m.history, &history_);
+  insert_history_.execute(true);
+  WriteDeadlines(m);
+  WriteOutbox(m, subscriptions);
+  return OkStatus();
+}
+
+Status ApplyWriter::WriteRequest(const Mutation& m) {
+  ToRow(m.request, &request_);
+  if (m.expected_revision == 0) {
+    insert_request_.execute(true);
+    if (insert_request_.get_affected_rows() == 0) {
+      return AlreadyExistsError("request " + m.request.id + " exists");
+    }
+    return OkStatus();
+  }
+  expected_revision_ = m.expected_revision;
+  update_request_.execute(true);
+  if (update_request_.get_affected_rows() == 1) return OkStatus();
+  // Refused: say why (the failure path only).
+  stored_revision_ind_ = soci::i_null;
+  const bool found = select_revision_.execute(true) && stored_revision_ind_ == soci::i_ok;
+  FinishRead(dialect_, select_revision_);
+  if (!found) return NotFoundError("request " + m.request.id + " not found");
+  return AbortedError("request " + m.request.id + " is at revision " +
+                      std::to_string(stored_revision_) + ", not " +
+                      std::to_string(m.expected_revision));
+}
+
+void ApplyWriter::WriteDeadlines(const Mutation& m) {
+  for (const DeadlineState& d : m.request.deadlines) {
+    deadline_name_ = d.name;
+    deadline_started_at_ = ToUnixMicros(d.started_at);
+    deadline_due_at_ = ToUnixMicros(d.due_at);
+    deadline_paused_ = d.paused ? 1 : 0;
+    deadline_remaining_ = d.remaining.count();
+    deadline_extended_ = d.extended ? 1 : 0;
+    upsert_deadline_.execute(true);
+  }
+  // A new request has no older rows to remove.
+  if (m.expected_revision != 0) delete_stale_deadlines_.execute(true);
+}
+
+void ApplyWriter::WriteOutbox(const Mutation& m,
+                              const std::vector<ActiveSubscription>& subscriptions) {
+  if (!m.notification) return;
+  outbox_type_ = m.notification->type;
+  outbox_at_ = ToUnixMicros(m.history.at);
+  for (const ActiveSubscription& s : subscriptions) {
+    if (!s.filter.Matches(m.notification->type, m.notification->workflow)) continue;
+    outbox_payload_ = m.notification->Body();  // rendered once, only when someone listens
+    sub_id_ = s.id;
+    insert_outbox_.execute(true);
+  }
+}
+
+}  // namespace rogatory::store_internal

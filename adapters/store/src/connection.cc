@@ -1,0 +1,112 @@
+#include "connection.h"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <utility>
+
+#include "apply_writer.h"
+#include "request_reader.h"
+
+namespace rogatory::store_internal {
+namespace {
+
+const char* SyncPragma(SqliteSync s) {
+  switch (s) {
+    case SqliteSync::kOff:
+      return "PRAGMA synchronous = OFF";
+    case SqliteSync::kNormal:
+      return "PRAGMA synchronous = NORMAL";
+    case SqliteSync::kFull:
+      return "PRAGMA synchronous = FULL";
+    case SqliteSync::kExtra:
+      return "PRAGMA synchronous = EXTRA";
+  }
+  return "PRAGMA synchronous = FULL";
+}
+
+std::unique_ptr<soci::session> OpenSqlite(const std::string& path, const SqlStoreOptions& options) {
+  // SOCI's sqlite3 backend takes a bare path as the database name when it holds no '='.
+  auto sql = std::make_unique<soci::session>(soci::sqlite3, path);
+  auto* backend = static_cast<soci::sqlite3_session_backend*>(sql->get_backend());
+  sqlite_api::sqlite3_busy_timeout(
+      backend->conn_,
+      static_cast<int>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(options.busy_timeout).count()));
+  if (path != ":memory:") {
+    std::string mode;
+    *sql << "PRAGMA journal_mode = WAL", soci::into(mode);
+  }
+  *sql << SyncPragma(options.sqlite_synchronous);
+  // Savepoints' statement journals and sort scratch stay in memory.
+  *sql << "PRAGMA temp_store = MEMORY";
+  return sql;
+}
+
+}  // namespace
+
+Connection::Connection(const Dialect& dialect, std::unique_ptr<soci::session> sql)
+    : dialect_(dialect), sql_(std::move(sql)) {}
+
+Connection::~Connection() {
+  reader_.reset();
+  writer_.reset();
+}
+
+ApplyWriter& Connection::writer() {
+  if (writer_ == nullptr) writer_ = std::make_unique<ApplyWriter>(*sql_, dialect_);
+  return *writer_;
+}
+
+RequestReader& Connection::reader() {
+  if (reader_ == nullptr) reader_ = std::make_unique<RequestReader>(*sql_, dialect_);
+  return *reader_;
+}
+
+std::unique_ptr<Connection> OpenConnection(const StoreUrl& url, const SqlStoreOptions& options) {
+  Dialect d{url.backend};
+  if (url.backend == Backend::kSqlite) {
+    return std::make_unique<Connection>(d, OpenSqlite(url.target, options));
+  }
+  return std::make_unique<Connection>(
+      d, std::make_unique<soci::session>(soci::postgresql, url.target));
+}
+
+ConnectionPool::ConnectionPool(Factory factory, int capacity)
+    : factory_(std::move(factory)), capacity_(capacity < 1 ? 1 : capacity) {}
+
+ConnectionPool::~ConnectionPool() = default;
+
+ConnectionPool::Lease ConnectionPool::Acquire() {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [&] { return !idle_.empty() || open_ < capacity_; });
+  if (!idle_.empty()) {
+    std::unique_ptr<Connection> conn = std::move(idle_.back());
+    idle_.pop_back();
+    return Lease(this, std::move(conn));
+  }
+  ++open_;
+  lock.unlock();
+  try {
+    return Lease(this, factory_());
+  } catch (...) {
+    lock.lock();
+    --open_;
+    cv_.notify_one();
+    throw;
+  }
+}
+
+void ConnectionPool::Release(std::unique_ptr<Connection> conn) {
+  const bool lost = conn->Lost();
+  if (lost) conn.reset();  // closed outside the lock
+  std::lock_guard<std::mutex> lock(mu_);
+  if (lost) {
+    --open_;
+  } else {
+    idle_.push_back(std::move(conn));
+  }
+  cv_.notify_one();
+}
+
+}  // namespace rogatory::store_internal

@@ -1,0 +1,95 @@
+#include "request_reader.h"
+
+#include "connection.h"
+
+namespace rogatory::store_internal {
+
+using soci::into;
+using soci::use;
+
+void IntoRequestRow(soci::statement& st, RequestRow& r) {
+  st.exchange(into(r.id));
+  st.exchange(into(r.workflow));
+  st.exchange(into(r.version));
+  st.exchange(into(r.state));
+  st.exchange(into(r.phase));
+  st.exchange(into(r.revision));
+  st.exchange(into(r.data));
+  st.exchange(into(r.refs));
+  st.exchange(into(r.deadlines));
+  st.exchange(into(r.created_at));
+  st.exchange(into(r.updated_at));
+  st.exchange(into(r.head_hash));
+}
+
+RequestReader::RequestReader(soci::session& sql, const Dialect& d)
+    : dialect_(d),
+      get_request_(sql),
+      get_history_(sql),
+      request_exists_(sql),
+      find_idempotency_(sql) {
+  IntoRequestRow(get_request_, request_);
+  Prepare(get_request_, std::string("SELECT ") + kRequestColumns + " FROM requests WHERE id = :id",
+          use(id_));
+  HistoryRow& h = history_;
+  Prepare(get_history_,
+          std::string("SELECT ") + kHistoryColumns +
+              " FROM history WHERE request_id = :id ORDER BY seq",
+          into(h.request_id), into(h.seq), into(h.event), into(h.from_state), into(h.to_state),
+          into(h.actor), into(h.at), into(h.data), into(h.comment), into(h.prev_hash), into(h.hash),
+          use(id_));
+  Prepare(request_exists_, "SELECT COUNT(*) FROM requests WHERE id = :id", into(exists_), use(id_));
+  Prepare(find_idempotency_,
+          "SELECT fingerprint, response, created_at FROM idempotency "
+          "WHERE actor = :actor AND idem_key = :key",
+          into(idem_.fingerprint), into(idem_.response), into(idem_created_at_), use(actor_),
+          use(key_));
+}
+
+Result<Request> RequestReader::GetRequest(const RequestId& id) {
+  id_ = id;
+  const bool found = get_request_.execute(true);
+  FinishRead(dialect_, get_request_);
+  if (!found) return NotFoundError("request " + id + " not found");
+  return FromRow(request_);
+}
+
+Result<std::vector<HistoryEntry>> RequestReader::GetHistory(const RequestId& id) {
+  id_ = id;
+  std::vector<HistoryEntry> out;
+  Status damaged;
+  get_history_.execute();
+  while (get_history_.fetch()) {
+    Result<HistoryEntry> e = FromRow(history_);
+    if (!e.ok()) {
+      damaged = e.status();
+      break;
+    }
+    out.push_back(std::move(e).value());
+  }
+  FinishRead(dialect_, get_history_);
+  if (!damaged.ok()) return damaged;
+  if (out.empty()) {
+    // Every request has its creation entry: no history means no request (checked to be sure).
+    request_exists_.execute(true);
+    FinishRead(dialect_, request_exists_);
+    if (exists_ == 0) return NotFoundError("request " + id + " not found");
+  }
+  return out;
+}
+
+std::optional<IdempotencyRecord> RequestReader::FindIdempotency(const std::string& actor,
+                                                                const std::string& key) {
+  actor_ = actor;
+  key_ = key;
+  const bool found = find_idempotency_.execute(true);
+  FinishRead(dialect_, find_idempotency_);
+  if (!found) return std::nullopt;
+  IdempotencyRecord record = idem_;
+  record.actor = actor;
+  record.key = key;
+  record.created_at = FromUnixMicros(idem_created_at_);
+  return record;
+}
+
+}  // namespace rogatory::store_internal

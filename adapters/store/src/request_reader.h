@@ -1,0 +1,47 @@
+// The hot reads (a request, its history, an idempotency record), with statements prepared once
+// per connection: every Fire reads its request before it writes.
+#ifndef ROGATORY_ADAPTERS_STORE_REQUEST_READER_H_
+#define ROGATORY_ADAPTERS_STORE_REQUEST_READER_H_
+
+#include <soci/soci.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dialect.h"
+#include "rogatory/store.h"
+#include "row_codec.h"
+
+namespace rogatory::store_internal {
+
+// Adds into-exchanges for kRequestColumns, in order, to a statement being prepared.
+void IntoRequestRow(soci::statement& st, RequestRow& r);
+
+class RequestReader {
+ public:
+  RequestReader(soci::session& sql, const Dialect& d);
+  RequestReader(const RequestReader&) = delete;
+  RequestReader& operator=(const RequestReader&) = delete;
+
+  // The request, or NotFound. Throws on a database error.
+  Result<Request> GetRequest(const RequestId& id);
+  // Its history oldest first, or NotFound when there is no such request.
+  Result<std::vector<HistoryEntry>> GetHistory(const RequestId& id);
+  std::optional<IdempotencyRecord> FindIdempotency(const std::string& actor,
+                                                   const std::string& key);
+
+ private:
+  const Dialect dialect_;
+  std::string id_, actor_, key_;
+  RequestRow request_;
+  HistoryRow history_;
+  IdempotencyRecord idem_;
+  long long idem_created_at_ = 0;
+  long long exists_ = 0;
+  soci::statement get_request_, get_history_, request_exists_, find_idempotency_;
+};
+
+}  // namespace rogatory::store_internal
+
+#endif  // ROGATORY_ADAPTERS_STORE_REQUEST_READER_H_

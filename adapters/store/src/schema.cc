@@ -1,0 +1,138 @@
+// Timestamps are int64 unix microseconds, JSON is stored as text and booleans as 0/1 integers,
+// so one schema text serves both backends.
+#include "schema.h"
+
+#include <soci/soci.h>
+
+#include <string>
+#include <vector>
+
+#include "rogatory/sql_store.h"
+
+namespace rogatory::store_internal {
+namespace {
+
+// Version 1: DESIGN.md's data sketch. In the text, {key} is a text column that is compared and
+// sorted (PostgreSQL: bytewise, whatever the locale, as SQLite and the memory store compare),
+// {serial} an auto-numbered 64-bit primary key, and {keyed} the options of a table whose primary
+// key is the table (SQLite: WITHOUT ROWID, one b-tree write per insert instead of two).
+// clang-format off
+const char* const kVersion1[] = {
+    "CREATE TABLE definitions ("
+    " workflow {key} NOT NULL, version INTEGER NOT NULL, source TEXT NOT NULL,"
+    " loaded_at BIGINT NOT NULL, PRIMARY KEY (workflow, version)){keyed}",
+
+    // `deadlines` mirrors the request's deadline rows as JSON, so a request reads back from one
+    // row; the deadline rows serve the due and overdue queries and the claims.
+    "CREATE TABLE requests ("
+    " id {key} NOT NULL PRIMARY KEY, workflow {key} NOT NULL, version INTEGER NOT NULL,"
+    " state {key} NOT NULL, phase {key} NOT NULL, revision BIGINT NOT NULL,"
+    " data TEXT NOT NULL, refs TEXT NOT NULL, deadlines TEXT NOT NULL,"
+    " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, head_hash TEXT NOT NULL){keyed}",
+    "CREATE INDEX requests_by_workflow ON requests (workflow, id)",
+    "CREATE INDEX requests_by_state ON requests (state, id)",
+    "CREATE INDEX requests_by_phase ON requests (phase, id)",
+
+    // Written once, never updated: each hash covers the previous one (history.h).
+    "CREATE TABLE history ("
+    " request_id {key} NOT NULL, seq BIGINT NOT NULL, event TEXT NOT NULL,"
+    " from_state TEXT NOT NULL, to_state TEXT NOT NULL, actor TEXT NOT NULL, at BIGINT NOT NULL,"
+    " data TEXT NOT NULL, comment TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,"
+    " PRIMARY KEY (request_id, seq)){keyed}",
+
+    // `rev`: the request revision that last wrote the row; a step deletes the rows it did not
+    // write (the deadlines it stopped). claimed_by/claimed_until: a scheduler node's lease.
+    "CREATE TABLE deadlines ("
+    " request_id {key} NOT NULL, name {key} NOT NULL, started_at BIGINT NOT NULL,"
+    " due_at BIGINT NOT NULL, paused INTEGER NOT NULL, remaining BIGINT NOT NULL,"
+    " extended INTEGER NOT NULL, rev BIGINT NOT NULL, claimed_by TEXT, claimed_until BIGINT,"
+    " PRIMARY KEY (request_id, name)){keyed}",
+    "CREATE INDEX deadlines_running_due ON deadlines (due_at) WHERE paused = 0",
+
+    "CREATE TABLE subscriptions ("
+    " id {key} NOT NULL PRIMARY KEY, url TEXT NOT NULL, secret TEXT NOT NULL,"
+    " events TEXT NOT NULL, workflows TEXT NOT NULL, active INTEGER NOT NULL,"
+    " created_at BIGINT NOT NULL){keyed}",
+
+    "CREATE TABLE outbox ("
+    " id {serial}, subscription_id {key} NOT NULL, request_id {key} NOT NULL,"
+    " revision BIGINT NOT NULL, event_type TEXT NOT NULL, payload TEXT NOT NULL,"
+    " status TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL,"
+    " next_attempt_at BIGINT NOT NULL, created_at BIGINT NOT NULL, claimed_by TEXT,"
+    " claimed_until BIGINT)",
+    // The oldest pending delivery of each (subscription, request) pair goes first.
+    "CREATE INDEX outbox_pending_order ON outbox (subscription_id, request_id, id)"
+    " WHERE status = 'pending'",
+    "CREATE INDEX outbox_pending_due ON outbox (next_attempt_at) WHERE status = 'pending'",
+    "CREATE INDEX outbox_by_status ON outbox (status, id)",
+    "CREATE INDEX outbox_by_subscription ON outbox (subscription_id, id)",
+
+    "CREATE TABLE idempotency ("
+    " actor {key} NOT NULL, idem_key {key} NOT NULL, fingerprint TEXT NOT NULL,"
+    " response TEXT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (actor, idem_key)){keyed}",
+};
+// clang-format on
+
+void Replace(std::string* text, const std::string& from, const std::string& to) {
+  for (size_t at = text->find(from); at != std::string::npos; at = text->find(from, at)) {
+    text->replace(at, from.size(), to);
+    at += to.size();
+  }
+}
+
+std::string Expand(std::string text, const Dialect& d) {
+  Replace(&text, "{key}", d.KeyText());
+  Replace(&text, "{serial}", d.SerialPrimaryKey());
+  Replace(&text, "{keyed}", d.sqlite() ? " WITHOUT ROWID" : "");
+  return text;
+}
+
+// The statements that take the schema from version v-1 to v.
+std::vector<std::string> Migration(int v, const Dialect& d) {
+  std::vector<std::string> out;
+  if (v == 1) {
+    for (const char* text : kVersion1) out.push_back(Expand(text, d));
+  }
+  return out;
+}
+
+}  // namespace
+
+Status MigrateSchema(soci::session& sql, const Dialect& d) {
+  sql << d.BeginWrite();
+  try {
+    if (d.postgres()) {
+      // Nodes opening one database at once take turns (the key is arbitrary but fixed).
+      sql << "SELECT pg_advisory_xact_lock(7262017001)";
+    }
+    sql << "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";
+    int current = 0;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT MAX(version) FROM schema_version", soci::into(current, ind);
+    if (ind == soci::i_null) current = 0;
+    if (current > kStoreSchemaVersion) {
+      sql << "ROLLBACK";
+      return FailedPreconditionError("store: the database schema is version " +
+                                     std::to_string(current) +
+                                     ", newer than this binary supports (" +
+                                     std::to_string(kStoreSchemaVersion) + "); upgrade rogatory");
+    }
+    for (int v = current + 1; v <= kStoreSchemaVersion; ++v) {
+      for (const std::string& statement : Migration(v, d)) sql << statement;
+    }
+    if (current < kStoreSchemaVersion) {
+      sql << "DELETE FROM schema_version";
+      sql << "INSERT INTO schema_version (version) VALUES (" << kStoreSchemaVersion << ")";
+    }
+    sql << "COMMIT";
+  } catch (...) {
+    try {
+      sql << "ROLLBACK";
+    } catch (...) {
+    }
+    throw;
+  }
+  return OkStatus();
+}
+
+}  // namespace rogatory::store_internal

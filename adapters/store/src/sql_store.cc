@@ -1,0 +1,152 @@
+// Opening the store, definitions and the request reads.
+#include <soci/soci.h>
+
+#include <algorithm>
+
+#include "request_reader.h"
+#include "row_codec.h"
+#include "schema.h"
+#include "sql_store_impl.h"
+
+namespace rogatory::store_internal {
+
+using soci::into;
+using soci::use;
+
+WriteTransaction::WriteTransaction(Connection& conn) : conn_(conn) {
+  conn_.sql() << conn_.dialect().BeginWrite();
+}
+
+WriteTransaction::~WriteTransaction() {
+  if (!open_) return;
+  try {
+    conn_.sql() << "ROLLBACK";
+  } catch (...) {  // the connection is gone: so is the transaction
+  }
+}
+
+void WriteTransaction::Commit() {
+  conn_.sql() << "COMMIT";
+  open_ = false;
+}
+
+SqlStore::SqlStore(const StoreUrl& url, const SqlStoreOptions& options)
+    : dialect_{url.backend}, url_(url), options_(options) {
+  auto factory = [url, options] { return OpenConnection(url, options); };
+  const bool sqlite_memory = dialect_.sqlite() && url.target == ":memory:";
+  writers_ = std::make_unique<ConnectionPool>(
+      factory, dialect_.sqlite() ? 1 : std::max(1, options.writer_connections));
+  if (!sqlite_memory) {
+    readers_ = std::make_unique<ConnectionPool>(factory, std::max(1, options.read_connections));
+  }
+  committer_ = std::make_unique<GroupCommitter>(
+      options.max_batch, dialect_.sqlite() ? 1 : std::max(1, options.writer_connections),
+      [this](std::vector<GroupCommitter::Item*>& batch) { RunBatch(batch); });
+}
+
+Result<std::unique_ptr<Store>> SqlStore::Open(const StoreUrl& url, const SqlStoreOptions& options) {
+  std::unique_ptr<SqlStore> store(new SqlStore(url, options));
+  // The schema is brought up to date on the writer connection, which also proves the database
+  // can be reached now.
+  Status migrated = store->WithConnection(
+      *store->writers_, "open", [&](Connection& c) { return MigrateSchema(c.sql(), c.dialect()); });
+  if (!migrated.ok()) return migrated;
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+Status SqlStore::SaveDefinition(const WorkflowDefinition& def) {
+  const std::string what = "save definition " + def.id + " version " + std::to_string(def.version);
+  return WithConnection(WritePool(), what, [&](Connection& c) -> Status {
+    const long long now = ToUnixMicros(SystemClock().Now());
+    soci::statement insert = (c.sql().prepare << "INSERT INTO definitions (workflow, version, "
+                                                 "source, loaded_at) VALUES (:workflow, "
+                                                 ":version, :source, :loaded_at) ON CONFLICT "
+                                                 "(workflow, version) DO NOTHING",
+                              use(def.id), use(def.version), use(def.source), use(now));
+    insert.execute(true);
+    if (insert.get_affected_rows() == 1) return OkStatus();
+    std::string stored;
+    c.sql() << "SELECT source FROM definitions WHERE workflow = :workflow AND version = :version",
+        into(stored), use(def.id), use(def.version);
+    if (stored == def.source) return OkStatus();
+    return AlreadyExistsError("workflow " + def.id + " version " + std::to_string(def.version) +
+                              " was recorded before with different content");
+  });
+}
+
+Result<Request> SqlStore::GetRequest(const RequestId& id) {
+  return WithConnection(ReadPool(), "get request " + id,
+                        [&](Connection& c) { return c.reader().GetRequest(id); });
+}
+
+Result<std::vector<HistoryEntry>> SqlStore::GetHistory(const RequestId& id) {
+  return WithConnection(ReadPool(), "get history of request " + id,
+                        [&](Connection& c) { return c.reader().GetHistory(id); });
+}
+
+Result<std::optional<IdempotencyRecord>> SqlStore::FindIdempotency(const std::string& actor,
+                                                                   const std::string& key) {
+  return WithConnection(ReadPool(), "find idempotency record",
+                        [&](Connection& c) -> Result<std::optional<IdempotencyRecord>> {
+                          return c.reader().FindIdempotency(actor, key);
+                        });
+}
+
+Result<RequestPage> SqlStore::ListRequests(const RequestQuery& q) {
+  return WithConnection(ReadPool(), "list requests", [&](Connection& c) -> Result<RequestPage> {
+    const int limit = std::clamp(q.limit, 1, 1000);
+    const int fetch = limit + 1;  // one more tells whether there is a next page
+    const long long now = ToUnixMicros(q.now);
+    const std::string phase = q.phase ? PhaseName(*q.phase) : "";
+    RequestRow r;
+    soci::statement st(c.sql());
+    IntoRequestRow(st, r);
+    // Only the filters in use appear in the query, so each can use its index.
+    std::string sql = std::string("SELECT ") + kRequestColumns + " FROM requests WHERE id > :after";
+    st.exchange(use(q.after));
+    if (!q.workflow.empty()) {
+      sql += " AND workflow = :workflow";
+      st.exchange(use(q.workflow));
+    }
+    if (!q.state.empty()) {
+      sql += " AND state = :state";
+      st.exchange(use(q.state));
+    }
+    if (q.phase) {
+      sql += " AND phase = :phase";
+      st.exchange(use(phase));
+    }
+    if (q.overdue_only) {
+      // Overdue as Request::IsOverdue: a running deadline due at or before now.
+      sql +=
+          " AND EXISTS (SELECT 1 FROM deadlines d WHERE d.request_id = requests.id AND "
+          "d.paused = 0 AND d.due_at <= :now)";
+      st.exchange(use(now));
+    }
+    sql += " ORDER BY id LIMIT :limit";
+    st.exchange(use(fetch));
+    st.alloc();
+    st.prepare(sql);
+    st.define_and_bind();
+    st.execute();
+    RequestPage page;
+    Status damaged;
+    while (st.fetch()) {
+      if (page.items.size() == static_cast<size_t>(limit)) {
+        page.next = page.items.back().id;
+        break;
+      }
+      Result<Request> request = FromRow(r);
+      if (!request.ok()) {
+        damaged = request.status();
+        break;
+      }
+      page.items.push_back(std::move(request).value());
+    }
+    FinishRead(dialect_, st);
+    if (!damaged.ok()) return damaged;
+    return page;
+  });
+}
+
+}  // namespace rogatory::store_internal

@@ -1,0 +1,112 @@
+// Apply: one engine step = one mutation, committed with whatever other mutations are queued at
+// the same moment (group commit). Each mutation keeps its own outcome: a refused one leaves no
+// row behind and does not disturb the others.
+#include <algorithm>
+
+#include "apply_writer.h"
+#include "sql_store_impl.h"
+
+namespace rogatory::store_internal {
+
+using Item = GroupCommitter::Item;
+
+Status SqlStore::Apply(const Mutation& m) {
+  if (options_.group_commit) return committer_->Submit(m);
+  Item item{&m, OkStatus()};
+  std::vector<Item*> batch{&item};
+  RunBatch(batch);
+  return item.status;
+}
+
+void SqlStore::RunBatch(std::vector<Item*>& batch) {
+  for (Item* item : batch) item->status = OkStatus();
+  // Mutations touch requests in id order, so two nodes' batches on PostgreSQL lock rows in the
+  // same order and cannot deadlock; steps of one request keep their arrival order.
+  std::vector<Item*> sorted = batch;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Item* a, const Item* b) {
+    return a->mutation->request.id < b->mutation->request.id;
+  });
+  Status s = WithConnection(*writers_, "apply", [&](Connection& c) {
+    RunBatchOn(c, std::move(sorted));
+    return OkStatus();
+  });
+  if (!s.ok()) {
+    for (Item* item : batch) {
+      if (item->status.ok()) item->status = s;
+    }
+  }
+}
+
+// The transaction: BEGIN, each mutation in turn, COMMIT. A mutation refused at its first
+// statement (stale revision, taken id) has written nothing and is simply skipped. One that may
+// be refused after writing (an idempotency key clash) runs inside a savepoint when it shares the
+// transaction. Anything else that fails after writing rolls the whole transaction back, and the
+// others run again without it.
+void SqlStore::RunBatchOn(Connection& conn, std::vector<Item*> remaining) {
+  ApplyWriter& w = conn.writer();
+  while (!remaining.empty()) {
+    std::vector<Item*> written;
+    bool redo = false;
+    try {
+      w.Begin();
+      std::vector<ActiveSubscription> subscriptions;
+      if (std::any_of(remaining.begin(), remaining.end(),
+                      [](const Item* i) { return i->mutation->notification.has_value(); })) {
+        subscriptions = w.LoadSubscriptions();
+      }
+      for (size_t i = 0; i < remaining.size(); ++i) {
+        Item* item = remaining[i];
+        const Mutation& m = *item->mutation;
+        const bool guarded = remaining.size() > 1 && m.idempotency.has_value();
+        if (guarded) w.Savepoint();
+        bool dirty = false;
+        Status s;
+        try {
+          s = w.Write(m, subscriptions, &dirty);
+        } catch (...) {
+          s = StatusFromCurrentException("apply request " + m.request.id);
+          dirty = true;  // unknown how far it got
+        }
+        if (s.ok()) {
+          if (guarded) w.ReleaseSavepoint();
+          written.push_back(item);
+          continue;
+        }
+        item->status = s;
+        if (!dirty) {
+          if (guarded) w.ReleaseSavepoint();
+        } else if (guarded) {
+          w.RollbackToSavepoint();
+        } else {
+          w.Rollback();
+          written.insert(written.end(), remaining.begin() + static_cast<long>(i) + 1,
+                         remaining.end());
+          remaining = std::move(written);
+          redo = true;
+          break;
+        }
+      }
+      if (redo) continue;
+      if (written.empty()) {
+        w.Rollback();
+        return;
+      }
+      w.Commit();
+      return;  // every written item keeps its OK status
+    } catch (...) {
+      // BEGIN, a savepoint or COMMIT failed: the database or the connection is in trouble and
+      // nothing of this transaction stands.
+      Status s = StatusFromCurrentException("apply");
+      try {
+        w.Rollback();
+      } catch (...) {  // no transaction left to roll back
+      }
+      for (Item* item : remaining) {
+        if (item->status.ok()) item->status = s;
+      }
+      return;
+    }
+  }
+}
+
+}  // namespace rogatory::store_internal

@@ -1,0 +1,104 @@
+// The Store port on SQLite or PostgreSQL through SOCI. Apply goes through the group commit;
+// reads use a pool of connections; every SOCI exception is caught here, at the adapter edge.
+#ifndef ROGATORY_ADAPTERS_STORE_SQL_STORE_IMPL_H_
+#define ROGATORY_ADAPTERS_STORE_SQL_STORE_IMPL_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "connection.h"
+#include "dialect.h"
+#include "group_commit.h"
+#include "rogatory/sql_store.h"
+#include "rogatory/store.h"
+#include "sql_error.h"
+#include "store_url.h"
+
+namespace rogatory::store_internal {
+
+class SqlStore final : public Store {
+ public:
+  // Connects, migrates the schema, and returns the store; the errors of OpenStore.
+  static Result<std::unique_ptr<Store>> Open(const StoreUrl& url, const SqlStoreOptions& options);
+
+  Status SaveDefinition(const WorkflowDefinition& def) override;
+  Status Apply(const Mutation& m) override;
+  Result<Request> GetRequest(const RequestId& id) override;
+  Result<std::vector<HistoryEntry>> GetHistory(const RequestId& id) override;
+  Result<RequestPage> ListRequests(const RequestQuery& q) override;
+  Result<std::optional<IdempotencyRecord>> FindIdempotency(const std::string& actor,
+                                                           const std::string& key) override;
+  Result<std::vector<DueDeadline>> ClaimDueDeadlines(TimePoint now, const std::string& owner,
+                                                     Duration lease, int limit) override;
+  Result<int64_t> CountOverdueDeadlines(TimePoint now) override;
+  Status CreateSubscription(const Subscription& s) override;
+  Result<Subscription> GetSubscription(const std::string& id) override;
+  Result<std::vector<Subscription>> ListSubscriptions() override;
+  Status DeleteSubscription(const std::string& id) override;
+  Result<std::vector<Delivery>> ClaimDeliveries(TimePoint now, const std::string& owner,
+                                                Duration lease, int limit) override;
+  Status RecordDeliveryAttempt(const DeliveryAttempt& a) override;
+  Result<Delivery> GetDelivery(const std::string& id) override;
+  Result<DeliveryPage> ListDeliveries(const DeliveryQuery& q) override;
+  Status RetryDelivery(const std::string& id, TimePoint now) override;
+
+ private:
+  SqlStore(const StoreUrl& url, const SqlStoreOptions& options);
+
+  // Runs `fn(Connection&)` on a connection leased from `pool`, turning whatever it throws into
+  // the Status that `what` describes. `fn` returns a Status or a Result.
+  template <typename Fn>
+  auto WithConnection(ConnectionPool& pool, std::string_view what, Fn&& fn)
+      -> decltype(fn(std::declval<Connection&>())) {
+    std::optional<ConnectionPool::Lease> lease;
+    try {
+      lease.emplace(pool.Acquire());
+    } catch (...) {
+      Status s = StatusFromCurrentException(what);
+      // Failing to open a connection means the database cannot be reached now.
+      return Status(StatusCode::kUnavailable, s.message());
+    }
+    try {
+      return fn(**lease);
+    } catch (...) {
+      return StatusFromCurrentException(what);
+    }
+  }
+
+  // Reads go to the reader pool (SQLite in memory has only its one connection).
+  ConnectionPool& ReadPool() { return readers_ != nullptr ? *readers_ : *writers_; }
+  // Writes other than Apply: SQLite has one writer; PostgreSQL writes from any connection.
+  ConnectionPool& WritePool() { return dialect_.sqlite() ? *writers_ : ReadPool(); }
+
+  // Runs a group-commit batch on a writer connection (GroupCommitter::BatchRunner).
+  void RunBatch(std::vector<GroupCommitter::Item*>& batch);
+  void RunBatchOn(Connection& conn, std::vector<GroupCommitter::Item*> batch);
+
+  const Dialect dialect_;
+  const StoreUrl url_;
+  const SqlStoreOptions options_;
+  std::unique_ptr<ConnectionPool> writers_;  // the Apply batches (SQLite: exactly one)
+  std::unique_ptr<ConnectionPool> readers_;  // null for SQLite in memory
+  std::unique_ptr<GroupCommitter> committer_;
+};
+
+// Opens a write transaction on `conn` for the length of a scope; rolls back unless committed.
+class WriteTransaction {
+ public:
+  explicit WriteTransaction(Connection& conn);
+  ~WriteTransaction();
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+  void Commit();
+
+ private:
+  Connection& conn_;
+  bool open_ = true;
+};
+
+}  // namespace rogatory::store_internal
+
+#endif  // ROGATORY_ADAPTERS_STORE_SQL_STORE_IMPL_H_

@@ -1,0 +1,296 @@
+// Webhook subscriptions and the outbox: claims for the dispatcher, attempts, listing, retry.
+#include <soci/soci.h>
+
+#include <algorithm>
+
+#include "row_codec.h"
+#include "sql_store_impl.h"
+
+namespace rogatory::store_internal {
+namespace {
+
+using soci::into;
+using soci::use;
+
+void IntoSubscriptionRow(soci::statement& st, SubscriptionRow& r) {
+  st.exchange(into(r.id));
+  st.exchange(into(r.url));
+  st.exchange(into(r.secret));
+  st.exchange(into(r.events));
+  st.exchange(into(r.workflows));
+  st.exchange(into(r.active));
+  st.exchange(into(r.created_at));
+}
+
+void IntoDeliveryRow(soci::statement& st, DeliveryRow& r) {
+  st.exchange(into(r.id));
+  st.exchange(into(r.subscription_id));
+  st.exchange(into(r.request_id));
+  st.exchange(into(r.revision));
+  st.exchange(into(r.type));
+  st.exchange(into(r.payload));
+  st.exchange(into(r.status));
+  st.exchange(into(r.attempts));
+  st.exchange(into(r.last_error));
+  st.exchange(into(r.next_attempt_at));
+  st.exchange(into(r.created_at));
+}
+
+// Marks every pending delivery of a subscription dead (it was deleted or disabled).
+void KillPending(soci::session& sql, const std::string& subscription_id, const std::string& why) {
+  sql << "UPDATE outbox SET status = 'dead', last_error = :why, claimed_by = NULL, "
+         "claimed_until = NULL WHERE subscription_id = :id AND status = 'pending'",
+      use(why), use(subscription_id);
+}
+
+Status UnknownDelivery(const std::string& id) {
+  return NotFoundError("delivery " + id + " not found");
+}
+
+}  // namespace
+
+Status SqlStore::CreateSubscription(const Subscription& s) {
+  return WithConnection(WritePool(), "create subscription " + s.id, [&](Connection& c) -> Status {
+    SubscriptionRow r;
+    ToRow(s, &r);
+    soci::statement insert(c.sql());
+    Prepare(insert,
+            "INSERT INTO subscriptions (id, url, secret, events, workflows, active, created_at) "
+            "VALUES (:id, :url, :secret, :events, :workflows, :active, :created_at) "
+            "ON CONFLICT (id) DO NOTHING",
+            use(r.id), use(r.url), use(r.secret), use(r.events), use(r.workflows), use(r.active),
+            use(r.created_at));
+    insert.execute(true);
+    if (insert.get_affected_rows() == 0) {
+      return AlreadyExistsError("subscription " + s.id + " exists");
+    }
+    return OkStatus();
+  });
+}
+
+Result<Subscription> SqlStore::GetSubscription(const std::string& id) {
+  return WithConnection(
+      ReadPool(), "get subscription " + id, [&](Connection& c) -> Result<Subscription> {
+        SubscriptionRow r;
+        soci::statement select(c.sql());
+        IntoSubscriptionRow(select, r);
+        Prepare(
+            select,
+            std::string("SELECT ") + kSubscriptionColumns + " FROM subscriptions WHERE id = :id",
+            use(id));
+        const bool found = select.execute(true);
+        FinishRead(c.dialect(), select);
+        if (!found) return NotFoundError("subscription " + id + " not found");
+        return FromRow(r);
+      });
+}
+
+Result<std::vector<Subscription>> SqlStore::ListSubscriptions() {
+  return WithConnection(
+      ReadPool(), "list subscriptions", [&](Connection& c) -> Result<std::vector<Subscription>> {
+        SubscriptionRow r;
+        soci::statement select(c.sql());
+        IntoSubscriptionRow(select, r);
+        Prepare(select,
+                std::string("SELECT ") + kSubscriptionColumns + " FROM subscriptions ORDER BY id");
+        std::vector<Subscription> out;
+        Status damaged;
+        select.execute();
+        while (select.fetch()) {
+          Result<Subscription> s = FromRow(r);
+          if (!s.ok()) {
+            damaged = s.status();
+            break;
+          }
+          out.push_back(std::move(s).value());
+        }
+        FinishRead(c.dialect(), select);
+        if (!damaged.ok()) return damaged;
+        return out;
+      });
+}
+
+Status SqlStore::DeleteSubscription(const std::string& id) {
+  return WithConnection(WritePool(), "delete subscription " + id, [&](Connection& c) -> Status {
+    WriteTransaction tx(c);
+    soci::statement remove(c.sql());
+    Prepare(remove, "DELETE FROM subscriptions WHERE id = :id", use(id));
+    remove.execute(true);
+    if (remove.get_affected_rows() == 0) return NotFoundError("subscription " + id + " not found");
+    KillPending(c.sql(), id, "subscription deleted");
+    tx.Commit();
+    return OkStatus();
+  });
+}
+
+Result<std::vector<Delivery>> SqlStore::ClaimDeliveries(TimePoint now, const std::string& owner,
+                                                        Duration lease, int limit) {
+  if (limit <= 0) return std::vector<Delivery>();
+  return WithConnection(
+      WritePool(), "claim deliveries", [&](Connection& c) -> Result<std::vector<Delivery>> {
+        const long long now_us = ToUnixMicros(now);
+        const long long until_us = ToUnixMicros(now + lease);
+        WriteTransaction tx(c);
+        DeliveryRow r;
+        soci::statement select(c.sql());
+        IntoDeliveryRow(select, r);
+        // Only the oldest pending delivery of each (subscription, request) pair may go, and only
+        // when it is due and no live lease holds it: one request's events reach one subscription
+        // in order, even across nodes.
+        Prepare(
+            select,
+            "SELECT o.id, o.subscription_id, o.request_id, o.revision, o.event_type, o.payload, "
+            "o.status, o.attempts, o.last_error, o.next_attempt_at, o.created_at FROM outbox o "
+            "WHERE o.status = 'pending' AND o.next_attempt_at <= :now AND "
+            "(o.claimed_until IS NULL OR o.claimed_until <= :now2) AND NOT EXISTS (SELECT 1 "
+            "FROM outbox p WHERE p.subscription_id = o.subscription_id AND "
+            "p.request_id = o.request_id AND p.status = 'pending' AND p.id < o.id) "
+            "ORDER BY o.id LIMIT :limit" +
+                c.dialect().SkipLocked("o"),
+            use(now_us), use(now_us), use(limit));
+        std::vector<Delivery> out;
+        Status damaged;
+        select.execute();
+        while (select.fetch()) {
+          Result<Delivery> d = FromRow(r);
+          if (!d.ok()) {
+            damaged = d.status();
+            break;
+          }
+          out.push_back(std::move(d).value());
+        }
+        FinishRead(c.dialect(), select);
+        if (!damaged.ok()) return damaged;
+        if (out.empty()) return out;
+        long long id = 0;
+        soci::statement claim(c.sql());
+        Prepare(claim,
+                "UPDATE outbox SET claimed_by = :owner, claimed_until = :until WHERE id = :id",
+                use(owner), use(until_us), use(id));
+        for (const Delivery& d : out) {
+          id = ParseDeliveryId(d.id);
+          claim.execute(true);
+        }
+        tx.Commit();
+        return out;
+      });
+}
+
+Status SqlStore::RecordDeliveryAttempt(const DeliveryAttempt& a) {
+  const long long id = ParseDeliveryId(a.delivery_id);
+  if (id < 0) return UnknownDelivery(a.delivery_id);
+  return WithConnection(
+      WritePool(), "record attempt of delivery " + a.delivery_id, [&](Connection& c) -> Status {
+        WriteTransaction tx(c);
+        std::string subscription_id, claimed_by;
+        soci::indicator claimed_ind = soci::i_null;
+        soci::statement select(c.sql());
+        Prepare(select,
+                std::string("SELECT subscription_id, claimed_by FROM outbox WHERE id = :id") +
+                    c.dialect().ForUpdate(),
+                into(subscription_id), into(claimed_by, claimed_ind), use(id));
+        const bool found = select.execute(true);
+        FinishRead(c.dialect(), select);
+        if (!found) return UnknownDelivery(a.delivery_id);
+        if (claimed_ind != soci::i_ok || claimed_by != a.owner) {
+          return FailedPreconditionError("delivery " + a.delivery_id + " is not claimed by " +
+                                         a.owner);
+        }
+        const std::string status = DeliveryStatusName(a.status);
+        const long long next_us = ToUnixMicros(a.next_attempt_at);
+        const int retry = a.status == DeliveryStatus::kPending ? 1 : 0;
+        // The next attempt time matters only for a retry; a final status keeps the last one.
+        c.sql()
+            << "UPDATE outbox SET attempts = attempts + 1, status = :status, "
+               "last_error = :error, next_attempt_at = CASE WHEN :retry = 1 THEN :next "
+               "ELSE next_attempt_at END, claimed_by = NULL, claimed_until = NULL WHERE id = :id",
+            use(status), use(a.error), use(retry), use(next_us), use(id);
+        if (a.disable_subscription) {
+          c.sql() << "UPDATE subscriptions SET active = 0 WHERE id = :id", use(subscription_id);
+          KillPending(c.sql(), subscription_id, "subscription disabled (410 Gone)");
+        }
+        tx.Commit();
+        return OkStatus();
+      });
+}
+
+Result<Delivery> SqlStore::GetDelivery(const std::string& id) {
+  const long long n = ParseDeliveryId(id);
+  if (n < 0) return UnknownDelivery(id);
+  return WithConnection(ReadPool(), "get delivery " + id, [&](Connection& c) -> Result<Delivery> {
+    DeliveryRow r;
+    soci::statement select(c.sql());
+    IntoDeliveryRow(select, r);
+    Prepare(select, std::string("SELECT ") + kDeliveryColumns + " FROM outbox WHERE id = :id",
+            use(n));
+    const bool found = select.execute(true);
+    FinishRead(c.dialect(), select);
+    if (!found) return UnknownDelivery(id);
+    return FromRow(r);
+  });
+}
+
+Result<DeliveryPage> SqlStore::ListDeliveries(const DeliveryQuery& q) {
+  long long after = 0;
+  if (!q.after.empty()) {
+    after = ParseDeliveryId(q.after);
+    if (after < 0) return InvalidArgumentError("malformed page cursor");
+  }
+  return WithConnection(ReadPool(), "list deliveries", [&](Connection& c) -> Result<DeliveryPage> {
+    const int limit = std::clamp(q.limit, 1, 1000);
+    const int fetch = limit + 1;  // one more tells whether there is a next page
+    const std::string status = q.status ? DeliveryStatusName(*q.status) : "";
+    DeliveryRow r;
+    soci::statement select(c.sql());
+    IntoDeliveryRow(select, r);
+    std::string sql = std::string("SELECT ") + kDeliveryColumns + " FROM outbox WHERE id > :after";
+    select.exchange(use(after));
+    if (q.status) {
+      sql += " AND status = :status";
+      select.exchange(use(status));
+    }
+    if (!q.subscription_id.empty()) {
+      sql += " AND subscription_id = :subscription_id";
+      select.exchange(use(q.subscription_id));
+    }
+    sql += " ORDER BY id LIMIT :limit";
+    select.exchange(use(fetch));
+    Prepare(select, sql);
+    DeliveryPage page;
+    Status damaged;
+    select.execute();
+    while (select.fetch()) {
+      if (page.items.size() == static_cast<size_t>(limit)) {
+        page.next = page.items.back().id;
+        break;
+      }
+      Result<Delivery> d = FromRow(r);
+      if (!d.ok()) {
+        damaged = d.status();
+        break;
+      }
+      page.items.push_back(std::move(d).value());
+    }
+    FinishRead(c.dialect(), select);
+    if (!damaged.ok()) return damaged;
+    return page;
+  });
+}
+
+Status SqlStore::RetryDelivery(const std::string& id, TimePoint now) {
+  const long long n = ParseDeliveryId(id);
+  if (n < 0) return UnknownDelivery(id);
+  return WithConnection(WritePool(), "retry delivery " + id, [&](Connection& c) -> Status {
+    const long long now_us = ToUnixMicros(now);
+    soci::statement update(c.sql());
+    Prepare(update,
+            "UPDATE outbox SET status = 'pending', next_attempt_at = :now, claimed_by = NULL, "
+            "claimed_until = NULL WHERE id = :id",
+            use(now_us), use(n));
+    update.execute(true);
+    if (update.get_affected_rows() == 0) return UnknownDelivery(id);
+    return OkStatus();
+  });
+}
+
+}  // namespace rogatory::store_internal
