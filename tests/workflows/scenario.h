@@ -25,6 +25,10 @@ inline Duration Days(int64_t n) { return Hours(24 * n); }
 
 // T0() + d as RFC 3339 text, for comparing due dates readably.
 inline std::string At(Duration d) { return FormatRfc3339(T0() + d); }
+// An RFC 3339 instant in the engine's canonical text.
+inline std::string Instant(const char* rfc3339) {
+  return FormatRfc3339(ParseRfc3339(rfc3339).value());
+}
 
 // An actor holding just `role` (id "<role>.user").
 inline Actor As(const std::string& role) { return Actor{role + ".user", {role}}; }
