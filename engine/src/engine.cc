@@ -33,23 +33,23 @@ bool ActorMayFire(const Actor& actor, const CompiledTransition& t) {
   return false;
 }
 
-std::string NotificationBody(std::string_view type, const Request& r, const HistoryEntry& h,
-                             const std::string& deadline) {
-  nlohmann::json data{
-      {"request_id", r.id},
-      {"workflow", r.workflow},
-      {"version", r.version},
-      {"event", h.event},
-      {"from", h.from_state.empty() ? nlohmann::json(nullptr) : nlohmann::json(h.from_state)},
-      {"to", h.to_state},
-      {"phase", PhaseName(r.phase)},
-      {"revision", r.revision},
-      {"actor", h.actor},
-      {"at", FormatRfc3339(h.at)}};
-  if (!deadline.empty()) data["deadline"] = deadline;
-  nlohmann::json body{
-      {"type", type}, {"timestamp", FormatRfc3339(h.at)}, {"data", std::move(data)}};
-  return body.dump();
+// What subscribers are told about step `h` of request `r` (rendered lazily by the store).
+Notification NotificationOf(std::string_view type, const Request& r, const HistoryEntry& h,
+                            const std::string& deadline) {
+  Notification n;
+  n.type = std::string(type);
+  n.workflow = r.workflow;
+  n.request_id = r.id;
+  n.version = r.version;
+  n.event = h.event;
+  n.from = h.from_state;
+  n.to = h.to_state;
+  n.phase = r.phase;
+  n.revision = r.revision;
+  n.actor = h.actor;
+  n.at = h.at;
+  n.deadline = deadline;
+  return n;
 }
 
 }  // namespace
@@ -187,8 +187,7 @@ class Engine::Impl {
     m.history = HistoryEntry{r.id,     1,   std::string(kCreateEvent), "",           r.state,
                              actor.id, now, std::move(data),           call.comment, "",
                              ""};
-    m.notification = Notification{std::string(kEventRequestCreated), r.workflow, ""};
-    m.notification->body = NotificationBody(kEventRequestCreated, r, m.history, "");
+    m.notification = NotificationOf(kEventRequestCreated, r, m.history, "");
     return Commit(std::move(m), actor, call.idempotency_key, fingerprint);
   }
 
@@ -290,8 +289,7 @@ class Engine::Impl {
                             : cw.state_terminal[static_cast<size_t>(to)]
                                 ? kEventRequestClosed
                                 : kEventRequestTransitioned;
-    m.notification =
-        Notification{std::string(type), r.workflow, NotificationBody(type, r, m.history, deadline)};
+    m.notification = NotificationOf(type, r, m.history, deadline);
     return Commit(std::move(m), actor, key, fingerprint);
   }
 
@@ -388,8 +386,7 @@ class Engine::Impl {
                              call.comment,
                              "",
                              ""};
-    m.notification = Notification{std::string(kEventRequestTransitioned), r.workflow,
-                                  NotificationBody(kEventRequestTransitioned, r, m.history, "")};
+    m.notification = NotificationOf(kEventRequestTransitioned, r, m.history, "");
     return Commit(std::move(m), actor, "", "");
   }
 

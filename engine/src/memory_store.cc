@@ -69,7 +69,7 @@ class MemoryStore final : public Store {
         d.request_id = m.request.id;
         d.revision = m.request.revision;
         d.type = m.notification->type;
-        d.body = m.notification->body;
+        d.body = m.notification->Body();
         d.next_attempt_at = d.created_at = m.history.at;
         deliveries_.emplace(d.id, std::move(sd));
       }

@@ -17,6 +17,24 @@ bool Subscription::Matches(std::string_view type, std::string_view workflow) con
          (workflows.empty() || Contains(workflows, workflow));
 }
 
+const std::string& Notification::Body() const {
+  if (!body.empty()) return body;
+  nlohmann::json data{{"request_id", request_id},
+                      {"workflow", workflow},
+                      {"version", version},
+                      {"event", event},
+                      {"from", from.empty() ? nlohmann::json(nullptr) : nlohmann::json(from)},
+                      {"to", to},
+                      {"phase", PhaseName(phase)},
+                      {"revision", revision},
+                      {"actor", actor},
+                      {"at", FormatRfc3339(at)}};
+  if (!deadline.empty()) data["deadline"] = deadline;
+  body = nlohmann::json{{"type", type}, {"timestamp", FormatRfc3339(at)}, {"data", std::move(data)}}
+             .dump();
+  return body;
+}
+
 const char* DeliveryStatusName(DeliveryStatus s) {
   switch (s) {
     case DeliveryStatus::kPending:

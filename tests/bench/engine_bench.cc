@@ -2,7 +2,7 @@
 // merge, deadlines, SHA-256 history hash, store write), the compiled table lookup alone, and a
 // raw Boost.MSM machine of the same six states as the ceiling for dispatch.
 //
-// Run: build/ci/tests/bench/engine_bench --benchmark_repetitions=5 \
+// Run: build/ci/tests/bench/engine_bench --benchmark_repetitions=5
 //        --benchmark_report_aggregates_only=true
 #ifndef BOOST_BIND_GLOBAL_PLACEHOLDERS
 #define BOOST_BIND_GLOBAL_PLACEHOLDERS

@@ -23,11 +23,28 @@ inline constexpr std::string_view kEventRequestTransitioned = "request.transitio
 inline constexpr std::string_view kEventRequestClosed = "request.closed";
 inline constexpr std::string_view kEventDeadlineExpired = "deadline.expired";
 
-// What happened, for webhook subscribers: one per request revision.
+// What happened, for webhook subscribers: one per request revision. The webhook body is
+// rendered only when a store finds a matching subscription (most steps have none to pay for).
 struct Notification {
   std::string type;      // one of the kEvent* above
   std::string workflow;  // for the subscriptions' workflow filter
-  std::string body;      // the whole webhook body (JSON text), signed as is
+  // What the body reports (CONTRACT §5 `data`).
+  RequestId request_id;
+  int version = 0;
+  std::string event;
+  std::string from;  // empty on creation (rendered as null)
+  std::string to;
+  Phase phase = Phase::kDrafting;
+  int64_t revision = 0;
+  std::string actor;
+  TimePoint at;
+  std::string deadline;  // set for deadline.expired
+  // The whole webhook body (JSON text), signed as is. Rendered by Body() when left empty.
+  mutable std::string body;
+
+  // The webhook body: `body` if set, else rendered from the fields above (and cached).
+  // Not thread-safe: one store thread handles a mutation at a time.
+  const std::string& Body() const;
 };
 
 // A replayable answer stored under an idempotency key, scoped to the actor.
