@@ -588,7 +588,12 @@ ParsedDefinition ParseDefinitionYaml(std::string_view text, std::string_view fil
       if (!doc.IsNull()) documents.push_back(doc);
     }
   } catch (const YAML::Exception& e) {
-    parser.Error(e.mark.is_null() ? 1 : e.mark.line + 1, "YAML syntax error: " + e.msg);
+    std::string message = "YAML syntax error: " + e.msg;
+    // A bare * starts a YAML alias; `from: *` is the likeliest way to get here.
+    if (e.msg.find("after *") != std::string::npos) {
+      message += " (for every non-terminal state write from: \"*\", in quotes)";
+    }
+    parser.Error(e.mark.is_null() ? 1 : e.mark.line + 1, message);
     return out;
   }
   if (documents.empty()) {
