@@ -40,7 +40,7 @@ const TransitionDef* TransitionFor(const WorkflowDefinition& def, const std::str
 // Every state in which deadline `d` can be running (true) or paused (false), found by following
 // the transitions from each one that starts it.
 std::set<std::pair<std::string, bool>> StatesWithClock(const WorkflowDefinition& def,
-                                                      const DeadlineDef& d) {
+                                                       const DeadlineDef& d) {
   std::set<std::pair<std::string, bool>> seen;
   std::deque<std::pair<std::string, bool>> queue;
   auto push = [&](const std::string& state, bool running) {
@@ -76,10 +76,18 @@ TEST(ShippedWorkflowsTest, AllLoadWithoutErrors) {
 }
 
 TEST(ShippedWorkflowsTest, UseTheDocumentedRoles) {
-  const std::set<std::string> roles = {
-      "issuing_authority", "validating_authority", "central_authority", "executing_authority",
-      "court",             "minister",             "enforcing_authority", "service_provider",
-      "participating_authority", "eurojust",       "spoc",               "system"};
+  const std::set<std::string> roles = {"issuing_authority",
+                                       "validating_authority",
+                                       "central_authority",
+                                       "executing_authority",
+                                       "court",
+                                       "minister",
+                                       "enforcing_authority",
+                                       "service_provider",
+                                       "participating_authority",
+                                       "eurojust",
+                                       "spoc",
+                                       "system"};
   for (const auto& def : ShippedWorkflows().definitions) {
     for (const auto& t : def.transitions) {
       for (const auto& role : t.roles) {

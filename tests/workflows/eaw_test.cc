@@ -26,7 +26,9 @@ class EawTest : public ::testing::Test {
     s.Do("enter_sis_alert", kIssuer, {{"sis_alert_id", "PL-EAW-2026-0001"}});
     s.Advance(after);
     s.Do("arrest", kExecutor,
-         {{"executing_state", "NL"}, {"detention_status", "in_custody"}, {"person_informed_of_rights", true}});
+         {{"executing_state", "NL"},
+          {"detention_status", "in_custody"},
+          {"person_informed_of_rights", true}});
   }
   void ToContested() {
     Arrest();
@@ -61,12 +63,13 @@ TEST_F(EawTest, ConsentShortensTheDecisionLimitToTenDays) {
   EXPECT_EQ(s.state(), "surrendered");
   EXPECT_EQ(s.phase(), Phase::kClosure);
   EXPECT_TRUE(s.deadlines().empty());
-  EXPECT_EQ(s.trail(), (std::vector<std::string>{
-                           "create:->draft", "issue:draft->issued",
-                           "enter_sis_alert:issued->sis_alert_active", "arrest:sis_alert_active->arrested",
-                           "hold_hearing:arrested->hearing", "record_consent:hearing->consented",
-                           "decide_surrender:consented->surrender_ordered",
-                           "hand_over:surrender_ordered->surrendered"}));
+  EXPECT_EQ(
+      s.trail(),
+      (std::vector<std::string>{
+          "create:->draft", "issue:draft->issued", "enter_sis_alert:issued->sis_alert_active",
+          "arrest:sis_alert_active->arrested", "hold_hearing:arrested->hearing",
+          "record_consent:hearing->consented", "decide_surrender:consented->surrender_ordered",
+          "hand_over:surrender_ordered->surrendered"}));
 }
 
 TEST_F(EawTest, NoConsentExtensionLapseEurojustAndStillADecision) {
@@ -106,16 +109,19 @@ TEST_F(EawTest, SupplementaryInformationDoesNotSuspendTheLimits) {
         {"supplementary_info_due_date", "2026-02-05"}});
   EXPECT_EQ(s.state(), "contested");
   EXPECT_EQ(s.due_at("decision_60d"), At(Days(60)));
-  s.Do("supplementary_info_received", kIssuer, {{"supplementary_info_summary", "summoned in person"}});
+  s.Do("supplementary_info_received", kIssuer,
+       {{"supplementary_info_summary", "summoned in person"}});
   EXPECT_EQ(s.state(), "contested");
 }
 
 TEST_F(EawTest, RefusalNeedsAReasonedGround) {
   ToContested();
-  EXPECT_EQ(s.Code("refuse", kExecutor, {{"refusal_ground", "art4_2"}}), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.Code("refuse", kExecutor, {{"refusal_ground", "art4_2"}}),
+            StatusCode::kInvalidArgument);
   EXPECT_EQ(s.Code("refuse", kExecutor, {{"refusal_ground", "art99"}, {"refusal_reasons", "x"}}),
             StatusCode::kInvalidArgument);
-  s.Do("refuse", kExecutor, {{"refusal_ground", "art3_2"}, {"refusal_reasons", "acquitted in NL, 2023"}});
+  s.Do("refuse", kExecutor,
+       {{"refusal_ground", "art3_2"}, {"refusal_reasons", "acquitted in NL, 2023"}});
   EXPECT_EQ(s.state(), "refused");
   EXPECT_TRUE(s.deadlines().empty());
 }
@@ -154,8 +160,10 @@ TEST_F(EawTest, TemporarySurrenderAndReturn) {
   ToContested();
   s.Do("decide_surrender", kExecutor);
   s.Do("postpone_surrender", kExecutor,
-       {{"postponement_ground", "art24_1"}, {"postponement_reasons", "trial in NL for another act"}});
-  s.Do("surrender_temporarily", kExecutor, {{"temporary_surrender_conditions", "return within 30 days"}});
+       {{"postponement_ground", "art24_1"},
+        {"postponement_reasons", "trial in NL for another act"}});
+  s.Do("surrender_temporarily", kExecutor,
+       {{"temporary_surrender_conditions", "return within 30 days"}});
   EXPECT_EQ(s.state(), "temporarily_surrendered");
   s.Do("person_returned", kExecutor);
   EXPECT_EQ(s.state(), "surrender_postponed");
@@ -166,7 +174,8 @@ TEST_F(EawTest, TemporarySurrenderAndReturn) {
 
 TEST_F(EawTest, WithdrawalDeletesTheAlertAndStopsTheClocks) {
   Arrest();
-  EXPECT_EQ(s.Code("withdraw", kExecutor, {{"withdrawal_reason", "x"}}), StatusCode::kPermissionDenied);
+  EXPECT_EQ(s.Code("withdraw", kExecutor, {{"withdrawal_reason", "x"}}),
+            StatusCode::kPermissionDenied);
   s.Do("withdraw", kIssuer, {{"withdrawal_reason", "charges dropped"}});
   EXPECT_EQ(s.state(), "withdrawn");
   EXPECT_TRUE(s.deadlines().empty());
@@ -174,14 +183,19 @@ TEST_F(EawTest, WithdrawalDeletesTheAlertAndStopsTheClocks) {
 
 TEST_F(EawTest, DirectTransmissionWhenTheLocationIsKnown) {
   s.Do("issue", kIssuer,
-       {{"issuing_authority_details", "x"}, {"requested_person", "A"}, {"warrant_purpose", "execution_of_sentence"},
-        {"offence_classification", "robbery"}, {"offence_description", "2023, Gdansk"}, {"sentence_imposed_months", 36}});
+       {{"issuing_authority_details", "x"},
+        {"requested_person", "A"},
+        {"warrant_purpose", "execution_of_sentence"},
+        {"offence_classification", "robbery"},
+        {"offence_description", "2023, Gdansk"},
+        {"sentence_imposed_months", 36}});
   EXPECT_EQ(s.Code("arrest", kExecutor), StatusCode::kFailedPrecondition);
   s.Do("transmit_direct", kIssuer, {{"executing_state", "IE"}, {"channel", "direct"}});
   EXPECT_EQ(s.state(), "transmitted_direct");
   EXPECT_EQ(s.phase(), Phase::kTransmission);
   s.Do("circulate_via_interpol", kIssuer, {{"interpol_notice_reference", "A-1234/1-2026"}});
-  s.Do("arrest", kExecutor, {{"detention_status", "provisionally_released"}, {"person_informed_of_rights", true}});
+  s.Do("arrest", kExecutor,
+       {{"detention_status", "provisionally_released"}, {"person_informed_of_rights", true}});
   EXPECT_EQ(s.state(), "arrested");
 }
 

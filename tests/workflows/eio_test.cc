@@ -66,7 +66,8 @@ TEST_F(EioTest, HappyPathFromAnnexAToClosure) {
   EXPECT_EQ(s.due_at("execution_90d"), At(Days(15 + 90)));  // Art. 12(4): 90 days
   s.Do("start_execution", kExecutor);
   s.Advance(Days(40));
-  s.Do("complete_execution", kExecutor, {{"measures_executed", {"banking_information", "hearing_witness"}}});
+  s.Do("complete_execution", kExecutor,
+       {{"measures_executed", {"banking_information", "hearing_witness"}}});
   EXPECT_EQ(s.state(), "executed");
   EXPECT_TRUE(s.deadlines().empty());
   s.Do("transfer_evidence", kExecutor, {{"evidence_return_required", false}});
@@ -74,14 +75,15 @@ TEST_F(EioTest, HappyPathFromAnnexAToClosure) {
   EXPECT_EQ(s.state(), "closed");
   EXPECT_EQ(s.phase(), Phase::kClosure);
   EXPECT_TRUE(s.deadlines().empty());
-  EXPECT_EQ(s.trail(), (std::vector<std::string>{
-                           "create:->draft", "issue:draft->issued", "transmit:issued->transmitted",
-                           "receive:transmitted->received", "acknowledge:received->under_recognition",
-                           "recognise:under_recognition->recognised",
-                           "start_execution:recognised->in_execution",
-                           "complete_execution:in_execution->executed",
-                           "transfer_evidence:executed->evidence_transferred",
-                           "close:evidence_transferred->closed"}));
+  EXPECT_EQ(
+      s.trail(),
+      (std::vector<std::string>{
+          "create:->draft", "issue:draft->issued", "transmit:issued->transmitted",
+          "receive:transmitted->received", "acknowledge:received->under_recognition",
+          "recognise:under_recognition->recognised", "start_execution:recognised->in_execution",
+          "complete_execution:in_execution->executed",
+          "transfer_evidence:executed->evidence_transferred",
+          "close:evidence_transferred->closed"}));
   EXPECT_EQ(s.last().actor, "issuing_authority.user");
   EXPECT_TRUE(s.engine().VerifyHistory(s.id()).ok());
 }
@@ -99,7 +101,8 @@ TEST_F(EioTest, NonJudicialIssuerNeedsValidation) {
   s.Do("decline_validation", "validating_authority", {{"validation_remarks", "measure too broad"}});
   EXPECT_EQ(s.state(), "draft");
   s.Do("submit_for_validation", kIssuer);
-  s.Do("validate", "validating_authority", {{"validating_authority_details", "Amtsgericht Berlin"}});
+  s.Do("validate", "validating_authority",
+       {{"validating_authority_details", "Amtsgericht Berlin"}});
   EXPECT_EQ(s.state(), "issued");
   s.Do("request_translation", kIssuer, {{"translation_language", "fr"}});
   EXPECT_EQ(s.Code("transmit", kIssuer, {{"channel", "direct"}}), StatusCode::kFailedPrecondition);
@@ -140,8 +143,9 @@ TEST_F(EioTest, ForwardingToTheCompetentAuthorityRestartsBothClocks) {
 TEST_F(EioTest, RefusalNeedsAnArticle11Ground) {
   ToUnderRecognition();
   EXPECT_EQ(s.Code("refuse", kExecutor), StatusCode::kInvalidArgument);
-  EXPECT_EQ(s.Code("refuse", kExecutor, {{"refusal_ground", "art11_1_z"}, {"refusal_reasons", "x"}}),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      s.Code("refuse", kExecutor, {{"refusal_ground", "art11_1_z"}, {"refusal_reasons", "x"}}),
+      StatusCode::kInvalidArgument);
   EXPECT_EQ(s.Code("refuse", kIssuer, {{"refusal_ground", "art11_1_d"}, {"refusal_reasons", "x"}}),
             StatusCode::kPermissionDenied);
   s.Do("consult", kExecutor, {{"consultation_subject", "ne bis in idem: judgment of 2024"}});
@@ -151,7 +155,8 @@ TEST_F(EioTest, RefusalNeedsAnArticle11Ground) {
   EXPECT_EQ(s.phase(), Phase::kClosure);
   EXPECT_EQ(s.data()["refusal_ground"], "art11_1_d");
   EXPECT_TRUE(s.deadlines().empty());
-  EXPECT_EQ(s.Code("withdraw", kIssuer, {{"withdrawal_reason", "x"}}), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.Code("withdraw", kIssuer, {{"withdrawal_reason", "x"}}),
+            StatusCode::kFailedPrecondition);
 }
 
 TEST_F(EioTest, RecognitionExtendedOnceThenLapseEscalates) {
@@ -194,10 +199,12 @@ TEST_F(EioTest, AdditionalInformationDoesNotStopTheRecognitionClock) {
 TEST_F(EioTest, PostponementSuspendsTheExecutionClockAndKeepsTheRemainingTime) {
   ToRecognised(Days(10));  // execution due at T0 + 100 days
   s.Do("start_execution", kExecutor);
-  s.Advance(Days(40));     // 50 days left
-  EXPECT_EQ(s.Code("postpone", kExecutor, {{"postponement_reasons", "x"}}), StatusCode::kInvalidArgument);
-  s.Do("postpone", kExecutor,
-       {{"postponement_ground", "art15_1_a"}, {"postponement_reasons", "covert operation running"}});
+  s.Advance(Days(40));  // 50 days left
+  EXPECT_EQ(s.Code("postpone", kExecutor, {{"postponement_reasons", "x"}}),
+            StatusCode::kInvalidArgument);
+  s.Do(
+      "postpone", kExecutor,
+      {{"postponement_ground", "art15_1_a"}, {"postponement_reasons", "covert operation running"}});
   EXPECT_EQ(s.state(), "postponed");
   ASSERT_TRUE(s.deadline("execution_90d"));
   EXPECT_TRUE(s.paused("execution_90d"));
@@ -255,7 +262,8 @@ TEST_F(EioTest, TransferSuspendedPendingALegalRemedy) {
 
 TEST_F(EioTest, AlternativeMeasureAcceptedByTheIssuer) {
   ToRecognised(Days(1));
-  s.Do("propose_alternative", kExecutor, {{"alternative_measure", "production order instead of search"}});
+  s.Do("propose_alternative", kExecutor,
+       {{"alternative_measure", "production order instead of search"}});
   EXPECT_EQ(s.state(), "alternative_measure_proposed");
   EXPECT_EQ(s.Code("accept_alternative", kExecutor), StatusCode::kPermissionDenied);
   s.Do("accept_alternative", kIssuer);
@@ -265,7 +273,8 @@ TEST_F(EioTest, AlternativeMeasureAcceptedByTheIssuer) {
 
 TEST_F(EioTest, ProvisionalMeasureDecisionWithin24Hours) {
   Receive();
-  s.Do("register_provisional_measure", kExecutor, {{"provisional_measure", "freeze account FR76..."}});
+  s.Do("register_provisional_measure", kExecutor,
+       {{"provisional_measure", "freeze account FR76..."}});
   EXPECT_EQ(s.due_at("provisional_24h"), At(Hours(24)));
   EXPECT_EQ(s.Advance(Hours(24)), std::vector<std::string>{"provisional_24h"});
   EXPECT_EQ(s.state(), "received");
@@ -277,7 +286,8 @@ TEST_F(EioTest, ProvisionalMeasureDecisionWithin24Hours) {
 TEST_F(EioTest, WithdrawalWhilePostponedStopsEveryClock) {
   ToRecognised(Days(1));
   s.Do("postpone", kExecutor,
-       {{"postponement_ground", "art15_1_b"}, {"postponement_reasons", "documents used in a trial"}});
+       {{"postponement_ground", "art15_1_b"},
+        {"postponement_reasons", "documents used in a trial"}});
   EXPECT_EQ(s.Code("withdraw", kIssuer), StatusCode::kInvalidArgument);
   s.Do("withdraw", kIssuer, {{"withdrawal_reason", "proceedings discontinued"}});
   EXPECT_EQ(s.state(), "withdrawn");

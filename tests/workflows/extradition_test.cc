@@ -24,8 +24,10 @@ class ExtraditionTest : public ::testing::Test {
 
   void ProvisionalArrest() {
     s.Do("request_provisional_arrest", kRequester,
-         {{"requested_person", "M. A."}, {"offence_classification", "murder"},
-          {"urgency_reasons", "flight risk; warrant of 2025-03-02 exists"}, {"channel", "interpol"}});
+         {{"requested_person", "M. A."},
+          {"offence_classification", "murder"},
+          {"urgency_reasons", "flight risk; warrant of 2025-03-02 exists"},
+          {"channel", "interpol"}});
     s.Do("arrest_provisionally", kExecutor, {{"detention_status", "in_custody"}});
   }
   // The formal request received (without provisional arrest) and examined by the court.
@@ -60,7 +62,8 @@ TEST_F(ExtraditionTest, ProvisionalArrestRequestInTimeThroughToSurrender) {
   s.Do("court_approves", "court");
   EXPECT_EQ(s.Code("grant", "court"), StatusCode::kPermissionDenied);
   s.Do("grant", "minister");
-  s.Do("schedule_surrender", kCentral, {{"surrender_date", "2026-03-02"}, {"surrender_place", "Belgrade airport"}});
+  s.Do("schedule_surrender", kCentral,
+       {{"surrender_date", "2026-03-02"}, {"surrender_place", "Belgrade airport"}});
   s.Do("hand_over", kExecutor);
   EXPECT_EQ(s.state(), "surrendered");
   EXPECT_EQ(s.phase(), Phase::kClosure);
@@ -85,7 +88,8 @@ TEST_F(ExtraditionTest, EighteenDaysIsANoticeFortyDaysEndsTheProvisionalArrest) 
 TEST_F(ExtraditionTest, DiscretionaryReleaseAndClosureWithoutRequest) {
   ProvisionalArrest();
   s.Advance(Days(19));
-  s.Do("release_from_provisional_arrest", kExecutor, {{"release_reasons", "no request after 18 days"}});
+  s.Do("release_from_provisional_arrest", kExecutor,
+       {{"release_reasons", "no request after 18 days"}});
   EXPECT_EQ(s.state(), "released_awaiting_request");
   EXPECT_TRUE(s.deadlines().empty());
   s.Do("close_no_request", kCentral, {{"closure_reasons", "requesting State did not follow up"}});
@@ -96,7 +100,8 @@ TEST_F(ExtraditionTest, NationalOfTheRequestedStateIsRefusedAndProsecutedAtHome)
   s.Create({{"requesting_state", "DE"}, {"requested_state", "IQ"}});
   ToJudicialReview();
   EXPECT_EQ(s.Code("refuse_national", kCentral), StatusCode::kInvalidArgument);
-  s.Do("refuse_national", kCentral, {{"person_nationality", "IQ"}, {"prosecution_submitted", true}});
+  s.Do("refuse_national", kCentral,
+       {{"person_nationality", "IQ"}, {"prosecution_submitted", true}});
   EXPECT_EQ(s.state(), "refused_submitted_for_prosecution");
   EXPECT_EQ(s.phase(), Phase::kClosure);
 }
@@ -110,19 +115,23 @@ TEST_F(ExtraditionTest, CourtRejectionEndsTheRequest) {
 TEST_F(ExtraditionTest, MinisterRefusesWithAGroundAfterSupplementaryInformation) {
   ToJudicialReview();
   s.Do("request_supplementary_info", "court",
-       {{"supplementary_info_request", "certified copy of the judgment"}, {"supplementary_info_due_date", "2026-02-01"}});
+       {{"supplementary_info_request", "certified copy of the judgment"},
+        {"supplementary_info_due_date", "2026-02-01"}});
   EXPECT_EQ(s.state(), "supplementary_info_requested");
   s.Do("supply_info", kRequester, {{"supplementary_info_summary", "copy sent"}});
   s.Do("court_approves", "court");
-  s.Do("consult_requesting_state", "minister", {{"consultation_subject", "death penalty assurances"}});
+  s.Do("consult_requesting_state", "minister",
+       {{"consultation_subject", "death penalty assurances"}});
   EXPECT_EQ(s.Code("refuse", "minister", {{"refusal_reasons", "x"}}), StatusCode::kInvalidArgument);
-  s.Do("refuse", "minister", {{"refusal_ground", "ece11_capital_punishment"}, {"refusal_reasons", "no assurance"}});
+  s.Do("refuse", "minister",
+       {{"refusal_ground", "ece11_capital_punishment"}, {"refusal_reasons", "no assurance"}});
   EXPECT_EQ(s.state(), "refused");
 }
 
 TEST_F(ExtraditionTest, EceNotTakenOverMayReleaseAfter15DaysMustAfter30) {
   ToGranted();
-  s.Do("schedule_surrender", kCentral, {{"surrender_date", "2026-01-20"}, {"surrender_place", "Vienna"}});
+  s.Do("schedule_surrender", kCentral,
+       {{"surrender_date", "2026-01-20"}, {"surrender_place", "Vienna"}});
   s.Advance(Days(15));
   s.Do("not_taken_over", kExecutor);
   EXPECT_EQ(s.state(), "awaiting_collection");
@@ -147,11 +156,13 @@ TEST_F(ExtraditionTest, IraqiRegimeReleasesTwoCalendarMonthsAfterTheReadinessNot
 
 TEST_F(ExtraditionTest, ForceMajeurePostponementStopsTheReleaseClocks) {
   ToGranted();
-  s.Do("schedule_surrender", kCentral, {{"surrender_date", "2026-01-20"}, {"surrender_place", "Vienna"}});
+  s.Do("schedule_surrender", kCentral,
+       {{"surrender_date", "2026-01-20"}, {"surrender_place", "Vienna"}});
   s.Do("not_taken_over", kExecutor);
   s.Advance(Days(5));
   s.Do("postpone_surrender", kCentral,
-       {{"postponement_ground", "ece18_5_force_majeure"}, {"postponement_reasons", "airport closed"}});
+       {{"postponement_ground", "ece18_5_force_majeure"},
+        {"postponement_reasons", "airport closed"}});
   EXPECT_EQ(s.state(), "surrender_postponed");
   EXPECT_TRUE(s.deadlines().empty());
   s.Do("schedule_surrender", kCentral, {{"surrender_date", "2026-01-30"}});

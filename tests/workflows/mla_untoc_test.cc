@@ -22,7 +22,8 @@ class MlaTest : public ::testing::Test {
          {{"requesting_authority_details", "Investigative judge, Karkh, Baghdad"},
           {"subject_matter", "embezzlement of public funds"},
           {"facts_summary", "2019-2021 transfers to accounts in DE"},
-          {"assistance_sought", {"documents_and_records", "tracing_proceeds_property_instrumentalities"}},
+          {"assistance_sought",
+           {"documents_and_records", "tracing_proceeds_property_instrumentalities"}},
           {"purpose", "evidence for trial"}});
     s.Do("approve", kCentral, {{"legal_basis", "uncac_art46"}, {"channel", channel}});
   }
@@ -83,15 +84,18 @@ TEST_F(MlaTest, IraqiDiplomaticChannelDepositAndInvestigativeJudge) {
   s.Do("record_deposit_paid", kRequester, {{"deposit_paid", true}});
   EXPECT_EQ(s.state(), "under_review");
   s.Do("refer_for_execution", kCentral,
-       {{"executing_authority_details", "Investigative judge, Rusafa"}, {"requesting_representative_attending", true}});
+       {{"executing_authority_details", "Investigative judge, Rusafa"},
+        {"requesting_representative_attending", true}});
   EXPECT_EQ(s.state(), "referred_for_execution");
 }
 
 TEST_F(MlaTest, RefusalOnlyAfterConsultationAndWithAGround) {
   ToUnderReview();
-  EXPECT_EQ(s.Code("refuse", kCentral, {{"refusal_ground", "art18_21_b"}, {"refusal_reasons", "x"}}),
-            StatusCode::kFailedPrecondition);  // Art. 18(26): consult first
-  s.Do("open_consultation", kCentral, {{"consultation_subject", "essential interests; conditions?"}});
+  EXPECT_EQ(
+      s.Code("refuse", kCentral, {{"refusal_ground", "art18_21_b"}, {"refusal_reasons", "x"}}),
+      StatusCode::kFailedPrecondition);  // Art. 18(26): consult first
+  s.Do("open_consultation", kCentral,
+       {{"consultation_subject", "essential interests; conditions?"}});
   EXPECT_EQ(s.state(), "consultation");
   EXPECT_EQ(s.Code("refuse", kCentral, {{"refusal_reasons", "x"}}), StatusCode::kInvalidArgument);
   s.Do("refuse", kCentral, {{"refusal_ground", "art18_21_b"}, {"refusal_reasons", "ordre public"}});
@@ -114,11 +118,13 @@ TEST_F(MlaTest, PostponementPausesTheTargetAndResumesWithTheRemainingTime) {
   ToUnderReview();
   s.Do("refer_for_execution", kCentral, {{"executing_authority_details", "StA Hamburg"}});
   s.Do("start_execution", kExecutor);
-  s.Advance(Days(60));  // 120 days left
+  s.Advance(Days(60));                                                       // 120 days left
   EXPECT_EQ(s.Code("postpone", kCentral), StatusCode::kFailedPrecondition);  // consult first
-  s.Do("open_consultation", kCentral, {{"consultation_subject", "domestic investigation of same group"}});
+  s.Do("open_consultation", kCentral,
+       {{"consultation_subject", "domestic investigation of same group"}});
   s.Do("postpone", kCentral,
-       {{"postponement_ground", "art18_25"}, {"postponement_reasons", "interferes with trial until June"}});
+       {{"postponement_ground", "art18_25"},
+        {"postponement_reasons", "interferes with trial until June"}});
   EXPECT_EQ(s.state(), "postponed");
   EXPECT_TRUE(s.paused("execution_target"));
   EXPECT_EQ(s.deadline("execution_target")->remaining, Days(120));
@@ -173,7 +179,8 @@ TEST_F(MlaTest, PartialExecutionReturnedWithReasons) {
   EXPECT_EQ(s.Code("return_results", kCentral, {{"results_summary", "bank records"}}),
             StatusCode::kInvalidArgument);
   s.Do("return_results", kCentral,
-       {{"results_summary", "bank records"}, {"items_not_provided", {"witness statement"}},
+       {{"results_summary", "bank records"},
+        {"items_not_provided", {"witness statement"}},
         {"non_execution_reasons", "witness not found"}});
   EXPECT_EQ(s.state(), "results_returned");
   EXPECT_TRUE(s.deadlines().empty());

@@ -20,7 +20,9 @@ namespace rogatory::workflow_testing {
 // Monday 5 January 2026, 09:00 UTC: every scenario starts here.
 inline TimePoint T0() { return ParseRfc3339("2026-01-05T09:00:00Z").value(); }
 
-inline Duration Hours(int64_t n) { return std::chrono::duration_cast<Duration>(std::chrono::hours(n)); }
+inline Duration Hours(int64_t n) {
+  return std::chrono::duration_cast<Duration>(std::chrono::hours(n));
+}
 inline Duration Days(int64_t n) { return Hours(24 * n); }
 
 // T0() + d as RFC 3339 text, for comparing due dates readably.
