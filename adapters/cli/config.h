@@ -1,0 +1,97 @@
+// The deployment config (CONTRACT §2, config/rogatory.yaml): every key has a default, ROGATORY_*
+// environment variables override the file, and a problem is reported as `file:line: message`.
+#ifndef ROGATORY_ADAPTERS_CLI_CONFIG_H_
+#define ROGATORY_ADAPTERS_CLI_CONFIG_H_
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rogatory/time.h"
+
+namespace rogatory::cli {
+
+// The file `rogatory serve` and `rogatory audit verify` read when --config is not given and
+// $ROGATORY_CONFIG is unset (relative to the working directory). Missing: built-in defaults.
+inline constexpr char kDefaultConfigPath[] = "config/rogatory.yaml";
+inline constexpr char kDefaultStore[] = "sqlite:///var/lib/rogatory/rogatory.db";
+
+// One bearer token: only its SHA-256 (64 lowercase hex digits) is ever stored.
+struct TokenConfig {
+  std::string actor;
+  std::vector<std::string> roles;
+  std::string sha256;
+};
+
+struct Config {
+  // listen: HOST:PORT ("[::1]:8080" for IPv6; port 0 = any free port).
+  std::string listen = "127.0.0.1:8080";
+  std::string listen_host = "127.0.0.1";
+  int listen_port = 8080;
+  // store: the store URL (adapters/store OpenStore).
+  std::string store = kDefaultStore;
+  // workflows: folder (or file) of definitions, relative to the working directory.
+  std::string workflows = "workflows/";
+  // auth.tokens
+  std::vector<TokenConfig> tokens;
+  struct Webhooks {
+    int max_attempts = 12;                                  // then the delivery is dead-lettered
+    IsoDuration retry_initial{0, std::chrono::seconds(5)};  // first backoff
+    IsoDuration retry_max{0, std::chrono::hours(1)};        // backoff ceiling
+    bool allow_private = false;                             // SSRF guard off when true
+  } webhooks;
+  struct Limits {
+    size_t max_body = 1048576;  // bytes
+  } limits;
+  // http: our extension; tuning of the HTTP server.
+  struct Http {
+    int threads = 16;
+    int keep_alive_max = 10000;
+    std::chrono::seconds keep_alive_timeout{2};
+  } http;
+  // log: our extension.
+  struct Log {
+    std::string format = "text";  // text | json
+    std::string level = "info";   // trace | debug | info | warn | error | critical | off
+  } log;
+
+  std::string source;  // the file it was read from; empty when only defaults applied
+};
+
+// Reads an environment variable; nullopt when unset. Tests pass their own.
+using EnvLookup = std::function<std::optional<std::string>(const char* name)>;
+// The process environment.
+std::optional<std::string> ProcessEnv(const char* name);
+
+struct ConfigResult {
+  Config config;
+  // Every problem: "file:line: message" for the file, "ROGATORY_X: message" for the
+  // environment. The config is unusable when there is any.
+  std::vector<std::string> errors;
+  bool ok() const { return errors.empty(); }
+};
+
+// Parses config `text` (YAML) as if read from `file_name`, then applies the environment
+// overrides. Unknown keys, values of the wrong type or out of range are errors. Every key is
+// optional. Environment rule: ROGATORY_ + the key's path in upper case with dots and dashes as
+// underscores (ROGATORY_LISTEN, ROGATORY_WEBHOOKS_MAX_ATTEMPTS, ROGATORY_WEBHOOKS_RETRY_INITIAL,
+// ROGATORY_LIMITS_MAX_BODY, ROGATORY_LOG_FORMAT, ...); the value is read as YAML, so
+// ROGATORY_AUTH_TOKENS='[{actor: a, roles: [r], sha256: "..."}]' works too.
+ConfigResult ParseConfig(std::string_view text, const std::string& file_name,
+                         const EnvLookup& env = ProcessEnv);
+
+// Loads the config file `path`; when `path` is empty, $ROGATORY_CONFIG, else
+// kDefaultConfigPath if it exists, else no file (defaults and environment only). A file named
+// explicitly (argument or $ROGATORY_CONFIG) must exist.
+ConfigResult LoadConfig(const std::string& path, const EnvLookup& env = ProcessEnv);
+
+// Splits "host:port" / "[v6]:port" / ":port" (host 0.0.0.0). False if malformed.
+bool ParseListen(std::string_view listen, std::string* host, int* port);
+
+}  // namespace rogatory::cli
+
+#endif  // ROGATORY_ADAPTERS_CLI_CONFIG_H_

@@ -1,0 +1,18 @@
+// Process-wide logging for `rogatory serve`: spdlog to stderr, as text or as one JSON object per
+// line, at the configured level. Log lines name ids, never request field values.
+#ifndef ROGATORY_ADAPTERS_CLI_LOGGING_H_
+#define ROGATORY_ADAPTERS_CLI_LOGGING_H_
+
+#include <string>
+
+namespace rogatory::cli {
+
+// Replaces spdlog's default logger with a stderr logger. `format` "json": each line is
+// {"ts": RFC 3339 UTC, "level": ..., "msg": ...}; a message that is itself a JSON object (as the
+// HTTP access log writes) has ts and level merged into it. "text": "TS LEVEL message".
+// `level` is a spdlog level name (trace ... off). Call before starting any thread that logs.
+void SetupLogging(const std::string& format, const std::string& level);
+
+}  // namespace rogatory::cli
+
+#endif  // ROGATORY_ADAPTERS_CLI_LOGGING_H_

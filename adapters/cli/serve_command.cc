@@ -1,0 +1,226 @@
+// `rogatory serve [--config FILE]`: loads the config and the workflow definitions, opens the
+// store, builds the engine, starts the background services and the REST API, and on SIGTERM or
+// SIGINT stops them in reverse order: no new connections, in-flight calls answered, services
+// stopped, store closed, exit 0.
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "commands.h"
+#include "config.h"
+#include "logging.h"
+#include "rogatory/definition_loader.h"
+#include "rogatory/engine.h"
+#include "rogatory/http_server.h"
+#include "rogatory/sql_store.h"
+#include "serve_services.h"
+
+namespace rogatory::cli {
+namespace {
+
+constexpr char kServeUsage[] =
+    "usage: rogatory serve [--config FILE]\n"
+    "\n"
+    "Runs the REST API, the deadline scheduler and the webhook dispatcher.\n"
+    "The config is FILE, else $ROGATORY_CONFIG, else config/rogatory.yaml if it exists, else\n"
+    "the built-in defaults; ROGATORY_* environment variables override it (docs/operations.md).\n"
+    "SIGTERM or SIGINT stops the server gracefully.\n";
+
+// The SHA-256 of the demo tokens shipped in config/rogatory.yaml (README's curl session).
+constexpr std::string_view kDemoTokenHashes[] = {
+    "884a2aa621dff8d645927c900cf2458edffa740365d4a45ef3ab290cbfacdb94",  // demo-issuing-token
+    "0ecdfa676b35d546ff46de82eaf0a9ae4f52209c4518959dccb8f2e3a175dc3a",  // demo-central-token
+    "12678cd63538d0558d0b3135e52d94e524a01b8a9023627448c927cdb464ffc0",  // demo-executing-token
+    "91c16f0d6cc1bec3c3603972182a07c66ff4fa71618a975e963d6dbe42b6dd37",  // demo-admin-token
+};
+
+// For an SQLite file store, creates the folder the file lives in, so the default
+// sqlite:///var/lib/rogatory/rogatory.db works on a fresh machine. Returns false (and logs)
+// when the folder cannot be created.
+bool PrepareSqliteFolder(const std::string& url) {
+  constexpr std::string_view kScheme = "sqlite://";
+  if (url.rfind(kScheme, 0) != 0) return true;
+  std::string path = url.substr(kScheme.size());
+  if (path.empty() || path == ":memory:" || path.rfind(":memory:", 0) == 0) return true;
+  const size_t query = path.find('?');
+  if (query != std::string::npos) path.resize(query);
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (parent.empty()) return true;
+  std::error_code ec;
+  std::filesystem::create_directories(parent, ec);
+  if (ec) {
+    spdlog::critical(
+        "cannot create the store folder {}: {} (run as a user who may, or set store: / "
+        "ROGATORY_STORE to a writable place, e.g. sqlite://rogatory.db)",
+        parent.string(), ec.message());
+    return false;
+  }
+  return true;
+}
+
+HttpServerOptions MakeHttpOptions(const Config& config) {
+  HttpServerOptions o;
+  o.host = config.listen_host;
+  o.port = config.listen_port;
+  for (const TokenConfig& t : config.tokens) o.tokens.push_back({t.actor, t.roles, t.sha256});
+  o.max_body = config.limits.max_body;
+  o.allow_private_webhooks = config.webhooks.allow_private;
+  o.threads = config.http.threads;
+  o.keep_alive_max = config.http.keep_alive_max;
+  o.keep_alive_timeout = config.http.keep_alive_timeout;
+  o.json_logs = config.log.format == "json";
+  return o;
+}
+
+// Blocks SIGTERM and SIGINT in this thread and every thread it starts afterwards, so that
+// WaitForStopSignal receives them.
+sigset_t BlockStopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+int WaitForStopSignal(const sigset_t& set) {
+  int sig = 0;
+  while (sigwait(&set, &sig) != 0) {
+  }
+  return sig;
+}
+
+void WarnAboutDemoTokens(const Config& config) {
+  for (const TokenConfig& t : config.tokens) {
+    for (std::string_view demo : kDemoTokenHashes) {
+      if (t.sha256 == demo) {
+        spdlog::warn(
+            "auth.tokens: actor '{}' uses a demo token from the shipped config; "
+            "replace every token before real use",
+            t.actor);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int RunServe(int argc, char** argv) {
+  std::string config_path;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kServeUsage;
+      return 0;
+    }
+    if (arg == "--config" && i + 1 < argc) {
+      config_path = argv[++i];
+    } else if (arg.rfind("--config=", 0) == 0) {
+      config_path = std::string(arg.substr(9));
+    } else {
+      std::cerr << "rogatory serve: unexpected argument '" << arg << "'\n\n" << kServeUsage;
+      return 2;
+    }
+  }
+
+  const sigset_t stop_signals = BlockStopSignals();
+  ConfigResult loaded = LoadConfig(config_path);
+  if (!loaded.ok()) {
+    for (const std::string& e : loaded.errors) std::cerr << e << "\n";
+    return 2;
+  }
+  const Config& config = loaded.config;
+  SetupLogging(config.log.format, config.log.level);
+  spdlog::info("config: {}", config.source.empty() ? "built-in defaults" : config.source);
+  WarnAboutDemoTokens(config);
+  if (config.tokens.empty()) {
+    spdlog::warn("auth.tokens is empty: every route but /v1/health will answer 401");
+  }
+
+  LoadReport report = LoadDefinitions({config.workflows});
+  if (!report.ok()) {
+    std::cerr << report.ErrorText();
+    if (!report.ErrorText().empty() && report.ErrorText().back() != '\n') std::cerr << "\n";
+    spdlog::critical("refusing to start: the definitions under {} are not valid", config.workflows);
+    return 1;
+  }
+  if (report.definitions.empty()) {
+    spdlog::warn("no workflow definitions under {}", config.workflows);
+  }
+
+  if (!PrepareSqliteFolder(config.store)) return 1;
+  Result<std::unique_ptr<Store>> opened = OpenStore(config.store);
+  if (!opened.ok()) {
+    spdlog::critical("cannot open the store {}: {}", RedactStoreUrl(config.store),
+                     opened.status().ToString());
+    return 1;
+  }
+  std::shared_ptr<Store> store = std::move(*opened);
+  spdlog::info("store: {}", RedactStoreUrl(config.store));
+
+  auto engine = std::make_unique<Engine>(EngineOptions{store, nullptr});
+  for (const WorkflowDefinition& def : report.definitions) {
+    Status s = engine->LoadDefinition(def);
+    if (!s.ok()) {
+      spdlog::critical("cannot load {} version {} ({}): {}", def.id, def.version, def.source_name,
+                       s.ToString());
+      return 1;
+    }
+  }
+  spdlog::info("workflows: {} definitions from {}", report.definitions.size(), config.workflows);
+
+  HttpServerOptions http_options = MakeHttpOptions(config);
+  ServeContext context{config, *engine, store, &http_options.metrics_collectors,
+                       &http_options.on_outbox_written};
+  std::vector<BackgroundService> services = MakeBackgroundServices(context);
+  std::vector<BackgroundService*> started;
+  auto stop_services = [&] {
+    for (auto it = started.rbegin(); it != started.rend(); ++it) {
+      spdlog::info("stopping {}", (*it)->name);
+      (*it)->stop();
+    }
+    started.clear();
+  };
+  for (BackgroundService& service : services) {
+    Status s = service.start();
+    if (!s.ok()) {
+      spdlog::critical("cannot start {}: {}", service.name, s.ToString());
+      stop_services();
+      return 1;
+    }
+    spdlog::info("started {}", service.name);
+    started.push_back(&service);
+  }
+
+  auto server = std::make_unique<HttpServer>(*engine, std::move(http_options));
+  if (Status s = server->Start(); !s.ok()) {
+    spdlog::critical("cannot start the HTTP server: {}", s.ToString());
+    stop_services();
+    return 1;
+  }
+  spdlog::info("listening on http://{}:{}",
+               config.listen_host.find(':') != std::string::npos ? "[" + config.listen_host + "]"
+                                                                 : config.listen_host,
+               server->port());
+
+  const int sig = WaitForStopSignal(stop_signals);
+  spdlog::info("{} received: stopping (in-flight calls finish first)",
+               sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  server->Stop();
+  server.reset();
+  stop_services();
+  engine.reset();
+  store.reset();  // the last reference: closes the database
+  spdlog::info("stopped cleanly");
+  spdlog::default_logger()->flush();
+  return 0;
+}
+
+}  // namespace rogatory::cli

@@ -1,0 +1,81 @@
+#include "auth.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <cctype>
+
+namespace rogatory::http {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool ParseDigest(const std::string& hex, std::array<uint8_t, 32>* out) {
+  if (hex.size() != 64) return false;
+  for (size_t i = 0; i < 32; ++i) {
+    int hi = HexValue(hex[2 * i]);
+    int lo = HexValue(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    (*out)[i] = static_cast<uint8_t>(hi * 16 + lo);
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<TokenTable> TokenTable::Make(const std::vector<HttpToken>& tokens) {
+  TokenTable table;
+  for (const HttpToken& t : tokens) {
+    Entry e;
+    if (t.actor.empty()) return InvalidArgumentError("a token has no actor");
+    if (!ParseDigest(t.sha256, &e.digest)) {
+      return InvalidArgumentError("the token of actor '" + t.actor +
+                                  "' has a sha256 that is not 64 hex digits");
+    }
+    for (const Entry& other : table.entries_) {
+      if (other.digest == e.digest) {
+        return InvalidArgumentError("actors '" + other.actor.id + "' and '" + t.actor +
+                                    "' have the same token");
+      }
+    }
+    e.actor = Actor{t.actor, t.roles};
+    table.entries_.push_back(std::move(e));
+  }
+  return table;
+}
+
+const Actor* TokenTable::Find(std::string_view token) const {
+  if (token.empty()) return nullptr;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(token.data(), token.size(), digest, &length, EVP_sha256(), nullptr) != 1 ||
+      length != 32) {
+    return nullptr;
+  }
+  const Actor* found = nullptr;
+  for (const Entry& e : entries_) {
+    // No early exit: every entry is compared whatever matched before.
+    const bool match = CRYPTO_memcmp(digest, e.digest.data(), e.digest.size()) == 0;
+    if (match && found == nullptr) found = &e.actor;
+  }
+  return found;
+}
+
+std::string_view BearerToken(std::string_view authorization) {
+  constexpr std::string_view kScheme = "bearer ";
+  if (authorization.size() <= kScheme.size()) return {};
+  for (size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) != kScheme[i]) return {};
+  }
+  std::string_view token = authorization.substr(kScheme.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+  return token;
+}
+
+}  // namespace rogatory::http

@@ -1,0 +1,68 @@
+// One HTTP call as the route handlers see it: path parameters, the authenticated actor, the
+// body, and helpers that write JSON answers and errors in the API's one error shape.
+#ifndef ROGATORY_ADAPTERS_HTTP_CALL_H_
+#define ROGATORY_ADAPTERS_HTTP_CALL_H_
+
+#include <httplib.h>
+
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "errors.h"
+#include "rogatory/request.h"
+#include "rogatory/status.h"
+
+namespace rogatory::http {
+
+class HttpMetrics;
+
+class Call {
+ public:
+  Call(const httplib::Request& req, httplib::Response& res, HttpMetrics& metrics)
+      : req(req), res(res), metrics(metrics) {}
+
+  const httplib::Request& req;
+  httplib::Response& res;
+  HttpMetrics& metrics;
+  std::vector<std::string> params;  // path placeholders in pattern order
+  Actor actor;                      // empty id on public routes
+  std::string request_id;           // X-Request-Id, echoed on the answer
+  std::string body;                 // for routes that read one
+  std::string internal_error;       // what a 500 hid from the caller, for the log
+
+  // The i-th path parameter. REQUIRES: i < params.size().
+  const std::string& Param(size_t i) const { return params[i]; }
+
+  // Answers `status` with `j` as the JSON body.
+  void Json(int status, const nlohmann::json& j);
+  // Answers `status` with no body (204).
+  void Empty(int status);
+  // Answers with the API's error shape; a 500 also carries the request id.
+  void Error(const ApiError& e);
+  void Error(int status, std::string_view code, std::string_view message);
+  // Answers the HTTP mapping of a failed engine or store call (errors.h) and counts store
+  // errors (Unavailable, Internal) in the metrics. REQUIRES: !s.ok().
+  void Fail(const Status& s);
+
+  // The value of query parameter `name`, if given (the first one when repeated).
+  std::optional<std::string> Query(const char* name) const;
+  // 400 (answered here) when the query has a parameter not in `allowed`; returns false then.
+  bool CheckQuery(std::initializer_list<std::string_view> allowed);
+};
+
+// `text` as a decimal integer within [min, max], or nullopt.
+std::optional<int64_t> ParseDecimal(std::string_view text, int64_t min, int64_t max);
+
+// A fresh request id: 16 lowercase hex digits.
+std::string NewRequestId();
+// True when a caller's X-Request-Id may be echoed and logged as is: 1-128 characters of
+// [A-Za-z0-9._:-].
+bool IsAcceptableRequestId(std::string_view id);
+
+}  // namespace rogatory::http
+
+#endif  // ROGATORY_ADAPTERS_HTTP_CALL_H_

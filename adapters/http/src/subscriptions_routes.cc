@@ -1,0 +1,95 @@
+// /v1/subscriptions (admin): webhook subscriptions with their signing secrets.
+#include "call.h"
+#include "json_body.h"
+#include "routes.h"
+#include "secrets.h"
+#include "webhook_url.h"
+
+namespace rogatory::http {
+namespace {
+
+// A subscription as GET shows it: the secret is shown only once, when it is created.
+nlohmann::json SubscriptionToJson(const Subscription& s) {
+  return {{"id", s.id},         {"url", s.url},
+          {"events", s.events}, {"workflows", s.workflows},
+          {"active", s.active}, {"created_at", FormatRfc3339(s.created_at)}};
+}
+
+bool IsEventType(const std::string& type) {
+  return type == kEventRequestCreated || type == kEventRequestTransitioned ||
+         type == kEventRequestClosed || type == kEventDeadlineExpired;
+}
+
+void CreateSubscription(const ApiContext& ctx, Call& c) {
+  ApiError error;
+  auto body = ParseJsonObject(c.body, &error);
+  if (!body) return c.Error(error);
+  Subscription s;
+  Status st = RejectUnknownFields(*body, {"url", "events", "workflows"});
+  if (st.ok()) st = ReadString(*body, "url", true, &s.url);
+  if (st.ok()) st = ReadStringList(*body, "events", &s.events);
+  if (st.ok()) st = ReadStringList(*body, "workflows", &s.workflows);
+  if (!st.ok()) return c.Fail(st);
+  for (const std::string& e : s.events) {
+    if (!IsEventType(e)) {
+      return c.Fail(InvalidArgumentError(
+          "unknown event type '" + e +
+          "'; expected request.created, request.transitioned, request.closed or "
+          "deadline.expired"));
+    }
+  }
+  st = CheckWebhookUrl(s.url, ctx.options.allow_private_webhooks);
+  if (!st.ok()) return c.Fail(st);
+  Result<std::string> id = NewSortableId("sub_");
+  if (!id.ok()) return c.Fail(id.status());
+  Result<std::string> secret = NewWebhookSecret();
+  if (!secret.ok()) return c.Fail(secret.status());
+  s.id = *id;
+  s.secret = *secret;
+  s.active = true;
+  s.created_at = ctx.engine.clock().Now();
+  st = ctx.engine.store().CreateSubscription(s);
+  if (!st.ok()) return c.Fail(st);
+  nlohmann::json out = SubscriptionToJson(s);
+  out["secret"] = s.secret;
+  c.res.set_header("Location", "/v1/subscriptions/" + s.id);
+  c.Json(201, out);
+}
+
+void ListSubscriptions(const ApiContext& ctx, Call& c) {
+  if (!c.CheckQuery({})) return;
+  auto subs = ctx.engine.store().ListSubscriptions();
+  if (!subs.ok()) return c.Fail(subs.status());
+  nlohmann::json items = nlohmann::json::array();
+  for (const Subscription& s : *subs) items.push_back(SubscriptionToJson(s));
+  c.Json(200, {{"items", std::move(items)}, {"next", nullptr}});
+}
+
+void GetSubscription(const ApiContext& ctx, Call& c) {
+  auto s = ctx.engine.store().GetSubscription(c.Param(0));
+  if (!s.ok()) return c.Fail(s.status());
+  c.Json(200, SubscriptionToJson(*s));
+}
+
+void DeleteSubscription(const ApiContext& ctx, Call& c) {
+  Status s = ctx.engine.store().DeleteSubscription(c.Param(0));
+  if (!s.ok()) return c.Fail(s);
+  c.Empty(204);
+}
+
+}  // namespace
+
+void AddSubscriptionsRoutes(Router& router, const ApiContext& ctx) {
+  const ApiContext* x = &ctx;
+  const RouteAccess admin{true, true};
+  router.Add(
+      {"POST", "/v1/subscriptions", admin, true, [x](Call& c) { CreateSubscription(*x, c); }});
+  router.Add(
+      {"GET", "/v1/subscriptions", admin, false, [x](Call& c) { ListSubscriptions(*x, c); }});
+  router.Add(
+      {"GET", "/v1/subscriptions/{id}", admin, false, [x](Call& c) { GetSubscription(*x, c); }});
+  router.Add({"DELETE", "/v1/subscriptions/{id}", admin, false,
+              [x](Call& c) { DeleteSubscription(*x, c); }});
+}
+
+}  // namespace rogatory::http
