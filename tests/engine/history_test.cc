@@ -80,3 +80,18 @@ TEST(HistoryTest, RemovedOrRehashedEntryIsCaught) {
 
 }  // namespace
 }  // namespace rogatory::testing
+
+namespace rogatory::testing {
+namespace {
+
+// Regression: iterating `*engine.History(id)` read a destroyed Result (garbage event names).
+TEST(ResultTest, RangeForOverTemporaryResultIsSafe) {
+  TestEngine env;
+  RequestId id = env.Transmitted();
+  std::vector<std::string> events;
+  for (const auto& h : *env.engine().History(id)) events.push_back(h.event);
+  EXPECT_THAT(events, ::testing::ElementsAre("create", "issue", "transmit"));
+}
+
+}  // namespace
+}  // namespace rogatory::testing
