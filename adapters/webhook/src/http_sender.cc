@@ -1,0 +1,121 @@
+// cpp-httplib behind HttpSender: keep-alive connections with TCP_NODELAY (without it httplib
+// waits ~40 ms for Nagle on every request), bounded timeouts, no redirects, a capped read of
+// the answer's body.
+#include "http_sender.h"
+
+#include <httplib.h>
+
+#include <exception>
+
+namespace rogatory::webhook {
+namespace {
+
+constexpr size_t kMaxConnections = 64;     // origins kept open per worker
+constexpr size_t kMaxBodyRead = 1 << 20;   // stop reading an answer's body after 1 MiB
+constexpr size_t kErrorBodySnippet = 200;  // bytes of a failed answer kept in last_error
+
+std::string Printable(const std::string& s) {
+  std::string out;
+  for (char c : s) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
+  return out;
+}
+
+}  // namespace
+
+struct HttpSender::Connection {
+  explicit Connection(const std::string& origin) : client(origin) {}
+  httplib::Client client;
+};
+
+std::optional<std::pair<std::string, std::string>> SplitUrl(const std::string& url) {
+  const size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return std::nullopt;
+  const std::string scheme = url.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "https") return std::nullopt;
+  const size_t path_start = url.find_first_of("/?#", scheme_end + 3);
+  std::string origin = url.substr(0, path_start);
+  if (origin.size() == scheme_end + 3) return std::nullopt;  // no host
+  std::string path = path_start == std::string::npos ? "/" : url.substr(path_start);
+  if (const size_t hash = path.find('#'); hash != std::string::npos) path.resize(hash);
+  if (path.empty() || path[0] != '/') path.insert(0, "/");
+  return std::make_pair(std::move(origin), std::move(path));
+}
+
+HttpSender::HttpSender(HttpSenderOptions options) : options_(std::move(options)) {}
+HttpSender::~HttpSender() = default;
+
+HttpSender::Connection* HttpSender::ConnectionFor(const std::string& origin) {
+  auto it = connections_.find(origin);
+  if (it != connections_.end()) return it->second.get();
+  if (connections_.size() >= kMaxConnections) connections_.erase(connections_.begin());
+  auto conn = std::make_unique<Connection>(origin);
+  httplib::Client& c = conn->client;
+  if (!c.is_valid()) return nullptr;
+  c.set_keep_alive(true);
+  c.set_tcp_nodelay(true);
+  c.set_follow_location(false);
+  c.set_connection_timeout(options_.timeout);
+  c.set_read_timeout(options_.timeout);
+  c.set_write_timeout(options_.timeout);
+  c.enable_server_certificate_verification(options_.verify_tls);
+  if (!options_.ca_cert_file.empty()) c.set_ca_cert_path(options_.ca_cert_file.c_str());
+  return connections_.emplace(origin, std::move(conn)).first->second.get();
+}
+
+HttpAnswer HttpSender::Post(const std::string& url, const HttpHeaders& headers,
+                            const std::string& body) {
+  HttpAnswer answer;
+  auto parts = SplitUrl(url);
+  if (!parts) {
+    answer.error = "unsupported URL (http:// or https:// only)";
+    return answer;
+  }
+  const auto& [origin, path] = *parts;
+  try {
+    Connection* conn = ConnectionFor(origin);
+    if (conn == nullptr) {
+      answer.error = "unsupported URL";
+      return answer;
+    }
+    httplib::Request req;
+    req.method = "POST";
+    req.path = path;
+    for (const auto& [name, value] : headers) req.headers.emplace(name, value);
+    if (!options_.user_agent.empty()) req.headers.emplace("User-Agent", options_.user_agent);
+    req.headers.emplace("Content-Type", "application/json");
+    req.body = body;
+
+    std::string snippet;
+    size_t read = 0;
+    req.response_handler = [&](const httplib::Response& res) {
+      answer.status = res.status;
+      if (res.has_header("Retry-After")) answer.retry_after = res.get_header_value("Retry-After");
+      return true;
+    };
+    req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
+      if (snippet.size() < kErrorBodySnippet) {
+        snippet.append(data, std::min(n, kErrorBodySnippet - snippet.size()));
+      }
+      read += n;
+      return read <= kMaxBodyRead;
+    };
+    httplib::Result result = conn->client.send(req);
+    if (answer.status == 0) {
+      answer.error = "no answer: " + httplib::to_string(result.error());
+      connections_.erase(origin);  // start the next attempt on a fresh connection
+      return answer;
+    }
+    if (answer.status < 200 || answer.status > 299) {
+      answer.error = "HTTP " + std::to_string(answer.status);
+      if (!snippet.empty()) answer.error += ": " + Printable(snippet);
+    }
+    return answer;
+  } catch (const std::exception& e) {
+    connections_.erase(origin);
+    answer.status = 0;
+    answer.error = std::string("send failed: ") + e.what();
+    return answer;
+  }
+}
+
+}  // namespace rogatory::webhook
