@@ -72,6 +72,7 @@ class DeadlineScheduler::Impl {
         } else if (r->has_value()) {
           ++fired;
           fired_.fetch_add(1, std::memory_order_relaxed);
+          if (options_.on_fired) options_.on_fired();
         } else {
           skipped_.fetch_add(1, std::memory_order_relaxed);
         }

@@ -47,6 +47,19 @@ TEST(DeadlineSchedulerTest, RunOnceFiresDueDeadlineOnceAsSystem) {
   EXPECT_EQ(scheduler.stats().errors, 0u);
 }
 
+TEST(DeadlineSchedulerTest, OnFiredIsCalledPerCommittedLapse) {
+  TestEngine env;
+  int calls = 0;
+  DeadlineSchedulerOptions options;
+  options.on_fired = [&calls] { ++calls; };
+  DeadlineScheduler scheduler(env.engine(), options);
+  env.Transmitted();
+  env.Transmitted();
+  env.clock().Advance(8 * kDay);
+  EXPECT_EQ(*scheduler.RunOnce(), 2);
+  EXPECT_EQ(calls, 2);
+}
+
 TEST(DeadlineSchedulerTest, NothingFiresBeforeDue) {
   TestEngine env;
   DeadlineScheduler scheduler(env.engine());

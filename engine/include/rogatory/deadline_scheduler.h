@@ -29,6 +29,9 @@ struct DeadlineSchedulerOptions {
   int batch = 100;
   // Called (on the scheduler's thread) with each failed claim or lapse, e.g. to log it.
   std::function<void(const Status&)> on_error;
+  // Called (on the scheduler's thread) after each committed lapse, e.g. to wake the webhook
+  // dispatcher for its deadline.expired event. Must not block.
+  std::function<void()> on_fired;
 };
 
 // Counters since construction, for /metrics.
