@@ -95,7 +95,7 @@ def tables(d):
         for name, dl in deadlines.items():
             def events(key):
                 return sorted({t["event"] for t in d["transitions"] if name in as_list(t.get(key))})
-            limit = dl["duration"] + (f" (+{dl['extension'][1:]} once)" if dl.get("extension") else "")
+            limit = dl["duration"] + (f" (+{dl['extension']} once)" if dl.get("extension") else "")
             others = []
             for key, word in (("pause", "pause"), ("resume", "resume"), ("extend", "extend")):
                 ev = events(key)
