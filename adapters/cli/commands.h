@@ -15,6 +15,9 @@ int RunValidate(int argc, char** argv);
 // `rogatory graph WORKFLOW[@VERSION]|FILE [--format mermaid|dot]`: prints a state diagram.
 int RunGraph(int argc, char** argv);
 
+// `rogatory serve [--config FILE]`: the REST API with its background services, until SIGTERM.
+int RunServe(int argc, char** argv);
+
 }  // namespace rogatory::cli
 
 #endif  // ROGATORY_ADAPTERS_CLI_COMMANDS_H_

@@ -1,0 +1,109 @@
+// Operations: /metrics, the OpenAPI document, request ids, and logs without field values.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "api.h"
+
+namespace rogatory::e2e {
+namespace {
+
+using nlohmann::json;
+
+TEST(MetricsTest, PrometheusTextWithRequestsLatencyTransitionsAndStoreErrors) {
+  Api api;
+  const std::string id = api.CreateCase();
+  ASSERT_EQ(api.Fire(id, "send", kClerkToken).status, 200);
+  api.Get("/v1/requests/NOSUCH", kClerkToken);
+  Answer a = api.Get("/metrics", kNobodyToken);
+  ASSERT_EQ(a.status, 200);
+  EXPECT_EQ(a.Header("Content-Type").rfind("text/plain", 0), 0u);
+  const std::string& m = a.text;
+  EXPECT_NE(m.find("# TYPE rogatory_http_requests_total counter"), std::string::npos);
+  EXPECT_NE(m.find("rogatory_http_requests_total{method=\"POST\",route=\"/v1/requests/{id}/"
+                   "events\",status=\"200\"}"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("rogatory_http_requests_total{method=\"GET\",route=\"/v1/requests/{id}\","
+                   "status=\"404\"}"),
+            std::string::npos);
+  EXPECT_NE(m.find("# TYPE rogatory_http_request_duration_seconds histogram"), std::string::npos);
+  EXPECT_NE(m.find("rogatory_http_request_duration_seconds_bucket{method=\"POST\",route=\"/v1/"
+                   "requests\",le=\"+Inf\"}"),
+            std::string::npos);
+  EXPECT_NE(m.find("rogatory_transitions_total{workflow=\"case\",event=\"send\"}"),
+            std::string::npos);
+  EXPECT_NE(m.find("rogatory_transitions_total{workflow=\"case\",event=\"create\"}"),
+            std::string::npos);
+  EXPECT_NE(m.find("rogatory_store_errors_total{code=\"unavailable\"}"), std::string::npos);
+  // Request ids never become labels.
+  EXPECT_EQ(m.find(id), std::string::npos);
+}
+
+TEST(OpenApiTest, ServedDocumentIsTheOneInDocs) {
+  Api api;
+  Answer a = api.Get("/v1/openapi.json", kNobodyToken);
+  ASSERT_EQ(a.status, 200);
+  std::ifstream in(ROGATORY_E2E_OPENAPI_JSON);
+  std::stringstream docs;
+  docs << in.rdbuf();
+  EXPECT_EQ(a.text, docs.str());
+  ASSERT_TRUE(a.json.is_object());
+  EXPECT_EQ(a.json["openapi"].get<std::string>().rfind("3.", 0), 0u);
+  for (const char* path :
+       {"/v1/health", "/v1/workflows", "/v1/workflows/{workflow}", "/v1/requests",
+        "/v1/requests/{id}", "/v1/requests/{id}/events", "/v1/requests/{id}/history",
+        "/v1/requests/{id}/migrate", "/v1/subscriptions", "/v1/subscriptions/{id}",
+        "/v1/deliveries", "/v1/deliveries/{id}", "/v1/deliveries/{id}/retry", "/metrics",
+        "/v1/openapi.json"}) {
+    EXPECT_TRUE(a.json["paths"].contains(path)) << path;
+  }
+}
+
+TEST(RequestIdTest, GivenIdIsEchoedElseOneIsMade) {
+  Api api;
+  Answer a = api.Get("/v1/health", "", {{"X-Request-Id", "trace-abc.123"}});
+  EXPECT_EQ(a.Header("X-Request-Id"), "trace-abc.123");
+  Answer b = api.Get("/v1/health", "");
+  EXPECT_EQ(b.Header("X-Request-Id").size(), 16u);
+  Answer c = api.Get("/v1/health", "", {{"X-Request-Id", "bad id with spaces"}});
+  EXPECT_NE(c.Header("X-Request-Id"), "bad id with spaces");
+  Answer e = api.Get("/v1/requests/NOSUCH", "", {{"X-Request-Id", "err-1"}});
+  EXPECT_EQ(e.Header("X-Request-Id"), "err-1");
+}
+
+TEST(LogsTest, JsonLinesWithRequestIdsAndNoFieldValues) {
+  Api api;
+  const std::string secret_value = "Personal-Data-7f3a9";
+  Answer created = api.Post("/v1/requests", kClerkToken,
+                            json{{"workflow", "case"},
+                                 {"data", {{"title", secret_value}}},
+                                 {"references", {{"issuing", secret_value + "-ref"}}}},
+                            {{"X-Request-Id", "log-check-1"}});
+  ASSERT_EQ(created.status, 201);
+  api.Fire(created.json["id"], "note", kClerkToken, {{"data", {{"remark", secret_value}}}});
+  api.Post("/v1/requests", kClerkToken,
+           json{{"workflow", "case"}, {"data", {{"title", 1}, {"remark", secret_value}}}});
+  const std::string log = SharedServer().Log();
+  EXPECT_EQ(log.find(secret_value), std::string::npos) << "a field value reached the log";
+  bool found = false;
+  std::istringstream lines(log);
+  std::string line;
+  while (std::getline(lines, line)) {
+    json j = json::parse(line, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << "not a JSON line: " << line;
+    EXPECT_TRUE(j.contains("ts")) << line;
+    EXPECT_TRUE(j.contains("level")) << line;
+    if (j.value("request_id", "") == "log-check-1") {
+      found = true;
+      EXPECT_EQ(j["status"], 201);
+      EXPECT_EQ(j["route"], "/v1/requests");
+      EXPECT_EQ(j["actor"], "carla.clerk");
+    }
+  }
+  EXPECT_TRUE(found) << log.substr(0, 2000);
+}
+
+}  // namespace
+}  // namespace rogatory::e2e

@@ -1,0 +1,68 @@
+// Workflow definitions over the API, and migrating a request to another version (admin).
+#include <gtest/gtest.h>
+
+#include "api.h"
+
+namespace rogatory::e2e {
+namespace {
+
+using nlohmann::json;
+
+TEST(WorkflowsTest, ListNamesEveryLoadedVersion) {
+  Api api;
+  Answer a = api.Get("/v1/workflows", kNobodyToken);
+  ASSERT_EQ(a.status, 200) << a.text;
+  ASSERT_TRUE(a.json.is_array());
+  EXPECT_EQ(a.json,
+            json::array({{{"workflow", "case"}, {"version", 1}, {"title", "E2E case"}},
+                         {{"workflow", "case"}, {"version", 2}, {"title", "E2E case (v2)"}}}));
+}
+
+TEST(WorkflowsTest, GetReturnsTheDefinition) {
+  Api api;
+  Answer newest = api.Get("/v1/workflows/case", kClerkToken);
+  ASSERT_EQ(newest.status, 200) << newest.text;
+  EXPECT_EQ(newest.json["version"], 2);
+  Answer v1 = api.Get("/v1/workflows/case?version=1", kClerkToken);
+  ASSERT_EQ(v1.status, 200) << v1.text;
+  EXPECT_EQ(v1.json["version"], 1);
+  EXPECT_NE(v1.json.dump().find("accepted"), std::string::npos);
+  EXPECT_EQ(newest.json.dump().find("\"accepted\""), std::string::npos);
+}
+
+TEST(MigrateTest, AdminMovesARequestToAnotherVersionWithAStateMap) {
+  Api api;
+  Answer created = api.Post("/v1/requests", kClerkToken,
+                            json{{"workflow", "case"}, {"version", 1}, {"data", {{"title", "m"}}}});
+  ASSERT_EQ(created.status, 201);
+  const std::string id = created.json["id"];
+  ASSERT_EQ(api.Fire(id, "send", kClerkToken).status, 200);
+  ASSERT_EQ(api.Fire(id, "accept", kJudgeToken).status, 200);
+
+  const json body{
+      {"target_version", 2}, {"state_map", {{"accepted", "review"}}}, {"comment", "v2 rollout"}};
+  EXPECT_EQ(api.Post("/v1/requests/" + id + "/migrate", kJudgeToken, body).status, 403);
+  Answer unmapped =
+      api.Post("/v1/requests/" + id + "/migrate", kAdminToken, json{{"target_version", 2}});
+  EXPECT_EQ(unmapped.status, 422) << unmapped.text;  // `accepted` does not exist in v2
+  EXPECT_EQ(
+      api.Post("/v1/requests/" + id + "/migrate", kAdminToken, json{{"target_version", 9}}).status,
+      404);
+  EXPECT_EQ(api.Post("/v1/requests/" + id + "/migrate", kAdminToken, json{{"target", 2}}).status,
+            422);
+
+  Answer migrated = api.Post("/v1/requests/" + id + "/migrate", kAdminToken, body);
+  ASSERT_EQ(migrated.status, 200) << migrated.text;
+  EXPECT_EQ(migrated.json["version"], 2);
+  EXPECT_EQ(migrated.json["state"], "review");
+  EXPECT_EQ(migrated.json["revision"], 4);
+  Answer h = api.Get("/v1/requests/" + id + "/history", kClerkToken);
+  EXPECT_EQ(h.json.back()["event"], "migrate");
+  EXPECT_EQ(h.json.back()["actor"], "ops.admin");
+  EXPECT_EQ(h.json.back()["comment"], "v2 rollout");
+  EXPECT_EQ(api.Post("/v1/requests/" + id + "/migrate", kAdminToken, body).status, 409);
+  EXPECT_EQ(api.Fire(id, "close", kJudgeToken).status, 200);  // the v2 machine drives it now
+}
+
+}  // namespace
+}  // namespace rogatory::e2e
