@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release --target rogatory
+cmake --build --preset release --target rogatory_cli
 exec build/release/adapters/cli/rogatory serve "$@"

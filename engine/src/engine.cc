@@ -237,8 +237,9 @@ class Engine::Impl {
                 call.idempotency_key, fingerprint);
   }
 
-  // Builds and commits the request's next revision for transition `t` from `state`.
-  // `deadline` is set when a lapse caused the step.
+  // Builds and commits the request's next revision for transition `t` from `state`, merging
+  // `event_data` into the request's data. `deadline` is set when a lapse caused the step: the
+  // history entry then records {"deadline": name} and the request's data is left alone.
   Result<Request> Step(Request before, const CompiledWorkflow& cw, int32_t state,
                        const CompiledTransition& t, const nlohmann::json& event_data,
                        const Actor& actor, const std::string& comment, const std::string& deadline,
@@ -269,6 +270,8 @@ class Engine::Impl {
     }
     const TimePoint now = clock_->Now();
     ROGATORY_RETURN_IF_ERROR(ApplyDeadlineOps(cw, t, now, &r.deadlines));
+    // Nothing leaves a terminal state, so no clock may lapse after it: closing stops them all.
+    if (cw.state_terminal[static_cast<size_t>(to)]) r.deadlines.clear();
     const std::string& from_name = r.state;
     m.history = HistoryEntry{r.id,
                              r.revision + 1,
@@ -277,7 +280,7 @@ class Engine::Impl {
                              cw.state_names[static_cast<size_t>(to)],
                              actor.id,
                              now,
-                             event_data,
+                             deadline.empty() ? event_data : nlohmann::json{{"deadline", deadline}},
                              comment,
                              "",
                              ""};
@@ -318,7 +321,7 @@ class Engine::Impl {
       record_only.event = cd.on_expiry;
       const bool allowed = t != nullptr && ActorMayFire(system, *t);
       Result<Request> r = Step(std::move(before), *cw, state, allowed ? *t : record_only,
-                               nlohmann::json{{"deadline", name}}, system, comment, name, "", "");
+                               nlohmann::json::object(), system, comment, name, "", "");
       if (!r.ok() && allowed && r.status().code() != StatusCode::kAborted) {
         // e.g. a `require`d field is missing: record the lapse without the transition.
         ROGATORY_ASSIGN_OR_RETURN(Request again, store_->GetRequest(id));
@@ -326,8 +329,8 @@ class Engine::Impl {
             std::remove_if(again.deadlines.begin(), again.deadlines.end(),
                            [&](const DeadlineState& x) { return x.name == name; }),
             again.deadlines.end());
-        r = Step(std::move(again), *cw, state, record_only, nlohmann::json{{"deadline", name}},
-                 system, comment + " (" + r.status().message() + ")", name, "", "");
+        r = Step(std::move(again), *cw, state, record_only, nlohmann::json::object(), system,
+                 comment + " (" + r.status().message() + ")", name, "", "");
       }
       if (r.ok()) return std::optional<Request>(std::move(*r));
       if (r.status().code() != StatusCode::kAborted || attempt == kMaxRaceRetries) {

@@ -160,3 +160,31 @@ TEST(DeadlineTest, CalendarMonthsFollowTheCalendar) {
 
 }  // namespace
 }  // namespace rogatory::testing
+
+namespace rogatory::testing {
+namespace {
+
+// Regression: a lapse wrote {"deadline": name} into the request's data (not a declared field),
+// after which Migrate refused the request.
+TEST(DeadlineTest, LapseLeavesRequestDataAlone) {
+  TestEngine env;
+  RequestId id = env.Transmitted();
+  const nlohmann::json before = env.engine().Get(id)->data;
+  env.clock().Advance(8 * kDay);
+  ASSERT_EQ(env.RunScheduler(), 1);
+  EXPECT_EQ(env.engine().Get(id)->data, before);
+  EXPECT_EQ(env.engine().History(id)->back().data["deadline"], "ack");
+}
+
+// Regression: clocks kept running after a request closed and could lapse afterwards.
+TEST(DeadlineTest, ReachingTerminalStateStopsEveryClock) {
+  TestEngine env;
+  RequestId id = env.Transmitted();
+  Request r = env.MustFire(id, "withdraw", Prosecutor());  // withdraw stops no clock itself
+  EXPECT_TRUE(r.deadlines.empty());
+  env.clock().Advance(100 * kDay);
+  EXPECT_EQ(env.RunScheduler(), 0);
+}
+
+}  // namespace
+}  // namespace rogatory::testing
