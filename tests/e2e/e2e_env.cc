@@ -84,8 +84,16 @@ std::string FreshStoreUrl() {
   }
   PQclear(r);
   PQfinish(conn);
-  // A later dbname overrides the earlier one in libpq's keyword form.
-  return admin + " dbname=" + db;
+  // The store takes libpq's keyword form behind the postgresql:// scheme.
+  std::string url = admin;
+  const size_t at = url.find("dbname=");
+  if (at == std::string::npos) {
+    url += " dbname=" + db;
+  } else {
+    const size_t end = url.find(' ', at);
+    url.replace(at, end == std::string::npos ? std::string::npos : end - at, "dbname=" + db);
+  }
+  return url.rfind("postgres", 0) == 0 ? url : "postgresql://" + url;
 }
 
 std::string FixtureWorkflowsDir() { return ROGATORY_E2E_FIXTURE_WORKFLOWS; }
