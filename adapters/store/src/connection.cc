@@ -68,8 +68,10 @@ std::unique_ptr<Connection> OpenConnection(const StoreUrl& url, const SqlStoreOp
   if (url.backend == Backend::kSqlite) {
     return std::make_unique<Connection>(d, OpenSqlite(url.target, options));
   }
-  return std::make_unique<Connection>(
-      d, std::make_unique<soci::session>(soci::postgresql, url.target));
+  auto sql = std::make_unique<soci::session>(soci::postgresql, url.target);
+  // NOTICEs ("relation ... already exists, skipping") would go to stderr.
+  *sql << "SET client_min_messages = warning";
+  return std::make_unique<Connection>(d, std::move(sql));
 }
 
 ConnectionPool::ConnectionPool(Factory factory, int capacity)

@@ -96,7 +96,34 @@ std::vector<std::string> Migration(int v, const Dialect& d) {
   return out;
 }
 
+Status NewerSchema(int version) {
+  return FailedPreconditionError("store: the database schema is version " +
+                                 std::to_string(version) + ", newer than this binary supports (" +
+                                 std::to_string(kStoreSchemaVersion) + "); upgrade rogatory");
+}
+
 }  // namespace
+
+Status CheckSchema(soci::session& sql) {
+  int current = 0;
+  soci::indicator ind = soci::i_null;
+  try {
+    sql << "SELECT MAX(version) FROM schema_version", soci::into(current, ind);
+  } catch (const soci::soci_error&) {
+    ind = soci::i_null;  // no schema_version table
+  }
+  if (ind != soci::i_ok) {
+    return FailedPreconditionError("store: the database holds no rogatory schema");
+  }
+  if (current > kStoreSchemaVersion) return NewerSchema(current);
+  if (current < kStoreSchemaVersion) {
+    return FailedPreconditionError("store: the database schema is version " +
+                                   std::to_string(current) + ", older than this binary's (" +
+                                   std::to_string(kStoreSchemaVersion) +
+                                   "); open it once with `rogatory serve` to migrate it");
+  }
+  return OkStatus();
+}
 
 Status MigrateSchema(soci::session& sql, const Dialect& d) {
   sql << d.BeginWrite();

@@ -18,6 +18,10 @@ namespace rogatory::store_internal {
 // Throws what SOCI throws on a database error (the caller maps it).
 Status MigrateSchema(soci::session& sql, const Dialect& d);
 
+// Checks, without writing, that the database's schema is exactly kStoreSchemaVersion.
+// FailedPrecondition says what it is instead (none, older, newer).
+Status CheckSchema(soci::session& sql);
+
 }  // namespace rogatory::store_internal
 
 #endif  // ROGATORY_ADAPTERS_STORE_SCHEMA_H_

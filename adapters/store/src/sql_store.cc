@@ -2,6 +2,7 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "request_reader.h"
 #include "row_codec.h"

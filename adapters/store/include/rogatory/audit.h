@@ -21,8 +21,8 @@ struct BrokenLink {
 };
 
 struct AuditReport {
-  int64_t requests = 0;  // requests checked
-  int64_t entries = 0;   // history entries checked
+  int64_t requests = 0;              // requests checked
+  int64_t entries = 0;               // history entries checked
   std::optional<BrokenLink> broken;  // set when a chain is broken; the walk stops there
 };
 

@@ -36,6 +36,11 @@ struct SqlStoreOptions {
   int writer_connections = 2;
   // Connections for reads (and, on PostgreSQL, for claims and other writes).
   int read_connections = 4;
+  // SQLite: a missing database file is created (false: NotFound instead).
+  bool create_if_missing = true;
+  // Creates or migrates the schema on open (false: the schema must already be this binary's
+  // version, FailedPrecondition otherwise; for tools that only read, such as `audit verify`).
+  bool migrate_schema = true;
 };
 
 // Opens the store named by `url`, creating or migrating its schema as needed:
@@ -46,7 +51,9 @@ struct SqlStoreOptions {
 //   postgresql://user@host:port/db   PostgreSQL, any libpq URI (postgres:// too)
 //   postgresql://host=h port=5432 dbname=db user=u   PostgreSQL, libpq keyword form
 // InvalidArgument: the URL is malformed or names no known backend. Unavailable: the database
-// cannot be reached or opened. FailedPrecondition: its schema is newer than this binary knows.
+// cannot be reached or opened. NotFound: the SQLite file is missing and !create_if_missing.
+// FailedPrecondition: its schema is newer than this binary knows (or, with !migrate_schema, not
+// this binary's version).
 // Internal: anything else (details go to the log, never into the message). The returned store is
 // thread-safe.
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url,

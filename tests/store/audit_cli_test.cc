@@ -1,0 +1,89 @@
+// `rogatory audit verify` as an operator runs it: exit 0 on an intact SQLite store, 1 naming
+// the first broken link once a history row has been edited behind the store's back, 2 on
+// misuse.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "store_test_util.h"
+
+namespace rogatory::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct Run {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+Run Rogatory(const std::string& args, const std::string& env = "") {
+  const std::string command = env + " " + ROGATORY_CLI + " " + args + " 2>&1";
+  Run run;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return run;
+  std::array<char, 512> buffer;
+  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) run.output += buffer.data();
+  int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+class AuditCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(db_.status().ok()) << db_.status().ToString();
+    for (int i = 1; i <= 3; ++i) {
+      RequestBuilder b("r-" + std::to_string(i));
+      ASSERT_TRUE(db_.store().Apply(b.Create()).ok());
+      ASSERT_TRUE(db_.store().Apply(b.Step("issue", "issued", Phase::kDrafting)).ok());
+    }
+    config_ = std::filesystem::path(db_.sqlite_path()).parent_path() / "rogatory.yaml";
+    std::ofstream(config_) << "store: " << db_.url() << "\n";
+  }
+  std::string Config() const { return "--config " + config_.string(); }
+
+  TestStore db_{StoreKind::kSqlite};
+  std::filesystem::path config_;
+};
+
+TEST_F(AuditCliTest, IntactStoreExitsZero) {
+  Run run = Rogatory("audit verify " + Config());
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("3 requests, 6 history entries"));
+}
+
+TEST_F(AuditCliTest, TamperedHistoryRowExitsOneNamingIt) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.sqlite_path().c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "UPDATE history SET to_state = 'executed' "
+                         "WHERE request_id = 'r-2' AND seq = 2",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  Run run = Rogatory("audit verify " + Config());
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("request r-2 history seq 2"));
+}
+
+TEST_F(AuditCliTest, StoreFromTheEnvironmentOverridesTheConfig) {
+  Run run = Rogatory("audit verify " + Config(), "ROGATORY_STORE=sqlite:///nonexistent/x.db");
+  EXPECT_EQ(run.exit_code, 3) << run.output;
+  EXPECT_FALSE(std::filesystem::exists("/nonexistent/x.db"));
+}
+
+TEST_F(AuditCliTest, MisuseExitsTwo) {
+  EXPECT_EQ(Rogatory("audit").exit_code, 2);
+  EXPECT_EQ(Rogatory("audit verify --bogus").exit_code, 2);
+  EXPECT_EQ(Rogatory("audit verify --config /nonexistent/rogatory.yaml").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace rogatory::testing

@@ -1,0 +1,221 @@
+// The conformance suite's second half: the engine (engine.h) on each store, as embedders and the
+// server use it.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "rogatory/definition_loader.h"
+#include "rogatory/engine.h"
+#include "rogatory/history.h"
+#include "store_test_util.h"
+
+namespace rogatory::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::SizeIs;
+
+Actor Clerk() { return Actor{"cleo.clerk", {"clerk"}}; }
+
+WorkflowDefinition LoadFixture() {
+  LoadReport report = LoadDefinitions({std::string(ROGATORY_FIXTURES_DIR) + "/store"});
+  EXPECT_TRUE(report.ok()) << report.ErrorText();
+  EXPECT_THAT(report.definitions, SizeIs(1));
+  return report.definitions.empty() ? WorkflowDefinition{} : report.definitions.front();
+}
+
+class StoreEngineTest : public ::testing::TestWithParam<StoreKind> {
+ protected:
+  void SetUp() override {
+    db_ = std::make_unique<TestStore>(GetParam());
+    ASSERT_TRUE(db_->status().ok()) << db_->status().ToString();
+    StartEngine();
+  }
+
+  void StartEngine() {
+    engine_ = std::make_unique<Engine>(EngineOptions{db_->shared(), clock_});
+    Status s = engine_->LoadDefinition(LoadFixture());
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+
+  // Simulates a restart: a new engine on the store opened again from its database.
+  void Restart() {
+    engine_.reset();
+    ASSERT_TRUE(db_->Reopen().ok());
+    StartEngine();
+  }
+
+  Engine& engine() { return *engine_; }
+
+  Request MustCreate(const std::string& key = "") {
+    CreateCall call;
+    call.workflow = "store_mla";
+    call.data = {{"issuing_state", "AT"}};
+    call.references = {{"issuing", "AT/2026/1"}};
+    call.idempotency_key = key;
+    Result<Request> r = engine().Create(call, Clerk());
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : Request{};
+  }
+
+  Result<Request> Fire(const RequestId& id, const std::string& event,
+                       std::optional<int64_t> expected = std::nullopt) {
+    EventCall call;
+    call.event = event;
+    call.expected_revision = expected;
+    return engine().Fire(id, call, Clerk());
+  }
+
+  std::shared_ptr<ManualClock> clock_ =
+      std::make_shared<ManualClock>(ParseRfc3339("2026-03-02T09:00:00Z").value());
+  std::unique_ptr<TestStore> db_;
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_P(StoreEngineTest, ALifecycleIsStoredAndSurvivesARestart) {
+  Request r = MustCreate();
+  for (const char* event : {"issue", "transmit", "note", "execute", "close"}) {
+    clock_->Advance(std::chrono::minutes(5));
+    Result<Request> after = Fire(r.id, event);
+    ASSERT_TRUE(after.ok()) << event << ": " << after.status().ToString();
+  }
+  if (GetParam() != StoreKind::kMemory) Restart();
+  Result<Request> got = engine().Get(r.id);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->state, "executed");
+  EXPECT_EQ(got->phase, Phase::kClosure);
+  EXPECT_EQ(got->revision, 6);
+  EXPECT_EQ(got->references, nlohmann::json({{"issuing", "AT/2026/1"}}));
+  EXPECT_TRUE(got->deadlines.empty());
+  Result<std::vector<HistoryEntry>> h = engine().History(r.id);
+  ASSERT_THAT(*h, SizeIs(6));
+  EXPECT_EQ(h->back().to_state, "executed");
+  EXPECT_TRUE(engine().VerifyHistory(r.id).ok()) << engine().VerifyHistory(r.id).ToString();
+}
+
+TEST_P(StoreEngineTest, StaleExpectedRevisionIsAbortedAndChangesNothing) {
+  Request r = MustCreate();
+  ASSERT_TRUE(Fire(r.id, "issue", 1).ok());
+  EXPECT_EQ(Fire(r.id, "transmit", 1).status().code(), StatusCode::kAborted);
+  EXPECT_EQ(engine().Get(r.id)->state, "issued");
+  EXPECT_THAT(*engine().History(r.id), SizeIs(2));
+}
+
+TEST_P(StoreEngineTest, IdempotentCreateReturnsTheFirstRequest) {
+  Request first = MustCreate("create-1");
+  Request again = MustCreate("create-1");
+  EXPECT_EQ(again.id, first.id);
+  EXPECT_EQ(again.revision, 1);
+  RequestQuery q;
+  EXPECT_THAT(engine().List(q)->items, SizeIs(1));
+}
+
+TEST_P(StoreEngineTest, ClaimedDeadlineLapsesOnce) {
+  Request r = MustCreate();
+  ASSERT_TRUE(Fire(r.id, "issue").ok());
+  ASSERT_TRUE(Fire(r.id, "transmit").ok());
+  clock_->Advance(std::chrono::minutes(61));
+  Result<std::vector<DueDeadline>> due =
+      engine().store().ClaimDueDeadlines(clock_->Now(), "scheduler", std::chrono::minutes(1), 10);
+  ASSERT_TRUE(due.ok()) << due.status().ToString();
+  ASSERT_THAT(*due, SizeIs(1));
+  EXPECT_THAT(
+      *engine().store().ClaimDueDeadlines(clock_->Now(), "other", std::chrono::minutes(1), 10),
+      SizeIs(0));
+  Result<std::optional<Request>> lapsed =
+      engine().ExpireDeadline(r.id, (*due)[0].name, (*due)[0].due_at);
+  ASSERT_TRUE(lapsed.ok()) << lapsed.status().ToString();
+  ASSERT_TRUE(lapsed->has_value());
+  EXPECT_TRUE((*lapsed)->deadlines.empty());
+  EXPECT_EQ(engine().History(r.id)->back().event, "answer_overdue");
+  // A second lapse of the same deadline finds nothing to do.
+  Result<std::optional<Request>> again =
+      engine().ExpireDeadline(r.id, (*due)[0].name, (*due)[0].due_at);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->has_value());
+  EXPECT_EQ(*engine().store().CountOverdueDeadlines(clock_->Now()), 0);
+}
+
+TEST_P(StoreEngineTest, EveryStepQueuesAWebhookInRevisionOrder) {
+  Subscription s;
+  s.id = "sub-1";
+  s.url = "https://consumer.example/hook";
+  s.secret = "whsec_c2VjcmV0";
+  ASSERT_TRUE(engine().store().CreateSubscription(s).ok());
+  Request r = MustCreate();
+  ASSERT_TRUE(Fire(r.id, "issue").ok());
+  ASSERT_TRUE(Fire(r.id, "transmit").ok());
+  DeliveryQuery q;
+  q.subscription_id = "sub-1";
+  Result<DeliveryPage> page = engine().store().ListDeliveries(q);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_THAT(page->items, SizeIs(3));
+  std::vector<int64_t> revisions;
+  for (const Delivery& d : page->items) {
+    revisions.push_back(d.revision);
+    nlohmann::json body = nlohmann::json::parse(d.body);
+    EXPECT_EQ(body["type"], d.type);
+    EXPECT_EQ(body["data"]["request_id"], r.id);
+  }
+  EXPECT_THAT(revisions, ElementsAre(1, 2, 3));
+  EXPECT_EQ(page->items[0].type, "request.created");
+}
+
+TEST_P(StoreEngineTest, ConcurrentFiresOnOneRequestAllLandInOrder) {
+  Request r = MustCreate();
+  constexpr int kThreads = 6;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&] {
+      if (!Fire(r.id, "note").ok()) failures.fetch_add(1);
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(engine().Get(r.id)->revision, 1 + kThreads);
+  EXPECT_TRUE(engine().VerifyHistory(r.id).ok());
+}
+
+TEST_P(StoreEngineTest, ConcurrentRequestsAllLand) {
+  constexpr int kThreads = 6;
+  std::vector<std::string> ids(kThreads);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      CreateCall call;
+      call.workflow = "store_mla";
+      call.data = {{"issuing_state", "AT"}};
+      Result<Request> r = engine().Create(call, Clerk());
+      if (!r.ok()) {
+        failures.fetch_add(1);
+        return;
+      }
+      ids[i] = r->id;
+      for (const char* event : {"issue", "transmit", "note", "execute"}) {
+        if (!Fire(r->id, event).ok()) failures.fetch_add(1);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_EQ(failures.load(), 0);
+  for (const std::string& id : ids) {
+    EXPECT_EQ(engine().Get(id)->state, "executing");
+    EXPECT_TRUE(engine().VerifyHistory(id).ok());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreEngineTest,
+                         ::testing::Values(StoreKind::kMemory, StoreKind::kSqlite,
+                                           StoreKind::kPostgres),
+                         [](const ::testing::TestParamInfo<StoreKind>& info) {
+                           return StoreKindName(info.param);
+                         });
+
+}  // namespace
+}  // namespace rogatory::testing
