@@ -18,6 +18,10 @@ int RunGraph(int argc, char** argv);
 // `rogatory serve [--config FILE]`: the REST API with its background services, until SIGTERM.
 int RunServe(int argc, char** argv);
 
+// `rogatory audit verify [--config FILE]`: re-checks every request's hash-chained history; 1
+// names the first broken link, 3 when the store cannot be read (audit_command.cc).
+int RunAudit(int argc, char** argv);
+
 }  // namespace rogatory::cli
 
 #endif  // ROGATORY_ADAPTERS_CLI_COMMANDS_H_

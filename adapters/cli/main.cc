@@ -23,6 +23,7 @@ constexpr Command kCommands[] = {
     {"validate", "PATH...",                                       "check workflow definition files or folders", RunValidate},
     {"graph",    "WORKFLOW[@VERSION]|FILE [--format mermaid|dot]", "print a workflow as a state diagram",       RunGraph},
     {"serve",    "[--config FILE]",                               "run the REST API, deadline scheduler and webhook dispatcher", RunServe},
+    {"audit",    "verify [--config FILE]",                        "re-check every request's hash-chained history", RunAudit},
 };
 // clang-format on
 

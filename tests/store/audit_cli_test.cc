@@ -18,14 +18,14 @@ namespace {
 
 using ::testing::HasSubstr;
 
-struct Run {
+struct CliRun {
   int exit_code = -1;
   std::string output;  // stdout and stderr
 };
 
-Run Rogatory(const std::string& args, const std::string& env = "") {
+CliRun Rogatory(const std::string& args, const std::string& env = "") {
   const std::string command = env + " " + ROGATORY_CLI + " " + args + " 2>&1";
-  Run run;
+  CliRun run;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return run;
   std::array<char, 512> buffer;
@@ -54,7 +54,7 @@ class AuditCliTest : public ::testing::Test {
 };
 
 TEST_F(AuditCliTest, IntactStoreExitsZero) {
-  Run run = Rogatory("audit verify " + Config());
+  CliRun run = Rogatory("audit verify " + Config());
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_THAT(run.output, HasSubstr("3 requests, 6 history entries"));
 }
@@ -68,13 +68,13 @@ TEST_F(AuditCliTest, TamperedHistoryRowExitsOneNamingIt) {
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
-  Run run = Rogatory("audit verify " + Config());
+  CliRun run = Rogatory("audit verify " + Config());
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_THAT(run.output, HasSubstr("request r-2 history seq 2"));
 }
 
 TEST_F(AuditCliTest, StoreFromTheEnvironmentOverridesTheConfig) {
-  Run run = Rogatory("audit verify " + Config(), "ROGATORY_STORE=sqlite:///nonexistent/x.db");
+  CliRun run = Rogatory("audit verify " + Config(), "ROGATORY_STORE=sqlite:///nonexistent/x.db");
   EXPECT_EQ(run.exit_code, 3) << run.output;
   EXPECT_FALSE(std::filesystem::exists("/nonexistent/x.db"));
 }
