@@ -196,6 +196,32 @@ void SetRetryMax(const YAML::Node& v, Config* c, const Report& report) {
 void SetAllowPrivate(const YAML::Node& v, Config* c, const Report& report) {
   if (auto b = Boolean(v, report)) c->webhooks.allow_private = *b;
 }
+// A fixed duration (no months) between `min` and `max`, or an error.
+std::optional<IsoDuration> ReadBoundedDuration(const YAML::Node& v, const Report& report,
+                                               Duration min, Duration max, const char* range) {
+  auto d = ReadDuration(v, report);
+  if (!d) return std::nullopt;
+  if (d->months != 0 || d->fixed < min || d->fixed > max) {
+    report(v, std::string("must be from ") + range);
+    return std::nullopt;
+  }
+  return d;
+}
+void SetWebhookTimeout(const YAML::Node& v, Config* c, const Report& report) {
+  if (auto d = ReadBoundedDuration(v, report, std::chrono::milliseconds(100),
+                                   std::chrono::minutes(5), "PT0.1S to PT5M")) {
+    c->webhooks.timeout = *d;
+  }
+}
+void SetWebhookLease(const YAML::Node& v, Config* c, const Report& report) {
+  if (auto d = ReadBoundedDuration(v, report, std::chrono::seconds(1), std::chrono::hours(1),
+                                   "PT1S to PT1H")) {
+    c->webhooks.lease = *d;
+  }
+}
+void SetWebhookWorkers(const YAML::Node& v, Config* c, const Report& report) {
+  if (auto n = Integer(v, report, 1, 256)) c->webhooks.workers = static_cast<int>(*n);
+}
 void SetMaxBody(const YAML::Node& v, Config* c, const Report& report) {
   if (auto n = Integer(v, report, 1024, int64_t{1} << 30)) {
     c->limits.max_body = static_cast<size_t>(*n);
@@ -248,6 +274,9 @@ const Key kKeys[] = {
     {"webhooks.retry.initial",  SetRetryInitial,     false},
     {"webhooks.retry.max",      SetRetryMax,         false},
     {"webhooks.allow_private",  SetAllowPrivate,     false},
+    {"webhooks.timeout",        SetWebhookTimeout,   false},
+    {"webhooks.lease",          SetWebhookLease,     false},
+    {"webhooks.workers",        SetWebhookWorkers,   false},
     {"limits.max_body",         SetMaxBody,          false},
     {"http.threads",            SetThreads,          false},
     {"http.keep_alive_max",     SetKeepAliveMax,     false},

@@ -43,6 +43,10 @@ struct Config {
     IsoDuration retry_initial{0, std::chrono::seconds(5)};  // first backoff
     IsoDuration retry_max{0, std::chrono::hours(1)};        // backoff ceiling
     bool allow_private = false;                             // SSRF guard off when true
+    // Our extensions (adapters/webhook WebhookDispatcherOptions):
+    IsoDuration timeout{0, std::chrono::seconds(10)};  // no answer within this is a failure
+    IsoDuration lease{0, std::chrono::seconds(60)};    // a claimed delivery's reservation
+    int workers = 16;                                  // sends in flight at once
   } webhooks;
   struct Limits {
     size_t max_body = 1048576;  // bytes

@@ -52,9 +52,10 @@ class LoopbackReceiver {
   // Decides the answer to `r` (r.attempt counts requests with the same webhook-id).
   using Behaviour = std::function<Reply(const Received& r)>;
 
-  // Listens on 127.0.0.1 at a free port. With `cert` and `key` (PEM files), speaks HTTPS.
+  // Listens on 127.0.0.1 at `port` (0: a free one). With `cert` and `key` (PEM files), speaks
+  // HTTPS.
   explicit LoopbackReceiver(std::string secret, Behaviour behaviour = nullptr,
-                            const std::string& cert = "", const std::string& key = "")
+                            const std::string& cert = "", const std::string& key = "", int port = 0)
       : secret_(std::move(secret)), behaviour_(std::move(behaviour)) {
     if (!cert.empty()) {
       server_ = std::make_unique<httplib::SSLServer>(cert.c_str(), key.c_str());
@@ -67,7 +68,11 @@ class LoopbackReceiver {
     server_->new_task_queue = [] { return new httplib::ThreadPool(48); };
     server_->Post(
         ".*", [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); });
-    port_ = server_->bind_to_any_port("127.0.0.1");
+    if (port > 0) {
+      port_ = server_->bind_to_port("127.0.0.1", port) ? port : -1;
+    } else {
+      port_ = server_->bind_to_any_port("127.0.0.1");
+    }
     thread_ = std::thread([this] { server_->listen_after_bind(); });
     // The socket already listens (connections wait in its backlog); wait for the accept loop.
     for (int i = 0; i < 1000 && !server_->is_running(); ++i) {
