@@ -2,6 +2,7 @@
 // and becomes a `file:line: message` error, so nothing escapes to the engine's callers.
 #include "definition_parser.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <map>
+#include <sstream>
 #include <utility>
 
 #include "suggest.h"
@@ -577,16 +579,80 @@ void Parser::ParseTransition(const YAML::Node& node, int index) {
   def().transitions.push_back(std::move(t));
 }
 
+// Notes, per document of a YAML stream, the line of its first node, if it has one.
+class DocumentScanner final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override { line_ = 0; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { Saw(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    Saw(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    Saw(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    Saw(mark);
+  }
+  void OnMapEnd() override {}
+
+  // The line of the last document's first node, or 0 when it held nothing.
+  int line() const { return line_; }
+
+ private:
+  void Saw(const YAML::Mark& mark) {
+    if (line_ == 0) line_ = mark.is_null() ? 1 : mark.line + 1;
+  }
+  int line_ = 0;
+};
+
+// The first line of each document in `text` that holds something. Throws YAML::Exception on
+// a syntax error.
+//
+// Not YAML::LoadAll: yaml-cpp 0.7's loops forever, allocating without end, on some malformed
+// streams such as one starting with a stray ',' (upstream issue #1040, fixed after 0.8). Here
+// the first document without content ends the walk, which also skips trailing empty ones.
+std::vector<int> DocumentLines(const std::string& text) {
+  constexpr int kMaxDocuments = 100;
+  std::istringstream in(text);
+  YAML::Parser events(in);
+  DocumentScanner scanner;
+  std::vector<int> lines;
+  for (int i = 0; i < kMaxDocuments && events.HandleNextDocument(scanner); ++i) {
+    if (scanner.line() == 0) break;
+    lines.push_back(scanner.line());
+  }
+  return lines;
+}
+
+// The number of the first line that is neither blank nor a comment, or 0 if there is none.
+int FirstContentLine(const std::string& text) {
+  std::istringstream in(text);
+  int number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++number;
+    const size_t first = line.find_first_not_of(" \t\r");
+    if (first != std::string::npos && line[first] != '#') return number;
+  }
+  return 0;
+}
+
 }  // namespace
 
 ParsedDefinition ParseDefinitionYaml(std::string_view text, std::string_view file_name) {
   ParsedDefinition out;
   Parser parser{std::string(file_name), &out};
-  std::vector<YAML::Node> documents;
+  const std::string source(text);
+  std::vector<int> document_lines;
+  YAML::Node root;
   try {
-    for (YAML::Node& doc : YAML::LoadAll(std::string(text))) {
-      if (!doc.IsNull()) documents.push_back(doc);
-    }
+    document_lines = DocumentLines(source);
+    if (!document_lines.empty()) root = YAML::Load(source);
   } catch (const YAML::Exception& e) {
     std::string message = "YAML syntax error: " + e.msg;
     // A bare * starts a YAML alias; `from: *` is the likeliest way to get here.
@@ -596,17 +662,20 @@ ParsedDefinition ParseDefinitionYaml(std::string_view text, std::string_view fil
     parser.Error(e.mark.is_null() ? 1 : e.mark.line + 1, message);
     return out;
   }
-  if (documents.empty()) {
-    parser.Error(1,
-                 "the file is empty; expected a workflow definition (workflow, version, "
-                 "states, transitions)");
+  if (document_lines.empty()) {
+    if (const int line = FirstContentLine(source); line > 0) {
+      parser.Error(line, "YAML syntax error: no YAML document can be read from here");
+    } else {
+      parser.Error(1,
+                   "the file is empty; expected a workflow definition (workflow, version, "
+                   "states, transitions)");
+    }
     return out;
   }
-  for (size_t i = 1; i < documents.size(); ++i) {
-    parser.Error(LineOf(documents[i]),
+  for (size_t i = 1; i < document_lines.size(); ++i) {
+    parser.Error(document_lines[i],
                  "a file holds one workflow definition; this is another YAML document");
   }
-  const YAML::Node& root = documents[0];
   if (!root.IsMap()) {
     parser.Error(std::max(1, LineOf(root)),
                  "the document must be a mapping with workflow, version, states and "

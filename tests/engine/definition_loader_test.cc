@@ -37,6 +37,7 @@ std::ostream& operator<<(std::ostream& out, const Rule& rule) { return out << ru
 const Rule kRules[] = {
     // YAML and document shape
     {"yaml_syntax",                 15, "YAML syntax error: illegal flow end"},
+    {"yaml_leading_comma",           2, "YAML syntax error: no YAML document can be read from here"},
     {"not_a_mapping",                2, "the document must be a mapping with workflow, version, states and transitions, not a list"},
     {"empty_file",                   1, "the file is empty"},
     {"multiple_documents",          18, "a file holds one workflow definition; this is another YAML document"},
