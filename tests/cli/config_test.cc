@@ -1,0 +1,138 @@
+// The deployment config loader (adapters/cli/config.cc): defaults, the shipped file, unknown keys
+// with their line, value checks, and the ROGATORY_* environment overrides.
+#include "config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace rogatory::cli {
+namespace {
+
+EnvLookup Env(std::map<std::string, std::string> vars) {
+  return [vars](const char* name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+const EnvLookup kNoEnv = Env({});
+
+TEST(ConfigTest, EveryKeyHasADefault) {
+  ConfigResult r = ParseConfig("", "", kNoEnv);
+  ASSERT_TRUE(r.ok());
+  const Config& c = r.config;
+  EXPECT_EQ(c.listen_host, "127.0.0.1");
+  EXPECT_EQ(c.listen_port, 8080);
+  EXPECT_EQ(c.store, "sqlite:///var/lib/rogatory/rogatory.db");
+  EXPECT_EQ(c.workflows, "workflows/");
+  EXPECT_TRUE(c.tokens.empty());
+  EXPECT_EQ(c.webhooks.max_attempts, 12);
+  EXPECT_EQ(c.webhooks.retry_initial.ToString(), "PT5S");
+  EXPECT_EQ(c.webhooks.retry_max.ToString(), "PT1H");
+  EXPECT_FALSE(c.webhooks.allow_private);
+  EXPECT_EQ(c.limits.max_body, 1048576u);
+  EXPECT_EQ(c.log.format, "text");
+  EXPECT_EQ(c.log.level, "info");
+}
+
+TEST(ConfigTest, ShippedFileLoadsWithItsDefaults) {
+  std::ifstream in(ROGATORY_SHIPPED_CONFIG);
+  std::stringstream text;
+  text << in.rdbuf();
+  ConfigResult r = ParseConfig(text.str(), "config/rogatory.yaml", kNoEnv);
+  ASSERT_TRUE(r.ok()) << r.errors.front();
+  EXPECT_EQ(r.config.listen, "127.0.0.1:8080");
+  EXPECT_EQ(r.config.store, kDefaultStore);
+  EXPECT_EQ(r.config.limits.max_body, 1048576u);
+  EXPECT_EQ(r.config.tokens.size(), 4u);
+}
+
+TEST(ConfigTest, UnknownKeysAreErrorsWithTheirLine) {
+  ConfigResult r = ParseConfig(
+      "listen: 127.0.0.1:9\nlimits:\n  max_body: 2048\n  max_bodies: 1\n"
+      "colour: red\n",
+      "c.yaml", kNoEnv);
+  ASSERT_EQ(r.errors.size(), 2u);
+  EXPECT_EQ(r.errors[0].rfind("c.yaml:4: unknown key 'limits.max_bodies'", 0), 0u) << r.errors[0];
+  EXPECT_EQ(r.errors[1].rfind("c.yaml:5: unknown key 'colour'", 0), 0u) << r.errors[1];
+}
+
+TEST(ConfigTest, BadValuesAreErrorsWithTheirLine) {
+  ConfigResult r = ParseConfig(
+      "listen: nowhere\nwebhooks:\n  max_attempts: many\n  retry: {initial: 5s}\n"
+      "  allow_private: maybe\nlog: {format: xml}\nauth:\n  tokens:\n"
+      "    - {actor: a, roles: [system], sha256: \"abc\"}\n    - {actor: b, token: plain}\n",
+      "c.yaml", kNoEnv);
+  std::string all;
+  for (const auto& e : r.errors) all += e + "\n";
+  for (const char* expected : {"c.yaml:1:", "c.yaml:3:", "c.yaml:4:", "c.yaml:5:", "c.yaml:6:",
+                               "c.yaml:9:", "c.yaml:10:"}) {
+    EXPECT_NE(all.find(expected), std::string::npos) << expected << "\n" << all;
+  }
+}
+
+TEST(ConfigTest, YamlSyntaxErrorsNameTheLine) {
+  ConfigResult r = ParseConfig("listen: [\n", "c.yaml", kNoEnv);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.errors[0].rfind("c.yaml:", 0), 0u);
+}
+
+TEST(ConfigTest, EnvironmentOverridesTheFile) {
+  ConfigResult r =
+      ParseConfig("listen: 127.0.0.1:9\nlimits: {max_body: 2048}\n", "c.yaml",
+                  Env({{"ROGATORY_LISTEN", "[::1]:7000"},
+                       {"ROGATORY_STORE", "postgresql://host=db port=5432 dbname=r"},
+                       {"ROGATORY_LIMITS_MAX_BODY", "4096"},
+                       {"ROGATORY_WEBHOOKS_ALLOW_PRIVATE", "true"},
+                       {"ROGATORY_WEBHOOKS_RETRY_MAX", "PT10M"},
+                       {"ROGATORY_LOG_FORMAT", "json"},
+                       {"ROGATORY_AUTH_TOKENS", "[{actor: cms, roles: [admin], sha256: \"" +
+                                                    std::string(64, 'a') + "\"}]"}}));
+  ASSERT_TRUE(r.ok()) << r.errors.front();
+  EXPECT_EQ(r.config.listen_host, "::1");
+  EXPECT_EQ(r.config.listen_port, 7000);
+  EXPECT_EQ(r.config.store, "postgresql://host=db port=5432 dbname=r");
+  EXPECT_EQ(r.config.limits.max_body, 4096u);
+  EXPECT_TRUE(r.config.webhooks.allow_private);
+  EXPECT_EQ(r.config.webhooks.retry_max.ToString(), "PT10M");
+  EXPECT_EQ(r.config.log.format, "json");
+  ASSERT_EQ(r.config.tokens.size(), 1u);
+  EXPECT_EQ(r.config.tokens[0].actor, "cms");
+}
+
+TEST(ConfigTest, BadEnvironmentValuesNameTheVariable) {
+  ConfigResult r = ParseConfig("", "", Env({{"ROGATORY_WEBHOOKS_MAX_ATTEMPTS", "0"}}));
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].rfind("environment ROGATORY_WEBHOOKS_MAX_ATTEMPTS:", 0), 0u);
+}
+
+TEST(ConfigTest, RetryMaxMustNotBeShorterThanInitial) {
+  ConfigResult r = ParseConfig("webhooks: {retry: {initial: PT1H, max: PT5S}}\n", "c.yaml", kNoEnv);
+  EXPECT_FALSE(r.ok());
+}
+
+TEST(ConfigTest, MissingNamedFileIsAnError) {
+  ConfigResult r = LoadConfig("/nonexistent/rogatory.yaml", kNoEnv);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.errors[0].find("/nonexistent/rogatory.yaml"), std::string::npos);
+}
+
+TEST(ParseListenTest, AcceptsHostPortForms) {
+  std::string host;
+  int port = 0;
+  EXPECT_TRUE(ParseListen("0.0.0.0:80", &host, &port));
+  EXPECT_TRUE(ParseListen(":8080", &host, &port));
+  EXPECT_EQ(host, "0.0.0.0");
+  EXPECT_TRUE(ParseListen("[::]:8080", &host, &port));
+  EXPECT_EQ(host, "::");
+  for (const char* bad : {"8080", "host:", "host:99999", "::1:80", "[::1]80", "h:8o"}) {
+    EXPECT_FALSE(ParseListen(bad, &host, &port)) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace rogatory::cli
