@@ -98,15 +98,17 @@ int WaitForStopSignal(const sigset_t& set) {
 }
 
 void WarnAboutDemoTokens(const Config& config) {
+  std::string actors;
   for (const TokenConfig& t : config.tokens) {
     for (std::string_view demo : kDemoTokenHashes) {
-      if (t.sha256 == demo) {
-        spdlog::warn(
-            "auth.tokens: actor '{}' uses a demo token from the shipped config; "
-            "replace every token before real use",
-            t.actor);
-      }
+      if (t.sha256 == demo) actors += (actors.empty() ? "" : ", ") + t.actor;
     }
+  }
+  if (!actors.empty()) {
+    spdlog::warn(
+        "auth.tokens: {} use the demo tokens of the shipped config; replace them before "
+        "real use",
+        actors);
   }
 }
 
