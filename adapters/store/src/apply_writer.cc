@@ -17,6 +17,7 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
       rollback_to_(sql),
       insert_request_(sql),
       update_request_(sql),
+      update_request_same_state_(sql),
       select_revision_(sql),
       insert_idempotency_(sql),
       insert_history_(sql),
@@ -52,6 +53,14 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
           use(r.version), use(r.state), use(r.phase), use(r.revision), use(r.data), use(r.refs),
           use(r.deadlines), use(r.updated_at), use(r.head_hash), use(r.id),
           use(expected_revision_));
+  // A step that stays in its state (a note, an escalation, a lapse) leaves the state and phase
+  // columns, and so their indexes' pages, untouched: one page write less each.
+  Prepare(update_request_same_state_,
+          "UPDATE requests SET version = :version, revision = :revision, data = :data, "
+          "refs = :refs, deadlines = :deadlines, updated_at = :updated_at, "
+          "head_hash = :head_hash WHERE id = :id AND revision = :expected",
+          use(r.version), use(r.revision), use(r.data), use(r.refs), use(r.deadlines),
+          use(r.updated_at), use(r.head_hash), use(r.id), use(expected_revision_));
   Prepare(select_revision_, "SELECT revision FROM requests WHERE id = :id",
           into(stored_revision_, stored_revision_ind_), use(r.id));
   Prepare(insert_idempotency_,
@@ -151,8 +160,13 @@ Status ApplyWriter::WriteRequest(const Mutation& m) {
     return OkStatus();
   }
   expected_revision_ = m.expected_revision;
-  update_request_.execute(true);
-  if (update_request_.get_affected_rows() == 1) return OkStatus();
+  // The history says where the request was: same state before and after, and not a migration
+  // to another version (where the same state name may sit in another phase).
+  const bool same_state = m.history.from_state == m.request.state &&
+                          m.history.to_state == m.request.state && m.history.event != "migrate";
+  soci::statement& update = same_state ? update_request_same_state_ : update_request_;
+  update.execute(true);
+  if (update.get_affected_rows() == 1) return OkStatus();
   // Refused: say why (the failure path only).
   stored_revision_ind_ = soci::i_null;
   const bool found = select_revision_.execute(true) && stored_revision_ind_ == soci::i_ok;
@@ -180,11 +194,16 @@ void ApplyWriter::WriteDeadlines(const Mutation& m) {
 void ApplyWriter::WriteOutbox(const Mutation& m,
                               const std::vector<ActiveSubscription>& subscriptions) {
   if (!m.notification) return;
-  outbox_type_ = m.notification->type;
-  outbox_at_ = ToUnixMicros(m.history.at);
+  const Notification& n = *m.notification;
+  bool rendered = false;
   for (const ActiveSubscription& s : subscriptions) {
-    if (!s.filter.Matches(m.notification->type, m.notification->workflow)) continue;
-    outbox_payload_ = m.notification->Body();  // rendered once, only when someone listens
+    if (!s.filter.Matches(n.type, n.workflow)) continue;
+    if (!rendered) {  // the body is rendered only for a step somebody subscribed to
+      outbox_type_ = n.type;
+      outbox_payload_ = n.Body();
+      outbox_at_ = ToUnixMicros(m.history.at);
+      rendered = true;
+    }
     sub_id_ = s.id;
     insert_outbox_.execute(true);
   }

@@ -73,7 +73,7 @@ class ApplyWriter {
   long long outbox_at_ = 0;
 
   soci::statement begin_, commit_, rollback_, savepoint_, release_, rollback_to_;
-  soci::statement insert_request_, update_request_, select_revision_;
+  soci::statement insert_request_, update_request_, update_request_same_state_, select_revision_;
   soci::statement insert_idempotency_, insert_history_;
   soci::statement upsert_deadline_, delete_stale_deadlines_;
   soci::statement select_subscriptions_, insert_outbox_;

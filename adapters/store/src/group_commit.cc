@@ -1,13 +1,15 @@
 #include "group_commit.h"
 
 #include <algorithm>
+#include <chrono>
 #include <utility>
 
 namespace rogatory::store_internal {
 
-GroupCommitter::GroupCommitter(int max_batch, int max_leaders, BatchRunner run)
+GroupCommitter::GroupCommitter(int max_batch, int max_leaders, Duration max_gather, BatchRunner run)
     : max_batch_(static_cast<size_t>(std::max(1, max_batch))),
       max_leaders_(std::max(1, max_leaders)),
+      max_gather_(max_gather),
       run_(std::move(run)) {}
 
 Status GroupCommitter::Submit(const Mutation& m) {
@@ -15,6 +17,7 @@ Status GroupCommitter::Submit(const Mutation& m) {
   self.item.mutation = &m;
   std::unique_lock<std::mutex> lock(mu_);
   queue_.push_back(&self);
+  if (gathering_ > 0) gather_cv_.notify_all();
   for (;;) {
     if (self.done) return std::move(self.item.status);
     if (self.taken || leaders_ >= max_leaders_) {
@@ -23,6 +26,13 @@ Status GroupCommitter::Submit(const Mutation& m) {
     }
     // Lead: run the oldest queued mutations (ours among them unless the queue is long).
     ++leaders_;
+    const size_t expected = std::min(last_batch_, max_batch_);
+    if (queue_.size() < expected && max_gather_.count() > 0) {
+      const auto deadline = std::chrono::steady_clock::now() + std::min(max_gather_, last_run_ / 4);
+      ++gathering_;
+      gather_cv_.wait_until(lock, deadline, [&] { return queue_.size() >= expected; });
+      --gathering_;
+    }
     std::vector<Waiter*> batch;
     while (!queue_.empty() && batch.size() < max_batch_) {
       batch.push_back(queue_.front());
@@ -33,9 +43,13 @@ Status GroupCommitter::Submit(const Mutation& m) {
     std::vector<Item*> items;
     items.reserve(batch.size());
     for (Waiter* w : batch) items.push_back(&w->item);
+    const auto started = std::chrono::steady_clock::now();
     run_(items);
+    const auto ran = std::chrono::steady_clock::now() - started;
     lock.lock();
     --leaders_;
+    last_batch_ = batch.size();
+    last_run_ = std::chrono::duration_cast<Duration>(ran);
     for (Waiter* w : batch) {
       w->done = true;
       if (w != &self) w->cv.notify_one();

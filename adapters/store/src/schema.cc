@@ -60,12 +60,16 @@ const char* const kVersion1[] = {
     " status TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL,"
     " next_attempt_at BIGINT NOT NULL, created_at BIGINT NOT NULL, claimed_by TEXT,"
     " claimed_until BIGINT)",
-    // The oldest pending delivery of each (subscription, request) pair goes first.
+    // Every index here costs a page write per step (outbox rows are inserted pending), so only
+    // what the dispatcher needs covers new rows: pending rows in id order (claims) and the
+    // oldest pending row of each (subscription, request) pair (delivery order). Listing by
+    // subscription has its own index; dead rows (the dead-letter list) a partial one that
+    // insertion does not touch; delivered rows are listed by walking the primary key.
+    "CREATE INDEX outbox_pending ON outbox (id) WHERE status = 'pending'",
     "CREATE INDEX outbox_pending_order ON outbox (subscription_id, request_id, id)"
     " WHERE status = 'pending'",
-    "CREATE INDEX outbox_pending_due ON outbox (next_attempt_at) WHERE status = 'pending'",
-    "CREATE INDEX outbox_by_status ON outbox (status, id)",
     "CREATE INDEX outbox_by_subscription ON outbox (subscription_id, id)",
+    "CREATE INDEX outbox_dead ON outbox (id) WHERE status = 'dead'",
 
     "CREATE TABLE idempotency ("
     " actor {key} NOT NULL, idem_key {key} NOT NULL, fingerprint TEXT NOT NULL,"

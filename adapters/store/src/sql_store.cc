@@ -42,7 +42,7 @@ SqlStore::SqlStore(const StoreUrl& url, const SqlStoreOptions& options)
   }
   committer_ = std::make_unique<GroupCommitter>(
       options.max_batch, dialect_.sqlite() ? 1 : std::max(1, options.writer_connections),
-      [this](std::vector<GroupCommitter::Item*>& batch) { RunBatch(batch); });
+      options.max_gather, [this](std::vector<GroupCommitter::Item*>& batch) { RunBatch(batch); });
 }
 
 Result<std::unique_ptr<Store>> SqlStore::Open(const StoreUrl& url, const SqlStoreOptions& options) {

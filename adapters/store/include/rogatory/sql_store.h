@@ -32,8 +32,11 @@ struct SqlStoreOptions {
   bool group_commit = true;
   // Most mutations one shared transaction carries.
   int max_batch = 256;
+  // Longest a batch waits for callers the previous batch served to come back with their next
+  // step (never more than a quarter of that batch's run time; a lone caller never waits). 0: off.
+  Duration max_gather = std::chrono::milliseconds(2);
   // PostgreSQL: connections that commit batches side by side (SQLite always has one writer).
-  int writer_connections = 2;
+  int writer_connections = 1;
   // Connections for reads (and, on PostgreSQL, for claims and other writes).
   int read_connections = 4;
   // SQLite: a missing database file is created (false: NotFound instead).

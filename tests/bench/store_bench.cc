@@ -1,0 +1,309 @@
+// Durable store throughput: Store::Apply and Engine::Fire on SQLite (WAL, synchronous=FULL) with
+// 1, 4 and 16 concurrent callers, against raw sqlite3 doing the same three statements per
+// transaction (the physical ceiling: one fsync per commit); and on PostgreSQL with 1 and 8
+// callers when ROGATORY_TEST_PG_URL names a server (tests/store/pg_test_cluster.sh --durable).
+// Figures and the command are in docs/performance.md ("Durable store").
+#include <benchmark/benchmark.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "rogatory/definition_loader.h"
+#include "rogatory/engine.h"
+#include "rogatory/history.h"
+#include "rogatory/sql_store.h"
+
+namespace rogatory {
+namespace {
+
+// Where the database files go: a real disk (ROGATORY_BENCH_DIR, default the temp folder).
+std::string BenchDir() {
+  const char* dir = std::getenv("ROGATORY_BENCH_DIR");
+  auto path = std::filesystem::path(dir != nullptr ? dir : std::filesystem::temp_directory_path()) /
+              ("rogatory-store-bench-" + std::to_string(getpid()));
+  std::filesystem::create_directories(path);
+  return path.string();
+}
+
+// ROGATORY_BENCH_SYNC=off|normal (default full): to see CPU cost apart from the flush.
+std::string SyncPragma() {
+  const char* s = std::getenv("ROGATORY_BENCH_SYNC");
+  std::string v = s != nullptr ? s : "full";
+  for (char& c : v) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return v;
+}
+
+std::atomic<int> next_request{0};
+const TimePoint kT0 = FromUnixMicros(1772442000000000);
+
+// One request's successive steps, as the engine builds them: revision + 1, a hash-chained
+// history entry and a webhook notification (one outbox row for the one subscription).
+class Stepper {
+ public:
+  Stepper() {
+    // Unique across runs: the PostgreSQL database outlives the process.
+    static const std::string run =
+        std::to_string(getpid()) + "-" +
+        std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+    r_.id = "bench-" + run + "-" + std::to_string(next_request.fetch_add(1));
+    r_.workflow = "eio";
+    r_.version = 1;
+    r_.state = "transmitted";
+    r_.phase = Phase::kTransmission;
+    r_.data = {{"issuing_state", "AT"}, {"executing_state", "DE"}};
+    r_.references = {{"issuing", "AT/2026/17"}};
+    r_.created_at = kT0;
+  }
+  Mutation Next() {
+    Mutation m;
+    m.expected_revision = r_.revision;
+    r_.revision += 1;
+    r_.updated_at = kT0 + std::chrono::seconds(r_.revision);
+    HistoryEntry& h = m.history;
+    h.request_id = r_.id;
+    h.seq = r_.revision;
+    h.event = r_.revision == 1 ? "create" : "note";
+    h.from_state = r_.revision == 1 ? "" : r_.state;
+    h.to_state = r_.state;
+    h.actor = "ana.prosecutor";
+    h.at = r_.updated_at;
+    h.prev_hash = r_.revision == 1 ? std::string(kGenesisHash) : r_.head_hash;
+    h.hash = ComputeHistoryHash(h);
+    r_.head_hash = h.hash;
+    m.request = r_;
+    Notification n;
+    n.type = "request.transitioned";
+    n.workflow = r_.workflow;
+    n.body = R"({"type":"request.transitioned","data":{"request_id":")" + r_.id +
+             R"(","revision":)" + std::to_string(r_.revision) + "}}";
+    m.notification = std::move(n);
+    return m;
+  }
+
+ private:
+  Request r_;
+};
+
+// One store per URL for the whole run (benchmarks with 1, 4, 16 threads share it).
+std::shared_ptr<Store> SharedStore(const std::string& url) {
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<Store>> stores;
+  std::lock_guard<std::mutex> lock(mu);
+  auto& s = stores[url];
+  if (s == nullptr) {
+    SqlStoreOptions options;
+    // Knobs for experiments: ROGATORY_BENCH_WRITERS (PostgreSQL writer connections),
+    // ROGATORY_BENCH_GROUP_COMMIT=0 (one transaction per Apply).
+    if (const char* w = std::getenv("ROGATORY_BENCH_WRITERS"))
+      options.writer_connections = std::atoi(w);
+    if (const char* g = std::getenv("ROGATORY_BENCH_GROUP_COMMIT"))
+      options.group_commit = std::atoi(g) != 0;
+    if (SyncPragma() == "OFF") options.sqlite_synchronous = SqliteSync::kOff;
+    if (SyncPragma() == "NORMAL") options.sqlite_synchronous = SqliteSync::kNormal;
+    Result<std::unique_ptr<Store>> opened = OpenStore(url, options);
+    if (!opened.ok()) return nullptr;
+    s = std::move(opened).value();
+    Subscription sub;
+    sub.id = "bench-sub";
+    sub.url = "https://consumer.example/hook";
+    sub.secret = "whsec_c2VjcmV0";
+    (void)s->CreateSubscription(sub);
+  }
+  return s;
+}
+
+std::string SqliteUrl() {
+  static const std::string url = "sqlite://" + BenchDir() + "/store.db";
+  return url;
+}
+
+std::string PostgresUrl() {
+  const char* env = std::getenv("ROGATORY_TEST_PG_URL");
+  if (env == nullptr || *env == '\0') return "";
+  std::string url = env;
+  return url.rfind("postgres", 0) == 0 ? url : "postgresql://" + url;
+}
+
+void ApplyLoop(benchmark::State& state, const std::string& url) {
+  if (url.empty()) {
+    state.SkipWithError("set ROGATORY_TEST_PG_URL (tests/store/pg_test_cluster.sh --durable)");
+    return;
+  }
+  std::shared_ptr<Store> store = SharedStore(url);
+  if (store == nullptr) {
+    state.SkipWithError("cannot open the store");
+    return;
+  }
+  Stepper stepper;
+  if (!store->Apply(stepper.Next()).ok()) state.SkipWithError("create failed");
+  for (auto _ : state) {
+    Status s = store->Apply(stepper.Next());
+    if (!s.ok()) {
+      state.SkipWithError(s.ToString().c_str());
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+// Store::Apply of one transition (request update, history row, outbox row) per iteration.
+void BM_SqliteApply(benchmark::State& state) { ApplyLoop(state, SqliteUrl()); }
+BENCHMARK(BM_SqliteApply)->Threads(1)->Threads(4)->Threads(16)->UseRealTime();
+
+void BM_PostgresApply(benchmark::State& state) { ApplyLoop(state, PostgresUrl()); }
+BENCHMARK(BM_PostgresApply)->Threads(1)->Threads(8)->UseRealTime();
+
+// Engine::Fire end to end: read the request, check, hash, Apply.
+void FireLoop(benchmark::State& state, const std::string& url) {
+  if (url.empty()) {
+    state.SkipWithError("set ROGATORY_TEST_PG_URL (tests/store/pg_test_cluster.sh --durable)");
+    return;
+  }
+  static std::mutex mu;
+  static std::map<std::string, std::unique_ptr<Engine>> engines;
+  Engine* engine = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto& e = engines[url];
+    if (e == nullptr) {
+      std::shared_ptr<Store> store = SharedStore(url);
+      if (store == nullptr) {
+        state.SkipWithError("cannot open the store");
+        return;
+      }
+      LoadReport report =
+          LoadDefinitions({std::string(ROGATORY_SOURCE_DIR) + "/tests/fixtures/store"});
+      if (!report.ok()) {
+        state.SkipWithError(report.ErrorText().c_str());
+        return;
+      }
+      e = std::make_unique<Engine>(EngineOptions{store, nullptr});
+      if (!e->LoadDefinition(report.definitions.at(0)).ok()) {
+        state.SkipWithError("definition refused");
+        return;
+      }
+    }
+    engine = e.get();
+  }
+  const Actor clerk{"cleo.clerk", {"clerk"}};
+  CreateCall create;
+  create.workflow = "store_mla";
+  create.data = {{"issuing_state", "AT"}};
+  Result<Request> r = engine->Create(create, clerk);
+  if (!r.ok()) {
+    state.SkipWithError(r.status().ToString().c_str());
+    return;
+  }
+  EventCall note;
+  note.event = "note";
+  for (auto _ : state) {
+    Result<Request> after = engine->Fire(r->id, note, clerk);
+    if (!after.ok()) {
+      state.SkipWithError(after.status().ToString().c_str());
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_SqliteFire(benchmark::State& state) { FireLoop(state, SqliteUrl()); }
+BENCHMARK(BM_SqliteFire)->Threads(1)->Threads(4)->Threads(16)->UseRealTime();
+
+void BM_PostgresFire(benchmark::State& state) { FireLoop(state, PostgresUrl()); }
+BENCHMARK(BM_PostgresFire)->Threads(1)->Threads(8)->UseRealTime();
+
+// The ceiling: the sqlite3 C API, one connection, WAL, synchronous=FULL, the same three
+// prepared statements per transaction (update the request, insert history, insert outbox).
+void BM_RawSqlite(benchmark::State& state) {
+  const std::string path = BenchDir() + "/raw.db";
+  sqlite3* db = nullptr;
+  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) {
+    state.SkipWithError("cannot open");
+    return;
+  }
+  sqlite3_exec(db,
+               ("PRAGMA journal_mode=WAL; PRAGMA synchronous=" + SyncPragma() +
+                ";"
+                "CREATE TABLE IF NOT EXISTS requests (id TEXT PRIMARY KEY, state TEXT, revision "
+                "INTEGER, data TEXT, updated_at INTEGER, head_hash TEXT);"
+                "CREATE TABLE IF NOT EXISTS history (request_id TEXT, seq INTEGER, event TEXT, "
+                "at INTEGER, data TEXT, prev_hash TEXT, hash TEXT, PRIMARY KEY (request_id, seq));"
+                "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, request_id TEXT, "
+                "revision INTEGER, payload TEXT, status TEXT);")
+                   .c_str(),
+               nullptr, nullptr, nullptr);
+  const std::string id = "raw-" + std::to_string(next_request.fetch_add(1));
+  sqlite3_exec(db, ("INSERT INTO requests VALUES ('" + id + "', 'draft', 0, '{}', 0, '')").c_str(),
+               nullptr, nullptr, nullptr);
+  sqlite3_stmt *begin, *commit, *update, *history, *outbox;
+  sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &begin, nullptr);
+  sqlite3_prepare_v2(db, "COMMIT", -1, &commit, nullptr);
+  sqlite3_prepare_v2(db,
+                     "UPDATE requests SET state = ?, revision = ?, data = ?, updated_at = ?, "
+                     "head_hash = ? WHERE id = ? AND revision = ?",
+                     -1, &update, nullptr);
+  sqlite3_prepare_v2(db, "INSERT INTO history VALUES (?, ?, 'note', ?, ?, ?, ?)", -1, &history,
+                     nullptr);
+  sqlite3_prepare_v2(db,
+                     "INSERT INTO outbox (request_id, revision, payload, status) "
+                     "VALUES (?, ?, ?, 'pending')",
+                     -1, &outbox, nullptr);
+  const std::string data = R"({"executing_state":"DE","issuing_state":"AT"})";
+  const std::string hash(64, 'a');
+  int64_t revision = 0;
+  auto text = [](sqlite3_stmt* st, int i, const std::string& s) {
+    sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+  };
+  for (auto _ : state) {
+    const std::string payload = R"({"type":"request.transitioned","data":{"request_id":")" + id +
+                                R"(","revision":)" + std::to_string(revision + 1) + "}}";
+    bool ok = sqlite3_step(begin) == SQLITE_DONE;
+    sqlite3_reset(begin);
+    text(update, 1, "transmitted");
+    sqlite3_bind_int64(update, 2, revision + 1);
+    text(update, 3, data);
+    sqlite3_bind_int64(update, 4, revision);
+    text(update, 5, hash);
+    text(update, 6, id);
+    sqlite3_bind_int64(update, 7, revision);
+    ok = ok && sqlite3_step(update) == SQLITE_DONE && sqlite3_changes(db) == 1;
+    sqlite3_reset(update);
+    text(history, 1, id);
+    sqlite3_bind_int64(history, 2, revision + 1);
+    sqlite3_bind_int64(history, 3, revision);
+    text(history, 4, "{}");
+    text(history, 5, hash);
+    text(history, 6, hash);
+    ok = ok && sqlite3_step(history) == SQLITE_DONE;
+    sqlite3_reset(history);
+    text(outbox, 1, id);
+    sqlite3_bind_int64(outbox, 2, revision + 1);
+    text(outbox, 3, payload);
+    ok = ok && sqlite3_step(outbox) == SQLITE_DONE;
+    sqlite3_reset(outbox);
+    ok = ok && sqlite3_step(commit) == SQLITE_DONE;
+    sqlite3_reset(commit);
+    if (!ok) {
+      state.SkipWithError(sqlite3_errmsg(db));
+      break;
+    }
+    ++revision;
+  }
+  for (sqlite3_stmt* st : {begin, commit, update, history, outbox}) sqlite3_finalize(st);
+  sqlite3_close(db);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RawSqlite)->UseRealTime();
+
+}  // namespace
+}  // namespace rogatory
+
+BENCHMARK_MAIN();
