@@ -1,11 +1,15 @@
 #include "logging.h"
 
+#include <spdlog/async.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "rogatory/time.h"
 
@@ -42,8 +46,15 @@ class JsonFormatter final : public spdlog::formatter {
 }  // namespace
 
 void SetupLogging(const std::string& format, const std::string& level) {
+  // stderr is fully buffered and flushed every second and at every warning: a busy server
+  // writes its access log in a few large writes instead of one per call.
+  std::setvbuf(stderr, nullptr, _IOFBF, 1 << 16);
   auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-  auto logger = std::make_shared<spdlog::logger>("rogatory", sink);
+  // Lines are formatted and written by one background thread, so a call's access log line costs
+  // it a queue push, not a write to stderr. The queue blocks when full: nothing is dropped.
+  spdlog::init_thread_pool(8192, 1);
+  auto logger = std::make_shared<spdlog::async_logger>("rogatory", sink, spdlog::thread_pool(),
+                                                       spdlog::async_overflow_policy::block);
   if (format == "json") {
     logger->set_formatter(std::make_unique<JsonFormatter>());
   } else {
@@ -53,6 +64,20 @@ void SetupLogging(const std::string& format, const std::string& level) {
   logger->set_level(spdlog::level::from_str(level));
   logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(logger);
+  spdlog::flush_every(std::chrono::seconds(1));
+}
+
+void ShutdownLogging() {
+  auto current = spdlog::default_logger();
+  std::vector<spdlog::sink_ptr> sinks(current->sinks().begin(), current->sinks().end());
+  const spdlog::level::level_enum level = current->level();
+  current.reset();
+  spdlog::shutdown();  // writes out the queue and joins the writer thread
+  for (const auto& sink : sinks) sink->flush();
+  // Anything logged later still goes out, synchronously, in the same format.
+  auto sync = std::make_shared<spdlog::logger>("rogatory", sinks.begin(), sinks.end());
+  sync->set_level(level);
+  spdlog::set_default_logger(sync);
 }
 
 }  // namespace rogatory::cli

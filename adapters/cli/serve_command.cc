@@ -140,6 +140,10 @@ int RunServe(int argc, char** argv) {
   }
   const Config& config = loaded.config;
   SetupLogging(config.log.format, config.log.level);
+  // Declared before everything that logs, so destroyed after it: every line is written out.
+  struct LoggingGuard {
+    ~LoggingGuard() { ShutdownLogging(); }
+  } logging_guard;
   spdlog::info("config: {}", config.source.empty() ? "built-in defaults" : config.source);
   WarnAboutDemoTokens(config);
   if (config.tokens.empty()) {
@@ -221,7 +225,6 @@ int RunServe(int argc, char** argv) {
   engine.reset();
   store.reset();  // the last reference: closes the database
   spdlog::info("stopped cleanly");
-  spdlog::default_logger()->flush();
   return 0;
 }
 

@@ -301,8 +301,9 @@ TEST_P(DispatcherTest, CommitWakesTheDispatcherWithoutWaitingForThePoll) {
     CreateCall call;
     call.workflow = "hooks";
     ASSERT_TRUE(engine.Create(call, Clerk()).ok());
-    ASSERT_TRUE(receiver.WaitForAcknowledged(static_cast<size_t>(i + 1), milliseconds(2000)));
-    EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(500));
+    ASSERT_TRUE(receiver.WaitForAcknowledged(static_cast<size_t>(i + 1), milliseconds(5000)));
+    // Far below the 30 s poll (loose: the test machines are shared and busy).
+    EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
   }
   dispatcher.Stop();
 }

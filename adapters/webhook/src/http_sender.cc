@@ -13,6 +13,9 @@ namespace {
 constexpr size_t kMaxConnections = 64;     // origins kept open per worker
 constexpr size_t kMaxBodyRead = 1 << 20;   // stop reading an answer's body after 1 MiB
 constexpr size_t kErrorBodySnippet = 200;  // bytes of a failed answer kept in last_error
+// A kept-alive connection idle for longer is not reused: servers close idle ones (httplib and
+// Node after 5 s), and a send racing that close fails.
+constexpr auto kMaxIdle = std::chrono::seconds(2);
 
 std::string Printable(const std::string& s) {
   std::string out;
@@ -25,6 +28,8 @@ std::string Printable(const std::string& s) {
 struct HttpSender::Connection {
   explicit Connection(const std::string& origin) : client(origin) {}
   httplib::Client client;
+  bool used = false;                               // has carried a request before
+  std::chrono::steady_clock::time_point last_use;  // when its last request ended
 };
 
 std::optional<std::pair<std::string, std::string>> SplitUrl(const std::string& url) {
@@ -46,7 +51,12 @@ HttpSender::~HttpSender() = default;
 
 HttpSender::Connection* HttpSender::ConnectionFor(const std::string& origin) {
   auto it = connections_.find(origin);
-  if (it != connections_.end()) return it->second.get();
+  if (it != connections_.end()) {
+    if (std::chrono::steady_clock::now() - it->second->last_use < kMaxIdle) {
+      return it->second.get();
+    }
+    connections_.erase(it);
+  }
   if (connections_.size() >= kMaxConnections) connections_.erase(connections_.begin());
   auto conn = std::make_unique<Connection>(origin);
   httplib::Client& c = conn->client;
@@ -64,6 +74,22 @@ HttpSender::Connection* HttpSender::ConnectionFor(const std::string& origin) {
 
 HttpAnswer HttpSender::Post(const std::string& url, const HttpHeaders& headers,
                             const std::string& body) {
+  const auto start = std::chrono::steady_clock::now();
+  bool reused = false;
+  HttpAnswer answer = PostOnce(url, headers, body, &reused);
+  // A reused connection that the consumer had closed meanwhile fails at once, before any answer:
+  // send again on a fresh one (consumers drop the duplicate by webhook-id if the first got
+  // through). A timeout is not retried here: it took the time it was allowed.
+  if (answer.status == 0 && reused &&
+      std::chrono::steady_clock::now() - start < options_.timeout / 2) {
+    bool again = false;
+    answer = PostOnce(url, headers, body, &again);
+  }
+  return answer;
+}
+
+HttpAnswer HttpSender::PostOnce(const std::string& url, const HttpHeaders& headers,
+                                const std::string& body, bool* reused) {
   HttpAnswer answer;
   auto parts = SplitUrl(url);
   if (!parts) {
@@ -99,7 +125,10 @@ HttpAnswer HttpSender::Post(const std::string& url, const HttpHeaders& headers,
       read += n;
       return read <= kMaxBodyRead;
     };
+    *reused = conn->used;
     httplib::Result result = conn->client.send(req);
+    conn->used = true;
+    conn->last_use = std::chrono::steady_clock::now();
     if (answer.status == 0) {
       answer.error = "no answer: " + httplib::to_string(result.error());
       connections_.erase(origin);  // start the next attempt on a fresh connection

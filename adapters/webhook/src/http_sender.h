@@ -39,10 +39,13 @@ class HttpSender {
   HttpSender(const HttpSender&) = delete;
   HttpSender& operator=(const HttpSender&) = delete;
 
-  // POSTs `body` as application/json to `url` (http:// or https://) with `headers`.
+  // POSTs `body` as application/json to `url` (http:// or https://) with `headers`. A kept-alive
+  // connection that turns out closed is replaced and the POST sent once more at once.
   HttpAnswer Post(const std::string& url, const HttpHeaders& headers, const std::string& body);
 
  private:
+  HttpAnswer PostOnce(const std::string& url, const HttpHeaders& headers, const std::string& body,
+                      bool* reused);
   struct Connection;
   Connection* ConnectionFor(const std::string& origin);
 

@@ -46,6 +46,7 @@ class WebhookDispatcher::Impl {
       std::lock_guard lock(mu_);
       if (!claimer_.joinable()) return;
       stopping_ = true;
+      drain_until_ = std::chrono::steady_clock::now() + options_.timeout;
     }
     claim_cv_.notify_all();
     work_cv_.notify_all();
@@ -92,6 +93,7 @@ class WebhookDispatcher::Impl {
 
  private:
   static constexpr int kMaxWaiting = 4096;
+  static constexpr std::chrono::milliseconds kMinClaimGap{1};
 
   struct Job {
     Delivery delivery;
@@ -131,9 +133,19 @@ class WebhookDispatcher::Impl {
                     kMaxWaiting - waiting_count_);
   }
 
+  // Claims in batches: after a claim, the next one waits until enough slots are free (one when
+  // every worker is idle, so a lone event goes out at once) and at least kMinClaimGap has passed,
+  // so that a busy node makes a few large claims rather than one per finished send (each claim
+  // is a store transaction).
   void ClaimLoop() {
     std::unique_lock lock(mu_);
+    auto last_claim = std::chrono::steady_clock::now() - kMinClaimGap;
     while (!stopping_) {
+      const auto gap_end = last_claim + kMinClaimGap;
+      if (std::chrono::steady_clock::now() < gap_end) {
+        claim_cv_.wait_until(lock, gap_end, [this] { return stopping_; });
+        continue;
+      }
       PruneWaitingLocked(clock().Now());
       const int free = FreeSlotsLocked();
       bool full_batch = false;
@@ -143,6 +155,7 @@ class WebhookDispatcher::Impl {
         const TimePoint now = clock().Now();
         auto claimed = store_->ClaimDeliveries(now, options_.node_id, options_.lease, free);
         lock.lock();
+        last_claim = std::chrono::steady_clock::now();
         if (!claimed.ok()) {
           lock.unlock();
           Fail(claimed.status());
@@ -153,10 +166,17 @@ class WebhookDispatcher::Impl {
           if (!claimed->empty()) work_cv_.notify_all();
         }
       }
-      if (full_batch) continue;  // more may be due: claim again as soon as slots free up
-      claim_cv_.wait_for(lock, options_.poll_interval,
-                         [this] { return stopping_ || (wake_ && FreeSlotsLocked() > 0); });
+      if (full_batch) wake_ = true;  // more may be due: claim again once slots free up
+      claim_cv_.wait_for(lock, options_.poll_interval, [this] {
+        return stopping_ || (wake_ && FreeSlotsLocked() >= ClaimThresholdLocked());
+      });
     }
+  }
+
+  // Free slots worth a claim: one when nothing is in flight, else a quarter of the capacity.
+  int ClaimThresholdLocked() const {
+    if (active_ == 0) return 1;
+    return std::max(1, (options_.workers + options_.workers / 2) / 4);
   }
 
   // Queues `job` to run now, or behind its subscription's sends in flight.
@@ -196,7 +216,11 @@ class WebhookDispatcher::Impl {
     std::unique_lock lock(mu_);
     for (;;) {
       work_cv_.wait(lock, [this] { return stopping_ || !ready_.empty(); });
-      if (stopping_) return;
+      // Stopping: rows already claimed still go out (so a restart need not wait for their
+      // leases), but only for as long as one timeout.
+      if (ready_.empty() || (stopping_ && std::chrono::steady_clock::now() > drain_until_)) {
+        return;
+      }
       Job job = std::move(ready_.front());
       ready_.pop_front();
       lock.unlock();
@@ -283,10 +307,11 @@ class WebhookDispatcher::Impl {
   std::condition_variable claim_cv_;  // the claim loop: wake_, free slots, stopping_
   std::condition_variable work_cv_;   // workers: ready_, stopping_
   bool stopping_ = false;             // GUARDED_BY(mu_)
-  bool wake_ = false;                 // GUARDED_BY(mu_): new rows may be due
-  int active_ = 0;                    // GUARDED_BY(mu_): ready or in flight
-  int waiting_count_ = 0;             // GUARDED_BY(mu_): held back behind their subscription's cap
-  std::deque<Job> ready_;             // GUARDED_BY(mu_)
+  std::chrono::steady_clock::time_point drain_until_;  // GUARDED_BY(mu_): set by Stop()
+  bool wake_ = false;                                  // GUARDED_BY(mu_): new rows may be due
+  int active_ = 0;                                     // GUARDED_BY(mu_): ready or in flight
+  int waiting_count_ = 0;  // GUARDED_BY(mu_): held back behind their subscription's cap
+  std::deque<Job> ready_;  // GUARDED_BY(mu_)
   std::map<std::string, std::deque<Job>> waiting_;     // GUARDED_BY(mu_): over the cap
   std::map<std::string, int> active_by_subscription_;  // GUARDED_BY(mu_): ready or in flight
   std::thread claimer_;

@@ -97,9 +97,10 @@ class WebhookDispatcher {
   // pending by a previous run go out now (those another node still leases, once the lease ends).
   // No-op if already started.
   void Start();
-  // Stops claiming, lets the sends in flight finish (each bounded by the timeout) and records
-  // them, then joins the threads. Deliveries claimed but not yet sent are left to their lease.
-  // No-op if not started.
+  // Stops claiming, lets the sends in flight finish and records them, sends the claimed rows
+  // still queued for up to one more timeout, then joins the threads (so it returns within about
+  // two timeouts). Rows claimed but still unsent then are left to their lease. No-op if not
+  // started.
   void Stop();
   // Tells the claim loop that new rows may be due (a commit wrote outbox rows). Cheap; any thread.
   void Wake();
