@@ -222,7 +222,8 @@ std::vector<Entry> Parser::Entries(const YAML::Node& map, const std::vector<std:
   std::vector<Entry> out;
   std::map<std::string, int> seen;
   for (auto it = map.begin(); it != map.end(); ++it) {
-    const YAML::Node& key_node = it->first;
+    // A copy: the iterator's operator-> returns a proxy that dies at the end of the statement.
+    const YAML::Node key_node = it->first;
     const int line = LineOf(key_node);
     if (!key_node.IsScalar()) {
       Error(line, "keys must be names, not " + Describe(key_node) + In(where));

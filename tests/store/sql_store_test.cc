@@ -197,6 +197,18 @@ TEST(RedactStoreUrlTest, HidesPasswords) {
             "postgresql://host=db password=*** dbname=r");
   EXPECT_EQ(RedactStoreUrl("sqlite:///var/lib/rogatory/rogatory.db"),
             "sqlite:///var/lib/rogatory/rogatory.db");
+  EXPECT_EQ(RedactStoreUrl("postgresql://host=db password = s3cret password=again"),
+            "postgresql://host=db password = *** password=***");
+  EXPECT_EQ(RedactStoreUrl("postgresql://ana@db/rogatory"), "postgresql://ana@db/rogatory");
+  EXPECT_EQ(RedactStoreUrl("postgresql://db:5432/rogatory"), "postgresql://db:5432/rogatory");
+  EXPECT_EQ(RedactStoreUrl("postgresql://host=db password="), "postgresql://host=db password=");
+}
+
+TEST(OpenStoreTest, KeywordFormIsRecognisedWithSpaces) {
+  // "  host = x" is libpq's keyword form; a URI is not, and "=x" names no keyword.
+  Result<std::unique_ptr<Store>> s =
+      OpenStore("postgresql://  host = 127.0.0.1 port=1 connect_timeout=1");
+  EXPECT_EQ(s.status().code(), StatusCode::kUnavailable) << s.status().ToString();
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #include "store_url.h"
 
-#include <regex>
+#include <cctype>
 #include <string_view>
 
 #include "rogatory/sql_store.h"
@@ -11,6 +11,19 @@ namespace {
 
 bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
+}
+
+bool IsSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
+// Whether `s` starts with `keyword=` (spaces allowed around the keyword), as libpq's keyword form.
+bool IsKeywordForm(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size() && store_internal::IsSpace(s[i])) ++i;
+  const size_t name = i;
+  while (i < s.size() && (std::isalpha(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i;
+  if (i == name) return false;
+  while (i < s.size() && store_internal::IsSpace(s[i])) ++i;
+  return i < s.size() && s[i] == '=';
 }
 
 }  // namespace
@@ -36,8 +49,7 @@ Result<StoreUrl> ParseStoreUrl(const std::string& url) {
     std::string rest = url.substr(scheme.size());
     // The keyword form, postgresql://host=... dbname=..., starts with `keyword=`; libpq takes
     // it without the scheme. Anything else is a libpq URI, passed on whole.
-    static const std::regex kKeywordForm(R"(^\s*[A-Za-z_]+\s*=)");
-    if (std::regex_search(rest, kKeywordForm)) return StoreUrl{Backend::kPostgres, rest};
+    if (IsKeywordForm(rest)) return StoreUrl{Backend::kPostgres, rest};
     return StoreUrl{Backend::kPostgres, url};  // a libpq URI as is
   }
   return InvalidArgumentError("store URL must start with memory:, sqlite: or postgresql:// (got " +
@@ -47,12 +59,41 @@ Result<StoreUrl> ParseStoreUrl(const std::string& url) {
 }  // namespace store_internal
 
 std::string RedactStoreUrl(const std::string& url) {
+  std::string out = url;
   // URI form: scheme://user:password@host -> scheme://user:***@host.
-  static const std::regex kUriPassword(R"(^([a-z]+://[^:/@\s]*):[^@/\s]*@)");
-  // Keyword form: password=secret or password='se cret'.
-  static const std::regex kKeywordPassword(R"((password\s*=\s*)('[^']*'|\S+))");
-  std::string out = std::regex_replace(url, kUriPassword, "$1:***@");
-  out = std::regex_replace(out, kKeywordPassword, "$1***");
+  size_t i = 0;
+  while (i < out.size() && out[i] >= 'a' && out[i] <= 'z') ++i;
+  if (i > 0 && out.compare(i, 3, "://") == 0) {
+    i += 3;
+    while (i < out.size() && out[i] != ':' && out[i] != '/' && out[i] != '@' &&
+           !store_internal::IsSpace(out[i])) {
+      ++i;
+    }
+    if (i < out.size() && out[i] == ':') {
+      size_t end = i + 1;
+      while (end < out.size() && out[end] != '@' && out[end] != '/' &&
+             !store_internal::IsSpace(out[end]))
+        ++end;
+      if (end < out.size() && out[end] == '@') out.replace(i + 1, end - i - 1, "***");
+    }
+  }
+  // Keyword form: password=secret or password='se cret' (every occurrence).
+  constexpr std::string_view kKey = "password";
+  for (size_t at = out.find(kKey); at != std::string::npos; at = out.find(kKey, at + 1)) {
+    size_t v = at + kKey.size();
+    while (v < out.size() && store_internal::IsSpace(out[v])) ++v;
+    if (v >= out.size() || out[v] != '=') continue;
+    ++v;
+    while (v < out.size() && store_internal::IsSpace(out[v])) ++v;
+    size_t end = v;
+    if (end < out.size() && out[end] == '\'' && out.find('\'', end + 1) != std::string::npos) {
+      end = out.find('\'', end + 1) + 1;
+    } else {
+      while (end < out.size() && !store_internal::IsSpace(out[end])) ++end;
+    }
+    if (end == v) continue;
+    out.replace(v, end - v, "***");
+  }
   return out;
 }
 
