@@ -179,10 +179,13 @@ class MemoryStore final : public Store {
     return OkStatus();
   }
 
+  using Store::ClaimDeliveries;
   Result<std::vector<Delivery>> ClaimDeliveries(TimePoint now, const std::string& owner,
-                                                Duration lease, int limit) override {
+                                                Duration lease, const ClaimLimit& limit) override {
     std::lock_guard lock(mu_);
     std::vector<Delivery> out;
+    if (limit.total <= 0) return out;
+    std::map<std::string, int> taken = limit.held;  // per subscription, against the cap
     // The oldest pending delivery of each (subscription, request) pair; later ones wait.
     std::set<std::pair<std::string, std::string>> seen;
     for (auto& [id, sd] : deliveries_) {  // ordered by id = creation order
@@ -191,10 +194,15 @@ class MemoryStore final : public Store {
       if (!seen.insert({d.subscription_id, d.request_id}).second) continue;
       if (d.next_attempt_at > now) continue;
       if (!sd.claimed_by.empty() && sd.claimed_until > now) continue;
+      if (limit.per_subscription > 0) {
+        int& n = taken[d.subscription_id];
+        if (n >= limit.per_subscription) continue;
+        ++n;
+      }
       sd.claimed_by = owner;
       sd.claimed_until = now + lease;
       out.push_back(d);
-      if (out.size() == static_cast<size_t>(limit)) break;
+      if (out.size() == static_cast<size_t>(limit.total)) break;
     }
     return out;
   }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -499,6 +500,33 @@ TEST_P(StoreConformanceTest, ClaimDeliveriesKeepsEachRequestInRevisionOrder) {
   ASSERT_THAT(*got, SizeIs(1));
   EXPECT_EQ((*got)[0].request_id, "r-a");
   EXPECT_EQ((*got)[0].revision, 2);
+}
+
+TEST_P(StoreConformanceTest, ClaimCapsEachSubscriptionSoABacklogCannotStarveTheOthers) {
+  ASSERT_TRUE(store().CreateSubscription(MakeSubscription("backlog")).ok());
+  std::vector<RequestBuilder> early;
+  for (int i = 0; i < 6; ++i) early.emplace_back("r-" + std::to_string(i));
+  for (auto& b : early) ApplyNotifiedSteps(store(), b, 1);  // six deliveries for "backlog"
+  ASSERT_TRUE(store().CreateSubscription(MakeSubscription("quiet")).ok());
+  RequestBuilder late("r-late");
+  ApplyNotifiedSteps(store(), late, 1);  // one more for each subscription, the newest rows
+
+  ClaimLimit limit;
+  limit.total = 4;
+  limit.per_subscription = 2;
+  limit.held["backlog"] = 1;  // the caller already holds one of its rows
+  Result<std::vector<Delivery>> got = store().ClaimDeliveries(T(0), "d1", kMinute, limit);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  std::map<std::string, int> per;
+  for (const Delivery& d : *got) ++per[d.subscription_id];
+  EXPECT_EQ(per["backlog"], 1);  // 2 allowed, 1 held
+  EXPECT_EQ(per["quiet"], 1);    // its only row, though six older ones wait
+  EXPECT_THAT(*got, SizeIs(2));
+
+  // Without a cap the oldest rows come first, whatever their subscription.
+  got = store().ClaimDeliveries(T(0), "d2", kMinute, 3);
+  ASSERT_THAT(*got, SizeIs(3));
+  for (const Delivery& d : *got) EXPECT_EQ(d.subscription_id, "backlog");
 }
 
 TEST_P(StoreConformanceTest, RetryLaterHoldsBackTheRequestsLaterEvents) {

@@ -3,6 +3,7 @@
 #ifndef ROGATORY_ADAPTERS_STORE_SQL_STORE_IMPL_H_
 #define ROGATORY_ADAPTERS_STORE_SQL_STORE_IMPL_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,8 +39,9 @@ class SqlStore final : public Store {
   Result<Subscription> GetSubscription(const std::string& id) override;
   Result<std::vector<Subscription>> ListSubscriptions() override;
   Status DeleteSubscription(const std::string& id) override;
+  using Store::ClaimDeliveries;
   Result<std::vector<Delivery>> ClaimDeliveries(TimePoint now, const std::string& owner,
-                                                Duration lease, int limit) override;
+                                                Duration lease, const ClaimLimit& limit) override;
   Status RecordDeliveryAttempt(const DeliveryAttempt& a) override;
   Result<Delivery> GetDelivery(const std::string& id) override;
   Result<DeliveryPage> ListDeliveries(const DeliveryQuery& q) override;
@@ -83,6 +85,7 @@ class SqlStore final : public Store {
   std::unique_ptr<ConnectionPool> writers_;  // the Apply batches (SQLite: exactly one)
   std::unique_ptr<ConnectionPool> readers_;  // null for SQLite in memory
   std::unique_ptr<GroupCommitter> committer_;
+  std::atomic<size_t> claim_turn_{0};  // which subscription a capped claim starts with
 };
 
 // Opens a write transaction on `conn` for the length of a scope; rolls back unless committed.

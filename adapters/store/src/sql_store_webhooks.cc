@@ -124,51 +124,86 @@ Status SqlStore::DeleteSubscription(const std::string& id) {
 }
 
 Result<std::vector<Delivery>> SqlStore::ClaimDeliveries(TimePoint now, const std::string& owner,
-                                                        Duration lease, int limit) {
-  if (limit <= 0) return std::vector<Delivery>();
+                                                        Duration lease, const ClaimLimit& limit) {
+  if (limit.total <= 0) return std::vector<Delivery>();
   return WithConnection(
       WritePool(), "claim deliveries", [&](Connection& c) -> Result<std::vector<Delivery>> {
         const long long now_us = ToUnixMicros(now);
         const long long until_us = ToUnixMicros(now + lease);
         WriteTransaction tx(c);
-        DeliveryRow r;
-        soci::statement select(c.sql());
-        IntoDeliveryRow(select, r);
+        std::vector<Delivery> out;
         // Only the oldest pending delivery of each (subscription, request) pair may go, and only
-        // when it is due and no live lease holds it: one request's events reach one subscription
-        // in order, even across nodes.
-        Prepare(
-            select,
+        // when it is due and no live lease holds it: one request's events reach one
+        // subscription in order, even across nodes.
+        const std::string heads =
             "SELECT o.id, o.subscription_id, o.request_id, o.revision, o.event_type, o.payload, "
             "o.status, o.attempts, o.last_error, o.next_attempt_at, o.created_at FROM outbox o "
             "WHERE o.status = 'pending' AND o.next_attempt_at <= :now AND "
             "(o.claimed_until IS NULL OR o.claimed_until <= :now2) AND NOT EXISTS (SELECT 1 "
             "FROM outbox p WHERE p.subscription_id = o.subscription_id AND "
-            "p.request_id = o.request_id AND p.status = 'pending' AND p.id < o.id) "
-            "ORDER BY o.id LIMIT :limit" +
-                c.dialect().SkipLocked("o"),
-            use(now_us), use(now_us), use(limit));
-        std::vector<Delivery> out;
-        Status damaged;
-        select.execute();
-        while (select.fetch()) {
-          Result<Delivery> d = FromRow(r);
-          if (!d.ok()) {
-            damaged = d.status();
-            break;
+            "p.request_id = o.request_id AND p.status = 'pending' AND p.id < o.id) ";
+        // Appends up to `n` heads (of `subscription` only, unless empty) to `out`.
+        auto take = [&](const std::string& subscription, int n) -> Status {
+          DeliveryRow r;
+          soci::statement select(c.sql());
+          IntoDeliveryRow(select, r);
+          std::string sub = subscription;
+          if (subscription.empty()) {
+            Prepare(select, heads + "ORDER BY o.id LIMIT :limit" + c.dialect().SkipLocked("o"),
+                    use(now_us), use(now_us), use(n));
+          } else {
+            Prepare(select,
+                    heads + "AND o.subscription_id = :sub ORDER BY o.id LIMIT :limit" +
+                        c.dialect().SkipLocked("o"),
+                    use(now_us), use(now_us), use(sub), use(n));
           }
-          out.push_back(std::move(d).value());
+          Status damaged;
+          select.execute();
+          while (select.fetch()) {
+            Result<Delivery> d = FromRow(r);
+            if (!d.ok()) {
+              damaged = d.status();
+              break;
+            }
+            out.push_back(std::move(d).value());
+          }
+          FinishRead(c.dialect(), select);
+          return damaged;
+        };
+        if (limit.per_subscription <= 0) {
+          Status s = take("", limit.total);
+          if (!s.ok()) return s;
+        } else {
+          // One query per subscription, each capped, starting at a different subscription each
+          // time so that a claim too small for all of them is shared out in turn.
+          std::vector<std::string> subscriptions;
+          std::string id;
+          soci::statement list(c.sql());
+          Prepare(list, "SELECT id FROM subscriptions ORDER BY id", into(id));
+          list.execute();
+          while (list.fetch()) subscriptions.push_back(id);
+          FinishRead(c.dialect(), list);
+          const size_t start =
+              subscriptions.empty() ? 0 : claim_turn_.fetch_add(1) % subscriptions.size();
+          for (size_t k = 0; k < subscriptions.size(); ++k) {
+            const std::string& sub = subscriptions[(start + k) % subscriptions.size()];
+            const auto held = limit.held.find(sub);
+            const int room = limit.per_subscription - (held == limit.held.end() ? 0 : held->second);
+            const int n = std::min(room, limit.total - static_cast<int>(out.size()));
+            if (n <= 0) continue;
+            Status s = take(sub, n);
+            if (!s.ok()) return s;
+            if (static_cast<int>(out.size()) >= limit.total) break;
+          }
         }
-        FinishRead(c.dialect(), select);
-        if (!damaged.ok()) return damaged;
         if (out.empty()) return out;
-        long long id = 0;
+        long long row_id = 0;
         soci::statement claim(c.sql());
         Prepare(claim,
                 "UPDATE outbox SET claimed_by = :owner, claimed_until = :until WHERE id = :id",
-                use(owner), use(until_us), use(id));
+                use(owner), use(until_us), use(row_id));
         for (const Delivery& d : out) {
-          id = ParseDeliveryId(d.id);
+          row_id = ParseDeliveryId(d.id);
           claim.execute(true);
         }
         tx.Commit();

@@ -55,8 +55,9 @@ class WakingStore final : public Store {
   Status DeleteSubscription(const std::string& id) override {
     return inner_->DeleteSubscription(id);
   }
+  using Store::ClaimDeliveries;
   Result<std::vector<Delivery>> ClaimDeliveries(TimePoint now, const std::string& owner,
-                                                Duration lease, int limit) override {
+                                                Duration lease, const ClaimLimit& limit) override {
     return inner_->ClaimDeliveries(now, owner, lease, limit);
   }
   Status RecordDeliveryAttempt(const DeliveryAttempt& a) override {

@@ -151,9 +151,10 @@ class WebhookDispatcher::Impl {
       bool full_batch = false;
       if (free > 0) {
         wake_ = false;
+        ClaimLimit limit = ClaimLimitLocked(free);
         lock.unlock();
         const TimePoint now = clock().Now();
-        auto claimed = store_->ClaimDeliveries(now, options_.node_id, options_.lease, free);
+        auto claimed = store_->ClaimDeliveries(now, options_.node_id, options_.lease, limit);
         lock.lock();
         last_claim = std::chrono::steady_clock::now();
         if (!claimed.ok()) {
@@ -171,6 +172,19 @@ class WebhookDispatcher::Impl {
         return stopping_ || (wake_ && FreeSlotsLocked() >= ClaimThresholdLocked());
       });
     }
+  }
+
+  // A claim of up to `free` rows, of which at most twice per_subscription (counting those held
+  // already, sending or queued) for one subscription: a subscription with a large backlog (a
+  // consumer that was down) keeps a short queue on this node and leaves the rest of each claim,
+  // and the rest of its backlog, to the others.
+  ClaimLimit ClaimLimitLocked(int free) const {
+    ClaimLimit limit;
+    limit.total = free;
+    limit.per_subscription = 2 * options_.per_subscription;
+    for (const auto& [id, n] : active_by_subscription_) limit.held[id] += n;
+    for (const auto& [id, queue] : waiting_) limit.held[id] += static_cast<int>(queue.size());
+    return limit;
   }
 
   // Free slots worth a claim: one when nothing is in flight, else a quarter of the capacity.

@@ -5,6 +5,7 @@
 #define ROGATORY_STORE_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -133,6 +134,15 @@ struct DeliveryPage {
 };
 
 // The outcome of one delivery attempt, recorded by the dispatcher.
+// How many deliveries one Store::ClaimDeliveries call may take.
+struct ClaimLimit {
+  int total = 0;             // in all
+  int per_subscription = 0;  // of one subscription; 0: no cap
+  // Deliveries of a subscription the caller already holds (claimed earlier, not yet recorded):
+  // they count against per_subscription.
+  std::map<std::string, int> held;
+};
+
 struct DeliveryAttempt {
   std::string delivery_id;
   std::string owner;                  // must still hold the claim
@@ -186,11 +196,22 @@ class Store {
   // Deletes it and dead-letters its pending deliveries. NotFound if unknown.
   virtual Status DeleteSubscription(const std::string& id) = 0;
 
-  // Claims up to `limit` pending deliveries whose next_attempt_at <= now and that are the
-  // oldest pending revision of their (subscription, request) pair, so one request's events
-  // reach one subscription in order. Leases them to `owner` until now + lease.
+  // Claims pending deliveries whose next_attempt_at <= now and that are the oldest pending
+  // revision of their (subscription, request) pair, so one request's events reach one
+  // subscription in order; at most `limit.total`, and at most `limit.per_subscription` (less
+  // what `limit.held` says the caller already holds) of one subscription, so a subscription
+  // with a large backlog cannot fill a claim and starve the others. Leases them to `owner`
+  // until now + lease.
   virtual Result<std::vector<Delivery>> ClaimDeliveries(TimePoint now, const std::string& owner,
-                                                        Duration lease, int limit) = 0;
+                                                        Duration lease,
+                                                        const ClaimLimit& limit) = 0;
+  // Claims up to `limit` deliveries with no per-subscription cap.
+  Result<std::vector<Delivery>> ClaimDeliveries(TimePoint now, const std::string& owner,
+                                                Duration lease, int limit) {
+    ClaimLimit l;
+    l.total = limit;
+    return ClaimDeliveries(now, owner, lease, l);
+  }
   // Records an attempt: attempts+1, status, error, next attempt; releases the claim.
   // FailedPrecondition if `owner` no longer holds the claim.
   virtual Status RecordDeliveryAttempt(const DeliveryAttempt& a) = 0;
