@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <random>
@@ -81,6 +82,12 @@ std::unique_ptr<BenchStore> OpenBenchStore(int kind, std::string* why) {
     return nullptr;
   }
   b->store = std::move(*opened);
+  // A PostgreSQL database outlives the run: earlier runs' subscriptions (whose receivers are
+  // gone) and their pending rows would be measured too. Deleting them dead-letters those rows.
+  auto earlier = b->store->ListSubscriptions();
+  if (earlier.ok()) {
+    for (const Subscription& s : *earlier) (void)b->store->DeleteSubscription(s.id);
+  }
   return b;
 }
 
@@ -95,7 +102,8 @@ class Rig {
     s.id = "bench";
     s.url = receiver_.url();
     s.secret = secret_;
-    (void)store->CreateSubscription(s);
+    const Status created = store->CreateSubscription(s);
+    if (!created.ok()) std::fprintf(stderr, "webhook_bench: %s\n", created.ToString().c_str());
     WebhookDispatcherOptions o;
     o.workers = workers;
     o.per_subscription = workers;  // one subscription: let it use every worker
