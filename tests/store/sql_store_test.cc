@@ -111,6 +111,22 @@ TEST_F(SqliteStoreTest, RefusesADatabaseWithANewerSchema) {
   EXPECT_THAT(s.message(), HasSubstr("newer"));
 }
 
+TEST_F(SqliteStoreTest, MigratesAVersionOneDatabaseKeepingItsData) {
+  RequestBuilder b("r-1");
+  ASSERT_TRUE(db_.store().Apply(b.Create()).ok());
+  // What a version 1 database looks like: no per-subscription pending index.
+  SqliteExec(db_.sqlite_path(),
+             "DROP INDEX outbox_pending_subscription; UPDATE schema_version SET version = 1");
+  ASSERT_TRUE(db_.Reopen().ok());
+  EXPECT_TRUE(db_.store().GetRequest("r-1").ok());
+  EXPECT_EQ(SqliteCount(db_.sqlite_path(),
+                        "SELECT COUNT(*) FROM sqlite_master WHERE name = "
+                        "'outbox_pending_subscription'"),
+            1);
+  EXPECT_EQ(SqliteCount(db_.sqlite_path(), "SELECT MAX(version) FROM schema_version"),
+            kStoreSchemaVersion);
+}
+
 TEST_F(SqliteStoreTest, DamagedRowIsInternalWithoutItsContentInTheMessage) {
   RequestBuilder b("r-1");
   b.request().data = {{"name", "Jane Doe"}};

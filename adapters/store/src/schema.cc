@@ -75,6 +75,13 @@ const char* const kVersion1[] = {
     " actor {key} NOT NULL, idem_key {key} NOT NULL, fingerprint TEXT NOT NULL,"
     " response TEXT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (actor, idem_key)){keyed}",
 };
+
+// Version 2: each subscription's pending rows in id order, for claims that cap what one
+// subscription may take (so that one subscription's backlog cannot starve the others).
+const char* const kVersion2[] = {
+    "CREATE INDEX outbox_pending_subscription ON outbox (subscription_id, id)"
+    " WHERE status = 'pending'",
+};
 // clang-format on
 
 void Replace(std::string* text, const std::string& from, const std::string& to) {
@@ -96,6 +103,9 @@ std::vector<std::string> Migration(int v, const Dialect& d) {
   std::vector<std::string> out;
   if (v == 1) {
     for (const char* text : kVersion1) out.push_back(Expand(text, d));
+  }
+  if (v == 2) {
+    for (const char* text : kVersion2) out.push_back(Expand(text, d));
   }
   return out;
 }
