@@ -114,15 +114,20 @@ TEST_F(SqliteStoreTest, RefusesADatabaseWithANewerSchema) {
 TEST_F(SqliteStoreTest, MigratesAVersionOneDatabaseKeepingItsData) {
   RequestBuilder b("r-1");
   ASSERT_TRUE(db_.store().Apply(b.Create()).ok());
-  // What a version 1 database looks like: no per-subscription pending index.
+  // What a version 1 database looks like: all pending rows indexed in id order, not by
+  // subscription.
   SqliteExec(db_.sqlite_path(),
-             "DROP INDEX outbox_pending_subscription; UPDATE schema_version SET version = 1");
+             "DROP INDEX outbox_pending_subscription; CREATE INDEX outbox_pending ON outbox (id) "
+             "WHERE status = 'pending'; UPDATE schema_version SET version = 1");
   ASSERT_TRUE(db_.Reopen().ok());
   EXPECT_TRUE(db_.store().GetRequest("r-1").ok());
   EXPECT_EQ(SqliteCount(db_.sqlite_path(),
                         "SELECT COUNT(*) FROM sqlite_master WHERE name = "
                         "'outbox_pending_subscription'"),
             1);
+  EXPECT_EQ(SqliteCount(db_.sqlite_path(),
+                        "SELECT COUNT(*) FROM sqlite_master WHERE name = 'outbox_pending'"),
+            0);
   EXPECT_EQ(SqliteCount(db_.sqlite_path(), "SELECT MAX(version) FROM schema_version"),
             kStoreSchemaVersion);
 }

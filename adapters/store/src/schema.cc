@@ -77,10 +77,13 @@ const char* const kVersion1[] = {
 };
 
 // Version 2: each subscription's pending rows in id order, for claims that cap what one
-// subscription may take (so that one subscription's backlog cannot starve the others).
+// subscription may take (so that one subscription's backlog cannot starve the others). It
+// replaces the index of all pending rows in id order, which only uncapped claims walked, so a
+// step still writes as many index pages as before.
 const char* const kVersion2[] = {
     "CREATE INDEX outbox_pending_subscription ON outbox (subscription_id, id)"
     " WHERE status = 'pending'",
+    "DROP INDEX outbox_pending",
 };
 // clang-format on
 
