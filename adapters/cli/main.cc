@@ -22,6 +22,7 @@ constexpr Command kCommands[] = {
     // name      arguments                                        summary
     {"validate", "PATH...",                                       "check workflow definition files or folders", RunValidate},
     {"graph",    "WORKFLOW[@VERSION]|FILE [--format mermaid|dot]", "print a workflow as a state diagram",       RunGraph},
+    {"test",     "PATH... [--workflows DIR] [--coverage]",        "run scenario files on virtual time, with coverage", RunTest},
     {"serve",    "[--config FILE]",                               "run the REST API, deadline scheduler and webhook dispatcher", RunServe},
     {"audit",    "verify [--config FILE]",                        "re-check every request's hash-chained history", RunAudit},
 };

@@ -22,6 +22,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr char kScenarioFolder[] = "tests";
+
 void SortErrors(std::vector<DefinitionError>* errors) {
   std::stable_sort(errors->begin(), errors->end(),
                    [](const DefinitionError& a, const DefinitionError& b) {
@@ -55,6 +57,11 @@ std::vector<std::string> ExpandPath(const std::string& path, std::vector<Definit
   for (; !ec && it != end; it.increment(ec)) {
     if (IsHidden(it->path())) {
       if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    // workflows/tests/ holds scenario files for `rogatory test`, not definitions.
+    if (it->path().filename() == kScenarioFolder && it->is_directory(ec)) {
+      it.disable_recursion_pending();
       continue;
     }
     if (it->is_regular_file(ec) && IsDefinitionFile(it->path())) {

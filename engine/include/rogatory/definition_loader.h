@@ -39,7 +39,8 @@ LoadReport ParseDefinition(std::string_view text, std::string_view file_name);
 std::vector<DefinitionError> ValidateDefinition(const WorkflowDefinition& def);
 
 // Loads every `*.yaml` / `*.yml` file under each path (files, or folders searched
-// recursively), validating each and refusing duplicate (workflow, version) pairs across files
+// recursively, skipping hidden entries and any subfolder named `tests`, which holds the
+// scenario files of `rogatory test`), validating each and refusing duplicate (workflow, version) pairs across files
 // (the later one is reported). Unreadable paths are errors too.
 LoadReport LoadDefinitions(const std::vector<std::string>& paths);
 
