@@ -9,6 +9,7 @@ packages=(
   libspdlog-dev libcpp-httplib-dev libyaml-cpp-dev nlohmann-json3-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql wrk curl ca-certificates
+  python3-jsonschema python3-yaml
 )
 
 missing=()
