@@ -398,7 +398,9 @@ class Parser {
         }
       }
       if (kind.empty()) {
-        Error(step.line, "a step must start with one of: " + Join(kStepKinds));
+        const YAML::Node first = node.begin()->first;
+        const std::string hint = first.IsScalar() ? Hint(first.Scalar(), kStepKinds) : "";
+        Error(step.line, "a step must start with one of: " + Join(kStepKinds) + hint);
         continue;
       }
       if (kind == "create") {
