@@ -677,9 +677,15 @@ ScenarioFile ParseScenarioFile(std::string_view text, const std::string& file,
     parser.Error(e.mark.is_null() ? 1 : e.mark.line + 1, "YAML syntax error: " + e.msg);
   }
   if (!out.errors.empty()) out.scenarios.clear();
+  // Sorted by line; a value reached through a YAML alias (*annex_a) is reported once.
   std::stable_sort(
       out.errors.begin(), out.errors.end(),
       [](const DefinitionError& a, const DefinitionError& b) { return a.line < b.line; });
+  out.errors.erase(std::unique(out.errors.begin(), out.errors.end(),
+                               [](const DefinitionError& a, const DefinitionError& b) {
+                                 return a.line == b.line && a.message == b.message;
+                               }),
+                   out.errors.end());
   return out;
 }
 

@@ -210,6 +210,31 @@ TEST_F(TestCommandTest, WorkflowsOptionPointsElsewhereAndMissingPathsExitOne) {
   EXPECT_THAT(missing.err, HasSubstr("nowhere.yaml: no such file or folder"));
 }
 
+// Each invalid scenario fixture (also refused by docs/schema/scenario.schema.json) is refused
+// against the shipped workflows with a `file:line: message` and nothing runs.
+TEST(TestCommandFixturesTest, EveryInvalidScenarioFixtureIsAFileLineError) {
+  const fs::path fixtures = fs::path(ROGATORY_FIXTURES_DIR) / "scenarios" / "invalid";
+  const fs::path workflows = fs::path(ROGATORY_FIXTURES_DIR) / ".." / ".." / "workflows";
+  int seen = 0;
+  for (const auto& entry : fs::directory_iterator(fixtures)) {
+    ++seen;
+    const std::string file = entry.path().string();
+    const std::string command = Quote(ROGATORY_BINARY) + " test " + Quote(file) + " --workflows " +
+                                Quote(workflows.string()) + " 2>&1";
+    std::string out;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    char buffer[4096];
+    size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
+    const int status = ::pclose(pipe);
+    EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 1) << file;
+    EXPECT_THAT(out, StartsWith(file + ":")) << out;
+    EXPECT_THAT(out, Not(HasSubstr("ok "))) << out;
+  }
+  EXPECT_GE(seen, 5);
+}
+
 // Regression: `rogatory validate workflows/` read the scenario files in workflows/tests/ as
 // definitions and refused them (missing 'version', unknown key 'steps').
 TEST_F(TestCommandTest, ValidateSkipsTheScenarioFolder) {
