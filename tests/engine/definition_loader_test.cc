@@ -17,6 +17,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 const std::string kDefinitions = std::string(ROGATORY_FIXTURES_DIR) + "/definitions";
@@ -283,6 +284,18 @@ TEST(ValidDefinitionTest, ParsesEveryKeyOfTheFormat) {
   const TransitionDef& withdraw = def.transitions.back();
   EXPECT_TRUE(withdraw.from_any);
   EXPECT_TRUE(withdraw.from.empty());
+}
+
+// Regression: scenario files in workflows/tests/ were read as definitions, so `rogatory
+// validate workflows/` and `rogatory serve` refused them (unknown key 'steps').
+TEST(ValidDefinitionTest, SubfoldersNamedTestsHoldScenariosAndAreSkipped) {
+  LoadReport report = LoadDefinitions({kValid});
+  EXPECT_TRUE(report.ok()) << report.ErrorText();
+  for (const auto& d : report.definitions) {
+    EXPECT_THAT(d.source_name, Not(HasSubstr("/valid/tests/"))) << d.source_name;
+  }
+  // Named directly, the folder is read: it is the caller's choice.
+  EXPECT_FALSE(LoadDefinitions({kValid + "/tests"}).ok());
 }
 
 TEST(ValidDefinitionTest, FileNamedTwiceIsLoadedOnce) {
