@@ -40,8 +40,8 @@ std::vector<DefinitionError> ValidateDefinition(const WorkflowDefinition& def);
 
 // Loads every `*.yaml` / `*.yml` file under each path (files, or folders searched
 // recursively, skipping hidden entries and any subfolder named `tests`, which holds the
-// scenario files of `rogatory test`), validating each and refusing duplicate (workflow, version) pairs across files
-// (the later one is reported). Unreadable paths are errors too.
+// scenario files of `rogatory test`), validating each and refusing duplicate (workflow, version)
+// pairs across files (the later one is reported). Unreadable paths are errors too.
 LoadReport LoadDefinitions(const std::vector<std::string>& paths);
 
 }  // namespace rogatory
