@@ -99,6 +99,10 @@ RequestParser::Step RequestParser::Feed(std::string_view data, size_t* consumed)
   }
   size_t used = 0;
   while (used < data.size() && !p->is_done()) {
+    // Beast's chunk parser asserts that, once it has seen the last chunk's "0\r\n", it is
+    // called again with at least 5 bytes (its reader always grows the buffer). A chunked body
+    // always ends with "0\r\n\r\n", so waiting for 5 bytes never stalls a whole request.
+    if (p->chunked() && data.size() - used < 5) break;
     const size_t n = p->put(boost::asio::buffer(data.data() + used, data.size() - used), ec);
     used += n;
     if (ec == bhttp::error::need_more) break;
