@@ -266,6 +266,38 @@ TEST(HttpFrontTest, ChunkedBodiesAndContinueStillWork) {
   EXPECT_TRUE(RequestWithTitleExists("chunked-by-curl"));
 }
 
+TEST(HttpFrontTest, IdleConnectionsCostNoThreadAndAreClosedAfterTheKeepAliveTimeout) {
+  // 500 idle connections (cpp-httplib gave each a thread of 16) while curl is still served.
+  std::vector<int> idle;
+  for (int i = 0; i < 500; ++i) {
+    const int fd = Connect(SharedPort());
+    ASSERT_GE(fd, 0);
+    idle.push_back(fd);
+  }
+  EXPECT_EQ(Curl({"-w", "%{http_code}", "-o", "/dev/null", Url("/v1/health")}), "200");
+  for (int fd : idle) close(fd);
+  // A kept-alive connection is closed by the server once idle for keep_alive_timeout (2 s).
+  const int fd = Connect(SharedPort());
+  ASSERT_GE(fd, 0);
+  const std::string get = "GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
+  send(fd, get.data(), get.size(), MSG_NOSIGNAL);
+  std::string got;
+  bool closed = false;
+  const auto start = std::chrono::steady_clock::now();
+  while (!closed && std::chrono::steady_clock::now() - start < std::chrono::seconds(6)) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 50) <= 0) continue;
+    char buf[4096];
+    const ssize_t n = recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) closed = true;
+    if (n > 0) got.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  EXPECT_EQ(got.rfind("HTTP/1.1 200 ", 0), 0u) << got;
+  EXPECT_TRUE(closed);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1500));
+}
+
 void ExpectJsonError(const Answer& a, const std::string& what) {
   EXPECT_TRUE(a.status == 400 || a.status == 404) << what << ": " << a.status << " " << a.text;
   ASSERT_TRUE(a.json.is_object()) << what << ": " << a.text;
