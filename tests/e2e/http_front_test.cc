@@ -191,6 +191,15 @@ TEST(HttpFrontTest, PipelinedHeadAndGetKeepTheirFraming) {
   EXPECT_EQ(CountOf(e.reply, "Content-Length: 15\r\n"), 2) << e.reply;
 }
 
+TEST(HttpFrontTest, Http10KeepAliveIsAnnounced) {
+  const Exchange e = SendUntilClose(SharedPort(),
+                                    "GET /v1/health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                                    "GET /v1/health HTTP/1.0\r\n\r\n");
+  ASSERT_EQ(CountOf(e.reply, "HTTP/1.1 200 "), 2) << e.reply;
+  EXPECT_LT(e.reply.find("Connection: keep-alive"), e.reply.find("Connection: close")) << e.reply;
+  EXPECT_TRUE(e.closed);
+}
+
 std::string Curl(const std::vector<std::string>& args) {
   std::string command = "curl -s --max-time 5";
   for (const std::string& a : args) command += " '" + a + "'";

@@ -59,7 +59,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         HttpResponse res;
         res.SetBody(r.target, "text/plain");
         res.SetHeader("X-Echo", r.method);
-        const std::string wire = rogatory::http::SerializeResponse(res, r.keep_alive, false);
+        const std::string wire =
+            rogatory::http::SerializeResponse(res, r.keep_alive, false, r.version == 10);
         Check(wire.size() >= r.target.size());
       }
     }

@@ -89,7 +89,8 @@ bool SafeHeaderValue(std::string_view v) {
 
 }  // namespace
 
-std::string SerializeResponse(const HttpResponse& response, bool keep_alive, bool head_only) {
+std::string SerializeResponse(const HttpResponse& response, bool keep_alive, bool head_only,
+                              bool http10) {
   std::string out;
   out.reserve(160 + response.body.size());
   out += "HTTP/1.1 ";
@@ -114,7 +115,11 @@ std::string SerializeResponse(const HttpResponse& response, bool keep_alive, boo
     out += std::to_string(response.body.size());
     out += "\r\n";
   }
-  if (!keep_alive) out += "Connection: close\r\n";
+  if (!keep_alive) {
+    out += "Connection: close\r\n";
+  } else if (http10) {
+    out += "Connection: keep-alive\r\n";  // an HTTP/1.0 client assumes close otherwise
+  }
   out += "\r\n";
   if (!head_only && !bodyless) out += response.body;
   return out;
@@ -205,6 +210,9 @@ class HttpTransport::Impl {
     ioc_.stop();
     for (std::thread& t : threads_) t.join();
     threads_.clear();
+    // The posted close may not have run before the stop; no thread runs now.
+    beast::error_code ignored;
+    acceptor_.close(ignored);
   }
 
   int port() const { return port_; }
@@ -352,14 +360,14 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
                   "application/json");
     }
     const bool keep = req.keep_alive && served_ < owner_.options().keep_alive_max && !Stopping();
-    out_ = SerializeResponse(res, keep, req.method == "HEAD");
+    out_ = SerializeResponse(res, keep, req.method == "HEAD", req.version == 10);
     Write(keep);
   }
 
   void Refuse() {
     HttpResponse res;
     owner_.HandleRefusal(parser_.error(), &res);
-    out_ = SerializeResponse(res, false, false);
+    out_ = SerializeResponse(res, false, false, false);
     Write(false);
   }
 

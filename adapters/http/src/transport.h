@@ -58,8 +58,10 @@ class HttpTransport {
 };
 
 // The bytes of `response` on the wire: status line, headers, Content-Length (except for 1xx,
-// 204 and 304), `Connection: close` unless `keep_alive`, then the body unless `head_only`.
-std::string SerializeResponse(const HttpResponse& response, bool keep_alive, bool head_only);
+// 204 and 304), `Connection: close` unless `keep_alive` (`Connection: keep-alive` for an
+// `http10` client that asked for it), then the body unless `head_only`.
+std::string SerializeResponse(const HttpResponse& response, bool keep_alive, bool head_only,
+                              bool http10);
 
 }  // namespace rogatory::http
 
