@@ -62,10 +62,14 @@ int Count(const std::string& s, const std::string& needle) {
 
 class TransportTest : public ::testing::Test {
  protected:
-  void StartTransport(int threads) {
+  void StartTransport(int threads,
+                      std::chrono::milliseconds head_timeout = std::chrono::seconds(10),
+                      std::chrono::milliseconds body_timeout = std::chrono::seconds(30)) {
     TransportOptions o;
     o.port = 0;
     o.threads = threads;
+    o.head_timeout = head_timeout;
+    o.body_timeout = body_timeout;
     transport_ = std::make_unique<HttpTransport>(
         o,
         [this](HttpRequest& req, HttpResponse* res) {
@@ -165,6 +169,29 @@ TEST_F(TransportTest, ARefusedRequestIsAnsweredAndTheRestIsNeverParsed) {
   EXPECT_NE(got.find("Connection: close"), std::string::npos) << got;
   EXPECT_EQ(got.find("smuggled"), std::string::npos) << got;
   EXPECT_TRUE(closed);
+  transport_->Stop();
+}
+
+TEST_F(TransportTest, ATricklingHeadOrBodyIsCutOffAtItsDeadline) {
+  StartTransport(1, std::chrono::milliseconds(300), std::chrono::milliseconds(300));
+  for (const std::string& start :
+       {std::string("GET /slow"), std::string("POST /x HTTP/1.1\r\nContent-Length: 100\r\n\r\n")}) {
+    const int fd = Connect(transport_->port());
+    ASSERT_GE(fd, 0);
+    send(fd, start.data(), start.size(), MSG_NOSIGNAL);
+    const auto begin = Clock::now();
+    bool closed = false;
+    // A byte every 50 ms keeps the connection busy but never completes the request.
+    while (!closed && Clock::now() - begin < std::chrono::seconds(3)) {
+      send(fd, "a", 1, MSG_NOSIGNAL);
+      ReadUntil(
+          fd, [](const std::string&) { return false; }, std::chrono::milliseconds(50), &closed);
+    }
+    close(fd);
+    EXPECT_TRUE(closed) << start;
+    EXPECT_LT(Clock::now() - begin, std::chrono::seconds(2)) << start;
+  }
+  EXPECT_FALSE(slow_started_);
   transport_->Stop();
 }
 
