@@ -1,5 +1,6 @@
 // /v1/subscriptions (admin): webhook subscriptions with their signing secrets.
 #include "call.h"
+#include "client_text.h"
 #include "json_body.h"
 #include "routes.h"
 #include "secrets.h"
@@ -33,7 +34,7 @@ void CreateSubscription(const ApiContext& ctx, Call& c) {
   for (const std::string& e : s.events) {
     if (!IsEventType(e)) {
       return c.Fail(InvalidArgumentError(
-          "unknown event type '" + e +
+          "unknown event type '" + Quote(e) +
           "'; expected request.created, request.transitioned, request.closed or "
           "deadline.expired"));
     }
@@ -52,7 +53,7 @@ void CreateSubscription(const ApiContext& ctx, Call& c) {
   if (!st.ok()) return c.Fail(st);
   nlohmann::json out = SubscriptionToJson(s);
   out["secret"] = s.secret;
-  c.res.set_header("Location", "/v1/subscriptions/" + s.id);
+  c.SetHeader("Location", "/v1/subscriptions/" + s.id);
   c.Json(201, out);
 }
 

@@ -10,13 +10,10 @@ void AddSystemRoutes(Router& router, const ApiContext& ctx) {
                 c.Json(200, {{"status", "ok"}});
               }});
   router.Add({"GET", "/v1/openapi.json", {}, false, [](Call& c) {
-                c.res.status = 200;
-                const std::string_view doc = OpenApiDocument();
-                c.res.set_content(doc.data(), doc.size(), "application/json");
+                c.Text(200, std::string(OpenApiDocument()), "application/json");
               }});
   router.Add({"GET", "/metrics", {}, false, [x](Call& c) {
-                c.res.status = 200;
-                c.res.set_content(x->metrics.Render(), "text/plain; version=0.0.4");
+                c.Text(200, x->metrics.Render(), "text/plain; version=0.0.4");
               }});
 }
 
