@@ -21,6 +21,7 @@
 #include "rogatory/http_server.h"
 #include "rogatory/sql_store.h"
 #include "serve_services.h"
+#include "workflow_reload.h"
 
 namespace rogatory::cli {
 namespace {
@@ -31,7 +32,9 @@ constexpr char kServeUsage[] =
     "Runs the REST API, the deadline scheduler and the webhook dispatcher.\n"
     "The config is FILE, else $ROGATORY_CONFIG, else config/rogatory.yaml if it exists, else\n"
     "the built-in defaults; ROGATORY_* environment variables override it (docs/operations.md).\n"
-    "SIGTERM or SIGINT stops the server gracefully.\n";
+    "SIGTERM or SIGINT stops the server gracefully. SIGHUP reloads the workflows: folder\n"
+    "(new versions only; when any file is invalid nothing changes and the problems are logged).\n"
+    "Definitions deployed on another node (POST /v1/workflows) are picked up within a second.\n";
 
 // The SHA-256 of the demo tokens shipped in config/rogatory.yaml (README's curl session).
 constexpr std::string_view kDemoTokenHashes[] = {
@@ -79,13 +82,14 @@ HttpServerOptions MakeHttpOptions(const Config& config) {
   return o;
 }
 
-// Blocks SIGTERM and SIGINT in this thread and every thread it starts afterwards, so that
-// WaitForStopSignal receives them.
+// Blocks SIGTERM, SIGINT and SIGHUP in this thread and every thread it starts afterwards, so
+// that WaitForStopSignal receives them.
 sigset_t BlockStopSignals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return set;
 }
@@ -181,6 +185,8 @@ int RunServe(int argc, char** argv) {
     }
   }
   spdlog::info("workflows: {} definitions from {}", report.definitions.size(), config.workflows);
+  // Versions deployed through the API (here or on another node) live in the store.
+  SyncStoredDefinitions(*engine);
 
   HttpServerOptions http_options = MakeHttpOptions(config);
   ServeContext context{config, *engine, store, &http_options.metrics_collectors,
@@ -216,7 +222,12 @@ int RunServe(int argc, char** argv) {
                                                                  : config.listen_host,
                server->port());
 
-  const int sig = WaitForStopSignal(stop_signals);
+  int sig = WaitForStopSignal(stop_signals);
+  while (sig == SIGHUP) {
+    spdlog::info("SIGHUP received: reloading {}", config.workflows);
+    ReloadWorkflowFolder(*engine, config.workflows);
+    sig = WaitForStopSignal(stop_signals);
+  }
   spdlog::info("{} received: stopping (in-flight calls finish first)",
                sig == SIGTERM ? "SIGTERM" : "SIGINT");
   server->Stop();

@@ -18,6 +18,7 @@ std::vector<RouteCase> AllRoutes(const std::string& id) {
   return {
       {"GET", "/v1/workflows", false},
       {"GET", "/v1/workflows/case", false},
+      {"POST", "/v1/workflows", true},
       {"POST", "/v1/requests", false},
       {"GET", "/v1/requests", false},
       {"GET", "/v1/requests/" + id, false},
