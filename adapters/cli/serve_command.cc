@@ -42,6 +42,7 @@ constexpr std::string_view kDemoTokenHashes[] = {
     "0ecdfa676b35d546ff46de82eaf0a9ae4f52209c4518959dccb8f2e3a175dc3a",  // demo-central-token
     "12678cd63538d0558d0b3135e52d94e524a01b8a9023627448c927cdb464ffc0",  // demo-executing-token
     "91c16f0d6cc1bec3c3603972182a07c66ff4fa71618a975e963d6dbe42b6dd37",  // demo-admin-token
+    "7db5cc1a8926c21400b54e1ba69bc6cac9b3bb916ce8df7afdea3d9aca466cf0",  // demo-metrics-token
 };
 
 // For an SQLite file store, creates the folder the file lives in, so the default

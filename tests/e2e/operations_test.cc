@@ -17,7 +17,7 @@ TEST(MetricsTest, PrometheusTextWithRequestsLatencyTransitionsAndStoreErrors) {
   const std::string id = api.CreateCase();
   ASSERT_EQ(api.Fire(id, "send", kClerkToken).status, 200);
   api.Get("/v1/requests/NOSUCH", kClerkToken);
-  Answer a = api.Get("/metrics", kNobodyToken);
+  Answer a = api.Get("/metrics", kMetricsToken);
   ASSERT_EQ(a.status, 200);
   EXPECT_EQ(a.Header("Content-Type").rfind("text/plain", 0), 0u);
   const std::string& m = a.text;

@@ -1,4 +1,5 @@
 // Health, the OpenAPI document and Prometheus metrics.
+#include "auth.h"
 #include "call.h"
 #include "routes.h"
 
@@ -14,10 +15,10 @@ void AddSystemRoutes(Router& router, const ApiContext& ctx) {
                 const std::string_view doc = OpenApiDocument();
                 c.res.set_content(doc.data(), doc.size(), "application/json");
               }});
-  router.Add({"GET", "/metrics", {}, false, [x](Call& c) {
+  router.Add({"GET", "/metrics", {}, false, NeedsMetricsRole([x](Call& c) {
                 c.res.status = 200;
                 c.res.set_content(x->metrics.Render(), "text/plain; version=0.0.4");
-              }});
+              })});
 }
 
 }  // namespace rogatory::http
