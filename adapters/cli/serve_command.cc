@@ -165,6 +165,9 @@ int RunServe(int argc, char** argv) {
   if (report.definitions.empty()) {
     spdlog::warn("no workflow definitions under {}", config.workflows);
   }
+  for (const DefinitionError& w : report.warnings) {
+    spdlog::warn("{}:{}: warning: {}", w.file, w.line, w.message);
+  }
 
   if (!PrepareSqliteFolder(config.store)) return 1;
   Result<std::unique_ptr<Store>> opened = OpenStore(config.store);

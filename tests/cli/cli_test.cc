@@ -125,6 +125,24 @@ TEST(ValidateCliTest, ValidFolderPrintsOneLinePerDefinition) {
   EXPECT_THAT(run.err, IsEmpty());
 }
 
+// Issue 10: a deadline whose lapse no transition takes is valid but worth a warning.
+TEST(ValidateCliTest, WarningsAreFileLineWarningAndExitZero) {
+  const std::string file = kFixtures + "/definitions/warnings/lapse_not_accepted.yaml";
+  Outcome run = Rogatory({"validate", file});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "ok warned@1 (" + file + ")\n");
+  EXPECT_EQ(run.err, file +
+                         ":13: warning: deadline 'reply' can lapse in state 'reviewing', where no "
+                         "transition accepts its on_expiry event 'reply_overdue': such a lapse is "
+                         "recorded in the history without a state change\n");
+}
+
+TEST(ValidateCliTest, ShippedWorkflowsHaveNoWarnings) {
+  Outcome run = Rogatory({"validate", kFixtures + "/../../workflows"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.err, IsEmpty());
+}
+
 TEST(ValidateCliTest, InvalidFileExitsOneWithFileLineMessage) {
   const std::string file = kInvalid + "/unknown_phase.yaml";
   Outcome run = Rogatory({"validate", file});

@@ -70,7 +70,15 @@ void DeployWorkflow(const ApiContext& ctx, Call& c) {
   if (!added.ok()) return c.Fail(added.status());
   for (const WorkflowSummary& w : ctx.engine.ListWorkflows()) {
     if (w.workflow == def.id && w.version == def.version) {
-      return c.Json(*added ? 201 : 200, SummaryToJson(w));
+      nlohmann::json out = SummaryToJson(w);
+      // Advice on a valid definition (rogatory validate prints the same as warnings).
+      if (!report.warnings.empty()) {
+        out["warnings"] = nlohmann::json::array();
+        for (const DefinitionError& e : report.warnings) {
+          out["warnings"].push_back({{"line", e.line}, {"message", e.message}});
+        }
+      }
+      return c.Json(*added ? 201 : 200, out);
     }
   }
   c.Error(500, "internal", "internal error");
