@@ -7,6 +7,7 @@
 #include "background_metrics.h"
 #include "rogatory/deadline_scheduler.h"
 #include "rogatory/webhook_dispatcher.h"
+#include "workflow_reload.h"
 
 namespace rogatory::cli {
 namespace {
@@ -63,6 +64,15 @@ std::vector<BackgroundService> MakeBackgroundServices(ServeContext& context) {
                         return OkStatus();
                       },
                       [scheduler] { scheduler->Stop(); }});
+
+  // Definitions other nodes were given (POST /v1/workflows) reach this one within a second.
+  auto poller = std::make_shared<DefinitionPoller>(context.engine, std::chrono::seconds(1));
+  services.push_back({"definition poll",
+                      [poller] {
+                        poller->Start();
+                        return OkStatus();
+                      },
+                      [poller] { poller->Stop(); }});
   return services;
 }
 

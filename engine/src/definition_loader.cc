@@ -111,7 +111,10 @@ LoadReport ParseDefinition(std::string_view text, std::string_view file_name) {
     report.errors.insert(report.errors.end(), more.begin(), more.end());
   }
   SortErrors(&report.errors);
-  if (report.errors.empty()) report.definitions.push_back(std::move(*parsed.definition));
+  if (report.errors.empty()) {
+    report.warnings = DefinitionWarnings(*parsed.definition);
+    report.definitions.push_back(std::move(*parsed.definition));
+  }
   return report;
 }
 
@@ -139,6 +142,7 @@ LoadReport LoadDefinitions(const std::vector<std::string>& paths) {
       }
       LoadReport one = ParseDefinition(text, file);
       errors.insert(errors.end(), one.errors.begin(), one.errors.end());
+      report.warnings.insert(report.warnings.end(), one.warnings.begin(), one.warnings.end());
       for (auto& def : one.definitions) {
         auto [it, inserted] = seen.emplace(std::make_pair(def.id, def.version), file);
         if (!inserted) {

@@ -11,6 +11,7 @@
 
 #include "compiled_workflow.h"
 #include "deadline_ops.h"
+#include "definition_registry.h"
 #include "field_check.h"
 #include "lifecycle.h"
 #include "request_id.h"
@@ -58,57 +59,13 @@ class Engine::Impl {
  public:
   explicit Impl(EngineOptions o)
       : store_(std::move(o.store)),
-        clock_(o.clock ? std::move(o.clock) : std::make_shared<SystemClock>()) {}
+        clock_(o.clock ? std::move(o.clock) : std::make_shared<SystemClock>()),
+        registry_(*store_, *clock_) {}
 
-  Status Load(const WorkflowDefinition& def) {
-    std::vector<DefinitionError> errors = ValidateDefinition(def);
-    if (!errors.empty()) {
-      std::string text;
-      for (const auto& e : errors) text += (text.empty() ? "" : "\n") + e.ToString();
-      return InvalidArgumentError(text);
-    }
-    ROGATORY_ASSIGN_OR_RETURN(auto compiled, CompileWorkflow(def));
-    std::unique_lock lock(mu_);
-    auto& versions = workflows_[def.id];
-    auto it = versions.find(def.version);
-    if (it != versions.end()) {
-      if (it->second->def.source == def.source) return OkStatus();
-      return AlreadyExistsError("workflow " + def.id + " version " + std::to_string(def.version) +
-                                " is already loaded with different content; give it a new "
-                                "version");
-    }
-    ROGATORY_RETURN_IF_ERROR(store_->SaveDefinition(def));
-    versions.emplace(def.version, std::move(compiled));
-    return OkStatus();
-  }
-
-  std::vector<WorkflowSummary> List() const {
-    std::shared_lock lock(mu_);
-    std::vector<WorkflowSummary> out;
-    std::map<std::string, const std::map<int, std::unique_ptr<const CompiledWorkflow>>*> sorted;
-    for (const auto& [id, versions] : workflows_) sorted.emplace(id, &versions);
-    for (const auto& [id, versions] : sorted) {
-      for (const auto& [version, cw] : *versions) out.push_back({id, version, cw->def.title});
-    }
-    return out;
-  }
-
-  // The compiled workflow, or NotFound. Compiled workflows are never unloaded, so the pointer
-  // stays valid for the engine's lifetime.
+  // The compiled workflow, or NotFound (definition_registry.h).
   Result<const CompiledWorkflow*> Find(const std::string& workflow,
                                        std::optional<int> version) const {
-    std::shared_lock lock(mu_);
-    auto it = workflows_.find(workflow);
-    if (it == workflows_.end() || it->second.empty()) {
-      return NotFoundError("unknown workflow '" + workflow + "'");
-    }
-    if (!version) return it->second.rbegin()->second.get();
-    auto v = it->second.find(*version);
-    if (v == it->second.end()) {
-      return NotFoundError("workflow '" + workflow + "' has no version " +
-                           std::to_string(*version));
-    }
-    return v->second.get();
+    return registry_.Find(workflow, version);
   }
 
   // Returns the answer stored under the actor's idempotency key, if any. InvalidArgument when
@@ -417,19 +374,29 @@ class Engine::Impl {
 
   std::shared_ptr<Store> store_;
   std::shared_ptr<const Clock> clock_;
-
- private:
-  mutable std::shared_mutex mu_;
-  std::unordered_map<std::string, std::map<int, std::unique_ptr<const CompiledWorkflow>>>
-      workflows_;
+  // Thread-safe on its own; mutable because a lookup may load a version from the store.
+  mutable DefinitionRegistry registry_;
 };
 
 Engine::Engine(EngineOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 Engine::~Engine() = default;
 
-Status Engine::LoadDefinition(const WorkflowDefinition& def) { return impl_->Load(def); }
+Status Engine::LoadDefinition(const WorkflowDefinition& def) {
+  const std::string origin = def.source_name.empty() ? "code" : "file:" + def.source_name;
+  return impl_->registry_.Load(def, origin).status();
+}
 
-std::vector<WorkflowSummary> Engine::ListWorkflows() const { return impl_->List(); }
+Result<bool> Engine::DeployDefinition(const WorkflowDefinition& def, const Actor& actor) {
+  return impl_->registry_.Load(def, "api:" + actor.id);
+}
+
+Status Engine::CheckDefinition(const WorkflowDefinition& def) const {
+  return impl_->registry_.Check(def);
+}
+
+Result<DefinitionSync> Engine::SyncDefinitions() { return impl_->registry_.Sync(); }
+
+std::vector<WorkflowSummary> Engine::ListWorkflows() const { return impl_->registry_.List(); }
 
 Result<WorkflowDefinition> Engine::GetDefinition(const std::string& workflow,
                                                  std::optional<int> version) const {

@@ -3,6 +3,8 @@
 #include "rogatory/memory_store.h"
 
 #include <algorithm>
+#include <climits>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <set>
@@ -24,14 +26,46 @@ struct StoredDelivery {
 
 class MemoryStore final : public Store {
  public:
-  Status SaveDefinition(const WorkflowDefinition& def) override {
+  Status SaveDefinition(const WorkflowDefinition& def, const std::string& origin) override {
     std::lock_guard lock(mu_);
-    auto [it, inserted] = definitions_.emplace(std::make_pair(def.id, def.version), def.source);
-    if (!inserted && it->second != def.source) {
+    StoredDefinition record{def.id, def.version, def.source, origin, SystemClock().Now()};
+    auto [it, inserted] =
+        definitions_.emplace(std::make_pair(def.id, def.version), std::move(record));
+    if (!inserted && it->second.source != def.source) {
       return AlreadyExistsError("workflow " + def.id + " version " + std::to_string(def.version) +
                                 " was recorded before with different content");
     }
     return OkStatus();
+  }
+
+  Result<std::vector<StoredDefinition>> ListDefinitions() override {
+    std::lock_guard lock(mu_);
+    std::vector<StoredDefinition> out;
+    for (const auto& [key, record] : definitions_) {
+      out.push_back(record);
+      out.back().source.clear();
+    }
+    return out;
+  }
+
+  Result<StoredDefinition> GetStoredDefinition(const std::string& workflow,
+                                               std::optional<int> version) override {
+    std::lock_guard lock(mu_);
+    auto it = definitions_.end();
+    if (version) {
+      it = definitions_.find({workflow, *version});
+    } else {
+      // The last key not after (workflow, INT_MAX) is the workflow's highest version, if any.
+      auto next = definitions_.upper_bound({workflow, INT_MAX});
+      if (next != definitions_.begin() && std::prev(next)->first.first == workflow) {
+        it = std::prev(next);
+      }
+    }
+    if (it == definitions_.end()) {
+      return NotFoundError("no definition of workflow '" + workflow + "'" +
+                           (version ? " version " + std::to_string(*version) : std::string()));
+    }
+    return it->second;
   }
 
   Status Apply(const Mutation& m) override {
@@ -282,7 +316,7 @@ class MemoryStore final : public Store {
   }
 
   std::mutex mu_;
-  std::map<std::pair<std::string, int>, std::string> definitions_;
+  std::map<std::pair<std::string, int>, StoredDefinition> definitions_;
   std::map<RequestId, Request> requests_;  // ordered: pagination by id
   std::unordered_map<RequestId, std::vector<HistoryEntry>> history_;
   std::map<std::pair<RequestId, std::string>, DeadlineLease> leases_;

@@ -48,7 +48,8 @@ TEST(ConfigTest, ShippedFileLoadsWithItsDefaults) {
   EXPECT_EQ(r.config.listen, "127.0.0.1:8080");
   EXPECT_EQ(r.config.store, kDefaultStore);
   EXPECT_EQ(r.config.limits.max_body, 1048576u);
-  EXPECT_EQ(r.config.tokens.size(), 4u);
+  ASSERT_EQ(r.config.tokens.size(), 5u);  // issuing, central, executing, admin, metrics
+  EXPECT_EQ(r.config.tokens[4].roles, std::vector<std::string>{"metrics"});
 }
 
 TEST(ConfigTest, UnknownKeysAreErrorsWithTheirLine) {

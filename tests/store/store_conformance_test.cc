@@ -387,13 +387,50 @@ TEST_P(StoreConformanceTest, DefinitionVersionsAreImmutable) {
   def.id = "eio";
   def.version = 1;
   def.source = "workflow: eio\nversion: 1\n";
-  EXPECT_TRUE(store().SaveDefinition(def).ok());
-  EXPECT_TRUE(store().SaveDefinition(def).ok());  // the same again: fine
+  EXPECT_TRUE(store().SaveDefinition(def, "file:workflows/eio.v1.yaml").ok());
+  EXPECT_TRUE(store().SaveDefinition(def, "api:ops").ok());  // the same again: fine
   WorkflowDefinition changed = def;
   changed.source += "title: changed\n";
-  EXPECT_EQ(store().SaveDefinition(changed).code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(store().SaveDefinition(changed, "api:ops").code(), StatusCode::kAlreadyExists);
   changed.version = 2;
-  EXPECT_TRUE(store().SaveDefinition(changed).ok());
+  EXPECT_TRUE(store().SaveDefinition(changed, "api:ops").ok());
+}
+
+// Nodes find the definitions other nodes recorded: listed without their text, fetched by
+// version or newest, with the origin of their first recording.
+TEST_P(StoreConformanceTest, ListsAndGetsRecordedDefinitions) {
+  WorkflowDefinition def;
+  def.id = "eio";
+  def.version = 2;
+  def.source = "workflow: eio\nversion: 2\n";
+  ASSERT_TRUE(store().SaveDefinition(def, "api:ops").ok());
+  def.version = 1;
+  def.source = "workflow: eio\nversion: 1\n";
+  ASSERT_TRUE(store().SaveDefinition(def, "file:workflows/eio.v1.yaml").ok());
+  def.id = "eaw";
+  ASSERT_TRUE(store().SaveDefinition(def, "code").ok());
+
+  auto listed = store().ListDefinitions();
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 3u);
+  EXPECT_EQ((*listed)[0].workflow, "eaw");
+  EXPECT_EQ((*listed)[1].workflow, "eio");
+  EXPECT_EQ((*listed)[1].version, 1);
+  EXPECT_EQ((*listed)[1].origin, "file:workflows/eio.v1.yaml");
+  EXPECT_EQ((*listed)[2].version, 2);
+  EXPECT_EQ((*listed)[2].origin, "api:ops");
+  EXPECT_TRUE((*listed)[2].source.empty());
+  EXPECT_GT((*listed)[2].loaded_at, TimePoint());
+
+  auto newest = store().GetStoredDefinition("eio", std::nullopt);
+  ASSERT_TRUE(newest.ok()) << newest.status().ToString();
+  EXPECT_EQ(newest->version, 2);
+  EXPECT_EQ(newest->source, "workflow: eio\nversion: 2\n");
+  auto first = store().GetStoredDefinition("eio", 1);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->source, "workflow: eio\nversion: 1\n");
+  EXPECT_EQ(store().GetStoredDefinition("eio", 3).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store().GetStoredDefinition("ei", std::nullopt).status().code(), StatusCode::kNotFound);
 }
 
 // --- Subscriptions and the outbox -------------------------------------------------------------

@@ -161,13 +161,16 @@ void Migrate(const ApiContext& ctx, Call& c) {
 
 void AddRequestsRoutes(Router& router, const ApiContext& ctx) {
   const ApiContext* x = &ctx;
-  router.Add({"POST", "/v1/requests", {}, true, [x](Call& c) { CreateRequest(*x, c); }});
-  router.Add({"GET", "/v1/requests", {}, false, [x](Call& c) { ListRequests(*x, c); }});
-  router.Add({"GET", "/v1/requests/{id}", {}, false, [x](Call& c) { GetRequest(*x, c); }});
-  router.Add({"POST", "/v1/requests/{id}/events", {}, true, [x](Call& c) { FireEvent(*x, c); }});
-  router.Add(
-      {"GET", "/v1/requests/{id}/events", {}, false, [x](Call& c) { AvailableEvents(*x, c); }});
-  router.Add({"GET", "/v1/requests/{id}/history", {}, false, [x](Call& c) { History(*x, c); }});
+  // Every request route needs a role (auth.h: a roleless or metrics-only token reads nothing).
+  auto add = [&router](const char* method, const char* pattern, bool body, Handler h) {
+    router.Add({method, pattern, {}, body, NeedsRequestRole(std::move(h))});
+  };
+  add("POST", "/v1/requests", true, [x](Call& c) { CreateRequest(*x, c); });
+  add("GET", "/v1/requests", false, [x](Call& c) { ListRequests(*x, c); });
+  add("GET", "/v1/requests/{id}", false, [x](Call& c) { GetRequest(*x, c); });
+  add("POST", "/v1/requests/{id}/events", true, [x](Call& c) { FireEvent(*x, c); });
+  add("GET", "/v1/requests/{id}/events", false, [x](Call& c) { AvailableEvents(*x, c); });
+  add("GET", "/v1/requests/{id}/history", false, [x](Call& c) { History(*x, c); });
   router.Add(
       {"POST", "/v1/requests/{id}/migrate", {true, true}, true, [x](Call& c) { Migrate(*x, c); }});
 }

@@ -1,4 +1,5 @@
 // Health, the OpenAPI document and Prometheus metrics.
+#include "auth.h"
 #include "call.h"
 #include "routes.h"
 
@@ -12,9 +13,9 @@ void AddSystemRoutes(Router& router, const ApiContext& ctx) {
   router.Add({"GET", "/v1/openapi.json", {}, false, [](Call& c) {
                 c.Text(200, std::string(OpenApiDocument()), "application/json");
               }});
-  router.Add({"GET", "/metrics", {}, false, [x](Call& c) {
+  router.Add({"GET", "/metrics", {}, false, NeedsMetricsRole([x](Call& c) {
                 c.Text(200, x->metrics.Render(), "text/plain; version=0.0.4");
-              }});
+              })});
 }
 
 }  // namespace rogatory::http

@@ -25,6 +25,8 @@ struct DefinitionError {
 struct LoadReport {
   std::vector<WorkflowDefinition> definitions;  // only the valid ones
   std::vector<DefinitionError> errors;          // sorted by file, then line
+  // Advice on the valid definitions (DefinitionWarnings); they load all the same.
+  std::vector<DefinitionError> warnings;
   bool ok() const { return errors.empty(); }
   // All errors, one `file:line: message` per line.
   std::string ErrorText() const;
@@ -37,6 +39,11 @@ LoadReport ParseDefinition(std::string_view text, std::string_view file_name);
 // Validates an already-parsed definition (structure, references, reachability, lifecycle
 // order). Returns every problem; empty when valid.
 std::vector<DefinitionError> ValidateDefinition(const WorkflowDefinition& def);
+
+// Advice on a valid definition, never a reason to refuse it: today, a deadline that can lapse in
+// a state from which no transition accepts its `on_expiry` event (the lapse is then recorded in
+// the history without a state change). Each names the deadline's line. Empty when none applies.
+std::vector<DefinitionError> DefinitionWarnings(const WorkflowDefinition& def);
 
 // Loads every `*.yaml` / `*.yml` file under each path (files, or folders searched
 // recursively, skipping hidden entries and any subfolder named `tests`, which holds the

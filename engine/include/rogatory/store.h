@@ -48,6 +48,16 @@ struct Notification {
   const std::string& Body() const;
 };
 
+// A workflow definition as the store records it, so that every node can load what one node
+// was given (a file at start, or `POST /v1/workflows`).
+struct StoredDefinition {
+  std::string workflow;
+  int version = 0;
+  std::string source;   // the YAML text (left empty by ListDefinitions)
+  std::string origin;   // "file:PATH", "api:ACTOR" or "code" (see Engine::ListWorkflows)
+  TimePoint loaded_at;  // when it was first recorded
+};
+
 // A replayable answer stored under an idempotency key, scoped to the actor.
 struct IdempotencyRecord {
   std::string actor;
@@ -160,9 +170,18 @@ class Store {
   virtual ~Store() = default;
 
   // --- Definitions -------------------------------------------------------------------------
-  // Records the source of (workflow, version) the first time it is loaded. AlreadyExists if
-  // that version was recorded before with a different source (versions are immutable).
-  virtual Status SaveDefinition(const WorkflowDefinition& def) = 0;
+  // Records the source of (workflow, version) and where it came from (`origin`, as in
+  // StoredDefinition) the first time it is loaded; recording the same text again changes
+  // nothing. AlreadyExists if that version was recorded before with a different source
+  // (versions are immutable).
+  virtual Status SaveDefinition(const WorkflowDefinition& def, const std::string& origin) = 0;
+  // Every recorded definition without its source text, ordered by workflow then version.
+  // Cheap enough to poll: nodes call it every second to find definitions others recorded.
+  virtual Result<std::vector<StoredDefinition>> ListDefinitions() = 0;
+  // The recorded definition (with its source) of `workflow` at `version`, or at its highest
+  // version when none is given. NotFound if there is none.
+  virtual Result<StoredDefinition> GetStoredDefinition(const std::string& workflow,
+                                                       std::optional<int> version) = 0;
 
   // --- Requests ----------------------------------------------------------------------------
   // Writes one engine step atomically: the request (insert when expected_revision is 0, else
