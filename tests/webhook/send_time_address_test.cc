@@ -93,6 +93,26 @@ TEST_F(SendTimeAddressTest, AllowedNameIsSentWithItsHostHeader) {
   EXPECT_EQ(env_.Deliveries().at(0).status, DeliveryStatus::kDelivered);
 }
 
+// Over TLS the pinned connection still presents and verifies the URL's name (SNI and the
+// certificate's DNS name "localhost"), not the address it connected to.
+TEST_F(SendTimeAddressTest, AllowedNameOverTlsIsVerifiedByName) {
+  const std::string fixtures = ROGATORY_WEBHOOK_FIXTURES;
+  LoopbackReceiver receiver(secret_, nullptr, fixtures + "/localhost.crt",
+                            fixtures + "/localhost.key");
+  const std::string url = receiver.url();  // https://127.0.0.1:PORT/hook
+  const std::string port = url.substr(18, url.find('/', 18) - 18);
+  env_.Subscribe("https://localhost:" + port + "/hook", secret_);
+  env_.Create();
+  WebhookDispatcherOptions o = FastOptions();
+  o.ca_cert_file = fixtures + "/localhost.crt";
+  WebhookDispatcher dispatcher(env_.shared(), o);
+  dispatcher.Start();
+  ASSERT_TRUE(receiver.WaitForAcknowledged(1, milliseconds(3000)))
+      << env_.Deliveries().at(0).last_error;
+  dispatcher.Stop();
+  EXPECT_EQ(receiver.received().at(0).host, "localhost:" + port);
+}
+
 TEST_F(SendTimeAddressTest, UnresolvableNameIsAFailedAttempt) {
   env_.Subscribe("http://no-such-host.invalid/hook", secret_);
   env_.Create();
