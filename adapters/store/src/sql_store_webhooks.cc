@@ -336,8 +336,8 @@ Status SqlStore::RetryDelivery(const std::string& id, TimePoint now) {
   return WithConnection(WritePool(), "retry delivery " + id, [&](Connection& c) -> Status {
     const long long now_us = ToUnixMicros(now);
     WriteTransaction tx(c);
-    // The row locked (PostgreSQL; SQLite's write transaction holds the database), so no claim,
-    // attempt or 410 can come between the check and the change.
+    // The row locked (PostgreSQL; SQLite's write transaction holds the database), so no claim or
+    // attempt can come between the check and the change.
     DeliveryRow r;
     std::string claimed_by;
     long long claimed_until = 0;
@@ -356,12 +356,14 @@ Status SqlStore::RetryDelivery(const std::string& id, TimePoint now) {
     ROGATORY_ASSIGN_OR_RETURN(Delivery d, FromRow(r));
     const bool claimed =
         claimed_ind == soci::i_ok && until_ind == soci::i_ok && claimed_until > now_us;
+    // Read, not locked: locking it after the outbox row would order the locks against a 410's
+    // (outbox row, then subscription, then its other pending rows) and could deadlock. A 410
+    // committed in between is caught by the dispatcher, which dead-letters the rows of a
+    // disabled subscription without sending them.
     int active = 0;
     soci::statement sub(c.sql());
-    Prepare(
-        sub,
-        std::string("SELECT active FROM subscriptions WHERE id = :id") + c.dialect().ForUpdate(),
-        into(active), use(d.subscription_id));
+    Prepare(sub, "SELECT active FROM subscriptions WHERE id = :id", into(active),
+            use(d.subscription_id));
     const bool has_subscription = sub.execute(true);
     FinishRead(c.dialect(), sub);
     ROGATORY_RETURN_IF_ERROR(RetryRefusal(
