@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <regex>
 
 #include "rogatory/address_policy.h"
 
@@ -92,15 +91,41 @@ std::optional<std::pair<std::string, std::string>> SplitUrl(const std::string& u
 }
 
 std::optional<std::pair<std::string, int>> OriginHost(const std::string& origin) {
-  // httplib::Client's own pattern, so that the host here is the key its address map is
-  // searched with: a mismatch would let httplib resolve the name itself.
-  static const std::regex re(R"((?:([a-z]+):\/\/)?(?:\[([\d:]+)\]|([^:/?#]+))(?::(\d+))?)");
-  std::smatch m;
-  if (!std::regex_match(origin, m, re)) return std::nullopt;
-  std::string host = m[2].matched ? m[2].str() : m[3].str();
-  const std::string port_text = m[4].str();
-  if (host.empty() || port_text.size() > 5) return std::nullopt;
-  const int port = port_text.empty() ? (m[1].str() == "https" ? 443 : 80) : std::stoi(port_text);
+  // Reads the host as httplib::Client does (its pattern: scheme "://", then "[" digits and colons
+  // "]" or a run without ":/?#", then ":" digits), so that the host here is the key its address
+  // map is searched with: a mismatch would let httplib resolve the name itself.
+  const size_t scheme_end = origin.find("://");
+  if (scheme_end == std::string::npos || scheme_end == 0) return std::nullopt;
+  const std::string scheme = origin.substr(0, scheme_end);
+  for (char c : scheme) {
+    if (c < 'a' || c > 'z') return std::nullopt;
+  }
+  const std::string rest = origin.substr(scheme_end + 3);
+  std::string host;
+  size_t after = 0;
+  if (!rest.empty() && rest[0] == '[') {
+    const size_t close = rest.find(']');
+    if (close == std::string::npos) return std::nullopt;
+    host = rest.substr(1, close - 1);
+    for (char c : host) {
+      if (!((c >= '0' && c <= '9') || c == ':')) return std::nullopt;
+    }
+    after = close + 1;
+  } else {
+    after = std::min(rest.find(':'), rest.size());
+    host = rest.substr(0, after);
+    if (host.find_first_of("/?#") != std::string::npos) return std::nullopt;
+  }
+  if (host.empty()) return std::nullopt;
+  int port = scheme == "https" ? 443 : 80;
+  if (after < rest.size()) {
+    const std::string digits = rest.substr(after + 1);
+    if (rest[after] != ':' || digits.empty() || digits.size() > 5) return std::nullopt;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return std::nullopt;
+    }
+    port = std::stoi(digits);
+  }
   if (port < 1 || port > 65535) return std::nullopt;
   return std::make_pair(std::move(host), port);
 }
