@@ -24,6 +24,7 @@ WebhookDispatcherOptions DispatcherOptions(const Config& config, const std::stri
   o.timeout = Exact(config.webhooks.timeout);
   o.lease = Exact(config.webhooks.lease);
   o.workers = config.webhooks.workers;
+  o.allow_private = config.webhooks.allow_private;
   o.on_error = [](const Status& s) { spdlog::warn("webhook dispatcher: {}", s.ToString()); };
   return o;
 }

@@ -213,6 +213,15 @@ class MemoryStore final : public Store {
     return OkStatus();
   }
 
+  Status SetSubscriptionActive(const std::string& id, bool active) override {
+    std::lock_guard lock(mu_);
+    auto it = subscriptions_.find(id);
+    if (it == subscriptions_.end()) return NotFoundError("subscription " + id + " not found");
+    it->second.active = active;
+    if (!active) KillPendingLocked(id, "subscription disabled");
+    return OkStatus();
+  }
+
   using Store::ClaimDeliveries;
   Result<std::vector<Delivery>> ClaimDeliveries(TimePoint now, const std::string& owner,
                                                 Duration lease, const ClaimLimit& limit) override {
@@ -291,10 +300,17 @@ class MemoryStore final : public Store {
     std::lock_guard lock(mu_);
     auto it = deliveries_.find(id);
     if (it == deliveries_.end()) return NotFoundError("delivery " + id + " not found");
-    Delivery& d = it->second.delivery;
+    StoredDelivery& sd = it->second;
+    Delivery& d = sd.delivery;
+    const bool claimed = !sd.claimed_by.empty() && sd.claimed_until > now;
+    std::optional<bool> active;
+    if (auto s = subscriptions_.find(d.subscription_id); s != subscriptions_.end()) {
+      active = s->second.active;
+    }
+    ROGATORY_RETURN_IF_ERROR(RetryRefusal(d, claimed, active));
     d.status = DeliveryStatus::kPending;
     d.next_attempt_at = now;
-    it->second.claimed_by.clear();
+    sd.claimed_by.clear();  // a lease that ran out (its node died): nobody holds it
     return OkStatus();
   }
 

@@ -17,6 +17,7 @@ namespace rogatory::testing {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
 
@@ -723,6 +724,126 @@ TEST_P(StoreConformanceTest, RetryPutsADeadDeliveryBackToPending) {
   EXPECT_EQ(d->attempts, 1);
   EXPECT_THAT(*store().ClaimDeliveries(T(5), "d", kMinute, 10), SizeIs(1));
   EXPECT_EQ(store().RetryDelivery("31337", T(5)).code(), StatusCode::kNotFound);
+}
+
+// Regression (issue 9 point 7): the retry route re-queued a delivery a dispatcher had claimed and
+// was sending, so another claim could send it a second time at once.
+TEST_P(StoreConformanceTest, RetryRefusesAClaimedDelivery) {
+  ASSERT_TRUE(store().CreateSubscription(MakeSubscription("s")).ok());
+  RequestBuilder a("r-a");
+  ApplyNotifiedSteps(store(), a, 1);
+  auto got = store().ClaimDeliveries(T(0), "d", kMinute, 10);
+  ASSERT_THAT(*got, SizeIs(1));
+  const std::string id = (*got)[0].id;
+  ASSERT_TRUE(
+      store()
+          .RecordDeliveryAttempt({id, "d", DeliveryStatus::kPending, "HTTP 500", T(2), false})
+          .ok());
+  ASSERT_THAT(*store().ClaimDeliveries(T(2), "d", kMinute, 10), SizeIs(1));  // attempt 2 runs
+
+  Status s = store().RetryDelivery(id, T(2));
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("is being sent now"));
+  // Nothing changed: still claimed by "d", not claimable by another node, recordable by "d".
+  EXPECT_THAT(*store().ClaimDeliveries(T(2), "other", kMinute, 10), IsEmpty());
+  EXPECT_TRUE(
+      store().RecordDeliveryAttempt({id, "d", DeliveryStatus::kDelivered, "", T(2), false}).ok());
+  EXPECT_EQ(store().GetDelivery(id)->status, DeliveryStatus::kDelivered);
+}
+
+TEST_P(StoreConformanceTest, RetryTakesAFailedDeliveryWaitingForItsNextAttempt) {
+  ASSERT_TRUE(store().CreateSubscription(MakeSubscription("s")).ok());
+  RequestBuilder a("r-a");
+  ApplyNotifiedSteps(store(), a, 1);
+  auto got = store().ClaimDeliveries(T(0), "d", kMinute, 10);
+  const std::string id = got->at(0).id;
+  ASSERT_TRUE(
+      store()
+          .RecordDeliveryAttempt({id, "d", DeliveryStatus::kPending, "HTTP 500", T(60), false})
+          .ok());
+  EXPECT_THAT(*store().ClaimDeliveries(T(5), "d", kMinute, 10), IsEmpty());  // waits until T(60)
+  ASSERT_TRUE(store().RetryDelivery(id, T(5)).ok());
+  EXPECT_EQ(store().GetDelivery(id)->next_attempt_at, T(5));
+  EXPECT_THAT(*store().ClaimDeliveries(T(5), "d", kMinute, 10), SizeIs(1));
+  // A claim whose lease ran out (its node died) holds nothing: the row may be retried.
+  ASSERT_TRUE(store().RetryDelivery(id, T(7)).ok());
+  EXPECT_THAT(*store().ClaimDeliveries(T(7), "e", kMinute, 10), SizeIs(1));
+}
+
+TEST_P(StoreConformanceTest, RetryRefusesDeliveredAndNeverTriedDeliveries) {
+  ASSERT_TRUE(store().CreateSubscription(MakeSubscription("s")).ok());
+  RequestBuilder a("r-a"), b("r-b");
+  ApplyNotifiedSteps(store(), a, 1);
+  auto got = store().ClaimDeliveries(T(0), "d", kMinute, 10);
+  const std::string delivered = got->at(0).id;
+  ASSERT_TRUE(
+      store()
+          .RecordDeliveryAttempt({delivered, "d", DeliveryStatus::kDelivered, "", T(0), false})
+          .ok());
+  ApplyNotifiedSteps(store(), b, 1);
+  const std::string fresh = AllDeliveries().back().id;
+
+  Status s = store().RetryDelivery(delivered, T(1));
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("was delivered"));
+  EXPECT_EQ(store().GetDelivery(delivered)->status, DeliveryStatus::kDelivered);
+  s = store().RetryDelivery(fresh, T(1));
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("has not been tried yet"));
+}
+
+// Regression (issue 10 point 7): a dead letter of a subscription a 410 disabled was re-queued,
+// then dead-lettered again at once without being sent.
+TEST_P(StoreConformanceTest, RetryRefusesDeliveriesOfADisabledSubscriptionUntilReEnabled) {
+  ASSERT_TRUE(store().CreateSubscription(MakeSubscription("s")).ok());
+  RequestBuilder a("r-a");
+  ApplyNotifiedSteps(store(), a, 2);
+  auto got = store().ClaimDeliveries(T(0), "d", kMinute, 10);
+  ASSERT_THAT(*got, SizeIs(1));
+  const std::string gone = got->at(0).id;
+  ASSERT_TRUE(store()
+                  .RecordDeliveryAttempt({gone, "d", DeliveryStatus::kDead, "HTTP 410", T(0), true})
+                  .ok());
+  ASSERT_FALSE(store().GetSubscription("s")->active);
+
+  Status s = store().RetryDelivery(gone, T(1));
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("is disabled"));
+  EXPECT_THAT(s.message(), HasSubstr("PATCH /v1/subscriptions/s"));
+  EXPECT_EQ(store().GetDelivery(gone)->status, DeliveryStatus::kDead);
+
+  EXPECT_EQ(store().SetSubscriptionActive("nope", true).code(), StatusCode::kNotFound);
+  ASSERT_TRUE(store().SetSubscriptionActive("s", true).ok());
+  EXPECT_TRUE(store().GetSubscription("s")->active);
+  ASSERT_TRUE(store().RetryDelivery(gone, T(1)).ok());
+  EXPECT_THAT(*store().ClaimDeliveries(T(1), "d", kMinute, 10), SizeIs(1));
+}
+
+TEST_P(StoreConformanceTest, DisablingASubscriptionDeadLettersItsPendingDeliveries) {
+  ASSERT_TRUE(store().CreateSubscription(MakeSubscription("s")).ok());
+  RequestBuilder a("r-a");
+  ApplyNotifiedSteps(store(), a, 2);
+  ASSERT_TRUE(store().SetSubscriptionActive("s", false).ok());
+  EXPECT_FALSE(store().GetSubscription("s")->active);
+  for (const Delivery& d : AllDeliveries()) {
+    EXPECT_EQ(d.status, DeliveryStatus::kDead);
+    EXPECT_EQ(d.last_error, "subscription disabled");
+  }
+}
+
+TEST_P(StoreConformanceTest, RetryRefusesDeliveriesOfADeletedSubscription) {
+  ASSERT_TRUE(store().CreateSubscription(MakeSubscription("s")).ok());
+  RequestBuilder a("r-a");
+  ApplyNotifiedSteps(store(), a, 1);
+  auto got = store().ClaimDeliveries(T(0), "d", kMinute, 10);
+  const std::string id = got->at(0).id;
+  ASSERT_TRUE(store()
+                  .RecordDeliveryAttempt({id, "d", DeliveryStatus::kDead, "HTTP 500", T(0), false})
+                  .ok());
+  ASSERT_TRUE(store().DeleteSubscription("s").ok());
+  Status s = store().RetryDelivery(id, T(1));
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("was deleted"));
 }
 
 // --- Concurrency ------------------------------------------------------------------------------

@@ -72,6 +72,24 @@ void GetSubscription(const ApiContext& ctx, Call& c) {
   c.Json(200, SubscriptionToJson(*s));
 }
 
+// PATCH {"active": true} re-enables a subscription that a 410 disabled, so that its dead letters
+// can be retried; {"active": false} disables one (its pending deliveries are dead-lettered).
+void PatchSubscription(const ApiContext& ctx, Call& c) {
+  ApiError error;
+  auto body = ParseJsonObject(c.body, &error);
+  if (!body) return c.Error(error);
+  const auto active = body->find("active");
+  if (body->size() != 1 || active == body->end() || !active->is_boolean()) {
+    return c.Error(400, "bad_request",
+                   "the body must be {\"active\": true} or {\"active\": false}");
+  }
+  Status st = ctx.engine.store().SetSubscriptionActive(c.Param(0), active->get<bool>());
+  if (!st.ok()) return c.Fail(st);
+  auto s = ctx.engine.store().GetSubscription(c.Param(0));
+  if (!s.ok()) return c.Fail(s.status());
+  c.Json(200, SubscriptionToJson(*s));
+}
+
 void DeleteSubscription(const ApiContext& ctx, Call& c) {
   Status s = ctx.engine.store().DeleteSubscription(c.Param(0));
   if (!s.ok()) return c.Fail(s);
@@ -89,6 +107,8 @@ void AddSubscriptionsRoutes(Router& router, const ApiContext& ctx) {
       {"GET", "/v1/subscriptions", admin, false, [x](Call& c) { ListSubscriptions(*x, c); }});
   router.Add(
       {"GET", "/v1/subscriptions/{id}", admin, false, [x](Call& c) { GetSubscription(*x, c); }});
+  router.Add(
+      {"PATCH", "/v1/subscriptions/{id}", admin, true, [x](Call& c) { PatchSubscription(*x, c); }});
   router.Add({"DELETE", "/v1/subscriptions/{id}", admin, false,
               [x](Call& c) { DeleteSubscription(*x, c); }});
 }

@@ -42,6 +42,7 @@ class SqlStore final : public Store {
   Result<Subscription> GetSubscription(const std::string& id) override;
   Result<std::vector<Subscription>> ListSubscriptions() override;
   Status DeleteSubscription(const std::string& id) override;
+  Status SetSubscriptionActive(const std::string& id, bool active) override;
   using Store::ClaimDeliveries;
   Result<std::vector<Delivery>> ClaimDeliveries(TimePoint now, const std::string& owner,
                                                 Duration lease, const ClaimLimit& limit) override;

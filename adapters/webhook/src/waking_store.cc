@@ -59,6 +59,9 @@ class WakingStore final : public Store {
   Result<std::vector<Subscription>> ListSubscriptions() override {
     return inner_->ListSubscriptions();
   }
+  Status SetSubscriptionActive(const std::string& id, bool active) override {
+    return inner_->SetSubscriptionActive(id, active);
+  }
   Status DeleteSubscription(const std::string& id) override {
     return inner_->DeleteSubscription(id);
   }
