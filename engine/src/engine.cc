@@ -139,7 +139,10 @@ class Engine::Impl {
                                         m.history.at};
     }
     Status s = store_->Apply(m);
-    if (s.code() == StatusCode::kAlreadyExists && !key.empty()) {
+    // A concurrent repeat of the same call that committed first makes this write lose, on the
+    // key (AlreadyExists) or, for a step, on the revision (Aborted): answer with its result.
+    if ((s.code() == StatusCode::kAlreadyExists || s.code() == StatusCode::kAborted) &&
+        !key.empty()) {
       ROGATORY_ASSIGN_OR_RETURN(auto replay, Replay(actor, key, fingerprint));
       if (replay) return std::move(*replay);
     }
@@ -207,6 +210,12 @@ class Engine::Impl {
       // race is re-checked against the new state rather than reported as stale.
       if (r.ok() || r.status().code() != StatusCode::kAborted || call.expected_revision ||
           attempt == kMaxRaceRetries) {
+        if (!r.ok() && !call.idempotency_key.empty()) {
+          // A concurrent repeat of this call may have committed after the replay check above
+          // (this one then found the request already moved): its answer is the answer.
+          auto replay = Replay(actor, call.idempotency_key, fingerprint);
+          if (replay.ok() && *replay) return std::move(**replay);
+        }
         return r;
       }
     }
@@ -320,16 +329,14 @@ class Engine::Impl {
       CompiledTransition record_only;
       record_only.event = cd.on_expiry;
       const bool allowed = t != nullptr && ActorMayFire(system, *t);
+      // Kept for the fallback below: the same snapshot, so the record-only step expects the
+      // same revision and loses (Aborted, then re-read and re-checked) to any concurrent move.
+      Request snapshot = allowed ? before : Request();
       Result<Request> r = Step(std::move(before), *cw, state, allowed ? *t : record_only,
                                nlohmann::json::object(), system, comment, name, "", "");
       if (!r.ok() && allowed && r.status().code() != StatusCode::kAborted) {
         // e.g. a `require`d field is missing: record the lapse without the transition.
-        ROGATORY_ASSIGN_OR_RETURN(Request again, store_->GetRequest(id));
-        again.deadlines.erase(
-            std::remove_if(again.deadlines.begin(), again.deadlines.end(),
-                           [&](const DeadlineState& x) { return x.name == name; }),
-            again.deadlines.end());
-        r = Step(std::move(again), *cw, state, record_only, nlohmann::json::object(), system,
+        r = Step(std::move(snapshot), *cw, state, record_only, nlohmann::json::object(), system,
                  comment + " (" + r.status().message() + ")", name, "", "");
       }
       if (r.ok()) return std::optional<Request>(std::move(*r));
@@ -347,6 +354,15 @@ class Engine::Impl {
       return FailedPreconditionError("request " + id + " is already on version " +
                                      std::to_string(before.version));
     }
+    ROGATORY_ASSIGN_OR_RETURN(const CompiledWorkflow* current,
+                              Find(before.workflow, before.version));
+    const int32_t from_id = CompiledWorkflow::Find(current->state_ids, before.state);
+    // Nothing leaves a terminal state, migration included: a closed request stays closed.
+    if (before.phase == Phase::kClosure ||
+        (from_id >= 0 && current->state_terminal[static_cast<size_t>(from_id)])) {
+      return FailedPreconditionError("request " + id + " is closed (state '" + before.state +
+                                     "'); a closed request is not migrated");
+    }
     auto mapped = call.state_map.find(before.state);
     const std::string to = mapped == call.state_map.end() ? before.state : mapped->second;
     const int32_t to_id = CompiledWorkflow::Find(target->state_ids, to);
@@ -355,6 +371,13 @@ class Engine::Impl {
                                   "', which version " + std::to_string(call.target_version) +
                                   " of " + before.workflow + " does not have");
     }
+    const Phase to_phase = target->state_phase[static_cast<size_t>(to_id)];
+    if (!LifecycleAllows(before.phase, to_phase)) {
+      return FailedPreconditionError(
+          "state '" + before.state + "' (" + std::string(PhaseName(before.phase)) + ") maps to '" +
+          to + "' (" + std::string(PhaseName(to_phase)) + "), a move the lifecycle does not allow");
+    }
+    const bool closes = target->state_terminal[static_cast<size_t>(to_id)] != 0;
     ROGATORY_RETURN_IF_ERROR(CheckData(target->def, before.data));
     nlohmann::json data = before.data;
     ROGATORY_RETURN_IF_ERROR(ApplyDefaultsAndRequire(target->def, &data));
@@ -372,10 +395,12 @@ class Engine::Impl {
                                        return target->deadline_ids.count(d.name) == 0;
                                      }),
                       r.deadlines.end());
+    // As for a step into a terminal state: closing stops every clock.
+    if (closes) r.deadlines.clear();
     r.data = std::move(data);
     r.version = call.target_version;
     r.state = to;
-    r.phase = target->state_phase[static_cast<size_t>(to_id)];
+    r.phase = to_phase;
     r.revision += 1;
     r.updated_at = now;
     m.history = HistoryEntry{r.id,
@@ -389,7 +414,8 @@ class Engine::Impl {
                              call.comment,
                              "",
                              ""};
-    m.notification = NotificationOf(kEventRequestTransitioned, r, m.history, "");
+    m.notification =
+        NotificationOf(closes ? kEventRequestClosed : kEventRequestTransitioned, r, m.history, "");
     return Commit(std::move(m), actor, "", "");
   }
 

@@ -99,6 +99,8 @@ class Engine {
   // Moves request `id` to another version of its workflow, mapping states by `call.state_map`.
   // Everything is checked before anything moves: the target version, the mapped state, the
   // data against the target's fields. Recorded in history as event "migrate".
+  // FailedPrecondition for a closed request or a mapping the lifecycle forbids; mapping into a
+  // terminal state closes the request and stops its clocks.
   Result<Request> Migrate(const RequestId& id, const MigrationCall& call, const Actor& actor);
 
   // Re-checks request `id`'s hash chain. Internal names the first broken entry.
