@@ -17,6 +17,7 @@
 #include "rogatory/definition_loader.h"
 #include "rogatory/history.h"
 #include "sha256.h"
+#include "utf8.h"
 
 namespace rogatory {
 namespace {
@@ -150,7 +151,21 @@ class Engine::Impl {
     return std::move(m.request);
   }
 
+  // Every text an embedder hands in ends up in JSON (the request, its history, webhooks):
+  // bad UTF-8 is refused here, before anything is hashed, dumped or stored.
+  static Status CheckActorUtf8(const Actor& actor) {
+    ROGATORY_RETURN_IF_ERROR(CheckUtf8(actor.id, "the actor id"));
+    for (const auto& role : actor.roles) ROGATORY_RETURN_IF_ERROR(CheckUtf8(role, "a role"));
+    return OkStatus();
+  }
+
   Result<Request> Create(const CreateCall& call, const Actor& actor) {
+    ROGATORY_RETURN_IF_ERROR(CheckActorUtf8(actor));
+    ROGATORY_RETURN_IF_ERROR(CheckUtf8(call.workflow, "the workflow"));
+    ROGATORY_RETURN_IF_ERROR(CheckJsonUtf8(call.data, "data"));
+    ROGATORY_RETURN_IF_ERROR(CheckJsonUtf8(call.references, "references"));
+    ROGATORY_RETURN_IF_ERROR(CheckUtf8(call.comment, "the comment"));
+    ROGATORY_RETURN_IF_ERROR(CheckUtf8(call.idempotency_key, "the idempotency key"));
     const std::string fingerprint =
         call.idempotency_key.empty()
             ? std::string()
@@ -195,6 +210,12 @@ class Engine::Impl {
   }
 
   Result<Request> Fire(const RequestId& id, const EventCall& call, const Actor& actor) {
+    ROGATORY_RETURN_IF_ERROR(CheckActorUtf8(actor));
+    ROGATORY_RETURN_IF_ERROR(CheckUtf8(id, "the request id"));
+    ROGATORY_RETURN_IF_ERROR(CheckUtf8(call.event, "the event"));
+    ROGATORY_RETURN_IF_ERROR(CheckJsonUtf8(call.data, "data"));
+    ROGATORY_RETURN_IF_ERROR(CheckUtf8(call.comment, "the comment"));
+    ROGATORY_RETURN_IF_ERROR(CheckUtf8(call.idempotency_key, "the idempotency key"));
     const std::string fingerprint =
         call.idempotency_key.empty()
             ? std::string()
@@ -347,6 +368,13 @@ class Engine::Impl {
   }
 
   Result<Request> Migrate(const RequestId& id, const MigrationCall& call, const Actor& actor) {
+    ROGATORY_RETURN_IF_ERROR(CheckActorUtf8(actor));
+    ROGATORY_RETURN_IF_ERROR(CheckUtf8(id, "the request id"));
+    ROGATORY_RETURN_IF_ERROR(CheckUtf8(call.comment, "the comment"));
+    for (const auto& [from, to] : call.state_map) {
+      ROGATORY_RETURN_IF_ERROR(CheckUtf8(from, "the state map"));
+      ROGATORY_RETURN_IF_ERROR(CheckUtf8(to, "the state map"));
+    }
     ROGATORY_ASSIGN_OR_RETURN(Request before, store_->GetRequest(id));
     ROGATORY_ASSIGN_OR_RETURN(const CompiledWorkflow* target,
                               Find(before.workflow, call.target_version));
@@ -450,6 +478,21 @@ class Engine::Impl {
       workflows_;
 };
 
+namespace {
+
+// The API promises a Status, never an exception: a JSON error the checks above did not foresee
+// (nlohmann's messages carry no client bytes) becomes InvalidArgument.
+template <typename F>
+Result<Request> Guarded(F f) {
+  try {
+    return f();
+  } catch (const nlohmann::json::exception& e) {
+    return InvalidArgumentError(std::string("cannot encode the request as JSON: ") + e.what());
+  }
+}
+
+}  // namespace
+
 Engine::Engine(EngineOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 Engine::~Engine() = default;
 
@@ -464,11 +507,11 @@ Result<WorkflowDefinition> Engine::GetDefinition(const std::string& workflow,
 }
 
 Result<Request> Engine::Create(const CreateCall& call, const Actor& actor) {
-  return impl_->Create(call, actor);
+  return Guarded([&] { return impl_->Create(call, actor); });
 }
 
 Result<Request> Engine::Fire(const RequestId& id, const EventCall& call, const Actor& actor) {
-  return impl_->Fire(id, call, actor);
+  return Guarded([&] { return impl_->Fire(id, call, actor); });
 }
 
 Result<Request> Engine::Get(const RequestId& id) const { return impl_->store_->GetRequest(id); }
@@ -496,7 +539,7 @@ Result<std::optional<Request>> Engine::ExpireDeadline(const RequestId& id,
 
 Result<Request> Engine::Migrate(const RequestId& id, const MigrationCall& call,
                                 const Actor& actor) {
-  return impl_->Migrate(id, call, actor);
+  return Guarded([&] { return impl_->Migrate(id, call, actor); });
 }
 
 Status Engine::VerifyHistory(const RequestId& id) const {
