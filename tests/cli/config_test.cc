@@ -148,7 +148,7 @@ TEST(ConfigTest, TokenActingAsSystemIsRefused) {
           std::string(64, 'b') + "\"}\n",
       "c.yaml", Env({}));
   ASSERT_EQ(r.errors.size(), 1u);
-  EXPECT_EQ(r.errors[0].rfind("c.yaml:5:", 0), 0u) << r.errors[0];
+  EXPECT_EQ(r.errors[0].rfind("c.yaml:4:", 0), 0u) << r.errors[0];
   EXPECT_NE(r.errors[0].find("actor 'system' is reserved"), std::string::npos) << r.errors[0];
 }
 
