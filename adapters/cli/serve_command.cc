@@ -155,7 +155,9 @@ int RunServe(int argc, char** argv) {
     spdlog::warn("auth.tokens is empty: every route but /v1/health will answer 401");
   }
 
-  LoadReport report = LoadDefinitions({config.workflows});
+  DefinitionLimits definition_limits;
+  definition_limits.max_file_bytes = config.limits.max_definition_bytes;
+  LoadReport report = LoadDefinitions({config.workflows}, definition_limits);
   if (!report.ok()) {
     std::cerr << report.ErrorText();
     if (!report.ErrorText().empty() && report.ErrorText().back() != '\n') std::cerr << "\n";
@@ -229,7 +231,7 @@ int RunServe(int argc, char** argv) {
   int sig = WaitForStopSignal(stop_signals);
   while (sig == SIGHUP) {
     spdlog::info("SIGHUP received: reloading {}", config.workflows);
-    ReloadWorkflowFolder(*engine, config.workflows);
+    ReloadWorkflowFolder(*engine, config.workflows, definition_limits);
     sig = WaitForStopSignal(stop_signals);
   }
   spdlog::info("{} received: stopping (in-flight calls finish first)",

@@ -8,8 +8,9 @@
 
 namespace rogatory::cli {
 
-int ReloadWorkflowFolder(Engine& engine, const std::string& folder) {
-  LoadReport report = LoadDefinitions({folder});
+int ReloadWorkflowFolder(Engine& engine, const std::string& folder,
+                         const DefinitionLimits& limits) {
+  LoadReport report = LoadDefinitions({folder}, limits);
   // Checked as a whole first: a reload with any bad file changes nothing.
   std::vector<std::string> problems;
   for (const DefinitionError& e : report.errors) problems.push_back(e.ToString());

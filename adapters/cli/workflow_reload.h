@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "rogatory/definition_loader.h"
 #include "rogatory/engine.h"
 
 namespace rogatory::cli {
@@ -16,7 +17,8 @@ namespace rogatory::cli {
 // Reads every definition under `folder` and, only when all of them are valid and none changes
 // the text of a version already loaded, loads the new ones. Logs what it did, or every problem
 // (then nothing changes). Returns the number of versions it added, or -1 on a problem.
-int ReloadWorkflowFolder(Engine& engine, const std::string& folder);
+int ReloadWorkflowFolder(Engine& engine, const std::string& folder,
+                         const DefinitionLimits& limits = {});
 
 // Loads what other nodes recorded in the store (Engine::SyncDefinitions) and logs it: each new
 // version at info, each one this node cannot load once at error. Returns false when the store

@@ -16,6 +16,7 @@
 
 #include "definition_parser.h"
 #include "definition_validator.h"
+#include "utf8.h"
 
 namespace rogatory {
 namespace {
@@ -104,6 +105,15 @@ std::string LoadReport::ErrorText() const {
 
 LoadReport ParseDefinition(std::string_view text, std::string_view file_name) {
   LoadReport report;
+  // Everything in a definition is served as JSON later, which must be valid UTF-8; yaml-cpp
+  // passes bad bytes through, so the whole text is checked first.
+  if (size_t bad = FindInvalidUtf8(text); bad != std::string_view::npos) {
+    const auto line =
+        1 + std::count(text.begin(), text.begin() + static_cast<ptrdiff_t>(bad), '\n');
+    report.errors.push_back(
+        DefinitionError{std::string(file_name), static_cast<int>(line), "invalid UTF-8"});
+    return report;
+  }
   ParsedDefinition parsed = ParseDefinitionYaml(text, file_name);
   report.errors = std::move(parsed.errors);
   if (parsed.definition) {
@@ -124,7 +134,7 @@ std::vector<DefinitionError> ValidateDefinition(const WorkflowDefinition& def) {
   return errors;
 }
 
-LoadReport LoadDefinitions(const std::vector<std::string>& paths) {
+LoadReport LoadDefinitions(const std::vector<std::string>& paths, const DefinitionLimits& limits) {
   LoadReport report;
   std::vector<DefinitionError> errors;
   // (workflow, version) -> where it was first defined.
@@ -136,6 +146,15 @@ LoadReport LoadDefinitions(const std::vector<std::string>& paths) {
       const fs::path canonical = fs::weakly_canonical(file, ec);
       if (!loaded.insert(ec ? file : canonical.string()).second) continue;
       std::string text, why;
+      const uintmax_t size = fs::file_size(file, ec);
+      if (!ec && size > limits.max_file_bytes) {
+        errors.push_back(
+            DefinitionError{file, 0,
+                            "is " + std::to_string(size) + " bytes, more than the " +
+                                std::to_string(limits.max_file_bytes) +
+                                " a definition may have (limits.max_definition_bytes)"});
+        continue;
+      }
       if (!ReadFile(file, &text, &why)) {
         errors.push_back(DefinitionError{file, 0, "cannot read: " + why});
         continue;

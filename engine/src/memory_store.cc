@@ -91,6 +91,8 @@ class MemoryStore final : public Store {
         lease = lease->first.first == m.request.id ? leases_.erase(lease) : std::next(lease);
       }
     }
+    if (it != requests_.end()) IndexDeadlines(it->second, /*add=*/false);
+    IndexDeadlines(m.request, /*add=*/true);
     requests_[m.request.id] = m.request;
     history_[m.request.id].push_back(m.history);
     if (m.notification) {
@@ -133,17 +135,27 @@ class MemoryStore final : public Store {
     std::lock_guard lock(mu_);
     RequestPage page;
     const size_t limit = static_cast<size_t>(std::clamp(q.limit, 1, 1000));
-    for (auto it = requests_.upper_bound(q.after); it != requests_.end(); ++it) {
-      const Request& r = it->second;
-      if (!q.workflow.empty() && r.workflow != q.workflow) continue;
-      if (!q.state.empty() && r.state != q.state) continue;
-      if (q.phase && r.phase != *q.phase) continue;
-      if (q.overdue_only && !r.IsOverdue(q.now)) continue;
+    auto take = [&](const Request& r) {  // false when the page is full
+      if (!q.workflow.empty() && r.workflow != q.workflow) return true;
+      if (!q.state.empty() && r.state != q.state) return true;
+      if (q.phase && r.phase != *q.phase) return true;
+      if (q.overdue_only && !r.IsOverdue(q.now)) return true;
       if (page.items.size() == limit) {
         page.next = page.items.back().id;
-        break;
+        return false;
       }
       page.items.push_back(r);
+      return true;
+    };
+    if (q.overdue_only) {
+      // Driven by the due-time index: only the overdue requests are visited, in id order.
+      for (const RequestId& id : OverdueIds(q.now, q.after)) {
+        if (!take(requests_.at(id))) break;
+      }
+      return page;
+    }
+    for (auto it = requests_.upper_bound(q.after); it != requests_.end(); ++it) {
+      if (!take(it->second)) break;
     }
     return page;
   }
@@ -331,9 +343,34 @@ class MemoryStore final : public Store {
     }
   }
 
+  // Adds or removes the running deadlines of `r` in the due-time index.
+  void IndexDeadlines(const Request& r, bool add) {
+    for (const auto& d : r.deadlines) {
+      if (d.paused) continue;
+      if (add) {
+        running_by_due_.emplace(d.due_at, r.id);
+      } else {
+        running_by_due_.erase({d.due_at, r.id});
+      }
+    }
+  }
+
+  // The ids after `after` of requests with a running deadline due at or before `now`
+  // (Request::IsOverdue), in id order.
+  std::set<RequestId> OverdueIds(TimePoint now, const RequestId& after) const {
+    std::set<RequestId> ids;
+    for (auto it = running_by_due_.begin(); it != running_by_due_.end() && it->first <= now; ++it) {
+      if (it->second > after) ids.insert(it->second);
+    }
+    return ids;
+  }
+
   std::mutex mu_;
   std::map<std::pair<std::string, int>, StoredDefinition> definitions_;
   std::map<RequestId, Request> requests_;  // ordered: pagination by id
+  // (due_at, request id) of every running deadline: the overdue list reads only what is due.
+  // A multiset: two clocks of one request may be due at the same time.
+  std::multiset<std::pair<TimePoint, RequestId>> running_by_due_;
   std::unordered_map<RequestId, std::vector<HistoryEntry>> history_;
   std::map<std::pair<RequestId, std::string>, DeadlineLease> leases_;
   std::map<std::pair<std::string, std::string>, IdempotencyRecord> idempotency_;

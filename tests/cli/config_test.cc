@@ -137,3 +137,34 @@ TEST(ParseListenTest, AcceptsHostPortForms) {
 
 }  // namespace
 }  // namespace rogatory::cli
+
+namespace rogatory::cli {
+namespace {
+
+TEST(ConfigTest, TokenActingAsSystemIsRefused) {
+  // `system` is the engine's timers (deadline lapses); no client may act as them.
+  ConfigResult r = ParseConfig(
+      "auth:\n  tokens:\n    - {actor: ana, roles: [prosecutor], sha256: \"" +
+          std::string(64, 'a') + "\"}\n    - {actor: system, roles: [admin], sha256: \"" +
+          std::string(64, 'b') + "\"}\n",
+      "c.yaml", Env({}));
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].rfind("c.yaml:4:", 0), 0u) << r.errors[0];
+  EXPECT_NE(r.errors[0].find("actor 'system' is reserved"), std::string::npos) << r.errors[0];
+}
+
+TEST(ConfigTest, MaxDefinitionBytesHasADefaultAFileKeyAndAnEnvironmentVariable) {
+  EXPECT_EQ(ParseConfig("", "", Env({})).config.limits.max_definition_bytes, 1048576u);
+  ConfigResult r = ParseConfig("limits: {max_definition_bytes: 65536}\n", "c.yaml", Env({}));
+  ASSERT_TRUE(r.ok()) << r.errors[0];
+  EXPECT_EQ(r.config.limits.max_definition_bytes, 65536u);
+  r = ParseConfig("", "c.yaml", Env({{"ROGATORY_LIMITS_MAX_DEFINITION_BYTES", "2048"}}));
+  ASSERT_TRUE(r.ok()) << r.errors[0];
+  EXPECT_EQ(r.config.limits.max_definition_bytes, 2048u);
+  r = ParseConfig("limits:\n  max_definition_bytes: 12\n", "c.yaml", Env({}));
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].rfind("c.yaml:2:", 0), 0u) << r.errors[0];
+}
+
+}  // namespace
+}  // namespace rogatory::cli

@@ -310,6 +310,55 @@ TEST_P(StoreConformanceTest, ListOverdueShowsRunningDeadlinesDueByNow) {
   EXPECT_THAT(ListIds(q), IsEmpty());
 }
 
+TEST_P(StoreConformanceTest, ListOverdueFollowsDeadlineChangesFiltersAndTheCursor) {
+  // The overdue list is read from the deadline rows: it must follow every change to them and
+  // combine with the other filters and the cursor exactly as a scan of the requests would.
+  RequestBuilder a = MustCreate("o-1", "eio", {Running("x", T(0), T(5)), Running("y", T(0), T(6))});
+  RequestBuilder b = MustCreate("o-2", "eaw", {Running("x", T(0), T(5))});
+  RequestBuilder c = MustCreate("o-3", "eio", {Running("x", T(0), T(50))});
+  RequestBuilder d = MustCreate("o-4", "eio", {Running("x", T(0), T(1))});
+  RequestBuilder f = MustCreate("o-5", "eio", {Running("x", T(0), T(2))});
+  MustCreate("o-6", "eio", {Running("x", T(0), T(3))});
+  RequestQuery q;
+  q.overdue_only = true;
+  q.now = T(10);
+  q.limit = 1;
+  // o-1 once, for its two clocks.
+  EXPECT_THAT(ListIds(q), ElementsAre("o-1", "o-2", "o-4", "o-5", "o-6"));
+  // Stopped (o-4), paused (o-5), restarted later (o-1), another clock started and due (o-3).
+  d.request().deadlines.clear();
+  MustApply(d.Step("stop", "transmitted", Phase::kTransmission));
+  a.request().deadlines = {Running("x", T(8), T(40)), Running("y", T(8), T(40))};
+  MustApply(a.Step("restart", "transmitted", Phase::kTransmission));
+  c.request().deadlines = {Running("x", T(0), T(50)), Running("z", T(0), T(9))};
+  MustApply(c.Step("start", "recognised", Phase::kExecution));
+  f.request().deadlines = {Paused("x", T(0), T(2), kMinute)};
+  MustApply(f.Step("pause", "draft", Phase::kDrafting));
+  EXPECT_THAT(ListIds(q), ElementsAre("o-2", "o-3", "o-6"));
+  q.workflow = "eio";
+  EXPECT_THAT(ListIds(q), ElementsAre("o-3", "o-6"));
+  q.state = "recognised";
+  EXPECT_THAT(ListIds(q), ElementsAre("o-3"));
+  q.state.clear();
+  q.phase = Phase::kDrafting;
+  EXPECT_THAT(ListIds(q), ElementsAre("o-6"));
+  q.phase.reset();
+  q.workflow.clear();
+  q.after = "o-2";
+  q.limit = 50;
+  Result<RequestPage> page = store().ListRequests(q);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_THAT(page->items, SizeIs(2));
+  EXPECT_EQ(page->items[0].id, "o-3");
+  EXPECT_EQ(page->items[0].deadlines.size(), 2u);  // the whole request, not the due row
+  EXPECT_EQ(page->next, "");
+  q.now = T(2);
+  q.after.clear();
+  EXPECT_THAT(ListIds(q), IsEmpty());
+  q.now = T(100);
+  EXPECT_THAT(ListIds(q), ElementsAre("o-1", "o-2", "o-3", "o-6"));
+}
+
 TEST_P(StoreConformanceTest, CountOverdueCountsRunningDeadlinesDueBeforeNow) {
   MustCreate("r-1", "eio", {Running("a", T(0), T(5)), Running("b", T(0), T(10))});
   MustCreate("r-2", "eio", {Paused("a", T(0), T(1), kMinute), Running("b", T(0), T(20))});

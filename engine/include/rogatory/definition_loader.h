@@ -3,6 +3,7 @@
 #ifndef ROGATORY_DEFINITION_LOADER_H_
 #define ROGATORY_DEFINITION_LOADER_H_
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,11 +46,19 @@ std::vector<DefinitionError> ValidateDefinition(const WorkflowDefinition& def);
 // the history without a state change). Each names the deadline's line. Empty when none applies.
 std::vector<DefinitionError> DefinitionWarnings(const WorkflowDefinition& def);
 
+// What LoadDefinitions agrees to read.
+struct DefinitionLimits {
+  // A larger file is refused unread, with an error naming it (the deployment config's
+  // limits.max_definition_bytes; a workflow is a few KiB).
+  size_t max_file_bytes = size_t{1} << 20;
+};
+
 // Loads every `*.yaml` / `*.yml` file under each path (files, or folders searched
 // recursively, skipping hidden entries and any subfolder named `tests`, which holds the
 // scenario files of `rogatory test`), validating each and refusing duplicate (workflow, version)
-// pairs across files (the later one is reported). Unreadable paths are errors too.
-LoadReport LoadDefinitions(const std::vector<std::string>& paths);
+// pairs across files (the later one is reported). Unreadable or too large files are errors too.
+LoadReport LoadDefinitions(const std::vector<std::string>& paths,
+                           const DefinitionLimits& limits = {});
 
 }  // namespace rogatory
 

@@ -92,14 +92,18 @@ class Engine {
 
   // Creates a request in its workflow's initial state (newest version unless given).
   // InvalidArgument: a required field is missing, a field is unknown or of the wrong type, or a
-  // reference is not a string. NotFound: no such workflow/version. Thread-safe.
+  // reference is not a string, or any text given (data, references, comment, key, actor) is
+  // not valid UTF-8. NotFound: no such workflow/version. A repeat of an idempotent call returns
+  // the first call's answer, also when they run at once. Thread-safe.
   Result<Request> Create(const CreateCall& call, const Actor& actor);
 
   // Fires `call.event` on request `id` as `actor`, atomically with its history, outbox and
   // deadlines. NotFound: no such request. FailedPrecondition: the current state has no such
   // transition (or an `extend` cannot apply). PermissionDenied: no role of `actor` may fire it.
-  // InvalidArgument: a `require`d field is missing or event data is invalid. Aborted:
-  // `expected_revision` is stale, or another caller moved the request first. Thread-safe.
+  // InvalidArgument: a `require`d field is missing, event data is invalid, or a text given is
+  // not valid UTF-8. Aborted: `expected_revision` is stale, or another caller moved the
+  // request first. A concurrent repeat with the same idempotency key returns the answer of the
+  // call that took effect. Thread-safe.
   Result<Request> Fire(const RequestId& id, const EventCall& call, const Actor& actor);
 
   // The request `id`. NotFound if unknown.
@@ -125,6 +129,8 @@ class Engine {
   // Moves request `id` to another version of its workflow, mapping states by `call.state_map`.
   // Everything is checked before anything moves: the target version, the mapped state, the
   // data against the target's fields. Recorded in history as event "migrate".
+  // FailedPrecondition for a closed request or a mapping the lifecycle forbids; mapping into a
+  // terminal state closes the request and stops its clocks.
   Result<Request> Migrate(const RequestId& id, const MigrationCall& call, const Actor& actor);
 
   // Re-checks request `id`'s hash chain. Internal names the first broken entry.
