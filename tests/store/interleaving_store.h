@@ -37,8 +37,15 @@ class InterleavingStore final : public Store {
   }
 
   // Everything else passes straight through.
-  Status SaveDefinition(const WorkflowDefinition& def) override {
-    return inner_->SaveDefinition(def);
+  Status SaveDefinition(const WorkflowDefinition& def, const std::string& origin) override {
+    return inner_->SaveDefinition(def, origin);
+  }
+  Result<std::vector<StoredDefinition>> ListDefinitions() override {
+    return inner_->ListDefinitions();
+  }
+  Result<StoredDefinition> GetStoredDefinition(const std::string& workflow,
+                                               std::optional<int> version) override {
+    return inner_->GetStoredDefinition(workflow, version);
   }
   Result<std::vector<HistoryEntry>> GetHistory(const RequestId& id) override {
     return inner_->GetHistory(id);
@@ -68,6 +75,9 @@ class InterleavingStore final : public Store {
   }
   Status DeleteSubscription(const std::string& id) override {
     return inner_->DeleteSubscription(id);
+  }
+  Status SetSubscriptionActive(const std::string& id, bool active) override {
+    return inner_->SetSubscriptionActive(id, active);
   }
   using Store::ClaimDeliveries;
   Result<std::vector<Delivery>> ClaimDeliveries(TimePoint now, const std::string& owner,
