@@ -53,6 +53,12 @@ std::optional<nlohmann::json> ParseJsonObject(std::string_view body, ApiError* e
               "the body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
     return std::nullopt;
   }
+  // JSON text never holds a raw NUL byte, and nlohmann's parser would take one for the end of
+  // the input (accepting `{...}\0anything`): refuse it first.
+  if (body.find('\0') != std::string_view::npos) {
+    *error = {400, "malformed_json", "the body is not valid JSON (it holds a NUL byte)"};
+    return std::nullopt;
+  }
   nlohmann::json j = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
   if (j.is_discarded()) {
     *error = {400, "malformed_json", "the body is not valid JSON"};
