@@ -192,6 +192,17 @@ transitions:
     EXPECT_THAT(report.errors[0].message, ::testing::HasSubstr("not valid UTF-8"));
     EXPECT_TRUE(report.definitions.empty());
   }
+  // A NUL in a quoted title made yaml-cpp produce bytes that are not UTF-8; control characters
+  // (YAML forbids them) are refused the same way.
+  for (const std::string& bad :
+       {std::string("\"a\0b\"", 5), std::string("a\x0f"), std::string("\x7f")}) {
+    std::string text = valid;
+    text.replace(text.find("pénale"), 7, bad);
+    LoadReport report = ParseDefinition(text, "utf.yaml");
+    ASSERT_EQ(report.errors.size(), 1u) << report.ErrorText();
+    EXPECT_EQ(report.errors[0].line, 3);
+    EXPECT_THAT(report.errors[0].message, ::testing::HasSubstr("control character"));
+  }
 }
 
 TEST(InvalidDefinitionTest, BlockStyleTransitionIsReportedAtItsEntryLine) {
