@@ -12,6 +12,15 @@ if(TARGET rogatory_store)
   list(APPEND ROGATORY_EXPORTED_TARGETS rogatory_store)
 endif()
 
+# Webhook signing (rogatory/webhook_signature.h, docs/webhooks.md): the one piece of the webhook
+# adapter embedders use; the dispatcher itself (cpp-httplib) stays inside the server.
+if(TARGET rogatory_webhook_signature)
+  target_link_libraries(rogatory INTERFACE rogatory_webhook_signature)
+  list(APPEND ROGATORY_EXPORTED_TARGETS rogatory_webhook_signature)
+  install(FILES ${PROJECT_SOURCE_DIR}/adapters/webhook/include/rogatory/webhook_signature.h
+          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/rogatory)
+endif()
+
 install(TARGETS ${ROGATORY_EXPORTED_TARGETS} EXPORT rogatoryTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}

@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql wrk curl ca-certificates
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
+  python3-jsonschema python3-yaml
 )
 
 missing=()

@@ -23,6 +23,8 @@ for preset in ci asan; do
   cmake --build --preset "$preset" -j "$jobs"
   if [ "$preset" = ci ]; then
     build/ci/adapters/cli/rogatory validate workflows/
+    # The shipped scenarios must pass and exercise every transition, deadline and state.
+    build/ci/adapters/cli/rogatory test workflows/tests --coverage --min-coverage 100
   fi
   echo "== test: $preset"
   ctest --preset "$preset" -j "$jobs" --timeout 600

@@ -22,6 +22,10 @@ int RunServe(int argc, char** argv);
 // names the first broken link, 3 when the store cannot be read (audit_command.cc).
 int RunAudit(int argc, char** argv);
 
+// `rogatory test PATH... [--workflows DIR] [--coverage] [--min-coverage N] [--format text|junit]`:
+// runs scenario files on virtual time and reports coverage (test_command.cc).
+int RunTest(int argc, char** argv);
+
 }  // namespace rogatory::cli
 
 #endif  // ROGATORY_ADAPTERS_CLI_COMMANDS_H_

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <utility>
 
+#include "rogatory/workflow.h"
+
 namespace rogatory::cli {
 namespace {
 
@@ -169,6 +171,13 @@ void SetTokens(const YAML::Node& v, Config* c, const Report& report) {
       report(entry, "a token needs an actor");
       ok = false;
     }
+    if (ok && t.actor == kSystemRole) {
+      // The engine's timers act as `system`: a token must not be able to act as them.
+      report(entry,
+             "actor 'system' is reserved for the engine's timers; give the token another "
+             "actor");
+      ok = false;
+    }
     if (ok && t.sha256.empty()) {
       report(entry, "a token needs its sha256");
       ok = false;
@@ -227,6 +236,11 @@ void SetMaxBody(const YAML::Node& v, Config* c, const Report& report) {
     c->limits.max_body = static_cast<size_t>(*n);
   }
 }
+void SetMaxDefinitionBytes(const YAML::Node& v, Config* c, const Report& report) {
+  if (auto n = Integer(v, report, 1024, int64_t{1} << 30)) {
+    c->limits.max_definition_bytes = static_cast<size_t>(*n);
+  }
+}
 void SetThreads(const YAML::Node& v, Config* c, const Report& report) {
   if (auto n = Integer(v, report, 1, 1024)) c->http.threads = static_cast<int>(*n);
 }
@@ -278,6 +292,7 @@ const Key kKeys[] = {
     {"webhooks.lease",          SetWebhookLease,     false},
     {"webhooks.workers",        SetWebhookWorkers,   false},
     {"limits.max_body",         SetMaxBody,          false},
+    {"limits.max_definition_bytes", SetMaxDefinitionBytes, false},
     {"http.threads",            SetThreads,          false},
     {"http.keep_alive_max",     SetKeepAliveMax,     false},
     {"http.keep_alive_timeout", SetKeepAliveTimeout, false},

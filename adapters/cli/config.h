@@ -50,6 +50,8 @@ struct Config {
   } webhooks;
   struct Limits {
     size_t max_body = 1048576;  // bytes
+    // Our extension: a workflow definition file larger than this is refused at start.
+    size_t max_definition_bytes = 1048576;
   } limits;
   // http: our extension; tuning of the HTTP server.
   struct Http {

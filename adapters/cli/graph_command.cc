@@ -6,6 +6,7 @@
 #include <string>
 
 #include "commands.h"
+#include "config.h"
 #include "rogatory/definition_loader.h"
 #include "rogatory/graph.h"
 
@@ -62,7 +63,18 @@ const WorkflowDefinition* PickDefinition(const std::vector<WorkflowDefinition>& 
 }
 
 int RunGraph(int argc, char** argv) {
-  std::string target, format = "mermaid";
+  std::string target, format = "mermaid", config_path, folder;
+  // --config FILE / --config=FILE and --workflows likewise; false on a missing value.
+  auto option = [&](const std::string& arg, const char* name, std::string* value, int* i) {
+    const std::string eq = std::string(name) + "=";
+    if (arg == name) {
+      if (*i + 1 == argc) return false;
+      *value = argv[++*i];
+    } else {
+      *value = arg.substr(eq.size());
+    }
+    return !value->empty();
+  };
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -79,6 +91,10 @@ int RunGraph(int argc, char** argv) {
       if (format != "mermaid" && format != "dot") {
         return UsageError("unknown format '" + format + "': use mermaid or dot");
       }
+    } else if (arg == "--config" || arg.rfind("--config=", 0) == 0) {
+      if (!option(arg, "--config", &config_path, &i)) return UsageError("--config needs a FILE");
+    } else if (arg == "--workflows" || arg.rfind("--workflows=", 0) == 0) {
+      if (!option(arg, "--workflows", &folder, &i)) return UsageError("--workflows needs a DIR");
     } else if (arg.size() > 1 && arg[0] == '-') {
       return UsageError("unknown option '" + arg + "'");
     } else if (!target.empty()) {
@@ -88,6 +104,23 @@ int RunGraph(int argc, char** argv) {
     }
   }
   if (target.empty()) return UsageError("no WORKFLOW or FILE given");
+  if (!config_path.empty() && !folder.empty()) {
+    return UsageError("give --config or --workflows, not both");
+  }
+  std::string where = "./" + std::string(kWorkflowsFolder) + "/";
+  if (!config_path.empty()) {
+    ConfigResult loaded = LoadConfig(config_path);
+    if (!loaded.ok()) {
+      for (const std::string& e : loaded.errors) std::cerr << e << "\n";
+      return 2;
+    }
+    folder = loaded.config.workflows;
+    where = folder + " (the workflows: of " + config_path + ")";
+  } else if (!folder.empty()) {
+    where = folder;
+  } else {
+    folder = kWorkflowsFolder;
+  }
 
   const WorkflowDefinition* def = nullptr;
   LoadReport report;
@@ -102,24 +135,24 @@ int RunGraph(int argc, char** argv) {
     const std::optional<WorkflowSpec> spec = ParseWorkflowSpec(target);
     if (!spec) return UsageError("'" + target + "' is neither WORKFLOW[@VERSION] nor a FILE");
     std::error_code ec;
-    if (!std::filesystem::is_directory(kWorkflowsFolder, ec)) {
-      std::cerr << "rogatory graph: no ./" << kWorkflowsFolder
-                << "/ folder here; give a FILE, or run where workflows/ is\n";
+    if (!std::filesystem::is_directory(folder, ec)) {
+      std::cerr << "rogatory graph: no " << where
+                << " folder; give a FILE, --workflows DIR or --config FILE, or run where "
+                   "workflows/ is\n";
       return 1;
     }
-    report = LoadDefinitions({kWorkflowsFolder});
+    report = LoadDefinitions({folder});
     def = PickDefinition(report.definitions, *spec);
     if (def == nullptr) {
       PrintErrors(report);
       std::cerr << "rogatory graph: workflow '" << spec->id << "'"
                 << (spec->version ? " version " + std::to_string(*spec->version) : "")
-                << " not found in ./" << kWorkflowsFolder << "/\n";
+                << " not found in " << where << "\n";
       return 1;
     }
     if (!report.ok()) {
-      std::cerr << "rogatory graph: warning: " << report.errors.size() << " problem(s) in ./"
-                << kWorkflowsFolder << "/; run 'rogatory validate " << kWorkflowsFolder
-                << "/' for details\n";
+      std::cerr << "rogatory graph: warning: " << report.errors.size() << " problem(s) in " << where
+                << "; run 'rogatory validate " << folder << "' for details\n";
     }
   }
   std::cout << (format == "dot" ? RenderDot(*def) : RenderMermaid(*def));

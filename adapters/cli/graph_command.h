@@ -1,5 +1,6 @@
-// `rogatory graph WORKFLOW[@VERSION]|FILE [--format mermaid|dot]`: prints a workflow as a
-// state diagram (CONTRACT §3); a workflow id is looked up in ./workflows/.
+// `rogatory graph WORKFLOW[@VERSION]|FILE [--format mermaid|dot] [--config FILE | --workflows
+// DIR]`: prints a workflow as a state diagram (CONTRACT §3); a workflow id is looked up in
+// ./workflows/, or in the folder the config or --workflows names.
 #ifndef ROGATORY_ADAPTERS_CLI_GRAPH_COMMAND_H_
 #define ROGATORY_ADAPTERS_CLI_GRAPH_COMMAND_H_
 
@@ -14,10 +15,12 @@ namespace rogatory::cli {
 
 inline constexpr char kGraphUsage[] =
     "usage: rogatory graph WORKFLOW[@VERSION]|FILE [--format mermaid|dot]\n"
+    "                      [--config FILE | --workflows DIR]\n"
     "\n"
     "Prints a workflow as a state diagram: Mermaid stateDiagram-v2 (the default) or Graphviz\n"
-    "dot. WORKFLOW is looked up in ./workflows/ (its newest version unless @VERSION is given);\n"
-    "FILE is a definition file.\n"
+    "dot. WORKFLOW is looked up in ./workflows/ (its newest version unless @VERSION is given),\n"
+    "or in DIR, or in the workflows: folder of the config FILE (as `rogatory serve --config\n"
+    "FILE` loads it, ROGATORY_* overrides included); FILE is a definition file.\n"
     "\n"
     "exit status: 0 printed, 1 not found or not valid, 2 usage error\n";
 

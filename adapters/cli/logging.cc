@@ -7,25 +7,64 @@
 
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "rogatory/time.h"
-
 namespace rogatory::cli {
 namespace {
 
+// The level names of the config's log.level (spdlog itself says "warning" for warn).
+std::string_view LevelName(spdlog::level::level_enum level) {
+  switch (level) {
+    case spdlog::level::trace:
+      return "trace";
+    case spdlog::level::debug:
+      return "debug";
+    case spdlog::level::info:
+      return "info";
+    case spdlog::level::warn:
+      return "warn";
+    case spdlog::level::err:
+      return "error";
+    case spdlog::level::critical:
+      return "critical";
+    default:
+      return "off";
+  }
+}
+
+// %* in a pattern: the level as the config names it (LevelName).
+class LevelFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    const std::string_view name = LevelName(msg.level);
+    dest.append(name.data(), name.data() + name.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<LevelFlag>();
+  }
+};
+
+// One JSON object per line, keys in a fixed order: ts (UTC, milliseconds, as the text format),
+// level, then the message's own keys (an access line's JSON object) or msg.
 class JsonFormatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-    const auto micros =
-        std::chrono::duration_cast<std::chrono::microseconds>(msg.time.time_since_epoch());
-    const std::string ts = FormatRfc3339(FromUnixMicros(micros.count()));
-    const spdlog::string_view_t level = spdlog::level::to_string_view(msg.level);
+    const auto millis =
+        std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch()).count();
+    const std::time_t seconds = static_cast<std::time_t>(millis / 1000);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char ts[96];  // room for any int the compiler can imagine
+    std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                  static_cast<int>(millis % 1000));
     const std::string_view payload(msg.payload.data(), msg.payload.size());
-    std::string line =
-        "{\"ts\":\"" + ts + "\",\"level\":\"" + std::string(level.data(), level.size()) + "\",";
+    std::string line = "{\"ts\":\"" + std::string(ts) + "\",\"level\":\"" +
+                       std::string(LevelName(msg.level)) + "\",";
     if (payload.size() > 2 && payload.front() == '{' && payload.back() == '}') {
       line.append(payload.substr(1));
     } else {
@@ -58,8 +97,9 @@ void SetupLogging(const std::string& format, const std::string& level) {
   if (format == "json") {
     logger->set_formatter(std::make_unique<JsonFormatter>());
   } else {
-    logger->set_formatter(std::make_unique<spdlog::pattern_formatter>(
-        "%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc));
+    auto text = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+    text->add_flag<LevelFlag>('*').set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %* %v");
+    logger->set_formatter(std::move(text));
   }
   logger->set_level(spdlog::level::from_str(level));
   logger->flush_on(spdlog::level::warn);

@@ -21,6 +21,7 @@
 #include "rogatory/http_server.h"
 #include "rogatory/sql_store.h"
 #include "serve_services.h"
+#include "workflow_reload.h"
 
 namespace rogatory::cli {
 namespace {
@@ -31,7 +32,9 @@ constexpr char kServeUsage[] =
     "Runs the REST API, the deadline scheduler and the webhook dispatcher.\n"
     "The config is FILE, else $ROGATORY_CONFIG, else config/rogatory.yaml if it exists, else\n"
     "the built-in defaults; ROGATORY_* environment variables override it (docs/operations.md).\n"
-    "SIGTERM or SIGINT stops the server gracefully.\n";
+    "SIGTERM or SIGINT stops the server gracefully. SIGHUP reloads the workflows: folder\n"
+    "(new versions only; when any file is invalid nothing changes and the problems are logged).\n"
+    "Definitions deployed on another node (POST /v1/workflows) are picked up within a second.\n";
 
 // The SHA-256 of the demo tokens shipped in config/rogatory.yaml (README's curl session).
 constexpr std::string_view kDemoTokenHashes[] = {
@@ -39,6 +42,7 @@ constexpr std::string_view kDemoTokenHashes[] = {
     "0ecdfa676b35d546ff46de82eaf0a9ae4f52209c4518959dccb8f2e3a175dc3a",  // demo-central-token
     "12678cd63538d0558d0b3135e52d94e524a01b8a9023627448c927cdb464ffc0",  // demo-executing-token
     "91c16f0d6cc1bec3c3603972182a07c66ff4fa71618a975e963d6dbe42b6dd37",  // demo-admin-token
+    "7db5cc1a8926c21400b54e1ba69bc6cac9b3bb916ce8df7afdea3d9aca466cf0",  // demo-metrics-token
 };
 
 // For an SQLite file store, creates the folder the file lives in, so the default
@@ -79,13 +83,14 @@ HttpServerOptions MakeHttpOptions(const Config& config) {
   return o;
 }
 
-// Blocks SIGTERM and SIGINT in this thread and every thread it starts afterwards, so that
-// WaitForStopSignal receives them.
+// Blocks SIGTERM, SIGINT and SIGHUP in this thread and every thread it starts afterwards, so
+// that WaitForStopSignal receives them.
 sigset_t BlockStopSignals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return set;
 }
@@ -150,7 +155,9 @@ int RunServe(int argc, char** argv) {
     spdlog::warn("auth.tokens is empty: every route but /v1/health will answer 401");
   }
 
-  LoadReport report = LoadDefinitions({config.workflows});
+  DefinitionLimits definition_limits;
+  definition_limits.max_file_bytes = config.limits.max_definition_bytes;
+  LoadReport report = LoadDefinitions({config.workflows}, definition_limits);
   if (!report.ok()) {
     std::cerr << report.ErrorText();
     if (!report.ErrorText().empty() && report.ErrorText().back() != '\n') std::cerr << "\n";
@@ -159,6 +166,9 @@ int RunServe(int argc, char** argv) {
   }
   if (report.definitions.empty()) {
     spdlog::warn("no workflow definitions under {}", config.workflows);
+  }
+  for (const DefinitionError& w : report.warnings) {
+    spdlog::warn("{}:{}: warning: {}", w.file, w.line, w.message);
   }
 
   if (!PrepareSqliteFolder(config.store)) return 1;
@@ -181,6 +191,8 @@ int RunServe(int argc, char** argv) {
     }
   }
   spdlog::info("workflows: {} definitions from {}", report.definitions.size(), config.workflows);
+  // Versions deployed through the API (here or on another node) live in the store.
+  SyncStoredDefinitions(*engine);
 
   HttpServerOptions http_options = MakeHttpOptions(config);
   ServeContext context{config, *engine, store, &http_options.metrics_collectors,
@@ -216,7 +228,12 @@ int RunServe(int argc, char** argv) {
                                                                  : config.listen_host,
                server->port());
 
-  const int sig = WaitForStopSignal(stop_signals);
+  int sig = WaitForStopSignal(stop_signals);
+  while (sig == SIGHUP) {
+    spdlog::info("SIGHUP received: reloading {}", config.workflows);
+    ReloadWorkflowFolder(*engine, config.workflows, definition_limits);
+    sig = WaitForStopSignal(stop_signals);
+  }
   spdlog::info("{} received: stopping (in-flight calls finish first)",
                sig == SIGTERM ? "SIGTERM" : "SIGINT");
   server->Stop();

@@ -7,6 +7,7 @@
 #include "background_metrics.h"
 #include "rogatory/deadline_scheduler.h"
 #include "rogatory/webhook_dispatcher.h"
+#include "workflow_reload.h"
 
 namespace rogatory::cli {
 namespace {
@@ -23,6 +24,7 @@ WebhookDispatcherOptions DispatcherOptions(const Config& config, const std::stri
   o.timeout = Exact(config.webhooks.timeout);
   o.lease = Exact(config.webhooks.lease);
   o.workers = config.webhooks.workers;
+  o.allow_private = config.webhooks.allow_private;
   o.on_error = [](const Status& s) { spdlog::warn("webhook dispatcher: {}", s.ToString()); };
   return o;
 }
@@ -63,6 +65,15 @@ std::vector<BackgroundService> MakeBackgroundServices(ServeContext& context) {
                         return OkStatus();
                       },
                       [scheduler] { scheduler->Stop(); }});
+
+  // Definitions other nodes were given (POST /v1/workflows) reach this one within a second.
+  auto poller = std::make_shared<DefinitionPoller>(context.engine, std::chrono::seconds(1));
+  services.push_back({"definition poll",
+                      [poller] {
+                        poller->Start();
+                        return OkStatus();
+                      },
+                      [poller] { poller->Stop(); }});
   return services;
 }
 

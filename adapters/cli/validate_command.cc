@@ -41,6 +41,10 @@ int RunValidate(int argc, char** argv) {
   for (const auto& def : report.definitions) std::cout << ValidSummary(def) << "\n";
   std::cout.flush();
   for (const auto& error : report.errors) std::cerr << error.ToString() << "\n";
+  // Warnings never change the exit status: the definition is valid and loads.
+  for (const auto& w : report.warnings) {
+    std::cerr << w.file << ":" << w.line << ": warning: " << w.message << "\n";
+  }
   if (report.definitions.empty() && report.errors.empty()) {
     std::cerr << "rogatory validate: no definition files (*.yaml, *.yml) found\n";
     return 1;

@@ -13,8 +13,9 @@ inline constexpr char kValidateUsage[] =
     "usage: rogatory validate PATH...\n"
     "\n"
     "Checks workflow definitions: each PATH is a YAML file or a folder searched recursively\n"
-    "for *.yaml and *.yml files. Prints one 'ok' line per valid definition on stdout and\n"
-    "every problem as 'file:line: message' on stderr.\n"
+    "for *.yaml and *.yml files (sub-folders named tests/ hold scenario files for\n"
+    "'rogatory test' and are skipped). Prints one 'ok' line per valid definition on stdout\n"
+    "and every problem as 'file:line: message' on stderr.\n"
     "\n"
     "exit status: 0 all valid, 1 a problem was found, 2 usage error\n";
 

@@ -47,7 +47,8 @@ Result<std::unique_ptr<const CompiledWorkflow>> CompileWorkflow(const WorkflowDe
   }
 
   const size_t states = cw->state_names.size(), events = cw->event_names.size();
-  cw->transition_index.assign(states * events, -1);
+  cw->dense = states * events <= kMaxDenseTransitionIndex;
+  if (cw->dense) cw->transition_index.assign(states * events, -1);
   for (const auto& t : def.transitions) {
     CompiledTransition ct;
     ct.event = cw->event_ids.at(t.event);
@@ -74,8 +75,10 @@ Result<std::unique_ptr<const CompiledWorkflow>> CompileWorkflow(const WorkflowDe
       ROGATORY_RETURN_IF_ERROR(IdsOf(cw->state_ids, t.from, "state", &sources));
     }
     for (int32_t s : sources) {
-      int32_t& slot = cw->transition_index[static_cast<size_t>(s) * events +
-                                           static_cast<size_t>(cw->transitions[index].event)];
+      const size_t at =
+          static_cast<size_t>(s) * events + static_cast<size_t>(cw->transitions[index].event);
+      int32_t& slot = cw->dense ? cw->transition_index[at]
+                                : cw->sparse_transition_index.emplace(at, -1).first->second;
       // An explicit source wins over "*" (the validator reports genuine duplicates).
       if (slot < 0 || !t.from_any) slot = index;
     }

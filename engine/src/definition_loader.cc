@@ -23,6 +23,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr char kScenarioFolder[] = "tests";
+
 void SortErrors(std::vector<DefinitionError>* errors) {
   std::stable_sort(errors->begin(), errors->end(),
                    [](const DefinitionError& a, const DefinitionError& b) {
@@ -56,6 +58,11 @@ std::vector<std::string> ExpandPath(const std::string& path, std::vector<Definit
   for (; !ec && it != end; it.increment(ec)) {
     if (IsHidden(it->path())) {
       if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    // workflows/tests/ holds scenario files for `rogatory test`, not definitions.
+    if (it->path().filename() == kScenarioFolder && it->is_directory(ec)) {
+      it.disable_recursion_pending();
       continue;
     }
     if (it->is_regular_file(ec) && IsDefinitionFile(it->path())) {
@@ -98,16 +105,16 @@ std::string LoadReport::ErrorText() const {
 
 LoadReport ParseDefinition(std::string_view text, std::string_view file_name) {
   LoadReport report;
-  // Every name and title ends up in JSON (the API, webhooks), which must be UTF-8: refuse the
-  // file at the first bad byte rather than fail later for every caller (found by fuzzing).
-  // YAML forbids control characters too, and yaml-cpp turns a NUL in a quoted scalar into bytes
-  // that are not UTF-8 (found by fuzzing).
+  // Everything in a definition is served as JSON later, which must be valid UTF-8; yaml-cpp
+  // passes bad bytes through, so the whole text is checked first. YAML forbids control
+  // characters too, and yaml-cpp turns a NUL in a quoted scalar into bytes that are not UTF-8
+  // (found by fuzzing).
   size_t control =
       text.find_first_of(std::string_view("\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e"
                                           "\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18"
                                           "\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f"));
   control = std::min(control, text.find('\0'));
-  const size_t invalid = FirstInvalidUtf8(text);
+  const size_t invalid = FindInvalidUtf8(text);
   if (const size_t bad = std::min(control, invalid); bad != std::string_view::npos) {
     const std::string_view before = text.substr(0, bad);
     const int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
@@ -115,8 +122,9 @@ LoadReport ParseDefinition(std::string_view text, std::string_view file_name) {
         bad - (before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1);
     report.errors.push_back(DefinitionError{
         std::string(file_name), line,
-        std::string(bad == invalid ? "not valid UTF-8" : "holds a control character") + " (byte " +
-            std::to_string(column + 1) + " of the line)"});
+        bad == invalid ? std::string("invalid UTF-8")
+                       : "holds a control character (byte " + std::to_string(column + 1) +
+                             " of the line)"});
     return report;
   }
   ParsedDefinition parsed = ParseDefinitionYaml(text, file_name);
@@ -126,7 +134,10 @@ LoadReport ParseDefinition(std::string_view text, std::string_view file_name) {
     report.errors.insert(report.errors.end(), more.begin(), more.end());
   }
   SortErrors(&report.errors);
-  if (report.errors.empty()) report.definitions.push_back(std::move(*parsed.definition));
+  if (report.errors.empty()) {
+    report.warnings = DefinitionWarnings(*parsed.definition);
+    report.definitions.push_back(std::move(*parsed.definition));
+  }
   return report;
 }
 
@@ -136,7 +147,7 @@ std::vector<DefinitionError> ValidateDefinition(const WorkflowDefinition& def) {
   return errors;
 }
 
-LoadReport LoadDefinitions(const std::vector<std::string>& paths) {
+LoadReport LoadDefinitions(const std::vector<std::string>& paths, const DefinitionLimits& limits) {
   LoadReport report;
   std::vector<DefinitionError> errors;
   // (workflow, version) -> where it was first defined.
@@ -148,12 +159,22 @@ LoadReport LoadDefinitions(const std::vector<std::string>& paths) {
       const fs::path canonical = fs::weakly_canonical(file, ec);
       if (!loaded.insert(ec ? file : canonical.string()).second) continue;
       std::string text, why;
+      const uintmax_t size = fs::file_size(file, ec);
+      if (!ec && size > limits.max_file_bytes) {
+        errors.push_back(
+            DefinitionError{file, 0,
+                            "is " + std::to_string(size) + " bytes, more than the " +
+                                std::to_string(limits.max_file_bytes) +
+                                " a definition may have (limits.max_definition_bytes)"});
+        continue;
+      }
       if (!ReadFile(file, &text, &why)) {
         errors.push_back(DefinitionError{file, 0, "cannot read: " + why});
         continue;
       }
       LoadReport one = ParseDefinition(text, file);
       errors.insert(errors.end(), one.errors.begin(), one.errors.end());
+      report.warnings.insert(report.warnings.end(), one.warnings.begin(), one.warnings.end());
       for (auto& def : one.definitions) {
         auto [it, inserted] = seen.emplace(std::make_pair(def.id, def.version), file);
         if (!inserted) {

@@ -7,11 +7,15 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "field_check.h"
 #include "lifecycle.h"
 #include "suggest.h"
+#include "utf8.h"
 
 namespace rogatory {
 
@@ -37,18 +41,28 @@ std::string TransitionName(const TransitionDef& t, size_t index) {
 class Validator {
  public:
   Validator(const WorkflowDefinition& def, const ParseNotes& notes) : def_(def), notes_(notes) {
-    for (const auto& s : def_.states) state_names_.push_back(s.name);
-    for (const auto& f : def_.fields) field_names_.push_back(f.name);
-    for (const auto& d : def_.deadlines) deadline_names_.push_back(d.name);
+    // Names are looked up through hash maps (the first definition of each name wins, as
+    // WorkflowDefinition::Find* do), so validation stays linear in the size of the workflow.
+    for (const auto& s : def_.states) {
+      state_names_.push_back(s.name);
+      states_.emplace(s.name, &s);
+    }
+    for (const auto& f : def_.fields) {
+      field_names_.push_back(f.name);
+      fields_.emplace(f.name, &f);
+    }
+    for (const auto& d : def_.deadlines) {
+      deadline_names_.push_back(d.name);
+      deadlines_.emplace(d.name, &d);
+    }
+    std::unordered_set<std::string_view> events;
     for (const auto& t : def_.transitions) {
-      if (!t.event.empty() &&
-          std::find(event_names_.begin(), event_names_.end(), t.event) == event_names_.end()) {
-        event_names_.push_back(t.event);
-      }
+      if (!t.event.empty() && events.insert(t.event).second) event_names_.push_back(t.event);
     }
   }
 
   std::vector<DefinitionError> Run() {
+    CheckText();
     CheckHeader();
     CheckNames("field", field_names_, [&](size_t i) { return def_.fields[i].line; });
     CheckNames("state", state_names_, [&](size_t i) { return def_.states[i].line; });
@@ -68,6 +82,51 @@ class Validator {
   }
   bool Reported(const std::string& key) const { return notes_.Reported(key); }
   bool StatesUsable() const { return !Reported("states"); }
+
+  // Every text is served as JSON later (GET /v1/workflows), so it must be valid UTF-8. A
+  // definition parsed from a file was checked whole already; this catches one built in code.
+  void CheckText() {
+    auto check = [&](std::string_view text, int line, const std::string& what) {
+      if (!IsValidUtf8(text)) Error(line, "invalid UTF-8 in " + what);
+    };
+    if (size_t bad = FindInvalidUtf8(def_.source); bad != std::string_view::npos) {
+      Error(1 + static_cast<int>(std::count(
+                    def_.source.begin(), def_.source.begin() + static_cast<ptrdiff_t>(bad), '\n')),
+            "invalid UTF-8");
+    }
+    for (const auto& [text, what] :
+         {std::pair<const std::string*, const char*>{&def_.id, "the workflow id"},
+          {&def_.title, "the title"},
+          {&def_.legal_basis, "the legal basis"},
+          {&def_.description, "the description"}}) {
+      check(*text, def_.line, what);
+    }
+    for (const auto& f : def_.fields) {
+      check(f.name, f.line, "a field name");
+      check(f.description, f.line, "a field description");
+      for (const auto& v : f.values) check(v, f.line, "a field value");
+      if (f.default_value && !CheckJsonUtf8(*f.default_value, "").ok()) {
+        Error(f.line, "invalid UTF-8 in a field default");
+      }
+    }
+    for (const auto& st : def_.states) {
+      check(st.name, st.line, "a state name");
+      check(st.description, st.line, "a state description");
+    }
+    for (const auto& d : def_.deadlines) {
+      check(d.name, d.line, "a deadline name");
+      check(d.on_expiry, d.line, "a deadline's on_expiry");
+      check(d.description, d.line, "a deadline description");
+    }
+    for (const auto& t : def_.transitions) {
+      bool ok = IsValidUtf8(t.event) && IsValidUtf8(t.to) && IsValidUtf8(t.description);
+      for (const auto* list :
+           {&t.from, &t.roles, &t.require, &t.start, &t.stop, &t.pause, &t.resume, &t.extend}) {
+        for (const auto& name : *list) ok = ok && IsValidUtf8(name);
+      }
+      if (!ok) Error(t.line, "invalid UTF-8 in a transition");
+    }
+  }
 
   void CheckHeader() {
     if (!Reported("workflow") && !IsIdentifier(def_.id)) {
@@ -177,19 +236,30 @@ class Validator {
       }
       return out;
     }
+    std::unordered_set<const StateDef*> listed;
     for (const auto& name : t.from) {
-      const StateDef* s = def_.FindState(name);
-      if (s != nullptr && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+      const StateDef* s = FindState(name);
+      if (s != nullptr && listed.insert(s).second) out.push_back(s);
     }
     return out;
   }
 
   // False for a later state of a repeated name (reported as a duplicate, and otherwise ignored).
-  bool IsFirst(const StateDef& s) const { return def_.FindState(s.name) == &s; }
+  bool IsFirst(const StateDef& s) const { return FindState(s.name) == &s; }
+
+  template <typename T>
+  static const T* Lookup(const std::unordered_map<std::string_view, const T*>& map,
+                         std::string_view name) {
+    auto it = map.find(name);
+    return it == map.end() ? nullptr : it->second;
+  }
+  const StateDef* FindState(std::string_view name) const { return Lookup(states_, name); }
+  const FieldDef* FindField(std::string_view name) const { return Lookup(fields_, name); }
+  const DeadlineDef* FindDeadline(std::string_view name) const { return Lookup(deadlines_, name); }
 
   // Where a transition from `source` leads: its `to`, or `source` itself when `to` is omitted.
   const StateDef* Target(const TransitionDef& t, const StateDef* source) const {
-    return t.to.empty() ? source : def_.FindState(t.to);
+    return t.to.empty() ? source : FindState(t.to);
   }
 
   void CheckTransition(size_t index) {
@@ -206,7 +276,7 @@ class Validator {
       Error(t.line, "event name 'create' is reserved: it records a request's creation");
     }
     CheckFrom(t, where, i);
-    if (!t.to.empty() && StatesUsable() && def_.FindState(t.to) == nullptr) {
+    if (!t.to.empty() && StatesUsable() && FindState(t.to) == nullptr) {
       graph_complete_ = false;
       Error(t.line,
             where + " goes to unknown state '" + t.to + "'" + DidYouMean(t.to, state_names_));
@@ -219,7 +289,7 @@ class Validator {
     }
     if (!Reported("fields")) {
       for (const auto& name : t.require) {
-        if (def_.FindField(name) == nullptr) {
+        if (FindField(name) == nullptr) {
           Error(t.line,
                 where + " requires unknown field '" + name + "'" + DidYouMean(name, field_names_));
         }
@@ -250,7 +320,7 @@ class Validator {
         Error(t.line, "'from' of " + where + " lists state '" + name + "' twice");
         continue;
       }
-      const StateDef* s = def_.FindState(name);
+      const StateDef* s = FindState(name);
       if (s == nullptr) {
         graph_complete_ = false;
         Error(t.line,
@@ -272,7 +342,7 @@ class Validator {
         {"extends", &t.extend}};
     for (const auto& [verb, names] : lists) {
       for (const auto& name : *names) {
-        const DeadlineDef* d = def_.FindDeadline(name);
+        const DeadlineDef* d = FindDeadline(name);
         if (d == nullptr) {
           Error(t.line, where + " " + verb + " unknown deadline '" + name + "'" +
                             DidYouMean(name, deadline_names_));
@@ -405,6 +475,9 @@ class Validator {
   const WorkflowDefinition& def_;
   const ParseNotes& notes_;
   std::vector<std::string> state_names_, field_names_, deadline_names_, event_names_;
+  std::unordered_map<std::string_view, const StateDef*> states_;
+  std::unordered_map<std::string_view, const FieldDef*> fields_;
+  std::unordered_map<std::string_view, const DeadlineDef*> deadlines_;
   std::map<std::pair<std::string, std::string>, int> first_transition_;  // (from, event) -> line
   // False once a transition names an unknown state: reachability would report only its
   // consequences.

@@ -11,12 +11,14 @@
 
 #include "compiled_workflow.h"
 #include "deadline_ops.h"
+#include "definition_registry.h"
 #include "field_check.h"
 #include "lifecycle.h"
 #include "request_id.h"
 #include "rogatory/definition_loader.h"
 #include "rogatory/history.h"
 #include "sha256.h"
+#include "utf8.h"
 
 namespace rogatory {
 namespace {
@@ -58,57 +60,13 @@ class Engine::Impl {
  public:
   explicit Impl(EngineOptions o)
       : store_(std::move(o.store)),
-        clock_(o.clock ? std::move(o.clock) : std::make_shared<SystemClock>()) {}
+        clock_(o.clock ? std::move(o.clock) : std::make_shared<SystemClock>()),
+        registry_(*store_, *clock_) {}
 
-  Status Load(const WorkflowDefinition& def) {
-    std::vector<DefinitionError> errors = ValidateDefinition(def);
-    if (!errors.empty()) {
-      std::string text;
-      for (const auto& e : errors) text += (text.empty() ? "" : "\n") + e.ToString();
-      return InvalidArgumentError(text);
-    }
-    ROGATORY_ASSIGN_OR_RETURN(auto compiled, CompileWorkflow(def));
-    std::unique_lock lock(mu_);
-    auto& versions = workflows_[def.id];
-    auto it = versions.find(def.version);
-    if (it != versions.end()) {
-      if (it->second->def.source == def.source) return OkStatus();
-      return AlreadyExistsError("workflow " + def.id + " version " + std::to_string(def.version) +
-                                " is already loaded with different content; give it a new "
-                                "version");
-    }
-    ROGATORY_RETURN_IF_ERROR(store_->SaveDefinition(def));
-    versions.emplace(def.version, std::move(compiled));
-    return OkStatus();
-  }
-
-  std::vector<WorkflowSummary> List() const {
-    std::shared_lock lock(mu_);
-    std::vector<WorkflowSummary> out;
-    std::map<std::string, const std::map<int, std::unique_ptr<const CompiledWorkflow>>*> sorted;
-    for (const auto& [id, versions] : workflows_) sorted.emplace(id, &versions);
-    for (const auto& [id, versions] : sorted) {
-      for (const auto& [version, cw] : *versions) out.push_back({id, version, cw->def.title});
-    }
-    return out;
-  }
-
-  // The compiled workflow, or NotFound. Compiled workflows are never unloaded, so the pointer
-  // stays valid for the engine's lifetime.
+  // The compiled workflow, or NotFound (definition_registry.h).
   Result<const CompiledWorkflow*> Find(const std::string& workflow,
                                        std::optional<int> version) const {
-    std::shared_lock lock(mu_);
-    auto it = workflows_.find(workflow);
-    if (it == workflows_.end() || it->second.empty()) {
-      return NotFoundError("unknown workflow '" + workflow + "'");
-    }
-    if (!version) return it->second.rbegin()->second.get();
-    auto v = it->second.find(*version);
-    if (v == it->second.end()) {
-      return NotFoundError("workflow '" + workflow + "' has no version " +
-                           std::to_string(*version));
-    }
-    return v->second.get();
+    return registry_.Find(workflow, version);
   }
 
   // Returns the answer stored under the actor's idempotency key, if any. InvalidArgument when
@@ -139,7 +97,10 @@ class Engine::Impl {
                                         m.history.at};
     }
     Status s = store_->Apply(m);
-    if (s.code() == StatusCode::kAlreadyExists && !key.empty()) {
+    // A concurrent repeat of the same call that committed first makes this write lose, on the
+    // key (AlreadyExists) or, for a step, on the revision (Aborted): answer with its result.
+    if ((s.code() == StatusCode::kAlreadyExists || s.code() == StatusCode::kAborted) &&
+        !key.empty()) {
       ROGATORY_ASSIGN_OR_RETURN(auto replay, Replay(actor, key, fingerprint));
       if (replay) return std::move(*replay);
     }
@@ -147,7 +108,21 @@ class Engine::Impl {
     return std::move(m.request);
   }
 
+  // Every text an embedder hands in ends up in JSON (the request, its history, webhooks):
+  // bad UTF-8 is refused here, before anything is hashed, dumped or stored.
+  static Status CheckActorUtf8(const Actor& actor) {
+    ROGATORY_RETURN_IF_ERROR(CheckUtf8(actor.id, "the actor id"));
+    for (const auto& role : actor.roles) ROGATORY_RETURN_IF_ERROR(CheckUtf8(role, "a role"));
+    return OkStatus();
+  }
+
   Result<Request> Create(const CreateCall& call, const Actor& actor) {
+    ROGATORY_RETURN_IF_ERROR(CheckActorUtf8(actor));
+    ROGATORY_RETURN_IF_ERROR(CheckUtf8(call.workflow, "the workflow"));
+    ROGATORY_RETURN_IF_ERROR(CheckJsonUtf8(call.data, "data"));
+    ROGATORY_RETURN_IF_ERROR(CheckJsonUtf8(call.references, "references"));
+    ROGATORY_RETURN_IF_ERROR(CheckUtf8(call.comment, "the comment"));
+    ROGATORY_RETURN_IF_ERROR(CheckUtf8(call.idempotency_key, "the idempotency key"));
     const std::string fingerprint =
         call.idempotency_key.empty()
             ? std::string()
@@ -192,6 +167,12 @@ class Engine::Impl {
   }
 
   Result<Request> Fire(const RequestId& id, const EventCall& call, const Actor& actor) {
+    ROGATORY_RETURN_IF_ERROR(CheckActorUtf8(actor));
+    ROGATORY_RETURN_IF_ERROR(CheckUtf8(id, "the request id"));
+    ROGATORY_RETURN_IF_ERROR(CheckUtf8(call.event, "the event"));
+    ROGATORY_RETURN_IF_ERROR(CheckJsonUtf8(call.data, "data"));
+    ROGATORY_RETURN_IF_ERROR(CheckUtf8(call.comment, "the comment"));
+    ROGATORY_RETURN_IF_ERROR(CheckUtf8(call.idempotency_key, "the idempotency key"));
     const std::string fingerprint =
         call.idempotency_key.empty()
             ? std::string()
@@ -207,6 +188,12 @@ class Engine::Impl {
       // race is re-checked against the new state rather than reported as stale.
       if (r.ok() || r.status().code() != StatusCode::kAborted || call.expected_revision ||
           attempt == kMaxRaceRetries) {
+        if (!r.ok() && !call.idempotency_key.empty()) {
+          // A concurrent repeat of this call may have committed after the replay check above
+          // (this one then found the request already moved): its answer is the answer.
+          auto replay = Replay(actor, call.idempotency_key, fingerprint);
+          if (replay.ok() && *replay) return std::move(**replay);
+        }
         return r;
       }
     }
@@ -320,16 +307,14 @@ class Engine::Impl {
       CompiledTransition record_only;
       record_only.event = cd.on_expiry;
       const bool allowed = t != nullptr && ActorMayFire(system, *t);
+      // Kept for the fallback below: the same snapshot, so the record-only step expects the
+      // same revision and loses (Aborted, then re-read and re-checked) to any concurrent move.
+      Request snapshot = allowed ? before : Request();
       Result<Request> r = Step(std::move(before), *cw, state, allowed ? *t : record_only,
                                nlohmann::json::object(), system, comment, name, "", "");
       if (!r.ok() && allowed && r.status().code() != StatusCode::kAborted) {
         // e.g. a `require`d field is missing: record the lapse without the transition.
-        ROGATORY_ASSIGN_OR_RETURN(Request again, store_->GetRequest(id));
-        again.deadlines.erase(
-            std::remove_if(again.deadlines.begin(), again.deadlines.end(),
-                           [&](const DeadlineState& x) { return x.name == name; }),
-            again.deadlines.end());
-        r = Step(std::move(again), *cw, state, record_only, nlohmann::json::object(), system,
+        r = Step(std::move(snapshot), *cw, state, record_only, nlohmann::json::object(), system,
                  comment + " (" + r.status().message() + ")", name, "", "");
       }
       if (r.ok()) return std::optional<Request>(std::move(*r));
@@ -340,12 +325,28 @@ class Engine::Impl {
   }
 
   Result<Request> Migrate(const RequestId& id, const MigrationCall& call, const Actor& actor) {
+    ROGATORY_RETURN_IF_ERROR(CheckActorUtf8(actor));
+    ROGATORY_RETURN_IF_ERROR(CheckUtf8(id, "the request id"));
+    ROGATORY_RETURN_IF_ERROR(CheckUtf8(call.comment, "the comment"));
+    for (const auto& [from, to] : call.state_map) {
+      ROGATORY_RETURN_IF_ERROR(CheckUtf8(from, "the state map"));
+      ROGATORY_RETURN_IF_ERROR(CheckUtf8(to, "the state map"));
+    }
     ROGATORY_ASSIGN_OR_RETURN(Request before, store_->GetRequest(id));
     ROGATORY_ASSIGN_OR_RETURN(const CompiledWorkflow* target,
                               Find(before.workflow, call.target_version));
     if (call.target_version == before.version) {
       return FailedPreconditionError("request " + id + " is already on version " +
                                      std::to_string(before.version));
+    }
+    ROGATORY_ASSIGN_OR_RETURN(const CompiledWorkflow* current,
+                              Find(before.workflow, before.version));
+    const int32_t from_id = CompiledWorkflow::Find(current->state_ids, before.state);
+    // Nothing leaves a terminal state, migration included: a closed request stays closed.
+    if (before.phase == Phase::kClosure ||
+        (from_id >= 0 && current->state_terminal[static_cast<size_t>(from_id)])) {
+      return FailedPreconditionError("request " + id + " is closed (state '" + before.state +
+                                     "'); a closed request is not migrated");
     }
     auto mapped = call.state_map.find(before.state);
     const std::string to = mapped == call.state_map.end() ? before.state : mapped->second;
@@ -355,6 +356,13 @@ class Engine::Impl {
                                   "', which version " + std::to_string(call.target_version) +
                                   " of " + before.workflow + " does not have");
     }
+    const Phase to_phase = target->state_phase[static_cast<size_t>(to_id)];
+    if (!LifecycleAllows(before.phase, to_phase)) {
+      return FailedPreconditionError(
+          "state '" + before.state + "' (" + std::string(PhaseName(before.phase)) + ") maps to '" +
+          to + "' (" + std::string(PhaseName(to_phase)) + "), a move the lifecycle does not allow");
+    }
+    const bool closes = target->state_terminal[static_cast<size_t>(to_id)] != 0;
     ROGATORY_RETURN_IF_ERROR(CheckData(target->def, before.data));
     nlohmann::json data = before.data;
     ROGATORY_RETURN_IF_ERROR(ApplyDefaultsAndRequire(target->def, &data));
@@ -372,10 +380,12 @@ class Engine::Impl {
                                        return target->deadline_ids.count(d.name) == 0;
                                      }),
                       r.deadlines.end());
+    // As for a step into a terminal state: closing stops every clock.
+    if (closes) r.deadlines.clear();
     r.data = std::move(data);
     r.version = call.target_version;
     r.state = to;
-    r.phase = target->state_phase[static_cast<size_t>(to_id)];
+    r.phase = to_phase;
     r.revision += 1;
     r.updated_at = now;
     m.history = HistoryEntry{r.id,
@@ -389,7 +399,8 @@ class Engine::Impl {
                              call.comment,
                              "",
                              ""};
-    m.notification = NotificationOf(kEventRequestTransitioned, r, m.history, "");
+    m.notification =
+        NotificationOf(closes ? kEventRequestClosed : kEventRequestTransitioned, r, m.history, "");
     return Commit(std::move(m), actor, "", "");
   }
 
@@ -417,19 +428,44 @@ class Engine::Impl {
 
   std::shared_ptr<Store> store_;
   std::shared_ptr<const Clock> clock_;
-
- private:
-  mutable std::shared_mutex mu_;
-  std::unordered_map<std::string, std::map<int, std::unique_ptr<const CompiledWorkflow>>>
-      workflows_;
+  // Thread-safe on its own; mutable because a lookup may load a version from the store.
+  mutable DefinitionRegistry registry_;
 };
+
+namespace {
+
+// The API promises a Status, never an exception: a JSON error the checks above did not foresee
+// (nlohmann's messages carry no client bytes) becomes InvalidArgument.
+template <typename F>
+Result<Request> Guarded(F f) {
+  try {
+    return f();
+  } catch (const nlohmann::json::exception& e) {
+    return InvalidArgumentError(std::string("cannot encode the request as JSON: ") + e.what());
+  }
+}
+
+}  // namespace
 
 Engine::Engine(EngineOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 Engine::~Engine() = default;
 
-Status Engine::LoadDefinition(const WorkflowDefinition& def) { return impl_->Load(def); }
+Status Engine::LoadDefinition(const WorkflowDefinition& def) {
+  const std::string origin = def.source_name.empty() ? "code" : "file:" + def.source_name;
+  return impl_->registry_.Load(def, origin).status();
+}
 
-std::vector<WorkflowSummary> Engine::ListWorkflows() const { return impl_->List(); }
+Result<bool> Engine::DeployDefinition(const WorkflowDefinition& def, const Actor& actor) {
+  return impl_->registry_.Load(def, "api:" + actor.id);
+}
+
+Status Engine::CheckDefinition(const WorkflowDefinition& def) const {
+  return impl_->registry_.Check(def);
+}
+
+Result<DefinitionSync> Engine::SyncDefinitions() { return impl_->registry_.Sync(); }
+
+std::vector<WorkflowSummary> Engine::ListWorkflows() const { return impl_->registry_.List(); }
 
 Result<WorkflowDefinition> Engine::GetDefinition(const std::string& workflow,
                                                  std::optional<int> version) const {
@@ -438,11 +474,11 @@ Result<WorkflowDefinition> Engine::GetDefinition(const std::string& workflow,
 }
 
 Result<Request> Engine::Create(const CreateCall& call, const Actor& actor) {
-  return impl_->Create(call, actor);
+  return Guarded([&] { return impl_->Create(call, actor); });
 }
 
 Result<Request> Engine::Fire(const RequestId& id, const EventCall& call, const Actor& actor) {
-  return impl_->Fire(id, call, actor);
+  return Guarded([&] { return impl_->Fire(id, call, actor); });
 }
 
 Result<Request> Engine::Get(const RequestId& id) const { return impl_->store_->GetRequest(id); }
@@ -470,7 +506,7 @@ Result<std::optional<Request>> Engine::ExpireDeadline(const RequestId& id,
 
 Result<Request> Engine::Migrate(const RequestId& id, const MigrationCall& call,
                                 const Actor& actor) {
-  return impl_->Migrate(id, call, actor);
+  return Guarded([&] { return impl_->Migrate(id, call, actor); });
 }
 
 Status Engine::VerifyHistory(const RequestId& id) const {

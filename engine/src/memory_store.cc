@@ -3,6 +3,8 @@
 #include "rogatory/memory_store.h"
 
 #include <algorithm>
+#include <climits>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <set>
@@ -24,14 +26,46 @@ struct StoredDelivery {
 
 class MemoryStore final : public Store {
  public:
-  Status SaveDefinition(const WorkflowDefinition& def) override {
+  Status SaveDefinition(const WorkflowDefinition& def, const std::string& origin) override {
     std::lock_guard lock(mu_);
-    auto [it, inserted] = definitions_.emplace(std::make_pair(def.id, def.version), def.source);
-    if (!inserted && it->second != def.source) {
+    StoredDefinition record{def.id, def.version, def.source, origin, SystemClock().Now()};
+    auto [it, inserted] =
+        definitions_.emplace(std::make_pair(def.id, def.version), std::move(record));
+    if (!inserted && it->second.source != def.source) {
       return AlreadyExistsError("workflow " + def.id + " version " + std::to_string(def.version) +
                                 " was recorded before with different content");
     }
     return OkStatus();
+  }
+
+  Result<std::vector<StoredDefinition>> ListDefinitions() override {
+    std::lock_guard lock(mu_);
+    std::vector<StoredDefinition> out;
+    for (const auto& [key, record] : definitions_) {
+      out.push_back(record);
+      out.back().source.clear();
+    }
+    return out;
+  }
+
+  Result<StoredDefinition> GetStoredDefinition(const std::string& workflow,
+                                               std::optional<int> version) override {
+    std::lock_guard lock(mu_);
+    auto it = definitions_.end();
+    if (version) {
+      it = definitions_.find({workflow, *version});
+    } else {
+      // The last key not after (workflow, INT_MAX) is the workflow's highest version, if any.
+      auto next = definitions_.upper_bound({workflow, INT_MAX});
+      if (next != definitions_.begin() && std::prev(next)->first.first == workflow) {
+        it = std::prev(next);
+      }
+    }
+    if (it == definitions_.end()) {
+      return NotFoundError("no definition of workflow '" + workflow + "'" +
+                           (version ? " version " + std::to_string(*version) : std::string()));
+    }
+    return it->second;
   }
 
   Status Apply(const Mutation& m) override {
@@ -57,6 +91,8 @@ class MemoryStore final : public Store {
         lease = lease->first.first == m.request.id ? leases_.erase(lease) : std::next(lease);
       }
     }
+    if (it != requests_.end()) IndexDeadlines(it->second, /*add=*/false);
+    IndexDeadlines(m.request, /*add=*/true);
     requests_[m.request.id] = m.request;
     history_[m.request.id].push_back(m.history);
     if (m.notification) {
@@ -99,17 +135,27 @@ class MemoryStore final : public Store {
     std::lock_guard lock(mu_);
     RequestPage page;
     const size_t limit = static_cast<size_t>(std::clamp(q.limit, 1, 1000));
-    for (auto it = requests_.upper_bound(q.after); it != requests_.end(); ++it) {
-      const Request& r = it->second;
-      if (!q.workflow.empty() && r.workflow != q.workflow) continue;
-      if (!q.state.empty() && r.state != q.state) continue;
-      if (q.phase && r.phase != *q.phase) continue;
-      if (q.overdue_only && !r.IsOverdue(q.now)) continue;
+    auto take = [&](const Request& r) {  // false when the page is full
+      if (!q.workflow.empty() && r.workflow != q.workflow) return true;
+      if (!q.state.empty() && r.state != q.state) return true;
+      if (q.phase && r.phase != *q.phase) return true;
+      if (q.overdue_only && !r.IsOverdue(q.now)) return true;
       if (page.items.size() == limit) {
         page.next = page.items.back().id;
-        break;
+        return false;
       }
       page.items.push_back(r);
+      return true;
+    };
+    if (q.overdue_only) {
+      // Driven by the due-time index: only the overdue requests are visited, in id order.
+      for (const RequestId& id : OverdueIds(q.now, q.after)) {
+        if (!take(requests_.at(id))) break;
+      }
+      return page;
+    }
+    for (auto it = requests_.upper_bound(q.after); it != requests_.end(); ++it) {
+      if (!take(it->second)) break;
     }
     return page;
   }
@@ -176,6 +222,15 @@ class MemoryStore final : public Store {
     std::lock_guard lock(mu_);
     if (subscriptions_.erase(id) == 0) return NotFoundError("subscription " + id + " not found");
     KillPendingLocked(id, "subscription deleted");
+    return OkStatus();
+  }
+
+  Status SetSubscriptionActive(const std::string& id, bool active) override {
+    std::lock_guard lock(mu_);
+    auto it = subscriptions_.find(id);
+    if (it == subscriptions_.end()) return NotFoundError("subscription " + id + " not found");
+    it->second.active = active;
+    if (!active) KillPendingLocked(id, "subscription disabled");
     return OkStatus();
   }
 
@@ -257,10 +312,17 @@ class MemoryStore final : public Store {
     std::lock_guard lock(mu_);
     auto it = deliveries_.find(id);
     if (it == deliveries_.end()) return NotFoundError("delivery " + id + " not found");
-    Delivery& d = it->second.delivery;
+    StoredDelivery& sd = it->second;
+    Delivery& d = sd.delivery;
+    const bool claimed = !sd.claimed_by.empty() && sd.claimed_until > now;
+    std::optional<bool> active;
+    if (auto s = subscriptions_.find(d.subscription_id); s != subscriptions_.end()) {
+      active = s->second.active;
+    }
+    ROGATORY_RETURN_IF_ERROR(RetryRefusal(d, claimed, active));
     d.status = DeliveryStatus::kPending;
     d.next_attempt_at = now;
-    it->second.claimed_by.clear();
+    sd.claimed_by.clear();  // a lease that ran out (its node died): nobody holds it
     return OkStatus();
   }
 
@@ -281,9 +343,34 @@ class MemoryStore final : public Store {
     }
   }
 
+  // Adds or removes the running deadlines of `r` in the due-time index.
+  void IndexDeadlines(const Request& r, bool add) {
+    for (const auto& d : r.deadlines) {
+      if (d.paused) continue;
+      if (add) {
+        running_by_due_.emplace(d.due_at, r.id);
+      } else {
+        running_by_due_.erase({d.due_at, r.id});
+      }
+    }
+  }
+
+  // The ids after `after` of requests with a running deadline due at or before `now`
+  // (Request::IsOverdue), in id order.
+  std::set<RequestId> OverdueIds(TimePoint now, const RequestId& after) const {
+    std::set<RequestId> ids;
+    for (auto it = running_by_due_.begin(); it != running_by_due_.end() && it->first <= now; ++it) {
+      if (it->second > after) ids.insert(it->second);
+    }
+    return ids;
+  }
+
   std::mutex mu_;
-  std::map<std::pair<std::string, int>, std::string> definitions_;
+  std::map<std::pair<std::string, int>, StoredDefinition> definitions_;
   std::map<RequestId, Request> requests_;  // ordered: pagination by id
+  // (due_at, request id) of every running deadline: the overdue list reads only what is due.
+  // A multiset: two clocks of one request may be due at the same time.
+  std::multiset<std::pair<TimePoint, RequestId>> running_by_due_;
   std::unordered_map<RequestId, std::vector<HistoryEntry>> history_;
   std::map<std::pair<RequestId, std::string>, DeadlineLease> leases_;
   std::map<std::pair<std::string, std::string>, IdempotencyRecord> idempotency_;

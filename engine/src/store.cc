@@ -55,4 +55,33 @@ std::optional<DeliveryStatus> ParseDeliveryStatus(std::string_view name) {
   return std::nullopt;
 }
 
+Status RetryRefusal(const Delivery& d, bool claimed, std::optional<bool> subscription_active) {
+  const std::string which = "delivery " + d.id;
+  if (d.status == DeliveryStatus::kDelivered) {
+    return FailedPreconditionError(which +
+                                   " was delivered (acknowledged); only dead or failed "
+                                   "deliveries are retried");
+  }
+  if (claimed) {
+    return FailedPreconditionError(which +
+                                   " is being sent now (claimed by a dispatcher); retry it once "
+                                   "that attempt is recorded, if it fails");
+  }
+  if (d.status == DeliveryStatus::kPending && d.attempts == 0) {
+    return FailedPreconditionError(which + " has not been tried yet; it is sent when due");
+  }
+  if (!subscription_active) {
+    return FailedPreconditionError(which + ": its subscription " + d.subscription_id +
+                                   " was deleted, so it cannot be sent");
+  }
+  if (!*subscription_active) {
+    return FailedPreconditionError(
+        which + ": its subscription " + d.subscription_id +
+        " is disabled (its consumer answered 410 Gone, or an admin disabled it); re-enable it "
+        "with PATCH /v1/subscriptions/" +
+        d.subscription_id + " {\"active\": true}, then retry");
+  }
+  return OkStatus();
+}
+
 }  // namespace rogatory

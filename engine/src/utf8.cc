@@ -1,38 +1,67 @@
 #include "utf8.h"
 
+#include <string>
+#include <vector>
+
 namespace rogatory {
 
-size_t FirstInvalidUtf8(std::string_view text) {
+size_t FindInvalidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
   size_t i = 0;
-  while (i < text.size()) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    if (b < 0x80) {
+  while (i < n) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
       ++i;
       continue;
     }
     size_t len = 0;
     unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
-    if (b >= 0xC2 && b <= 0xDF) {
+    if (c >= 0xC2 && c <= 0xDF) {
       len = 2;
-    } else if (b >= 0xE0 && b <= 0xEF) {
+    } else if (c >= 0xE0 && c <= 0xEF) {
       len = 3;
-      if (b == 0xE0) lo = 0xA0;  // no overlong forms
-      if (b == 0xED) hi = 0x9F;  // no surrogates
-    } else if (b >= 0xF0 && b <= 0xF4) {
+      if (c == 0xE0) lo = 0xA0;  // overlong
+      if (c == 0xED) hi = 0x9F;  // surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
       len = 4;
-      if (b == 0xF0) lo = 0x90;  // no overlong forms
-      if (b == 0xF4) hi = 0x8F;  // nothing past U+10FFFF
+      if (c == 0xF0) lo = 0x90;  // overlong
+      if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
     } else {
       return i;
     }
-    if (i + len > text.size()) return i;
-    for (size_t k = 1; k < len; ++k) {
-      const auto c = static_cast<unsigned char>(text[i + k]);
-      if (c < (k == 1 ? lo : 0x80) || c > (k == 1 ? hi : 0xBF)) return i;
+    if (i + len > n || p[i + 1] < lo || p[i + 1] > hi) return i;
+    for (size_t k = 2; k < len; ++k) {
+      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
     }
     i += len;
   }
   return std::string_view::npos;
+}
+
+Status CheckUtf8(std::string_view s, std::string_view what) {
+  if (IsValidUtf8(s)) return OkStatus();
+  return InvalidArgumentError("invalid UTF-8 in " + std::string(what));
+}
+
+Status CheckJsonUtf8(const nlohmann::json& j, std::string_view what) {
+  // An explicit stack: a deeply nested document must not exhaust the call stack.
+  std::vector<const nlohmann::json*> pending{&j};
+  while (!pending.empty()) {
+    const nlohmann::json* v = pending.back();
+    pending.pop_back();
+    if (v->is_string()) {
+      ROGATORY_RETURN_IF_ERROR(CheckUtf8(v->get_ref<const std::string&>(), what));
+    } else if (v->is_object()) {
+      for (auto it = v->begin(); it != v->end(); ++it) {
+        ROGATORY_RETURN_IF_ERROR(CheckUtf8(it.key(), what));
+        pending.push_back(&it.value());
+      }
+    } else if (v->is_array()) {
+      for (const auto& item : *v) pending.push_back(&item);
+    }
+  }
+  return OkStatus();
 }
 
 }  // namespace rogatory

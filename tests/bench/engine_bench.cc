@@ -77,6 +77,29 @@ void BM_EngineFire(benchmark::State& state) {
 }
 BENCHMARK(BM_EngineFire);
 
+// Parsing and validating a chain of N states (s0 -> s1 -> ... -> terminal, one event each), as
+// `rogatory validate` and start-up do: the time per state should stay flat as N doubles
+// (validation looks names up by hash; yaml-cpp's parse dominates).
+void BM_ValidateChain(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  std::string yaml = "workflow: chain\nversion: 1\ntitle: Chain\nlegal_basis: test\nstates:\n";
+  yaml += "  s0: {phase: drafting, initial: true}\n";
+  for (int i = 1; i < n - 1; ++i) yaml += "  s" + std::to_string(i) + ": {phase: drafting}\n";
+  yaml += "  s" + std::to_string(n - 1) + ": {phase: closure, terminal: true}\ntransitions:\n";
+  for (int i = 0; i < n - 1; ++i) {
+    yaml += "  - {event: e" + std::to_string(i) + ", from: s" + std::to_string(i) + ", to: s" +
+            std::to_string(i + 1) + ", roles: [clerk]}\n";
+  }
+  for (auto _ : state) {
+    LoadReport report = ParseDefinition(yaml, "chain.yaml");
+    if (!report.ok()) std::abort();
+    benchmark::DoNotOptimize(report);
+  }
+  state.SetItemsProcessed(state.iterations() * n);  // states per second
+  state.counters["bytes"] = static_cast<double>(yaml.size());
+}
+BENCHMARK(BM_ValidateChain)->Arg(5000)->Arg(10000)->Arg(20000)->Unit(benchmark::kMillisecond);
+
 void BM_HistoryHash(benchmark::State& state) {
   HistoryEntry e{"01JD3X1Y2Z3A4B5C6D7E8F9G0H",
                  42,

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # HTTP benchmark (docs/performance.md, "HTTP API"): POST /v1/requests/{id}/events under wrk, in
 # the same run on the same machine, against
-#   bare    a bare cpp-httplib handler (tests/bench/bare_http_server.cc), the baseline;
+#   beast   a bare Boost.Beast handler (tests/bench/bare_beast_server.cc), the baseline: the
+#           same library as `rogatory serve`'s transport, doing nothing but answer;
+#   bare    a bare cpp-httplib handler (tests/bench/bare_http_server.cc), the old baseline;
 #   sqlite  the real `rogatory serve` on an SQLite file (synchronous=FULL: every answer durable);
 #   memory  `rogatory serve` on the memory: store (the HTTP layer and engine without the disk).
 # The event is the e2e fixture workflow's `note`, which stays in its state and so can be fired
 # again and again; the load is spread over REQUESTS requests. Prints req/s and p99 per round and
-# the medians, and the ratios to the bare handler.
+# the medians, and the ratios to the bare Beast handler (and to the cpp-httplib one).
 #
 #   tests/bench/http_bench.sh [BUILD_DIR]     default build/bench (configured Release if missing)
 #
@@ -25,14 +27,16 @@ requests=${REQUESTS:-256}
 http_threads=${HTTP_THREADS:-16}
 
 command -v wrk >/dev/null || { echo "http_bench: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
-if [[ ! -x "$build/adapters/cli/rogatory" || ! -x "$build/tests/bench/bare_http_server" ]]; then
+if [[ ! -x "$build/adapters/cli/rogatory" || ! -x "$build/tests/bench/bare_http_server" ||
+      ! -x "$build/tests/bench/bare_beast_server" ]]; then
   if [[ ! -f "$build/CMakeCache.txt" ]]; then
     cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
   fi
-  cmake --build "$build" --target rogatory_cli bare_http_server
+  cmake --build "$build" --target rogatory_cli bare_http_server bare_beast_server
 fi
 rogatory="$root/$build/adapters/cli/rogatory"
 bare="$root/$build/tests/bench/bare_http_server"
+beast="$root/$build/tests/bench/bare_beast_server"
 
 tmp=$(mktemp -d /tmp/rogatory-http-bench.XXXXXX)
 pids=()
@@ -117,11 +121,16 @@ bare_port=$(free_port)
 "$bare" "$bare_port" "$http_threads" &
 pids+=($!)
 wait_for "http://127.0.0.1:$bare_port/"
+beast_port=$(free_port)
+"$beast" "$beast_port" "$http_threads" &
+pids+=($!)
+wait_for "http://127.0.0.1:$beast_port/"
 create_requests "$port"
 create_requests "$mem_port"
 write_lua "$port" "$tmp/ids.$port"
 write_lua "$mem_port" "$tmp/ids.$mem_port"
 write_lua "$bare_port" "$tmp/ids.$port"
+write_lua "$beast_port" "$tmp/ids.$port"
 
 # Runs wrk against PORT; prints "req_per_s p99_ms non2xx".
 measure() {
@@ -139,31 +148,36 @@ measure() {
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 pct() { awk -v o="$1" -v b="$2" 'BEGIN {printf "%.1f", 100 * o / b}'; }
 
-printf '%-6s %12s %9s %12s %9s %12s %9s %7s\n' round bare_rps bare_p99 sqlite_rps sqlite_p99 \
-  memory_rps mem_p99 non2xx
+printf '%-6s %12s %9s %12s %9s %12s %9s %12s %9s %7s\n' round beast_rps beast_p99 bare_rps \
+  bare_p99 sqlite_rps sqlite_p99 memory_rps mem_p99 non2xx
+: >"$tmp/beast"
 : >"$tmp/bare"
 : >"$tmp/sqlite"
 : >"$tmp/memory"
 for round in $(seq 1 "$rounds"); do
+  read -r w_rps w_p99 _ < <(measure "$beast_port")
   read -r b_rps b_p99 _ < <(measure "$bare_port")
   read -r s_rps s_p99 s_bad < <(measure "$port")
   read -r m_rps m_p99 m_bad < <(measure "$mem_port")
+  echo "$w_rps $w_p99" >>"$tmp/beast"
   echo "$b_rps $b_p99" >>"$tmp/bare"
   echo "$s_rps $s_p99" >>"$tmp/sqlite"
   echo "$m_rps $m_p99" >>"$tmp/memory"
-  printf '%-6s %12s %7sms %12s %7sms %12s %7sms %7s\n' "$round" "$b_rps" "$b_p99" "$s_rps" \
-    "$s_p99" "$m_rps" "$m_p99" "$((s_bad + m_bad))"
+  printf '%-6s %12s %7sms %12s %7sms %12s %7sms %12s %7sms %7s\n' "$round" "$w_rps" "$w_p99" \
+    "$b_rps" "$b_p99" "$s_rps" "$s_p99" "$m_rps" "$m_p99" "$((s_bad + m_bad))"
 done
 col() { cut -d' ' -f"$2" "$tmp/$1" | median; }
+w_rps=$(col beast 1) w_p99=$(col beast 2)
 b_rps=$(col bare 1) b_p99=$(col bare 2)
 s_rps=$(col sqlite 1) s_p99=$(col sqlite 2)
 m_rps=$(col memory 1) m_p99=$(col memory 2)
-printf '%-6s %12s %7sms %12s %7sms %12s %7sms\n' median "$b_rps" "$b_p99" "$s_rps" "$s_p99" \
-  "$m_rps" "$m_p99"
-echo "rogatory serve, SQLite synchronous=FULL: $(pct "$s_rps" "$b_rps")% of the bare handler's" \
-  "req/s (target >= 50%), p99 ${s_p99} ms (target <= 10 ms)"
-echo "rogatory serve, memory: store: $(pct "$m_rps" "$b_rps")% of the bare handler's req/s," \
-  "p99 ${m_p99} ms"
+printf '%-6s %12s %7sms %12s %7sms %12s %7sms %12s %7sms\n' median "$w_rps" "$w_p99" "$b_rps" \
+  "$b_p99" "$s_rps" "$s_p99" "$m_rps" "$m_p99"
+echo "rogatory serve, memory: store: $(pct "$m_rps" "$w_rps")% of the bare Beast handler's req/s" \
+  "(target >= 50%), p99 ${m_p99} ms (target <= 10 ms); $(pct "$m_rps" "$b_rps")% of bare cpp-httplib's"
+echo "rogatory serve, SQLite synchronous=FULL: $(pct "$s_rps" "$w_rps")% of the bare Beast" \
+  "handler's req/s, p99 ${s_p99} ms; $(pct "$s_rps" "$b_rps")% of bare cpp-httplib's"
+echo "bare Beast handler: $(pct "$w_rps" "$b_rps")% of bare cpp-httplib's req/s"
 echo "wrk -t$wrk_threads -c$connections -d$duration, $rounds rounds, $requests requests," \
   "http.threads $http_threads, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 

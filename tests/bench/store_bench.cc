@@ -2,19 +2,24 @@
 // 1, 4 and 16 concurrent callers, against raw sqlite3 doing the same three statements per
 // transaction (the physical ceiling: one fsync per commit); and on PostgreSQL with 1 and 8
 // callers when ROGATORY_TEST_PG_URL names a server (tests/store/pg_test_cluster.sh --durable).
-// Figures and the command are in docs/performance.md ("Durable store").
+// Figures and the command are in docs/performance.md ("Durable store"). BM_*OverdueList: the
+// overdue list on a million requests (see below).
 #include <benchmark/benchmark.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "rogatory/definition_loader.h"
 #include "rogatory/engine.h"
@@ -302,6 +307,158 @@ void BM_RawSqlite(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_RawSqlite)->UseRealTime();
+
+// --- The overdue list at scale ------------------------------------------------------------------
+// GET /v1/requests?overdue=true on a store of N requests of which only a few are overdue: each
+// request has one `answer` clock, due in 30 days (most), paused past its due time (every 4th:
+// not overdue) or lapsed an hour ago (one in 50,000). The store is filled with one INSERT ...
+// SELECT per table, as the store itself would have written the rows. Reports the median and
+// p99 of one page (limit 50) as counters; /1 adds a workflow filter.
+constexpr int64_t kOverdueEvery = 50000;
+constexpr int64_t kHour = 3600LL * 1000000;
+
+// The SQL that fills requests and deadlines with `n` rows (SQLite or PostgreSQL dialect).
+std::vector<std::string> FillOverdueSql(bool sqlite, int64_t n) {
+  const std::string t0 = std::to_string(ToUnixMicros(kT0));
+  const std::string nn = std::to_string(n);
+  const std::string series =
+      sqlite ? "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < " + nn +
+                   " - 1) "
+             : "WITH s(i) AS (SELECT generate_series(0, " + nn + " - 1)::bigint) ";
+  const std::string id = sqlite ? "printf('r%08d', i)" : "'r' || lpad(i::text, 8, '0')";
+  const std::string paused = "(i % 4 = 1)";
+  // Distinct due times (a second apart), as real clocks started at different moments have.
+  const std::string due = "(CASE WHEN i % " + std::to_string(kOverdueEvery) + " = 7 THEN " + t0 +
+                          " - " + std::to_string(kHour) + " - i WHEN " + paused + " THEN " + t0 +
+                          " - " + std::to_string(24 * kHour) + " - i * 1000000 ELSE " + t0 + " + " +
+                          std::to_string(30 * 24 * kHour) + " + i * 1000000 END)";
+  const std::string text = sqlite ? "" : "::text";
+  return {
+      series +
+          "INSERT INTO requests (id, workflow, version, state, phase, revision, data, refs, "
+          "deadlines, created_at, updated_at, head_hash) SELECT " +
+          id +
+          ", CASE WHEN i % 3 = 0 THEN 'eio' ELSE 'eaw' END, 1, 'transmitted', 'transmission', 2, "
+          "'{\"issuing_state\":\"AT\"}', '{}', "
+          "'[{\"name\":\"answer\",\"started_at\":" +
+          t0 + ",\"due_at\":' || " + due + text + " || ',\"paused\":' || (CASE WHEN " + paused +
+          " THEN 'true' ELSE 'false' END) || ',\"remaining\":0,\"extended\":false}]', " + t0 +
+          ", " + t0 + ", '' FROM s",
+      series +
+          "INSERT INTO deadlines (request_id, name, started_at, due_at, paused, remaining, "
+          "extended, rev) SELECT " +
+          id + ", 'answer', " + t0 + ", " + due + ", CASE WHEN " + paused +
+          " THEN 1 ELSE 0 END, 0, 0, 2 FROM s",
+      sqlite ? "ANALYZE" : "ANALYZE requests; ANALYZE deadlines",
+  };
+}
+
+// A store of `n` requests, filled once per run and kind.
+std::shared_ptr<Store> OverdueStore(bool sqlite, int64_t n, std::string* error) {
+  static std::mutex mu;
+  static std::map<std::pair<bool, int64_t>, std::shared_ptr<Store>> stores;
+  std::lock_guard<std::mutex> lock(mu);
+  auto& s = stores[{sqlite, n}];
+  if (s != nullptr) return s;
+  std::string url;
+  const std::vector<std::string> fill = FillOverdueSql(sqlite, n);
+  if (sqlite) {
+    const std::string path = BenchDir() + "/overdue-" + std::to_string(n) + ".db";
+    url = "sqlite://" + path;
+    Result<std::unique_ptr<Store>> created = OpenStore(url);  // creates the schema
+    if (!created.ok()) {
+      *error = created.status().ToString();
+      return nullptr;
+    }
+    created->reset();
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    std::string sql = "BEGIN;" + fill[0] + ";" + fill[1] + ";COMMIT;" + fill[2];
+    char* message = nullptr;
+    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+      *error = message != nullptr ? message : "fill failed";
+      sqlite3_free(message);
+    }
+    sqlite3_close(db);
+  } else {
+    const std::string admin = PostgresUrl();
+    if (admin.empty()) {
+      *error = "set ROGATORY_TEST_PG_URL (tests/store/pg_test_cluster.sh)";
+      return nullptr;
+    }
+    const std::string keywords = admin.substr(std::string("postgresql://").size());
+    const std::string schema = "overdue_" + std::to_string(getpid()) + "_" + std::to_string(n);
+    PGconn* conn = PQconnectdb(keywords.c_str());
+    auto exec = [&](const std::string& sql) {
+      PGresult* res = PQexec(conn, sql.c_str());
+      if (PQresultStatus(res) != PGRES_COMMAND_OK && error->empty()) {
+        *error = PQresultErrorMessage(res);
+      }
+      PQclear(res);
+    };
+    exec("CREATE SCHEMA " + schema);
+    url = admin + " options='-csearch_path=" + schema + "'";
+    Result<std::unique_ptr<Store>> created = OpenStore(url);
+    if (!created.ok()) *error = created.status().ToString();
+    created = Result<std::unique_ptr<Store>>(nullptr);
+    exec("SET search_path = " + schema);
+    for (const std::string& sql : fill) exec(sql);
+    PQfinish(conn);
+  }
+  if (!error->empty()) return nullptr;
+  Result<std::unique_ptr<Store>> opened = OpenStore(url);
+  if (!opened.ok()) {
+    *error = opened.status().ToString();
+    return nullptr;
+  }
+  s = std::move(opened).value();
+  return s;
+}
+
+void OverdueList(benchmark::State& state, bool sqlite) {
+  std::string error;
+  std::shared_ptr<Store> store = OverdueStore(sqlite, state.range(0), &error);
+  if (store == nullptr) {
+    state.SkipWithError(error.c_str());
+    return;
+  }
+  RequestQuery q;
+  q.overdue_only = true;
+  q.now = kT0;
+  q.limit = 50;
+  if (state.range(1) == 1) q.workflow = "eaw";
+  std::vector<double> ms;
+  size_t found = 0;
+  for (auto _ : state) {
+    const auto start = std::chrono::steady_clock::now();
+    Result<RequestPage> page = store->ListRequests(q);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                     .count());
+    if (!page.ok()) {
+      state.SkipWithError(page.status().ToString().c_str());
+      return;
+    }
+    found = page->items.size();
+  }
+  std::sort(ms.begin(), ms.end());
+  state.counters["overdue_found"] = static_cast<double>(found);
+  state.counters["p50_ms"] = ms[ms.size() / 2];
+  state.counters["p99_ms"] = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
+}
+
+void BM_SqliteOverdueList(benchmark::State& state) { OverdueList(state, true); }
+BENCHMARK(BM_SqliteOverdueList)
+    ->Args({1000000, 0})
+    ->Args({1000000, 1})
+    ->Iterations(200)
+    ->Unit(benchmark::kMillisecond);
+
+void BM_PostgresOverdueList(benchmark::State& state) { OverdueList(state, false); }
+BENCHMARK(BM_PostgresOverdueList)
+    ->Args({1000000, 0})
+    ->Args({1000000, 1})
+    ->Iterations(200)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace rogatory

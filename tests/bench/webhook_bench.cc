@@ -107,6 +107,7 @@ class Rig {
     WebhookDispatcherOptions o;
     o.workers = workers;
     o.per_subscription = workers;  // one subscription: let it use every worker
+    o.allow_private = true;        // the receiver is on loopback
     o.poll_interval = std::chrono::milliseconds(50);
     dispatcher_ = std::make_unique<WebhookDispatcher>(store, o);
     engine_ = std::make_unique<Engine>(

@@ -125,6 +125,24 @@ TEST(ValidateCliTest, ValidFolderPrintsOneLinePerDefinition) {
   EXPECT_THAT(run.err, IsEmpty());
 }
 
+// Issue 10: a deadline whose lapse no transition takes is valid but worth a warning.
+TEST(ValidateCliTest, WarningsAreFileLineWarningAndExitZero) {
+  const std::string file = kFixtures + "/definitions/warnings/lapse_not_accepted.yaml";
+  Outcome run = Rogatory({"validate", file});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "ok warned@1 (" + file + ")\n");
+  EXPECT_EQ(run.err, file +
+                         ":13: warning: deadline 'reply' can lapse in state 'reviewing', where no "
+                         "transition accepts its on_expiry event 'reply_overdue': such a lapse is "
+                         "recorded in the history without a state change\n");
+}
+
+TEST(ValidateCliTest, ShippedWorkflowsHaveNoWarnings) {
+  Outcome run = Rogatory({"validate", kFixtures + "/../../workflows"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.err, IsEmpty());
+}
+
 TEST(ValidateCliTest, InvalidFileExitsOneWithFileLineMessage) {
   const std::string file = kInvalid + "/unknown_phase.yaml";
   Outcome run = Rogatory({"validate", file});
@@ -226,6 +244,37 @@ TEST(GraphCliTest, NoWorkflowsFolderExitsOne) {
   EXPECT_THAT(run.err, HasSubstr("no ./workflows/ folder"));
 }
 
+// Issue 10: graph looked only in ./workflows/; it finds workflows where the server does.
+TEST(GraphCliTest, WorkflowsOptionNamesTheFolder) {
+  WorkingFolder here(false);
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"graph", "eio@1", "--workflows", kValid},
+                                             {"graph", "--workflows=" + kValid, "eio@1"}}) {
+    Outcome run = Rogatory(args, here.path());
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_EQ(run.out, ReadFile(kFixtures + "/graphs/eio.mmd"));
+  }
+  Outcome missing = Rogatory({"graph", "eio", "--workflows", "/nonexistent"}, here.path());
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("no /nonexistent folder"));
+}
+
+TEST(GraphCliTest, ConfigOptionUsesItsWorkflowsFolder) {
+  WorkingFolder here(false);
+  const fs::path config = here.path() / "rogatory.yaml";
+  std::ofstream(config) << "workflows: " << kValid << "\n";
+  Outcome run = Rogatory({"graph", "eio@1", "--config", config.string()}, here.path());
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, ReadFile(kFixtures + "/graphs/eio.mmd"));
+  Outcome unknown = Rogatory({"graph", "eaw", "--config=" + config.string()}, here.path());
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("not found in " + kValid));
+  std::ofstream(config) << "workflows: [\n";
+  Outcome bad = Rogatory({"graph", "eio", "--config", config.string()}, here.path());
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr(config.string() + ":"));
+}
+
 TEST(GraphCliTest, InvalidFileExitsOneWithItsErrors) {
   const std::string file = kInvalid + "/lifecycle_backwards.yaml";
   Outcome run = Rogatory({"graph", file});
@@ -235,13 +284,16 @@ TEST(GraphCliTest, InvalidFileExitsOneWithItsErrors) {
 }
 
 TEST(GraphCliTest, UsageErrorsExitTwo) {
-  for (const auto& args :
-       std::vector<std::vector<std::string>>{{"graph"},
-                                             {"graph", kValid + "/eio.yaml", "--format", "svg"},
-                                             {"graph", kValid + "/eio.yaml", "--format"},
-                                             {"graph", kValid + "/eio.yaml", "--colour"},
-                                             {"graph", "eio", "eio@2"},
-                                             {"graph", "eio@0"}}) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"graph"},
+           {"graph", kValid + "/eio.yaml", "--format", "svg"},
+           {"graph", kValid + "/eio.yaml", "--format"},
+           {"graph", kValid + "/eio.yaml", "--colour"},
+           {"graph", "eio", "eio@2"},
+           {"graph", "eio", "--workflows"},
+           {"graph", "eio", "--config"},
+           {"graph", "eio", "--config", "c.yaml", "--workflows", "w"},
+           {"graph", "eio@0"}}) {
     Outcome run = Rogatory(args);
     EXPECT_EQ(run.exit_code, 2) << ::testing::PrintToString(args);
     EXPECT_THAT(run.err, HasSubstr("usage: rogatory graph"));

@@ -48,7 +48,8 @@ TEST(ConfigTest, ShippedFileLoadsWithItsDefaults) {
   EXPECT_EQ(r.config.listen, "127.0.0.1:8080");
   EXPECT_EQ(r.config.store, kDefaultStore);
   EXPECT_EQ(r.config.limits.max_body, 1048576u);
-  EXPECT_EQ(r.config.tokens.size(), 4u);
+  ASSERT_EQ(r.config.tokens.size(), 5u);  // issuing, central, executing, admin, metrics
+  EXPECT_EQ(r.config.tokens[4].roles, std::vector<std::string>{"metrics"});
 }
 
 TEST(ConfigTest, UnknownKeysAreErrorsWithTheirLine) {
@@ -132,6 +133,37 @@ TEST(ParseListenTest, AcceptsHostPortForms) {
   for (const char* bad : {"8080", "host:", "host:99999", "::1:80", "[::1]80", "h:8o"}) {
     EXPECT_FALSE(ParseListen(bad, &host, &port)) << bad;
   }
+}
+
+}  // namespace
+}  // namespace rogatory::cli
+
+namespace rogatory::cli {
+namespace {
+
+TEST(ConfigTest, TokenActingAsSystemIsRefused) {
+  // `system` is the engine's timers (deadline lapses); no client may act as them.
+  ConfigResult r = ParseConfig(
+      "auth:\n  tokens:\n    - {actor: ana, roles: [prosecutor], sha256: \"" +
+          std::string(64, 'a') + "\"}\n    - {actor: system, roles: [admin], sha256: \"" +
+          std::string(64, 'b') + "\"}\n",
+      "c.yaml", Env({}));
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].rfind("c.yaml:4:", 0), 0u) << r.errors[0];
+  EXPECT_NE(r.errors[0].find("actor 'system' is reserved"), std::string::npos) << r.errors[0];
+}
+
+TEST(ConfigTest, MaxDefinitionBytesHasADefaultAFileKeyAndAnEnvironmentVariable) {
+  EXPECT_EQ(ParseConfig("", "", Env({})).config.limits.max_definition_bytes, 1048576u);
+  ConfigResult r = ParseConfig("limits: {max_definition_bytes: 65536}\n", "c.yaml", Env({}));
+  ASSERT_TRUE(r.ok()) << r.errors[0];
+  EXPECT_EQ(r.config.limits.max_definition_bytes, 65536u);
+  r = ParseConfig("", "c.yaml", Env({{"ROGATORY_LIMITS_MAX_DEFINITION_BYTES", "2048"}}));
+  ASSERT_TRUE(r.ok()) << r.errors[0];
+  EXPECT_EQ(r.config.limits.max_definition_bytes, 2048u);
+  r = ParseConfig("limits:\n  max_definition_bytes: 12\n", "c.yaml", Env({}));
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].rfind("c.yaml:2:", 0), 0u) << r.errors[0];
 }
 
 }  // namespace

@@ -62,6 +62,10 @@ Answer Api::Put(const std::string& path, const std::string& token, const std::st
   return From(client_.Put(path.c_str(), Headers(token, {}), body, "application/json"));
 }
 
+Answer Api::Patch(const std::string& path, const std::string& token, const std::string& body) {
+  return From(client_.Patch(path.c_str(), Headers(token, {}), body, "application/json"));
+}
+
 std::string Api::CreateCase(const nlohmann::json& data) {
   Answer a =
       Post("/v1/requests", kClerkToken, nlohmann::json{{"workflow", "case"}, {"data", data}});

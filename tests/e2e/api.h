@@ -39,6 +39,7 @@ class Api {
   }
   Answer Delete(const std::string& path, const std::string& token);
   Answer Put(const std::string& path, const std::string& token, const std::string& body);
+  Answer Patch(const std::string& path, const std::string& token, const std::string& body);
 
   // Creates a `case` request as the clerk; its id (fails the test when refused).
   std::string CreateCase(const nlohmann::json& data = {{"title", "e2e"}});

@@ -1,9 +1,12 @@
 // Operations: /metrics, the OpenAPI document, request ids, and logs without field values.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "api.h"
 
@@ -17,7 +20,7 @@ TEST(MetricsTest, PrometheusTextWithRequestsLatencyTransitionsAndStoreErrors) {
   const std::string id = api.CreateCase();
   ASSERT_EQ(api.Fire(id, "send", kClerkToken).status, 200);
   api.Get("/v1/requests/NOSUCH", kClerkToken);
-  Answer a = api.Get("/metrics", kNobodyToken);
+  Answer a = api.Get("/metrics", kMetricsToken);
   ASSERT_EQ(a.status, 200);
   EXPECT_EQ(a.Header("Content-Type").rfind("text/plain", 0), 0u);
   const std::string& m = a.text;
@@ -109,6 +112,61 @@ TEST(LogsTest, JsonLinesWithRequestIdsAndNoFieldValues) {
     }
   }
   EXPECT_TRUE(found) << log.substr(0, 2000);
+}
+
+// The keys of one JSON log line, in the order they appear.
+std::vector<std::string> KeysInOrder(const std::string& line) {
+  std::vector<std::string> keys;
+  json j = json::parse(line, nullptr, false);
+  if (!j.is_object()) return keys;
+  static const std::regex kKey("[{,]\"([a-z_]+)\":");
+  for (std::sregex_iterator it(line.begin(), line.end(), kKey), end; it != end; ++it) {
+    keys.push_back((*it)[1]);
+  }
+  return keys;
+}
+
+// Issue 10: docs/operations.md's JSON log example differed from the output (microsecond
+// timestamps, sorted keys, level `warning`, durations such as 1308.7006729999998).
+TEST(LogFormatTest, JsonLinesHaveTheShapeOperationsMdShows) {
+  std::ifstream in(ROGATORY_E2E_OPERATIONS_MD);
+  std::string documented;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("{\"ts\":", 0) == 0 && line.find("\"msg\":\"http\"") != std::string::npos) {
+      documented = line;
+    }
+  }
+  ASSERT_FALSE(documented.empty()) << "no JSON access line in docs/operations.md";
+
+  ServerProcess server(MakeTempDir("rogatory-e2e-logs"));
+  ASSERT_EQ(server.StartWithConfigFile(ROGATORY_E2E_SHIPPED_CONFIG,
+                                       {{"ROGATORY_STORE", FreshStoreUrl()},
+                                        {"ROGATORY_WORKFLOWS", ShippedWorkflowsDir()},
+                                        {"ROGATORY_LOG_FORMAT", "json"}}),
+            "");
+  Api api(server.port());
+  ASSERT_EQ(api.Post("/v1/requests", "demo-issuing-token",
+                     json{{"workflow", "eio"},
+                          {"data", {{"issuing_state", "FR"}, {"executing_state", "DE"}}}})
+                .status,
+            201);
+  ASSERT_EQ(server.Stop(SIGTERM), 0);
+  std::string access, warn;
+  std::istringstream lines(server.Log());
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("\"msg\":\"http\"") != std::string::npos &&
+        line.find("POST") != std::string::npos) {
+      access = line;
+    }
+    if (line.find("demo tokens") != std::string::npos) warn = line;
+  }
+  ASSERT_FALSE(access.empty()) << server.Log();
+  EXPECT_EQ(KeysInOrder(access), KeysInOrder(documented)) << access << "\n" << documented;
+  EXPECT_TRUE(std::regex_search(
+      access, std::regex(R"(^\{"ts":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z","level":"info",)")))
+      << access;
+  EXPECT_TRUE(std::regex_search(access, std::regex(R"("duration_ms":\d+(\.\d{1,3})?,)"))) << access;
+  EXPECT_NE(warn.find("\"level\":\"warn\""), std::string::npos) << warn;
 }
 
 }  // namespace

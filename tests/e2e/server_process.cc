@@ -131,6 +131,8 @@ std::string ServerProcess::Start(const ServerConfig& config) {
        << "    - {actor: jo.judge, roles: [judge], sha256: \"" << Sha256Hex(kJudgeToken) << "\"}\n"
        << "    - {actor: ops.admin, roles: [admin], sha256: \"" << Sha256Hex(kAdminToken) << "\"}\n"
        << "    - {actor: nina.nobody, roles: [], sha256: \"" << Sha256Hex(kNobodyToken) << "\"}\n"
+       << "    - {actor: prom.scraper, roles: [metrics], sha256: \"" << Sha256Hex(kMetricsToken)
+       << "\"}\n"
        << "webhooks:\n  allow_private: " << (config.allow_private_webhooks ? "true" : "false")
        << "\n"
        << "limits:\n  max_body: " << config.max_body << "\n"

@@ -12,10 +12,11 @@
 namespace rogatory::e2e {
 
 // The bearer tokens every e2e server accepts (plain text; the config holds their SHA-256).
-inline constexpr char kClerkToken[] = "e2e-clerk-token";    // actor carla.clerk, role clerk
-inline constexpr char kJudgeToken[] = "e2e-judge-token";    // actor jo.judge, role judge
-inline constexpr char kAdminToken[] = "e2e-admin-token";    // actor ops.admin, role admin
-inline constexpr char kNobodyToken[] = "e2e-nobody-token";  // actor nina.nobody, no roles
+inline constexpr char kClerkToken[] = "e2e-clerk-token";      // actor carla.clerk, role clerk
+inline constexpr char kJudgeToken[] = "e2e-judge-token";      // actor jo.judge, role judge
+inline constexpr char kAdminToken[] = "e2e-admin-token";      // actor ops.admin, role admin
+inline constexpr char kNobodyToken[] = "e2e-nobody-token";    // actor nina.nobody, no roles
+inline constexpr char kMetricsToken[] = "e2e-metrics-token";  // actor prom.scraper, metrics
 
 struct ServerConfig {
   std::string store_url;

@@ -116,9 +116,15 @@ TEST(DeliveriesTest, EventsOfASubscribedWorkflowQueueDeliveries) {
   EXPECT_EQ(one.json["body"]["type"], "request.created");
   EXPECT_EQ(one.json["body"]["data"]["request_id"], request_id);
 
+  // The consumer (a public address this test cannot reach) has not acknowledged it: it is being
+  // sent (409), not tried yet (409), or failed and waiting (re-queued: 200, pending).
   Answer retried = api.Post("/v1/deliveries/" + delivery_id + "/retry", kAdminToken, std::string());
-  ASSERT_EQ(retried.status, 200) << retried.text;
-  EXPECT_EQ(retried.json["status"], "pending");
+  if (retried.status == 200) {
+    EXPECT_EQ(retried.json["status"], "pending");
+  } else {
+    EXPECT_EQ(retried.status, 409) << retried.text;
+    EXPECT_EQ(retried.ErrorCode(), "failed_precondition");
+  }
 
   Answer filtered = api.Get("/v1/deliveries?status=delivered&subscription=" + sub_id, kAdminToken);
   ASSERT_EQ(filtered.status, 200);

@@ -285,5 +285,120 @@ TEST(WebhooksE2eTest, TwoServersOnOnePostgresqlLoseNothingAndFireEachDeadlineOnc
   EXPECT_EQ(b.Stop(SIGTERM), 0);
 }
 
+// Subscribes `url`; returns {id, secret}.
+std::pair<std::string, std::string> SubscribeWithId(Api& api, const std::string& url) {
+  Answer a = api.Post("/v1/subscriptions", kAdminToken, json{{"url", url}});
+  EXPECT_EQ(a.status, 201) << a.text;
+  return {a.json.value("id", ""), a.json.value("secret", "")};
+}
+
+// The only delivery of subscription `sub`, once it is no longer pending (null after 5 s).
+json SettledDelivery(Api& api, const std::string& sub) {
+  for (int i = 0; i < 500; ++i) {
+    Answer page = api.Get("/v1/deliveries?subscription=" + sub, kAdminToken);
+    if (page.status == 200 && page.json["items"].size() == 1 &&
+        page.json["items"][0]["status"] != "pending") {
+      return page.json["items"][0];
+    }
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  return nullptr;
+}
+
+// Regression (issue 9 point 7): the retry route re-queued a delivery while it was being sent.
+TEST(WebhooksE2eTest, RetryOfADeliveryBeingSentIsRefusedWith409) {
+  const std::string dir = MakeTempDir("rogatory-e2e-retry-claimed");
+  ServerProcess server(dir + "/server");
+  ASSERT_EQ(StartServer(server, WriteConfig(dir, FreshStoreUrl())), "");
+  Api api(server.port());
+  const int port = FreePort();
+  const auto [sub, secret] =
+      SubscribeWithId(api, "http://127.0.0.1:" + std::to_string(port) + "/hook");
+  std::atomic<bool> arrived{false};
+  LoopbackReceiver receiver(
+      secret,
+      [&arrived](const Received&) {
+        arrived = true;
+        return Reply{200, {}, milliseconds(300)};  // answers within the 0.5 s timeout
+      },
+      "", "", port);
+  CreateTimed(api);
+  for (int i = 0; i < 500 && !arrived; ++i) std::this_thread::sleep_for(milliseconds(2));
+  ASSERT_TRUE(arrived) << server.Log();
+  Answer page = api.Get("/v1/deliveries?subscription=" + sub, kAdminToken);
+  const std::string id = page.json["items"][0]["id"];
+  Answer retry = api.Post("/v1/deliveries/" + id + "/retry", kAdminToken, std::string());
+  EXPECT_EQ(retry.status, 409) << retry.text;
+  EXPECT_NE(retry.text.find("is being sent now"), std::string::npos) << retry.text;
+
+  json d = SettledDelivery(api, sub);
+  ASSERT_FALSE(d.is_null());
+  EXPECT_EQ(d["status"], "delivered");
+  EXPECT_EQ(d["attempts"], 1);
+  std::this_thread::sleep_for(milliseconds(200));
+  EXPECT_EQ(receiver.received().size(), 1u);  // sent once
+  EXPECT_EQ(api.Post("/v1/deliveries/" + id + "/retry", kAdminToken, std::string()).status, 409);
+  EXPECT_EQ(server.Stop(SIGTERM), 0) << server.Log();
+}
+
+// Regression (issue 10 point 7): retrying a dead letter of a subscription a 410 disabled answered
+// 200 and dead-lettered it again at once without sending, counting an attempt and a dead letter.
+TEST(WebhooksE2eTest, DisabledSubscriptionIsReEnabledWithPatchThenItsDeadLetterReplays) {
+  const std::string dir = MakeTempDir("rogatory-e2e-retry-disabled");
+  ServerProcess server(dir + "/server");
+  ASSERT_EQ(StartServer(server, WriteConfig(dir, FreshStoreUrl())), "");
+  Api api(server.port());
+  const int port = FreePort();
+  const auto [sub, secret] =
+      SubscribeWithId(api, "http://127.0.0.1:" + std::to_string(port) + "/hook");
+  std::atomic<int> status{410};
+  LoopbackReceiver receiver(
+      secret,
+      [&status](const Received&) {
+        return Reply{status.load(), {}, {}};
+      },
+      "", "", port);
+  CreateTimed(api);
+  json d = SettledDelivery(api, sub);
+  ASSERT_FALSE(d.is_null()) << server.Log();
+  ASSERT_EQ(d["status"], "dead");
+  const std::string id = d["id"];
+  EXPECT_EQ(api.Get("/v1/subscriptions/" + sub, kAdminToken).json["active"], false);
+
+  Answer retry = api.Post("/v1/deliveries/" + id + "/retry", kAdminToken, std::string());
+  EXPECT_EQ(retry.status, 409) << retry.text;
+  EXPECT_NE(retry.text.find("is disabled"), std::string::npos) << retry.text;
+  EXPECT_NE(retry.text.find("PATCH /v1/subscriptions/" + sub), std::string::npos) << retry.text;
+  std::this_thread::sleep_for(milliseconds(300));
+  Answer metrics = api.Get("/metrics", kAdminToken);
+  EXPECT_EQ(metrics.text.find("rogatory_webhook_deliveries_total{outcome=\"dead\"} 1"),
+            std::string::npos)
+      << metrics.text;
+  EXPECT_EQ(api.Get("/v1/deliveries/" + id, kAdminToken).json["attempts"], 1);
+
+  // PATCH: admin only, a known id, exactly {"active": bool}.
+  EXPECT_EQ(api.Patch("/v1/subscriptions/" + sub, kClerkToken, R"({"active":true})").status, 403);
+  EXPECT_EQ(api.Patch("/v1/subscriptions/sub_nope", kAdminToken, R"({"active":true})").status, 404);
+  for (const char* bad : {"", "{", R"({"active":"yes"})", R"({})", R"({"active":true,"x":1})"}) {
+    Answer a = api.Patch("/v1/subscriptions/" + sub, kAdminToken, bad);
+    EXPECT_EQ(a.status, 400) << bad << ": " << a.text;
+  }
+  EXPECT_EQ(api.Get("/v1/subscriptions/" + sub, kAdminToken).json["active"], false);
+  Answer patched = api.Patch("/v1/subscriptions/" + sub, kAdminToken, R"({"active":true})");
+  EXPECT_EQ(patched.status, 200) << patched.text;
+  EXPECT_EQ(patched.json["active"], true);
+
+  status = 200;
+  retry = api.Post("/v1/deliveries/" + id + "/retry", kAdminToken, std::string());
+  EXPECT_EQ(retry.status, 200) << retry.text;
+  EXPECT_EQ(retry.json["status"], "pending");
+  ASSERT_TRUE(receiver.WaitForAcknowledged(1, milliseconds(5000))) << server.Log();
+  d = SettledDelivery(api, sub);
+  ASSERT_FALSE(d.is_null());
+  EXPECT_EQ(d["status"], "delivered");
+  EXPECT_EQ(d["attempts"], 2);
+  EXPECT_EQ(server.Stop(SIGTERM), 0) << server.Log();
+}
+
 }  // namespace
 }  // namespace rogatory::e2e

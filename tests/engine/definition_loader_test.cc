@@ -5,11 +5,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <iterator>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "rogatory/engine.h"
+#include "rogatory/memory_store.h"
 #include "suggest.h"
 
 namespace rogatory {
@@ -17,6 +21,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 const std::string kDefinitions = std::string(ROGATORY_FIXTURES_DIR) + "/definitions";
@@ -189,7 +194,7 @@ transitions:
     LoadReport report = ParseDefinition(text, "utf.yaml");
     ASSERT_EQ(report.errors.size(), 1u) << report.ErrorText();
     EXPECT_EQ(report.errors[0].line, 3);
-    EXPECT_THAT(report.errors[0].message, ::testing::HasSubstr("not valid UTF-8"));
+    EXPECT_THAT(report.errors[0].message, ::testing::HasSubstr("invalid UTF-8"));
     EXPECT_TRUE(report.definitions.empty());
   }
   // A NUL in a quoted title made yaml-cpp produce bytes that are not UTF-8; control characters
@@ -323,6 +328,18 @@ TEST(ValidDefinitionTest, ParsesEveryKeyOfTheFormat) {
   EXPECT_TRUE(withdraw.from.empty());
 }
 
+// Regression: scenario files in workflows/tests/ were read as definitions, so `rogatory
+// validate workflows/` and `rogatory serve` refused them (unknown key 'steps').
+TEST(ValidDefinitionTest, SubfoldersNamedTestsHoldScenariosAndAreSkipped) {
+  LoadReport report = LoadDefinitions({kValid});
+  EXPECT_TRUE(report.ok()) << report.ErrorText();
+  for (const auto& d : report.definitions) {
+    EXPECT_THAT(d.source_name, Not(HasSubstr("/valid/tests/"))) << d.source_name;
+  }
+  // Named directly, the folder is read: it is the caller's choice.
+  EXPECT_FALSE(LoadDefinitions({kValid + "/tests"}).ok());
+}
+
 TEST(ValidDefinitionTest, FileNamedTwiceIsLoadedOnce) {
   LoadReport report = LoadDefinitions({kValid + "/eio.yaml", kValid});
   EXPECT_TRUE(report.ok()) << report.ErrorText();
@@ -371,6 +388,88 @@ TEST(DidYouMeanTest, SuggestsOnlyCloseWords) {
   EXPECT_EQ(DidYouMean("colour", {"phase", "initial", "terminal"}), "");
   EXPECT_EQ(DidYouMean("to", {"on"}), "");
   EXPECT_EQ(DidYouMean("c", {"a"}), "");
+}
+
+}  // namespace
+}  // namespace rogatory
+
+namespace rogatory {
+namespace {
+
+// A chain of `n` states s0 -> s1 -> ... (the last terminal), one event per step.
+std::string Chain(int n, const std::string& last_target = "") {
+  std::string yaml = "workflow: chain\nversion: 1\ntitle: Chain\nlegal_basis: test\nstates:\n";
+  yaml += "  s0: {phase: drafting, initial: true}\n";
+  for (int i = 1; i < n - 1; ++i) yaml += "  s" + std::to_string(i) + ": {phase: drafting}\n";
+  yaml += "  s" + std::to_string(n - 1) + ": {phase: closure, terminal: true}\n";
+  yaml += "transitions:\n";
+  for (int i = 0; i < n - 1; ++i) {
+    const std::string to =
+        i == n - 2 && !last_target.empty() ? last_target : "s" + std::to_string(i + 1);
+    yaml += "  - {event: e" + std::to_string(i) + ", from: s" + std::to_string(i) + ", to: " + to +
+            ", roles: [clerk]}\n";
+  }
+  return yaml;
+}
+
+TEST(LargeDefinitionTest, TwentyThousandStateChainValidatesAndLoads) {
+  // Validation looks names up by hash (it used to scan the state list for each reference,
+  // quadratic in the states); the engine keeps a sparse transition table for a workflow this
+  // large (the dense one would be 20k x 20k entries). Timings: engine_bench BM_ValidateChain.
+  constexpr int kStates = 20000;
+  LoadReport report = ParseDefinition(Chain(kStates), "chain.yaml");
+  ASSERT_TRUE(report.ok()) << report.ErrorText().substr(0, 500);
+  ASSERT_EQ(report.definitions[0].states.size(), static_cast<size_t>(kStates));
+  Engine engine(EngineOptions{NewMemoryStore(), std::make_shared<ManualClock>(TimePoint())});
+  ASSERT_TRUE(engine.LoadDefinition(report.definitions[0]).ok());
+  CreateCall create;
+  create.workflow = "chain";
+  const Actor clerk{"cleo", {"clerk"}};
+  Result<Request> r = engine.Create(create, clerk);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EventCall call;
+  call.event = "e0";
+  EXPECT_EQ(engine.Fire(r->id, call, clerk)->state, "s1");
+  call.event = "e5";  // exists, but not from s1
+  EXPECT_EQ(engine.Fire(r->id, call, clerk).status().code(), StatusCode::kFailedPrecondition);
+  call.event = "e1";
+  EXPECT_EQ(engine.Fire(r->id, call, clerk)->state, "s2");
+  EXPECT_EQ(engine.AvailableEvents(r->id, clerk)->at(0).event, "e2");
+}
+
+TEST(LargeDefinitionTest, ErrorsInALargeChainAreStillFoundAtTheirLines) {
+  constexpr int kStates = 5000;
+  LoadReport report = ParseDefinition(Chain(kStates, "s4998x"), "chain.yaml");
+  // The last transition names a state that does not exist (reachability is then not
+  // reported: it would only repeat the consequence).
+  ASSERT_EQ(report.errors.size(), 1u) << report.ErrorText().substr(0, 500);
+  EXPECT_EQ(report.errors[0].line, 5 + 2 * kStates);
+  EXPECT_THAT(report.errors[0].message, ::testing::HasSubstr("unknown state 's4998x'"));
+  EXPECT_THAT(report.errors[0].message, ::testing::HasSubstr("did you mean 's4998'"));
+}
+
+TEST(DefinitionLimitsTest, AFileOverTheCapIsRefusedUnreadNamingIt) {
+  const auto dir = std::filesystem::temp_directory_path() / "rogatory_limits_test";
+  std::filesystem::create_directories(dir);
+  const std::string big = (dir / "big.yaml").string();
+  const std::string text = Chain(200);
+  std::ofstream(big) << text;
+  DefinitionLimits limits;
+  limits.max_file_bytes = text.size() - 1;
+  LoadReport report = LoadDefinitions({dir.string()}, limits);
+  ASSERT_EQ(report.errors.size(), 1u);
+  EXPECT_EQ(report.errors[0].ToString(),
+            big + ": is " + std::to_string(text.size()) + " bytes, more than the " +
+                std::to_string(text.size() - 1) +
+                " a definition may have (limits.max_definition_bytes)");
+  EXPECT_TRUE(report.definitions.empty());
+  limits.max_file_bytes = text.size();
+  EXPECT_TRUE(LoadDefinitions({dir.string()}, limits).ok());
+  // The default is 1 MiB.
+  EXPECT_EQ(DefinitionLimits().max_file_bytes, 1048576u);
+  std::ofstream(big) << std::string(1048577, '#');
+  EXPECT_THAT(LoadDefinitions({big}).ErrorText(), ::testing::HasSubstr("is 1048577 bytes"));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

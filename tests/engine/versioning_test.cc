@@ -96,5 +96,68 @@ TEST(VersioningTest, MigrationToMissingStateMovesNothing) {
   EXPECT_EQ(env.engine().Get(id)->revision, 1);
 }
 
+// A request on version 1 in `state`-reaching steps, with version 2 loaded beside it.
+RequestId OnVersionOne(TestEngine& env,
+                       std::initializer_list<std::pair<const char*, Actor>> steps) {
+  EXPECT_TRUE(env.engine().LoadDefinition(MustParse(Version2())).ok());
+  CreateCall call;
+  call.workflow = "test_eio";
+  call.version = 1;
+  call.data = {{"issuing_state", "DE"}, {"executing_state", "FR"}};
+  RequestId id = env.engine().Create(call, Prosecutor())->id;
+  for (const auto& [event, actor] : steps) env.MustFire(id, event, actor);
+  return id;
+}
+
+TEST(VersioningTest, MigrationOfAClosedRequestIsRefusedAndReopensNothing) {
+  TestEngine env;
+  RequestId id = OnVersionOne(env, {{"withdraw", Prosecutor()}});
+  MigrationCall m;
+  m.target_version = 2;
+  m.state_map = {{"withdrawn", "draft"}};
+  auto r = env.engine().Migrate(id, m, Actor{"admin", {"admin"}});
+  EXPECT_THAT(r, StatusIs(StatusCode::kFailedPrecondition));
+  EXPECT_THAT(r.status().message(), ::testing::HasSubstr("closed"));
+  EXPECT_EQ(env.engine().Get(id)->state, "withdrawn");
+  EXPECT_EQ(env.engine().Get(id)->version, 1);
+  EXPECT_EQ(env.engine().Get(id)->revision, 2);
+}
+
+TEST(VersioningTest, MigrationBackwardsInTheLifecycleIsRefused) {
+  TestEngine env;
+  RequestId id = OnVersionOne(
+      env, {{"issue", Prosecutor()}, {"transmit", Central()}, {"recognise", Executing()}});
+  MigrationCall m;
+  m.target_version = 2;
+  m.state_map = {{"recognised", "draft"}};  // execution -> drafting: no step may do that
+  auto r = env.engine().Migrate(id, m, Actor{"admin", {"admin"}});
+  EXPECT_THAT(r, StatusIs(StatusCode::kFailedPrecondition));
+  EXPECT_THAT(r.status().message(), ::testing::HasSubstr("lifecycle"));
+  EXPECT_EQ(env.engine().Get(id)->state, "recognised");
+  EXPECT_EQ(env.engine().Get(id)->revision, 4);
+  // transmission -> drafting is allowed (a correction), as for a step.
+  RequestId back = OnVersionOne(env, {{"issue", Prosecutor()}, {"transmit", Central()}});
+  m.state_map = {{"transmitted", "draft"}};
+  EXPECT_TRUE(env.engine().Migrate(back, m, Actor{"admin", {"admin"}}).ok());
+}
+
+TEST(VersioningTest, MigrationIntoATerminalStateStopsEveryClock) {
+  TestEngine env;
+  RequestId id = OnVersionOne(env, {{"issue", Prosecutor()}, {"transmit", Central()}});
+  ASSERT_EQ(env.engine().Get(id)->deadlines.size(), 2u);  // recognition and ack run
+  MigrationCall m;
+  m.target_version = 2;
+  m.state_map = {{"transmitted", "cancelled"}};
+  auto r = env.engine().Migrate(id, m, Actor{"admin", {"admin"}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->state, "cancelled");
+  EXPECT_TRUE(r->deadlines.empty());
+  // Nothing lapses on the closed request later.
+  env.clock().Advance(std::chrono::hours(24 * 100));
+  EXPECT_EQ(env.RunScheduler(), 0);
+  EXPECT_EQ(env.engine().Get(id)->revision, r->revision);
+  EXPECT_TRUE(env.engine().VerifyHistory(id).ok());
+}
+
 }  // namespace
 }  // namespace rogatory::testing

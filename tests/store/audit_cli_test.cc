@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -83,6 +84,33 @@ TEST_F(AuditCliTest, MisuseExitsTwo) {
   EXPECT_EQ(Rogatory("audit").exit_code, 2);
   EXPECT_EQ(Rogatory("audit verify --bogus").exit_code, 2);
   EXPECT_EQ(Rogatory("audit verify --config /nonexistent/rogatory.yaml").exit_code, 2);
+}
+
+// The documented URI form (postgresql://user@host:port/db, no query string) through the
+// config file: it used to connect to database "db=".
+TEST(AuditCliPostgresTest, DocumentedUriInTheConfigFileReachesItsDatabase) {
+  std::string why;
+  const std::string admin = PgClusterUrl(&why);
+  ASSERT_FALSE(admin.empty()) << why;
+  const size_t at = admin.find("port=") + 5;
+  const std::string port = admin.substr(at, admin.find(' ', at) - at);
+  const std::string db = "rogatory_audit_" + std::to_string(getpid());
+  PgExec(admin, "DROP DATABASE IF EXISTS " + db);
+  ASSERT_EQ(PgExec(admin, "CREATE DATABASE " + db), "");
+  const std::string url = "postgresql://postgres@127.0.0.1:" + port + "/" + db;
+  {
+    Result<std::unique_ptr<Store>> store = OpenStore(url);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    RequestBuilder b("r-uri");
+    ASSERT_TRUE((*store)->Apply(b.Create()).ok());
+  }
+  const auto config = std::filesystem::temp_directory_path() / (db + ".yaml");
+  std::ofstream(config) << "store: " << url << "\n";
+  CliRun run = Rogatory("audit verify --config " + config.string());
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("1 requests, 1 history entries"));
+  std::filesystem::remove(config);
+  PgExec(admin, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
 }
 
 }  // namespace

@@ -115,12 +115,18 @@ TEST_F(SqliteStoreTest, MigratesAVersionOneDatabaseKeepingItsData) {
   RequestBuilder b("r-1");
   ASSERT_TRUE(db_.store().Apply(b.Create()).ok());
   // What a version 1 database looks like: all pending rows indexed in id order, not by
-  // subscription.
+  // subscription; definitions without their origin (version 3).
   SqliteExec(db_.sqlite_path(),
              "DROP INDEX outbox_pending_subscription; CREATE INDEX outbox_pending ON outbox (id) "
-             "WHERE status = 'pending'; UPDATE schema_version SET version = 1");
+             "WHERE status = 'pending'; ALTER TABLE definitions DROP COLUMN origin; "
+             "INSERT INTO definitions (workflow, version, source, loaded_at) "
+             "VALUES ('eio', 1, 'workflow: eio', 1); UPDATE schema_version SET version = 1");
   ASSERT_TRUE(db_.Reopen().ok());
   EXPECT_TRUE(db_.store().GetRequest("r-1").ok());
+  auto definitions = db_.store().ListDefinitions();
+  ASSERT_TRUE(definitions.ok()) << definitions.status().ToString();
+  ASSERT_EQ(definitions->size(), 1u);
+  EXPECT_EQ((*definitions)[0].origin, "");  // recorded before origins were
   EXPECT_EQ(SqliteCount(db_.sqlite_path(),
                         "SELECT COUNT(*) FROM sqlite_master WHERE name = "
                         "'outbox_pending_subscription'"),

@@ -17,6 +17,7 @@ namespace rogatory::testing {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
 
@@ -309,6 +310,55 @@ TEST_P(StoreConformanceTest, ListOverdueShowsRunningDeadlinesDueByNow) {
   EXPECT_THAT(ListIds(q), IsEmpty());
 }
 
+TEST_P(StoreConformanceTest, ListOverdueFollowsDeadlineChangesFiltersAndTheCursor) {
+  // The overdue list is read from the deadline rows: it must follow every change to them and
+  // combine with the other filters and the cursor exactly as a scan of the requests would.
+  RequestBuilder a = MustCreate("o-1", "eio", {Running("x", T(0), T(5)), Running("y", T(0), T(6))});
+  RequestBuilder b = MustCreate("o-2", "eaw", {Running("x", T(0), T(5))});
+  RequestBuilder c = MustCreate("o-3", "eio", {Running("x", T(0), T(50))});
+  RequestBuilder d = MustCreate("o-4", "eio", {Running("x", T(0), T(1))});
+  RequestBuilder f = MustCreate("o-5", "eio", {Running("x", T(0), T(2))});
+  MustCreate("o-6", "eio", {Running("x", T(0), T(3))});
+  RequestQuery q;
+  q.overdue_only = true;
+  q.now = T(10);
+  q.limit = 1;
+  // o-1 once, for its two clocks.
+  EXPECT_THAT(ListIds(q), ElementsAre("o-1", "o-2", "o-4", "o-5", "o-6"));
+  // Stopped (o-4), paused (o-5), restarted later (o-1), another clock started and due (o-3).
+  d.request().deadlines.clear();
+  MustApply(d.Step("stop", "transmitted", Phase::kTransmission));
+  a.request().deadlines = {Running("x", T(8), T(40)), Running("y", T(8), T(40))};
+  MustApply(a.Step("restart", "transmitted", Phase::kTransmission));
+  c.request().deadlines = {Running("x", T(0), T(50)), Running("z", T(0), T(9))};
+  MustApply(c.Step("start", "recognised", Phase::kExecution));
+  f.request().deadlines = {Paused("x", T(0), T(2), kMinute)};
+  MustApply(f.Step("pause", "draft", Phase::kDrafting));
+  EXPECT_THAT(ListIds(q), ElementsAre("o-2", "o-3", "o-6"));
+  q.workflow = "eio";
+  EXPECT_THAT(ListIds(q), ElementsAre("o-3", "o-6"));
+  q.state = "recognised";
+  EXPECT_THAT(ListIds(q), ElementsAre("o-3"));
+  q.state.clear();
+  q.phase = Phase::kDrafting;
+  EXPECT_THAT(ListIds(q), ElementsAre("o-6"));
+  q.phase.reset();
+  q.workflow.clear();
+  q.after = "o-2";
+  q.limit = 50;
+  Result<RequestPage> page = store().ListRequests(q);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_THAT(page->items, SizeIs(2));
+  EXPECT_EQ(page->items[0].id, "o-3");
+  EXPECT_EQ(page->items[0].deadlines.size(), 2u);  // the whole request, not the due row
+  EXPECT_EQ(page->next, "");
+  q.now = T(2);
+  q.after.clear();
+  EXPECT_THAT(ListIds(q), IsEmpty());
+  q.now = T(100);
+  EXPECT_THAT(ListIds(q), ElementsAre("o-1", "o-2", "o-3", "o-6"));
+}
+
 TEST_P(StoreConformanceTest, CountOverdueCountsRunningDeadlinesDueBeforeNow) {
   MustCreate("r-1", "eio", {Running("a", T(0), T(5)), Running("b", T(0), T(10))});
   MustCreate("r-2", "eio", {Paused("a", T(0), T(1), kMinute), Running("b", T(0), T(20))});
@@ -387,13 +437,50 @@ TEST_P(StoreConformanceTest, DefinitionVersionsAreImmutable) {
   def.id = "eio";
   def.version = 1;
   def.source = "workflow: eio\nversion: 1\n";
-  EXPECT_TRUE(store().SaveDefinition(def).ok());
-  EXPECT_TRUE(store().SaveDefinition(def).ok());  // the same again: fine
+  EXPECT_TRUE(store().SaveDefinition(def, "file:workflows/eio.v1.yaml").ok());
+  EXPECT_TRUE(store().SaveDefinition(def, "api:ops").ok());  // the same again: fine
   WorkflowDefinition changed = def;
   changed.source += "title: changed\n";
-  EXPECT_EQ(store().SaveDefinition(changed).code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(store().SaveDefinition(changed, "api:ops").code(), StatusCode::kAlreadyExists);
   changed.version = 2;
-  EXPECT_TRUE(store().SaveDefinition(changed).ok());
+  EXPECT_TRUE(store().SaveDefinition(changed, "api:ops").ok());
+}
+
+// Nodes find the definitions other nodes recorded: listed without their text, fetched by
+// version or newest, with the origin of their first recording.
+TEST_P(StoreConformanceTest, ListsAndGetsRecordedDefinitions) {
+  WorkflowDefinition def;
+  def.id = "eio";
+  def.version = 2;
+  def.source = "workflow: eio\nversion: 2\n";
+  ASSERT_TRUE(store().SaveDefinition(def, "api:ops").ok());
+  def.version = 1;
+  def.source = "workflow: eio\nversion: 1\n";
+  ASSERT_TRUE(store().SaveDefinition(def, "file:workflows/eio.v1.yaml").ok());
+  def.id = "eaw";
+  ASSERT_TRUE(store().SaveDefinition(def, "code").ok());
+
+  auto listed = store().ListDefinitions();
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 3u);
+  EXPECT_EQ((*listed)[0].workflow, "eaw");
+  EXPECT_EQ((*listed)[1].workflow, "eio");
+  EXPECT_EQ((*listed)[1].version, 1);
+  EXPECT_EQ((*listed)[1].origin, "file:workflows/eio.v1.yaml");
+  EXPECT_EQ((*listed)[2].version, 2);
+  EXPECT_EQ((*listed)[2].origin, "api:ops");
+  EXPECT_TRUE((*listed)[2].source.empty());
+  EXPECT_GT((*listed)[2].loaded_at, TimePoint());
+
+  auto newest = store().GetStoredDefinition("eio", std::nullopt);
+  ASSERT_TRUE(newest.ok()) << newest.status().ToString();
+  EXPECT_EQ(newest->version, 2);
+  EXPECT_EQ(newest->source, "workflow: eio\nversion: 2\n");
+  auto first = store().GetStoredDefinition("eio", 1);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->source, "workflow: eio\nversion: 1\n");
+  EXPECT_EQ(store().GetStoredDefinition("eio", 3).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store().GetStoredDefinition("ei", std::nullopt).status().code(), StatusCode::kNotFound);
 }
 
 // --- Subscriptions and the outbox -------------------------------------------------------------
@@ -686,6 +773,126 @@ TEST_P(StoreConformanceTest, RetryPutsADeadDeliveryBackToPending) {
   EXPECT_EQ(d->attempts, 1);
   EXPECT_THAT(*store().ClaimDeliveries(T(5), "d", kMinute, 10), SizeIs(1));
   EXPECT_EQ(store().RetryDelivery("31337", T(5)).code(), StatusCode::kNotFound);
+}
+
+// Regression (issue 9 point 7): the retry route re-queued a delivery a dispatcher had claimed and
+// was sending, so another claim could send it a second time at once.
+TEST_P(StoreConformanceTest, RetryRefusesAClaimedDelivery) {
+  ASSERT_TRUE(store().CreateSubscription(MakeSubscription("s")).ok());
+  RequestBuilder a("r-a");
+  ApplyNotifiedSteps(store(), a, 1);
+  auto got = store().ClaimDeliveries(T(0), "d", kMinute, 10);
+  ASSERT_THAT(*got, SizeIs(1));
+  const std::string id = (*got)[0].id;
+  ASSERT_TRUE(
+      store()
+          .RecordDeliveryAttempt({id, "d", DeliveryStatus::kPending, "HTTP 500", T(2), false})
+          .ok());
+  ASSERT_THAT(*store().ClaimDeliveries(T(2), "d", kMinute, 10), SizeIs(1));  // attempt 2 runs
+
+  Status s = store().RetryDelivery(id, T(2));
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("is being sent now"));
+  // Nothing changed: still claimed by "d", not claimable by another node, recordable by "d".
+  EXPECT_THAT(*store().ClaimDeliveries(T(2), "other", kMinute, 10), IsEmpty());
+  EXPECT_TRUE(
+      store().RecordDeliveryAttempt({id, "d", DeliveryStatus::kDelivered, "", T(2), false}).ok());
+  EXPECT_EQ(store().GetDelivery(id)->status, DeliveryStatus::kDelivered);
+}
+
+TEST_P(StoreConformanceTest, RetryTakesAFailedDeliveryWaitingForItsNextAttempt) {
+  ASSERT_TRUE(store().CreateSubscription(MakeSubscription("s")).ok());
+  RequestBuilder a("r-a");
+  ApplyNotifiedSteps(store(), a, 1);
+  auto got = store().ClaimDeliveries(T(0), "d", kMinute, 10);
+  const std::string id = got->at(0).id;
+  ASSERT_TRUE(
+      store()
+          .RecordDeliveryAttempt({id, "d", DeliveryStatus::kPending, "HTTP 500", T(60), false})
+          .ok());
+  EXPECT_THAT(*store().ClaimDeliveries(T(5), "d", kMinute, 10), IsEmpty());  // waits until T(60)
+  ASSERT_TRUE(store().RetryDelivery(id, T(5)).ok());
+  EXPECT_EQ(store().GetDelivery(id)->next_attempt_at, T(5));
+  EXPECT_THAT(*store().ClaimDeliveries(T(5), "d", kMinute, 10), SizeIs(1));
+  // A claim whose lease ran out (its node died) holds nothing: the row may be retried.
+  ASSERT_TRUE(store().RetryDelivery(id, T(7)).ok());
+  EXPECT_THAT(*store().ClaimDeliveries(T(7), "e", kMinute, 10), SizeIs(1));
+}
+
+TEST_P(StoreConformanceTest, RetryRefusesDeliveredAndNeverTriedDeliveries) {
+  ASSERT_TRUE(store().CreateSubscription(MakeSubscription("s")).ok());
+  RequestBuilder a("r-a"), b("r-b");
+  ApplyNotifiedSteps(store(), a, 1);
+  auto got = store().ClaimDeliveries(T(0), "d", kMinute, 10);
+  const std::string delivered = got->at(0).id;
+  ASSERT_TRUE(
+      store()
+          .RecordDeliveryAttempt({delivered, "d", DeliveryStatus::kDelivered, "", T(0), false})
+          .ok());
+  ApplyNotifiedSteps(store(), b, 1);
+  const std::string fresh = AllDeliveries().back().id;
+
+  Status s = store().RetryDelivery(delivered, T(1));
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("was delivered"));
+  EXPECT_EQ(store().GetDelivery(delivered)->status, DeliveryStatus::kDelivered);
+  s = store().RetryDelivery(fresh, T(1));
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("has not been tried yet"));
+}
+
+// Regression (issue 10 point 7): a dead letter of a subscription a 410 disabled was re-queued,
+// then dead-lettered again at once without being sent.
+TEST_P(StoreConformanceTest, RetryRefusesDeliveriesOfADisabledSubscriptionUntilReEnabled) {
+  ASSERT_TRUE(store().CreateSubscription(MakeSubscription("s")).ok());
+  RequestBuilder a("r-a");
+  ApplyNotifiedSteps(store(), a, 2);
+  auto got = store().ClaimDeliveries(T(0), "d", kMinute, 10);
+  ASSERT_THAT(*got, SizeIs(1));
+  const std::string gone = got->at(0).id;
+  ASSERT_TRUE(store()
+                  .RecordDeliveryAttempt({gone, "d", DeliveryStatus::kDead, "HTTP 410", T(0), true})
+                  .ok());
+  ASSERT_FALSE(store().GetSubscription("s")->active);
+
+  Status s = store().RetryDelivery(gone, T(1));
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("is disabled"));
+  EXPECT_THAT(s.message(), HasSubstr("PATCH /v1/subscriptions/s"));
+  EXPECT_EQ(store().GetDelivery(gone)->status, DeliveryStatus::kDead);
+
+  EXPECT_EQ(store().SetSubscriptionActive("nope", true).code(), StatusCode::kNotFound);
+  ASSERT_TRUE(store().SetSubscriptionActive("s", true).ok());
+  EXPECT_TRUE(store().GetSubscription("s")->active);
+  ASSERT_TRUE(store().RetryDelivery(gone, T(1)).ok());
+  EXPECT_THAT(*store().ClaimDeliveries(T(1), "d", kMinute, 10), SizeIs(1));
+}
+
+TEST_P(StoreConformanceTest, DisablingASubscriptionDeadLettersItsPendingDeliveries) {
+  ASSERT_TRUE(store().CreateSubscription(MakeSubscription("s")).ok());
+  RequestBuilder a("r-a");
+  ApplyNotifiedSteps(store(), a, 2);
+  ASSERT_TRUE(store().SetSubscriptionActive("s", false).ok());
+  EXPECT_FALSE(store().GetSubscription("s")->active);
+  for (const Delivery& d : AllDeliveries()) {
+    EXPECT_EQ(d.status, DeliveryStatus::kDead);
+    EXPECT_EQ(d.last_error, "subscription disabled");
+  }
+}
+
+TEST_P(StoreConformanceTest, RetryRefusesDeliveriesOfADeletedSubscription) {
+  ASSERT_TRUE(store().CreateSubscription(MakeSubscription("s")).ok());
+  RequestBuilder a("r-a");
+  ApplyNotifiedSteps(store(), a, 1);
+  auto got = store().ClaimDeliveries(T(0), "d", kMinute, 10);
+  const std::string id = got->at(0).id;
+  ASSERT_TRUE(store()
+                  .RecordDeliveryAttempt({id, "d", DeliveryStatus::kDead, "HTTP 500", T(0), false})
+                  .ok());
+  ASSERT_TRUE(store().DeleteSubscription("s").ok());
+  Status s = store().RetryDelivery(id, T(1));
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("was deleted"));
 }
 
 // --- Concurrency ------------------------------------------------------------------------------

@@ -22,7 +22,8 @@ std::string Unique() {
          std::to_string(counter.fetch_add(1));
 }
 
-// Runs one statement on the cluster as its superuser. Returns an error message or "".
+}  // namespace
+
 std::string PgExec(const std::string& conninfo, const std::string& sql) {
   PGconn* conn = PQconnectdb(conninfo.c_str());
   PQsetNoticeProcessor(
@@ -38,8 +39,6 @@ std::string PgExec(const std::string& conninfo, const std::string& sql) {
   PQfinish(conn);
   return error;
 }
-
-}  // namespace
 
 std::string StoreKindName(StoreKind kind) {
   switch (kind) {

@@ -22,6 +22,10 @@ std::string StoreKindName(StoreKind kind);
 // the CTest fixture (pg_test_cluster.sh) wrote. Empty, with `*why` set, when there is none.
 std::string PgClusterUrl(std::string* why);
 
+// Runs one statement on the cluster (`conninfo`, libpq keyword form) as its superuser. Returns
+// an error message, or "" on success.
+std::string PgExec(const std::string& conninfo, const std::string& sql);
+
 // A store of one kind on a database of its own (a temporary SQLite file, a fresh PostgreSQL
 // schema), removed when the TestStore is destroyed.
 class TestStore {

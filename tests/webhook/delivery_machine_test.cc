@@ -149,18 +149,32 @@ TEST_F(DeliveryMachineTest, AnswerWithoutClaimIsRefused) {
   EXPECT_STREQ(m.state_name(), "pending");
 }
 
-TEST_F(DeliveryMachineTest, RequeueBringsDeadAndDeliveredBackToPending) {
-  for (DeliveryStatus s : {DeliveryStatus::kDelivered, DeliveryStatus::kDead}) {
+TEST_F(DeliveryMachineTest, RequeueBringsDeadAndFailedBackToRetrying) {
+  for (DeliveryStatus s : {DeliveryStatus::kPending, DeliveryStatus::kDead}) {
     DeliveryMachine m(Stored(s, 3), policy_, rng_);
     ASSERT_TRUE(m.Requeue().ok());
-    EXPECT_STREQ(m.state_name(), "pending");
+    EXPECT_STREQ(m.state_name(), "retrying");
     EXPECT_TRUE(m.Claim().ok());
   }
 }
 
-TEST_F(DeliveryMachineTest, PendingCannotBeRequeued) {
+TEST_F(DeliveryMachineTest, NeverTriedCannotBeRequeued) {
   DeliveryMachine m(Stored(DeliveryStatus::kPending, 0), policy_, rng_);
   EXPECT_EQ(m.Requeue().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(DeliveryMachineTest, DeliveredCannotBeRequeued) {
+  DeliveryMachine m(Stored(DeliveryStatus::kDelivered, 1), policy_, rng_);
+  EXPECT_EQ(m.Requeue().code(), StatusCode::kFailedPrecondition);
+}
+
+// Regression (issue 9 point 7): the retry route re-queued a claimed delivery mid-send.
+TEST_F(DeliveryMachineTest, DeliveringCannotBeRequeued) {
+  DeliveryMachine m(Stored(DeliveryStatus::kDead, 2), policy_, rng_);
+  ASSERT_TRUE(m.Requeue().ok());
+  ASSERT_TRUE(m.Claim().ok());
+  EXPECT_EQ(m.Requeue().code(), StatusCode::kFailedPrecondition);
+  EXPECT_STREQ(m.state_name(), "delivering");
 }
 
 }  // namespace

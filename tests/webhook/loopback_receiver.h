@@ -35,6 +35,7 @@ struct Received {
   std::string timestamp;  // webhook-timestamp
   std::string signature;  // webhook-signature
   std::string content_type;
+  std::string host;  // the Host header
   std::string body;
   nlohmann::json json;       // the body parsed (discarded if not JSON)
   std::string verify_error;  // empty when the signature verified
@@ -151,6 +152,7 @@ class LoopbackReceiver {
     r.timestamp = req.get_header_value("webhook-timestamp");
     r.signature = req.get_header_value("webhook-signature");
     r.content_type = req.get_header_value("Content-Type");
+    r.host = req.get_header_value("Host");
     r.body = req.body;
     r.json = nlohmann::json::parse(req.body, nullptr, false);
     if (r.json.is_discarded()) r.json = nlohmann::json::object();

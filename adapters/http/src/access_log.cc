@@ -2,11 +2,33 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 
 namespace rogatory::http {
+namespace {
+
+// Appends `v` with every byte outside printable ASCII, and the backslash and double quote,
+// written as \xNN, so a value can neither break the line nor forge another field (a space in
+// a path would let it append " status=200"). Spaces stay only inside `quoted` values.
+void AppendEscaped(std::string* out, std::string_view v, bool quoted) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (char ch : v) {
+    const auto c = static_cast<unsigned char>(ch);
+    const bool plain = (c > 0x20 && c < 0x7f && c != '\\' && c != '"') || (quoted && c == ' ');
+    if (plain) {
+      *out += ch;
+    } else {
+      *out += "\\x";
+      *out += kHex[c >> 4];
+      *out += kHex[c & 15];
+    }
+  }
+}
+
+}  // namespace
 
 void LogAccess(const AccessRecord& r, bool json) {
   const bool failed = r.status >= 500;
@@ -16,34 +38,35 @@ void LogAccess(const AccessRecord& r, bool json) {
   std::snprintf(ms, sizeof ms, "%.3f", r.seconds * 1000.0);
   std::string line;
   if (json) {
-    nlohmann::json j{{"msg", "http"},
-                     {"request_id", r.request_id},
-                     {"actor", r.actor},
-                     {"method", r.method},
-                     {"route", r.route},
-                     {"path", path},
-                     {"status", r.status},
-                     {"duration_ms", r.seconds * 1000.0},
-                     {"bytes", r.response_bytes}};
+    // Keys in the order docs/operations.md shows; the duration rounded to the microsecond.
+    nlohmann::ordered_json j{{"msg", "http"},
+                             {"request_id", r.request_id},
+                             {"actor", r.actor},
+                             {"method", r.method.substr(0, 32)},
+                             {"route", r.route},
+                             {"path", path},
+                             {"status", r.status},
+                             {"duration_ms", std::round(r.seconds * 1e6) / 1000.0},
+                             {"bytes", r.response_bytes}};
     if (!r.internal_error.empty()) j["error"] = r.internal_error;
     line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } else {
     line.reserve(160);
     line += "http request_id=";
-    line += r.request_id;
+    AppendEscaped(&line, r.request_id, false);
     line += " actor=";
-    line += r.actor.empty() ? std::string_view("-") : r.actor;
+    AppendEscaped(&line, r.actor.empty() ? std::string_view("-") : r.actor, false);
     line += " method=";
-    line += r.method;
+    AppendEscaped(&line, r.method.substr(0, 32), false);
     line += " route=";
-    line += r.route;
+    AppendEscaped(&line, r.route, false);
     line += " path=";
-    line += path;
+    AppendEscaped(&line, path, false);
     line += " status=" + std::to_string(r.status) + " duration_ms=" + ms +
             " bytes=" + std::to_string(r.response_bytes);
     if (!r.internal_error.empty()) {
       line += " error=\"";
-      line += r.internal_error;
+      AppendEscaped(&line, r.internal_error, true);
       line += '"';
     }
   }

@@ -13,7 +13,7 @@ struct AccessRecord {
   std::string_view actor;  // empty when the call had no valid token
   std::string_view method;
   std::string_view route;  // the template, or "unmatched"
-  std::string_view path;   // ids only; truncated to 256 characters
+  std::string_view path;   // as sent (percent-encoded); truncated to 256 characters
   int status = 0;
   double seconds = 0;
   size_t response_bytes = 0;
@@ -22,7 +22,8 @@ struct AccessRecord {
 
 // Logs `r` through spdlog's default logger: info below 500, error from 500. With `json` the
 // message is one JSON object ({"msg":"http", ...fields}); a JSON log formatter merges its
-// timestamp and level into it. Without, it is "http key=value ...".
+// timestamp and level into it. Without, it is "http key=value ...", every value escaped so that
+// control characters, spaces and quotes from the client appear as \xNN.
 void LogAccess(const AccessRecord& r, bool json);
 
 }  // namespace rogatory::http

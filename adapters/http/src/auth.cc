@@ -5,6 +5,8 @@
 
 #include <cctype>
 
+#include "call.h"
+
 namespace rogatory::http {
 namespace {
 
@@ -64,6 +66,24 @@ const Actor* TokenTable::Find(std::string_view token) const {
     if (match && found == nullptr) found = &e.actor;
   }
   return found;
+}
+
+Handler NeedsRequestRole(Handler handler) {
+  return [handler = std::move(handler)](Call& c) {
+    for (const std::string& role : c.actor.roles) {
+      if (role != kMetricsRole) return handler(c);
+    }
+    c.Error(403, "permission_denied",
+            "this route needs a token with a role (a workflow role or admin); actor '" +
+                c.actor.id + "' has none");
+  };
+}
+
+Handler NeedsMetricsRole(Handler handler) {
+  return [handler = std::move(handler)](Call& c) {
+    if (c.actor.HasRole(kMetricsRole) || c.actor.HasRole(kAdminRole)) return handler(c);
+    c.Error(403, "permission_denied", "/metrics needs the metrics (or admin) role");
+  };
 }
 
 std::string_view BearerToken(std::string_view authorization) {

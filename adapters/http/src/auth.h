@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,8 +16,20 @@
 
 namespace rogatory::http {
 
-// The role that may manage subscriptions and deliveries and migrate requests.
+// The role that may manage subscriptions and deliveries, deploy workflows and migrate requests.
 inline constexpr std::string_view kAdminRole = "admin";
+// The role that may read /metrics (and nothing else; admin may read it too).
+inline constexpr std::string_view kMetricsRole = "metrics";
+
+class Call;
+using Handler = std::function<void(Call&)>;
+
+// Wraps `handler` for the request routes: 403 unless the caller holds a role other than
+// `metrics` (a workflow role, `admin`, ...). A token without roles, or with only `metrics`,
+// may call only /v1/health and the routes that need no role (workflows, the OpenAPI document).
+Handler NeedsRequestRole(Handler handler);
+// Wraps `handler` for /metrics: 403 unless the caller holds `metrics` or `admin`.
+Handler NeedsMetricsRole(Handler handler);
 
 class TokenTable {
  public:

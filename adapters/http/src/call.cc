@@ -2,13 +2,19 @@
 
 #include <random>
 
+#include "client_text.h"
 #include "metrics.h"
 
 namespace rogatory::http {
 
 void Call::Json(int status, const nlohmann::json& j) {
   res.status = status;
-  res.set_content(j.dump(), "application/json");
+  res.SetBody(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
+}
+
+void Call::Text(int status, std::string body, std::string_view content_type) {
+  res.status = status;
+  res.SetBody(std::move(body), content_type);
 }
 
 void Call::Empty(int status) {
@@ -18,10 +24,10 @@ void Call::Empty(int status) {
 
 void Call::Error(const ApiError& e) {
   res.status = e.http_status;
-  nlohmann::json err{{"code", e.code}, {"message", e.message}};
+  nlohmann::json err{{"code", e.code}, {"message", SafeText(e.message, kMaxMessage)}};
   if (e.http_status >= 500) err["request_id"] = request_id;
-  res.set_content(nlohmann::json{{"error", std::move(err)}}.dump(), "application/json");
-  if (e.http_status == 503) res.set_header("Retry-After", "1");
+  res.SetBody(nlohmann::json{{"error", std::move(err)}}.dump(), "application/json");
+  if (e.http_status == 503) res.SetHeader("Retry-After", "1");
 }
 
 void Call::Error(int status, std::string_view code, std::string_view message) {
@@ -37,17 +43,18 @@ void Call::Fail(const Status& s) {
 }
 
 std::optional<std::string> Call::Query(const char* name) const {
-  auto it = req.params.find(name);
-  if (it == req.params.end()) return std::nullopt;
-  return it->second;
+  for (const auto& [k, v] : query) {
+    if (k == name) return v;
+  }
+  return std::nullopt;
 }
 
 bool Call::CheckQuery(std::initializer_list<std::string_view> allowed) {
-  for (const auto& [name, value] : req.params) {
+  for (const auto& [name, value] : query) {
     bool known = false;
     for (std::string_view a : allowed) known = known || name == a;
     if (!known) {
-      Error(400, "invalid_query", "unknown query parameter '" + name + "'");
+      Error(400, "invalid_query", "unknown query parameter '" + Quote(name) + "'");
       return false;
     }
   }

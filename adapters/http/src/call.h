@@ -3,8 +3,6 @@
 #ifndef ROGATORY_ADAPTERS_HTTP_CALL_H_
 #define ROGATORY_ADAPTERS_HTTP_CALL_H_
 
-#include <httplib.h>
-
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -13,8 +11,10 @@
 #include <vector>
 
 #include "errors.h"
+#include "message.h"
 #include "rogatory/request.h"
 #include "rogatory/status.h"
+#include "uri.h"
 
 namespace rogatory::http {
 
@@ -22,13 +22,14 @@ class HttpMetrics;
 
 class Call {
  public:
-  Call(const httplib::Request& req, httplib::Response& res, HttpMetrics& metrics)
+  Call(const HttpRequest& req, HttpResponse& res, HttpMetrics& metrics)
       : req(req), res(res), metrics(metrics) {}
 
-  const httplib::Request& req;
-  httplib::Response& res;
+  const HttpRequest& req;  // method, target and headers as sent
+  HttpResponse& res;
   HttpMetrics& metrics;
-  std::vector<std::string> params;  // path placeholders in pattern order
+  std::vector<std::string> params;  // path placeholders in pattern order, percent-decoded
+  QueryList query;                  // query parameters in order, percent-decoded
   Actor actor;                      // empty id on public routes
   std::string request_id;           // X-Request-Id, echoed on the answer
   std::string body;                 // for routes that read one
@@ -37,11 +38,24 @@ class Call {
   // The i-th path parameter. REQUIRES: i < params.size().
   const std::string& Param(size_t i) const { return params[i]; }
 
-  // Answers `status` with `j` as the JSON body.
+  // The value of request header `name` (any case) as sent, or nullptr when absent (an empty
+  // value is present).
+  const std::string* Header(std::string_view name) const { return req.Header(name); }
+  // Sets answer header `name`, replacing any of that name.
+  void SetHeader(std::string_view name, std::string value) {
+    res.SetHeader(name, std::move(value));
+  }
+
+  // Answers `status` with `j` as the JSON body (invalid UTF-8 in strings becomes U+FFFD rather
+  // than failing the call).
   void Json(int status, const nlohmann::json& j);
+  // Answers `status` with `body` of `content_type`.
+  void Text(int status, std::string body, std::string_view content_type);
   // Answers `status` with no body (204).
   void Empty(int status);
-  // Answers with the API's error shape; a 500 also carries the request id.
+  // Answers with the API's error shape; a 500 also carries the request id. The message is
+  // made valid UTF-8 and capped at kMaxMessage bytes (client_text.h); quote client strings in
+  // it with Quote().
   void Error(const ApiError& e);
   void Error(int status, std::string_view code, std::string_view message);
   // Answers the HTTP mapping of a failed engine or store call (errors.h) and counts store

@@ -1,4 +1,6 @@
-// /v1/deliveries (admin): the webhook outbox, and re-queuing a dead delivery.
+// /v1/deliveries (admin): the webhook outbox, and re-queuing a dead or failed delivery (409 when
+// it is being sent, was delivered, was never tried, or its subscription is disabled or deleted:
+// the store judges that atomically).
 #include "call.h"
 #include "routes.h"
 

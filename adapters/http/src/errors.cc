@@ -62,6 +62,8 @@ const char* CodeForHttpStatus(int http_status) {
       return "invalid_argument";
     case 429:
       return "resource_exhausted";
+    case 431:
+      return "headers_too_large";
     case 503:
       return "unavailable";
     default:

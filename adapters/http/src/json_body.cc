@@ -1,5 +1,7 @@
 #include "json_body.h"
 
+#include "client_text.h"
+
 namespace rogatory::http {
 namespace {
 
@@ -48,15 +50,15 @@ std::optional<nlohmann::json> ParseJsonObject(std::string_view body, ApiError* e
     *error = {400, "malformed_json", "the body is empty; expected a JSON object"};
     return std::nullopt;
   }
+  // JSON text never holds a raw NUL (in strings it must be escaped); a body with one is not
+  // JSON, whatever a parser that stops at it would make of the part before.
+  if (body.find('\0') != std::string_view::npos) {
+    *error = {400, "malformed_json", "the body is not valid JSON (it contains a NUL byte)"};
+    return std::nullopt;
+  }
   if (NestingDepth(body, kMaxJsonDepth) > kMaxJsonDepth) {
     *error = {400, "malformed_json",
               "the body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
-    return std::nullopt;
-  }
-  // JSON text never holds a raw NUL byte, and nlohmann's parser would take one for the end of
-  // the input (accepting `{...}\0anything`): refuse it first.
-  if (body.find('\0') != std::string_view::npos) {
-    *error = {400, "malformed_json", "the body is not valid JSON (it holds a NUL byte)"};
     return std::nullopt;
   }
   nlohmann::json j = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
@@ -76,7 +78,7 @@ Status RejectUnknownFields(const nlohmann::json& obj,
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     bool known = false;
     for (std::string_view a : allowed) known = known || it.key() == a;
-    if (!known) return InvalidArgumentError("unknown field '" + it.key() + "'");
+    if (!known) return InvalidArgumentError("unknown field '" + Quote(it.key()) + "'");
   }
   return OkStatus();
 }

@@ -15,8 +15,9 @@ constexpr size_t kMaxIdempotencyKey = 255;
 // Reads the Idempotency-Key header into `*key`. Answers 400 and returns false when it is
 // present but empty, longer than 255 characters or not printable ASCII.
 bool ReadIdempotencyKey(Call& c, std::string* key) {
-  if (!c.req.has_header("Idempotency-Key")) return true;
-  std::string value = c.req.get_header_value("Idempotency-Key");
+  const std::string* header = c.Header("Idempotency-Key");
+  if (header == nullptr) return true;
+  std::string value = *header;
   bool ok = !value.empty() && value.size() <= kMaxIdempotencyKey;
   for (char ch : value) ok = ok && ch >= 0x21 && ch <= 0x7e;
   if (!ok) {
@@ -55,7 +56,7 @@ void CreateRequest(const ApiContext& ctx, Call& c) {
   if (!r.ok()) return c.Fail(r.status());
   ctx.metrics.CountTransition(r->workflow, std::string(kCreateEvent));
   ctx.OutboxWritten();
-  c.res.set_header("Location", "/v1/requests/" + r->id);
+  c.SetHeader("Location", "/v1/requests/" + r->id);
   c.Json(201, RequestToJson(*r));
 }
 
@@ -160,13 +161,16 @@ void Migrate(const ApiContext& ctx, Call& c) {
 
 void AddRequestsRoutes(Router& router, const ApiContext& ctx) {
   const ApiContext* x = &ctx;
-  router.Add({"POST", "/v1/requests", {}, true, [x](Call& c) { CreateRequest(*x, c); }});
-  router.Add({"GET", "/v1/requests", {}, false, [x](Call& c) { ListRequests(*x, c); }});
-  router.Add({"GET", "/v1/requests/{id}", {}, false, [x](Call& c) { GetRequest(*x, c); }});
-  router.Add({"POST", "/v1/requests/{id}/events", {}, true, [x](Call& c) { FireEvent(*x, c); }});
-  router.Add(
-      {"GET", "/v1/requests/{id}/events", {}, false, [x](Call& c) { AvailableEvents(*x, c); }});
-  router.Add({"GET", "/v1/requests/{id}/history", {}, false, [x](Call& c) { History(*x, c); }});
+  // Every request route needs a role (auth.h: a roleless or metrics-only token reads nothing).
+  auto add = [&router](const char* method, const char* pattern, bool body, Handler h) {
+    router.Add({method, pattern, {}, body, NeedsRequestRole(std::move(h))});
+  };
+  add("POST", "/v1/requests", true, [x](Call& c) { CreateRequest(*x, c); });
+  add("GET", "/v1/requests", false, [x](Call& c) { ListRequests(*x, c); });
+  add("GET", "/v1/requests/{id}", false, [x](Call& c) { GetRequest(*x, c); });
+  add("POST", "/v1/requests/{id}/events", true, [x](Call& c) { FireEvent(*x, c); });
+  add("GET", "/v1/requests/{id}/events", false, [x](Call& c) { AvailableEvents(*x, c); });
+  add("GET", "/v1/requests/{id}/history", false, [x](Call& c) { History(*x, c); });
   router.Add(
       {"POST", "/v1/requests/{id}/migrate", {true, true}, true, [x](Call& c) { Migrate(*x, c); }});
 }

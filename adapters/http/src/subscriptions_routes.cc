@@ -1,5 +1,6 @@
 // /v1/subscriptions (admin): webhook subscriptions with their signing secrets.
 #include "call.h"
+#include "client_text.h"
 #include "json_body.h"
 #include "routes.h"
 #include "secrets.h"
@@ -33,7 +34,7 @@ void CreateSubscription(const ApiContext& ctx, Call& c) {
   for (const std::string& e : s.events) {
     if (!IsEventType(e)) {
       return c.Fail(InvalidArgumentError(
-          "unknown event type '" + e +
+          "unknown event type '" + Quote(e) +
           "'; expected request.created, request.transitioned, request.closed or "
           "deadline.expired"));
     }
@@ -52,7 +53,7 @@ void CreateSubscription(const ApiContext& ctx, Call& c) {
   if (!st.ok()) return c.Fail(st);
   nlohmann::json out = SubscriptionToJson(s);
   out["secret"] = s.secret;
-  c.res.set_header("Location", "/v1/subscriptions/" + s.id);
+  c.SetHeader("Location", "/v1/subscriptions/" + s.id);
   c.Json(201, out);
 }
 
@@ -66,6 +67,24 @@ void ListSubscriptions(const ApiContext& ctx, Call& c) {
 }
 
 void GetSubscription(const ApiContext& ctx, Call& c) {
+  auto s = ctx.engine.store().GetSubscription(c.Param(0));
+  if (!s.ok()) return c.Fail(s.status());
+  c.Json(200, SubscriptionToJson(*s));
+}
+
+// PATCH {"active": true} re-enables a subscription that a 410 disabled, so that its dead letters
+// can be retried; {"active": false} disables one (its pending deliveries are dead-lettered).
+void PatchSubscription(const ApiContext& ctx, Call& c) {
+  ApiError error;
+  auto body = ParseJsonObject(c.body, &error);
+  if (!body) return c.Error(error);
+  const auto active = body->find("active");
+  if (body->size() != 1 || active == body->end() || !active->is_boolean()) {
+    return c.Error(400, "bad_request",
+                   "the body must be {\"active\": true} or {\"active\": false}");
+  }
+  Status st = ctx.engine.store().SetSubscriptionActive(c.Param(0), active->get<bool>());
+  if (!st.ok()) return c.Fail(st);
   auto s = ctx.engine.store().GetSubscription(c.Param(0));
   if (!s.ok()) return c.Fail(s.status());
   c.Json(200, SubscriptionToJson(*s));
@@ -88,6 +107,8 @@ void AddSubscriptionsRoutes(Router& router, const ApiContext& ctx) {
       {"GET", "/v1/subscriptions", admin, false, [x](Call& c) { ListSubscriptions(*x, c); }});
   router.Add(
       {"GET", "/v1/subscriptions/{id}", admin, false, [x](Call& c) { GetSubscription(*x, c); }});
+  router.Add(
+      {"PATCH", "/v1/subscriptions/{id}", admin, true, [x](Call& c) { PatchSubscription(*x, c); }});
   router.Add({"DELETE", "/v1/subscriptions/{id}", admin, false,
               [x](Call& c) { DeleteSubscription(*x, c); }});
 }

@@ -1,4 +1,5 @@
 // Health, the OpenAPI document and Prometheus metrics.
+#include "auth.h"
 #include "call.h"
 #include "routes.h"
 
@@ -10,14 +11,11 @@ void AddSystemRoutes(Router& router, const ApiContext& ctx) {
                 c.Json(200, {{"status", "ok"}});
               }});
   router.Add({"GET", "/v1/openapi.json", {}, false, [](Call& c) {
-                c.res.status = 200;
-                const std::string_view doc = OpenApiDocument();
-                c.res.set_content(doc.data(), doc.size(), "application/json");
+                c.Text(200, std::string(OpenApiDocument()), "application/json");
               }});
-  router.Add({"GET", "/metrics", {}, false, [x](Call& c) {
-                c.res.status = 200;
-                c.res.set_content(x->metrics.Render(), "text/plain; version=0.0.4");
-              }});
+  router.Add({"GET", "/metrics", {}, false, NeedsMetricsRole([x](Call& c) {
+                c.Text(200, x->metrics.Render(), "text/plain; version=0.0.4");
+              })});
 }
 
 }  // namespace rogatory::http

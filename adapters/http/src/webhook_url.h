@@ -4,11 +4,10 @@
 #ifndef ROGATORY_ADAPTERS_HTTP_WEBHOOK_URL_H_
 #define ROGATORY_ADAPTERS_HTTP_WEBHOOK_URL_H_
 
-#include <netinet/in.h>
-
 #include <string>
 #include <string_view>
 
+#include "rogatory/address_policy.h"  // IsNonPublicAddress, shared with the dispatcher
 #include "rogatory/status.h"
 
 namespace rogatory::http {
@@ -23,12 +22,6 @@ struct ParsedUrl {
 // InvalidArgument: not an absolute http(s) URL with a host, has user:password@, a bad port,
 // is longer than 2048 characters, or holds whitespace or control characters.
 Result<ParsedUrl> ParseWebhookUrl(std::string_view url);
-
-// True for addresses that are not globally routable: unspecified, loopback, RFC 1918 private,
-// carrier-grade NAT, link-local, multicast, reserved, documentation and benchmark ranges, IPv6
-// unique-local, and IPv4-mapped / NAT64 forms of any of these.
-bool IsNonPublicAddress(const in_addr& a);
-bool IsNonPublicAddress(const in6_addr& a);
 
 // Parses `url`, and when `allow_private` is false resolves its host and refuses it if any
 // address it resolves to is non-public (or if it does not resolve). InvalidArgument names the

@@ -85,6 +85,12 @@ const char* const kVersion2[] = {
     " WHERE status = 'pending'",
     "DROP INDEX outbox_pending",
 };
+
+// Version 3: where each definition came from ("file:PATH", "api:ACTOR"), shown by
+// GET /v1/workflows on every node (definitions are deployed through the API since issue 10).
+const char* const kVersion3[] = {
+    "ALTER TABLE definitions ADD COLUMN origin TEXT NOT NULL DEFAULT ''",
+};
 // clang-format on
 
 void Replace(std::string* text, const std::string& from, const std::string& to) {
@@ -109,6 +115,9 @@ std::vector<std::string> Migration(int v, const Dialect& d) {
   }
   if (v == 2) {
     for (const char* text : kVersion2) out.push_back(Expand(text, d));
+  }
+  if (v == 3) {
+    for (const char* text : kVersion3) out.push_back(Expand(text, d));
   }
   return out;
 }

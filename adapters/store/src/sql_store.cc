@@ -55,15 +55,15 @@ Result<std::unique_ptr<Store>> SqlStore::Open(const StoreUrl& url, const SqlStor
   return std::unique_ptr<Store>(std::move(store));
 }
 
-Status SqlStore::SaveDefinition(const WorkflowDefinition& def) {
+Status SqlStore::SaveDefinition(const WorkflowDefinition& def, const std::string& origin) {
   const std::string what = "save definition " + def.id + " version " + std::to_string(def.version);
   return WithConnection(WritePool(), what, [&](Connection& c) -> Status {
     const long long now = ToUnixMicros(SystemClock().Now());
-    soci::statement insert = (c.sql().prepare << "INSERT INTO definitions (workflow, version, "
-                                                 "source, loaded_at) VALUES (:workflow, "
-                                                 ":version, :source, :loaded_at) ON CONFLICT "
-                                                 "(workflow, version) DO NOTHING",
-                              use(def.id), use(def.version), use(def.source), use(now));
+    soci::statement insert =
+        (c.sql().prepare << "INSERT INTO definitions (workflow, version, source, loaded_at, "
+                            "origin) VALUES (:workflow, :version, :source, :loaded_at, :origin) "
+                            "ON CONFLICT (workflow, version) DO NOTHING",
+         use(def.id), use(def.version), use(def.source), use(now), use(origin));
     insert.execute(true);
     if (insert.get_affected_rows() == 1) return OkStatus();
     std::string stored;
@@ -73,6 +73,52 @@ Status SqlStore::SaveDefinition(const WorkflowDefinition& def) {
     return AlreadyExistsError("workflow " + def.id + " version " + std::to_string(def.version) +
                               " was recorded before with different content");
   });
+}
+
+Result<std::vector<StoredDefinition>> SqlStore::ListDefinitions() {
+  return WithConnection(
+      ReadPool(), "list definitions", [&](Connection& c) -> Result<std::vector<StoredDefinition>> {
+        std::vector<StoredDefinition> out;
+        StoredDefinition row;
+        long long loaded_at = 0;
+        soci::statement st =
+            (c.sql().prepare << "SELECT workflow, version, origin, loaded_at "
+                                "FROM definitions ORDER BY workflow, version",
+             into(row.workflow), into(row.version), into(row.origin), into(loaded_at));
+        st.execute();
+        while (st.fetch()) {
+          row.loaded_at = FromUnixMicros(loaded_at);
+          out.push_back(row);
+        }
+        FinishRead(dialect_, st);
+        return out;
+      });
+}
+
+Result<StoredDefinition> SqlStore::GetStoredDefinition(const std::string& workflow,
+                                                       std::optional<int> version) {
+  return WithConnection(
+      ReadPool(), "get definition " + workflow, [&](Connection& c) -> Result<StoredDefinition> {
+        StoredDefinition row;
+        long long loaded_at = 0;
+        const int wanted = version.value_or(0);
+        // Without a version: the highest one (0 never names a version).
+        soci::statement st =
+            (c.sql().prepare << "SELECT workflow, version, source, origin, loaded_at FROM "
+                                "definitions WHERE workflow = :workflow AND (version = :version "
+                                "OR :any = 1) ORDER BY version DESC LIMIT 1",
+             into(row.workflow), into(row.version), into(row.source), into(row.origin),
+             into(loaded_at), use(workflow), use(wanted), use(version ? 0 : 1));
+        st.execute();
+        const bool found = st.fetch();
+        FinishRead(dialect_, st);
+        if (!found) {
+          return NotFoundError("no definition of workflow '" + workflow + "'" +
+                               (version ? " version " + std::to_string(*version) : std::string()));
+        }
+        row.loaded_at = FromUnixMicros(loaded_at);
+        return row;
+      });
 }
 
 Result<Request> SqlStore::GetRequest(const RequestId& id) {
@@ -105,24 +151,36 @@ Result<RequestPage> SqlStore::ListRequests(const RequestQuery& q) {
     // Only the filters in use appear in the query, so each can use its index.
     std::string sql = std::string("SELECT ") + kRequestColumns + " FROM requests WHERE id > :after";
     st.exchange(use(q.after));
+    // With overdue_only the overdue deadline rows drive the query (few, found through
+    // deadlines_running_due), and the other filters only check the requests they name: the
+    // unary + keeps SQLite from walking a filter's index over every request instead.
+    const char* const check = q.overdue_only && dialect_.sqlite() ? "+" : "";
     if (!q.workflow.empty()) {
-      sql += " AND workflow = :workflow";
+      sql += std::string(" AND ") + check + "workflow = :workflow";
       st.exchange(use(q.workflow));
     }
     if (!q.state.empty()) {
-      sql += " AND state = :state";
+      sql += std::string(" AND ") + check + "state = :state";
       st.exchange(use(q.state));
     }
     if (q.phase) {
-      sql += " AND phase = :phase";
+      sql += std::string(" AND ") + check + "phase = :phase";
       st.exchange(use(phase));
     }
     if (q.overdue_only) {
-      // Overdue as Request::IsOverdue: a running deadline due at or before now.
-      sql +=
-          " AND EXISTS (SELECT 1 FROM deadlines d WHERE d.request_id = requests.id AND "
-          "d.paused = 0 AND d.due_at <= :now)";
+      // Overdue as Request::IsOverdue: a running deadline due at or before now, read from the
+      // deadline rows (another kind of overdue row, e.g. a lapsed clock kept on the request,
+      // is one more indexed SELECT joined to `due` with UNION). Each planner is steered to that:
+      // SQLite, without statistics on due_at's spread, would rather walk the deadlines' primary key
+      // from `after` (every clock), so it is told the index; PostgreSQL overestimates the due rows
+      // (paused clocks keep a past due_at) and would merge-join the whole requests key, so it gets
+      // the ids as an array to look up.
+      const std::string due = std::string("SELECT request_id FROM deadlines") +
+                              (dialect_.sqlite() ? " INDEXED BY deadlines_running_due" : "") +
+                              " WHERE paused = 0 AND due_at <= :now AND request_id > :after2";
+      sql += dialect_.sqlite() ? " AND id IN (" + due + ")" : " AND id = ANY(ARRAY(" + due + "))";
       st.exchange(use(now));
+      st.exchange(use(q.after));
     }
     sql += " ORDER BY id LIMIT :limit";
     st.exchange(use(fetch));

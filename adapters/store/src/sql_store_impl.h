@@ -25,7 +25,10 @@ class SqlStore final : public Store {
   // Connects, migrates the schema, and returns the store; the errors of OpenStore.
   static Result<std::unique_ptr<Store>> Open(const StoreUrl& url, const SqlStoreOptions& options);
 
-  Status SaveDefinition(const WorkflowDefinition& def) override;
+  Status SaveDefinition(const WorkflowDefinition& def, const std::string& origin) override;
+  Result<std::vector<StoredDefinition>> ListDefinitions() override;
+  Result<StoredDefinition> GetStoredDefinition(const std::string& workflow,
+                                               std::optional<int> version) override;
   Status Apply(const Mutation& m) override;
   Result<Request> GetRequest(const RequestId& id) override;
   Result<std::vector<HistoryEntry>> GetHistory(const RequestId& id) override;
@@ -39,6 +42,7 @@ class SqlStore final : public Store {
   Result<Subscription> GetSubscription(const std::string& id) override;
   Result<std::vector<Subscription>> ListSubscriptions() override;
   Status DeleteSubscription(const std::string& id) override;
+  Status SetSubscriptionActive(const std::string& id, bool active) override;
   using Store::ClaimDeliveries;
   Result<std::vector<Delivery>> ClaimDeliveries(TimePoint now, const std::string& owner,
                                                 Duration lease, const ClaimLimit& limit) override;

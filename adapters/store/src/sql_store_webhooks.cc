@@ -123,6 +123,24 @@ Status SqlStore::DeleteSubscription(const std::string& id) {
   });
 }
 
+Status SqlStore::SetSubscriptionActive(const std::string& id, bool active) {
+  return WithConnection(
+      WritePool(), "set subscription " + id + " active", [&](Connection& c) -> Status {
+        WriteTransaction tx(c);
+        const int flag = active ? 1 : 0;
+        soci::statement update(c.sql());
+        Prepare(update, "UPDATE subscriptions SET active = :active WHERE id = :id", use(flag),
+                use(id));
+        update.execute(true);
+        if (update.get_affected_rows() == 0) {
+          return NotFoundError("subscription " + id + " not found");
+        }
+        if (!active) KillPending(c.sql(), id, "subscription disabled");
+        tx.Commit();
+        return OkStatus();
+      });
+}
+
 Result<std::vector<Delivery>> SqlStore::ClaimDeliveries(TimePoint now, const std::string& owner,
                                                         Duration lease, const ClaimLimit& limit) {
   if (limit.total <= 0) return std::vector<Delivery>();
@@ -317,13 +335,43 @@ Status SqlStore::RetryDelivery(const std::string& id, TimePoint now) {
   if (n < 0) return UnknownDelivery(id);
   return WithConnection(WritePool(), "retry delivery " + id, [&](Connection& c) -> Status {
     const long long now_us = ToUnixMicros(now);
-    soci::statement update(c.sql());
-    Prepare(update,
-            "UPDATE outbox SET status = 'pending', next_attempt_at = :now, claimed_by = NULL, "
-            "claimed_until = NULL WHERE id = :id",
-            use(now_us), use(n));
-    update.execute(true);
-    if (update.get_affected_rows() == 0) return UnknownDelivery(id);
+    WriteTransaction tx(c);
+    // The row locked (PostgreSQL; SQLite's write transaction holds the database), so no claim or
+    // attempt can come between the check and the change.
+    DeliveryRow r;
+    std::string claimed_by;
+    long long claimed_until = 0;
+    soci::indicator claimed_ind = soci::i_null, until_ind = soci::i_null;
+    soci::statement select(c.sql());
+    IntoDeliveryRow(select, r);
+    select.exchange(into(claimed_by, claimed_ind));
+    select.exchange(into(claimed_until, until_ind));
+    Prepare(select,
+            std::string("SELECT ") + kDeliveryColumns +
+                ", claimed_by, claimed_until FROM outbox WHERE id = :id" + c.dialect().ForUpdate(),
+            use(n));
+    const bool found = select.execute(true);
+    FinishRead(c.dialect(), select);
+    if (!found) return UnknownDelivery(id);
+    ROGATORY_ASSIGN_OR_RETURN(Delivery d, FromRow(r));
+    const bool claimed =
+        claimed_ind == soci::i_ok && until_ind == soci::i_ok && claimed_until > now_us;
+    // Read, not locked: locking it after the outbox row would order the locks against a 410's
+    // (outbox row, then subscription, then its other pending rows) and could deadlock. A 410
+    // committed in between is caught by the dispatcher, which dead-letters the rows of a
+    // disabled subscription without sending them.
+    int active = 0;
+    soci::statement sub(c.sql());
+    Prepare(sub, "SELECT active FROM subscriptions WHERE id = :id", into(active),
+            use(d.subscription_id));
+    const bool has_subscription = sub.execute(true);
+    FinishRead(c.dialect(), sub);
+    ROGATORY_RETURN_IF_ERROR(RetryRefusal(
+        d, claimed, has_subscription ? std::optional<bool>(active != 0) : std::nullopt));
+    c.sql() << "UPDATE outbox SET status = 'pending', next_attempt_at = :now, claimed_by = NULL, "
+               "claimed_until = NULL WHERE id = :id",
+        use(now_us), use(n);
+    tx.Commit();
     return OkStatus();
   });
 }

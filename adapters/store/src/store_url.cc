@@ -3,6 +3,7 @@
 #include <cctype>
 #include <string_view>
 
+#include "pg_conninfo.h"
 #include "rogatory/sql_store.h"
 
 namespace rogatory {
@@ -48,9 +49,11 @@ Result<StoreUrl> ParseStoreUrl(const std::string& url) {
     if (!StartsWith(url, scheme)) continue;
     std::string rest = url.substr(scheme.size());
     // The keyword form, postgresql://host=... dbname=..., starts with `keyword=`; libpq takes
-    // it without the scheme. Anything else is a libpq URI, passed on whole.
-    if (IsKeywordForm(rest)) return StoreUrl{Backend::kPostgres, rest};
-    return StoreUrl{Backend::kPostgres, url};  // a libpq URI as is
+    // it without the scheme. Anything else is a libpq URI. Either is read here and handed on
+    // in the one form SOCI passes to libpq intact (see PgConnectString).
+    Result<PgParams> params = IsKeywordForm(rest) ? ParsePgKeywords(rest) : ParsePgUri(url);
+    if (!params.ok()) return params.status();
+    return StoreUrl{Backend::kPostgres, PgConnectString(*params)};
   }
   return InvalidArgumentError("store URL must start with memory:, sqlite: or postgresql:// (got " +
                               RedactStoreUrl(url).substr(0, 40) + ")");

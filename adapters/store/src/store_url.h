@@ -12,8 +12,8 @@ enum class Backend { kMemory, kSqlite, kPostgres };
 
 struct StoreUrl {
   Backend backend = Backend::kMemory;
-  // kSqlite: the file path, or ":memory:". kPostgres: what libpq's PQconnectdb takes (a URI or
-  // the keyword form). kMemory: empty.
+  // kSqlite: the file path, or ":memory:". kPostgres: the connect string (PgConnectString).
+  // kMemory: empty.
   std::string target;
 };
 

@@ -29,11 +29,17 @@ int64_t UnixSeconds(TimePoint t) {
 AttemptReport AttemptDelivery(const Delivery& d, AttemptContext& ctx) {
   const std::string& owner = ctx.options.node_id;
   Result<Subscription> sub = ctx.subscriptions.Get(d.subscription_id);
+  if (sub.ok() && !sub->active) {
+    // The cached copy may predate a re-enable (PATCH ... {"active": true}) followed at once by
+    // a retry: ask the store before dead-lettering.
+    ctx.subscriptions.Forget(d.subscription_id);
+    sub = ctx.subscriptions.Get(d.subscription_id);
+  }
   if (!sub.ok() && sub.status().code() == StatusCode::kNotFound) {
     return DeadWithoutSend(d, owner, ctx.clock.Now(), "subscription deleted");
   }
   if (sub.ok() && !sub->active) {
-    return DeadWithoutSend(d, owner, ctx.clock.Now(), "subscription disabled (410 Gone)");
+    return DeadWithoutSend(d, owner, ctx.clock.Now(), "subscription disabled");
   }
 
   DeliveryMachine machine(d, ctx.options.retry, ctx.rng);

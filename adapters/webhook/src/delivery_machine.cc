@@ -169,8 +169,8 @@ struct DeliveryDef : msmf::state_machine_def<DeliveryDef> {
       msmf::Row<Delivering, Answered, Dead,       DisableSubscription, Gone>,
       msmf::Row<Delivering, Answered, Retrying,   ScheduleRetry,       MayRetry>,
       msmf::Row<Delivering, Answered, Dead,       DeadLetter,          Exhausted>,
-      msmf::Row<Delivered,  Requeued, Pending,    none,                none>,
-      msmf::Row<Dead,       Requeued, Pending,    none,                none>
+      msmf::Row<Retrying,   Requeued, Retrying,   none,                none>,
+      msmf::Row<Dead,       Requeued, Retrying,   none,                none>
   > {};
   // clang-format on
 

@@ -49,7 +49,9 @@ class DeliveryMachine {
   // subscription; or max_attempts reached), or retrying (anything else: backoff with jitter, or
   // Retry-After on 429/503). FailedPrecondition unless delivering.
   Result<AttemptVerdict> Answer(const AttemptResult& result);
-  // The retry route: delivered | dead -> pending. FailedPrecondition in any other state.
+  // The retry route (Store::RetryDelivery applies the same rule): dead | retrying -> retrying,
+  // due now. FailedPrecondition in any other state: delivered, never tried, or delivering (a
+  // claimed row is being sent; re-queuing it could send it twice at once).
   Status Requeue();
 
   // The current state's name, as persisted and shown.

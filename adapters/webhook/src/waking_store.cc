@@ -22,8 +22,15 @@ class WakingStore final : public Store {
   }
 
   // Everything else passes straight through.
-  Status SaveDefinition(const WorkflowDefinition& def) override {
-    return inner_->SaveDefinition(def);
+  Status SaveDefinition(const WorkflowDefinition& def, const std::string& origin) override {
+    return inner_->SaveDefinition(def, origin);
+  }
+  Result<std::vector<StoredDefinition>> ListDefinitions() override {
+    return inner_->ListDefinitions();
+  }
+  Result<StoredDefinition> GetStoredDefinition(const std::string& workflow,
+                                               std::optional<int> version) override {
+    return inner_->GetStoredDefinition(workflow, version);
   }
   Result<Request> GetRequest(const RequestId& id) override { return inner_->GetRequest(id); }
   Result<std::vector<HistoryEntry>> GetHistory(const RequestId& id) override {
@@ -51,6 +58,9 @@ class WakingStore final : public Store {
   }
   Result<std::vector<Subscription>> ListSubscriptions() override {
     return inner_->ListSubscriptions();
+  }
+  Status SetSubscriptionActive(const std::string& id, bool active) override {
+    return inner_->SetSubscriptionActive(id, active);
   }
   Status DeleteSubscription(const std::string& id) override {
     return inner_->DeleteSubscription(id);

@@ -122,6 +122,7 @@ class WebhookDispatcher::Impl {
     s.verify_tls = options_.verify_tls;
     s.ca_cert_file = options_.ca_cert_file;
     s.user_agent = options_.user_agent;
+    s.allow_private = options_.allow_private;
     return s;
   }
 

@@ -3,6 +3,7 @@
 #ifndef ROGATORY_DEFINITION_LOADER_H_
 #define ROGATORY_DEFINITION_LOADER_H_
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,8 @@ struct DefinitionError {
 struct LoadReport {
   std::vector<WorkflowDefinition> definitions;  // only the valid ones
   std::vector<DefinitionError> errors;          // sorted by file, then line
+  // Advice on the valid definitions (DefinitionWarnings); they load all the same.
+  std::vector<DefinitionError> warnings;
   bool ok() const { return errors.empty(); }
   // All errors, one `file:line: message` per line.
   std::string ErrorText() const;
@@ -38,10 +41,24 @@ LoadReport ParseDefinition(std::string_view text, std::string_view file_name);
 // order). Returns every problem; empty when valid.
 std::vector<DefinitionError> ValidateDefinition(const WorkflowDefinition& def);
 
+// Advice on a valid definition, never a reason to refuse it: today, a deadline that can lapse in
+// a state from which no transition accepts its `on_expiry` event (the lapse is then recorded in
+// the history without a state change). Each names the deadline's line. Empty when none applies.
+std::vector<DefinitionError> DefinitionWarnings(const WorkflowDefinition& def);
+
+// What LoadDefinitions agrees to read.
+struct DefinitionLimits {
+  // A larger file is refused unread, with an error naming it (the deployment config's
+  // limits.max_definition_bytes; a workflow is a few KiB).
+  size_t max_file_bytes = size_t{1} << 20;
+};
+
 // Loads every `*.yaml` / `*.yml` file under each path (files, or folders searched
-// recursively), validating each and refusing duplicate (workflow, version) pairs across files
-// (the later one is reported). Unreadable paths are errors too.
-LoadReport LoadDefinitions(const std::vector<std::string>& paths);
+// recursively, skipping hidden entries and any subfolder named `tests`, which holds the
+// scenario files of `rogatory test`), validating each and refusing duplicate (workflow, version)
+// pairs across files (the later one is reported). Unreadable or too large files are errors too.
+LoadReport LoadDefinitions(const std::vector<std::string>& paths,
+                           const DefinitionLimits& limits = {});
 
 }  // namespace rogatory
 

@@ -23,11 +23,23 @@ struct EngineOptions {
   std::shared_ptr<const Clock> clock;  // default: the system clock
 };
 
-// (workflow, version, title) of a loaded definition.
+// A loaded definition: (workflow, version, title), where it came from and when this engine
+// loaded it.
 struct WorkflowSummary {
   std::string workflow;
   int version = 0;
   std::string title;
+  // "file:PATH" (read from a file; PATH as given), "api:ACTOR" (deployed through
+  // POST /v1/workflows by ACTOR) or "code" (LoadDefinition of a definition with no file name).
+  // A version another node recorded keeps the origin it was first recorded with.
+  std::string origin;
+  TimePoint loaded_at;
+};
+
+// What Engine::SyncDefinitions found in the store.
+struct DefinitionSync {
+  int loaded = 0;                    // versions new to this engine, now available
+  std::vector<std::string> refused;  // versions this engine cannot load; each reported once
 };
 
 // Moves one request from its workflow version to another (CONTRACT §1: explicit, audited).
@@ -54,26 +66,44 @@ class Engine {
 
   // Validates and compiles `def`, records its source in the store, and makes it available.
   // Several versions of one workflow live side by side. InvalidArgument lists every problem;
-  // AlreadyExists if this (workflow, version) was loaded before with a different source.
-  // Loading the identical definition again is a no-op. Thread-safe.
+  // AlreadyExists if this (workflow, version) was loaded (or recorded in the store) before
+  // with a different source. Loading the identical definition again is a no-op. Its origin is
+  // "file:" + def.source_name ("code" when that is empty). Thread-safe, also while requests
+  // are created and fired.
   Status LoadDefinition(const WorkflowDefinition& def);
+  // As LoadDefinition, for a definition `actor` deployed at run time (origin "api:ACTOR").
+  // Returns true when it is new to this engine, false when the identical text was loaded.
+  Result<bool> DeployDefinition(const WorkflowDefinition& def, const Actor& actor);
+  // What LoadDefinition would answer (InvalidArgument, or AlreadyExists for a version loaded
+  // with a different text), without loading or recording anything: for all-or-nothing reloads.
+  Status CheckDefinition(const WorkflowDefinition& def) const;
+  // Loads every definition recorded in the store that this engine has not loaded: what other
+  // nodes were given. Unavailable when the store cannot be read. Thread-safe; cheap when
+  // nothing is new (one listing of the store's definitions), so servers poll it every second.
+  Result<DefinitionSync> SyncDefinitions();
 
   // Every loaded (workflow, version), ordered by workflow then version.
   std::vector<WorkflowSummary> ListWorkflows() const;
-  // The definition of `workflow` at `version` (default: newest). NotFound if not loaded.
+  // The definition of `workflow` at `version` (default: newest loaded). A version this engine
+  // has not loaded is looked up in the store (another node may have recorded it). NotFound if
+  // neither has it.
   Result<WorkflowDefinition> GetDefinition(const std::string& workflow,
                                            std::optional<int> version = std::nullopt) const;
 
   // Creates a request in its workflow's initial state (newest version unless given).
   // InvalidArgument: a required field is missing, a field is unknown or of the wrong type, or a
-  // reference is not a string. NotFound: no such workflow/version. Thread-safe.
+  // reference is not a string, or any text given (data, references, comment, key, actor) is
+  // not valid UTF-8. NotFound: no such workflow/version. A repeat of an idempotent call returns
+  // the first call's answer, also when they run at once. Thread-safe.
   Result<Request> Create(const CreateCall& call, const Actor& actor);
 
   // Fires `call.event` on request `id` as `actor`, atomically with its history, outbox and
   // deadlines. NotFound: no such request. FailedPrecondition: the current state has no such
   // transition (or an `extend` cannot apply). PermissionDenied: no role of `actor` may fire it.
-  // InvalidArgument: a `require`d field is missing or event data is invalid. Aborted:
-  // `expected_revision` is stale, or another caller moved the request first. Thread-safe.
+  // InvalidArgument: a `require`d field is missing, event data is invalid, or a text given is
+  // not valid UTF-8. Aborted: `expected_revision` is stale, or another caller moved the
+  // request first. A concurrent repeat with the same idempotency key returns the answer of the
+  // call that took effect. Thread-safe.
   Result<Request> Fire(const RequestId& id, const EventCall& call, const Actor& actor);
 
   // The request `id`. NotFound if unknown.
@@ -99,6 +129,8 @@ class Engine {
   // Moves request `id` to another version of its workflow, mapping states by `call.state_map`.
   // Everything is checked before anything moves: the target version, the mapped state, the
   // data against the target's fields. Recorded in history as event "migrate".
+  // FailedPrecondition for a closed request or a mapping the lifecycle forbids; mapping into a
+  // terminal state closes the request and stops its clocks.
   Result<Request> Migrate(const RequestId& id, const MigrationCall& call, const Actor& actor);
 
   // Re-checks request `id`'s hash chain. Internal names the first broken entry.

@@ -48,6 +48,16 @@ struct Notification {
   const std::string& Body() const;
 };
 
+// A workflow definition as the store records it, so that every node can load what one node
+// was given (a file at start, or `POST /v1/workflows`).
+struct StoredDefinition {
+  std::string workflow;
+  int version = 0;
+  std::string source;   // the YAML text (left empty by ListDefinitions)
+  std::string origin;   // "file:PATH", "api:ACTOR" or "code" (see Engine::ListWorkflows)
+  TimePoint loaded_at;  // when it was first recorded
+};
+
 // A replayable answer stored under an idempotency key, scoped to the actor.
 struct IdempotencyRecord {
   std::string actor;
@@ -121,6 +131,14 @@ struct Delivery {
   TimePoint created_at;
 };
 
+// Why the retry route may not re-queue `d` now (FailedPrecondition, with a message for the
+// admin), or OK. Only a dead delivery, or a failed one waiting for its next attempt, may be
+// re-queued: not one that was delivered, has not been tried yet, or is `claimed` (a node holds a
+// live lease on it: it is being sent), nor one whose subscription is inactive
+// (`subscription_active` false) or deleted (nullopt). Both stores apply it inside the retry's
+// transaction.
+Status RetryRefusal(const Delivery& d, bool claimed, std::optional<bool> subscription_active);
+
 struct DeliveryQuery {
   std::optional<DeliveryStatus> status;
   std::string subscription_id;
@@ -160,9 +178,18 @@ class Store {
   virtual ~Store() = default;
 
   // --- Definitions -------------------------------------------------------------------------
-  // Records the source of (workflow, version) the first time it is loaded. AlreadyExists if
-  // that version was recorded before with a different source (versions are immutable).
-  virtual Status SaveDefinition(const WorkflowDefinition& def) = 0;
+  // Records the source of (workflow, version) and where it came from (`origin`, as in
+  // StoredDefinition) the first time it is loaded; recording the same text again changes
+  // nothing. AlreadyExists if that version was recorded before with a different source
+  // (versions are immutable).
+  virtual Status SaveDefinition(const WorkflowDefinition& def, const std::string& origin) = 0;
+  // Every recorded definition without its source text, ordered by workflow then version.
+  // Cheap enough to poll: nodes call it every second to find definitions others recorded.
+  virtual Result<std::vector<StoredDefinition>> ListDefinitions() = 0;
+  // The recorded definition (with its source) of `workflow` at `version`, or at its highest
+  // version when none is given. NotFound if there is none.
+  virtual Result<StoredDefinition> GetStoredDefinition(const std::string& workflow,
+                                                       std::optional<int> version) = 0;
 
   // --- Requests ----------------------------------------------------------------------------
   // Writes one engine step atomically: the request (insert when expected_revision is 0, else
@@ -195,6 +222,10 @@ class Store {
   virtual Result<std::vector<Subscription>> ListSubscriptions() = 0;
   // Deletes it and dead-letters its pending deliveries. NotFound if unknown.
   virtual Status DeleteSubscription(const std::string& id) = 0;
+  // Sets its `active` flag: true re-enables a subscription disabled by a 410 (its dead letters
+  // stay dead until retried one by one); false disables it and dead-letters its pending
+  // deliveries, as a 410 does. NotFound if unknown.
+  virtual Status SetSubscriptionActive(const std::string& id, bool active) = 0;
 
   // Claims pending deliveries whose next_attempt_at <= now and that are the oldest pending
   // revision of their (subscription, request) pair, so one request's events reach one
@@ -217,7 +248,10 @@ class Store {
   virtual Status RecordDeliveryAttempt(const DeliveryAttempt& a) = 0;
   virtual Result<Delivery> GetDelivery(const std::string& id) = 0;
   virtual Result<DeliveryPage> ListDeliveries(const DeliveryQuery& q) = 0;
-  // Puts a dead (or delivered) delivery back to pending, due now. NotFound if unknown.
+  // Puts a dead delivery, or a failed one waiting for its next attempt, back to pending, due
+  // now, releasing no claim: FailedPrecondition (changing nothing) for what RetryRefusal
+  // refuses, judged atomically with the change (a claim is live while its lease runs at `now`).
+  // NotFound if unknown.
   virtual Status RetryDelivery(const std::string& id, TimePoint now) = 0;
 };
 

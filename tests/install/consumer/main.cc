@@ -1,9 +1,10 @@
 // Embeds the installed engine: a workflow from YAML text, an SQLite store, create, fire,
-// history. Exits non-zero on any surprise.
+// history, and a webhook signature. Exits non-zero on any surprise.
 #include <rogatory/definition_loader.h>
 #include <rogatory/engine.h>
 #include <rogatory/history.h>
 #include <rogatory/sql_store.h>
+#include <rogatory/webhook_signature.h>
 
 #include <cstdio>
 
@@ -49,6 +50,15 @@ int main(int argc, char** argv) {
   if (!r.ok()) return Fail("fire", r.status());
   if (r->state != "sent" || r->revision != 2) return Fail("state", InternalError(r->state));
   if (Status s = engine.VerifyHistory(r->id); !s.ok()) return Fail("verify", s);
+  // Issue 10: docs/webhooks.md tells embedders to sign with SignWebhook; it must be installed.
+  // The Standard Webhooks test vector.
+  auto signed_headers =
+      SignWebhook("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                  1614265330, R"({"test": 2432232314})");
+  if (!signed_headers.ok()) return Fail("sign", signed_headers.status());
+  if (signed_headers->signature != "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=") {
+    return Fail("signature", InternalError(signed_headers->signature));
+  }
   std::printf("ok %s\n", r->id.c_str());
   return 0;
 }

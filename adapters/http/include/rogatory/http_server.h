@@ -1,6 +1,6 @@
 // The REST API of CONTRACT §4 over HTTP/1.1: bearer-token access, JSON bodies, Prometheus
-// metrics and structured access logs. The HTTP library stays inside the adapter; nothing of it
-// appears here.
+// metrics and structured access logs. The HTTP library (Boost.Beast) stays inside the adapter;
+// nothing of it appears here.
 #ifndef ROGATORY_HTTP_SERVER_H_
 #define ROGATORY_HTTP_SERVER_H_
 
@@ -36,13 +36,22 @@ struct HttpServerOptions {
   size_t max_body = 1048576;
   // Subscriptions to loopback, private, link-local ... addresses are refused when false (SSRF).
   bool allow_private_webhooks = false;
-  // Threads serving connections; a keep-alive connection holds one while it lasts.
+  // Threads running every connection's reads and writes and the route handlers. Connections
+  // are asynchronous: an idle or slow one holds no thread; a call holds one while it runs.
   int threads = 16;
+  // Connections open at once; one more is accepted and closed at once.
+  int max_connections = 10000;
+  // Largest request line plus headers, in bytes (431 beyond).
+  size_t max_head = 16384;
   // Requests served on one keep-alive connection before it is closed.
   int keep_alive_max = 10000;
-  // How long an idle keep-alive connection is kept open; also bounds how long Stop() may wait
-  // for an idle client.
+  // How long an idle keep-alive connection is kept open.
   std::chrono::seconds keep_alive_timeout{2};
+  // A request's head must arrive within head_timeout of its first byte (and of the connection's
+  // opening, for the first request), and its body within body_timeout of the head; otherwise
+  // the connection is closed. This keeps slow clients from holding connections forever.
+  std::chrono::milliseconds head_timeout{10000};
+  std::chrono::milliseconds body_timeout{30000};
   // Access logs as one JSON object per line (true) or as `key=value` text (false).
   bool json_logs = false;
   // Extra metrics appended to /metrics (e.g. the webhook dispatcher's counters and the overdue
@@ -75,8 +84,8 @@ class HttpServer {
   // address cannot be bound. FailedPrecondition: already started.
   Status Start();
 
-  // Stops accepting connections, lets every in-flight call finish and answer, then returns.
-  // Idle keep-alive connections are closed (within keep_alive_timeout). Idempotent.
+  // Stops accepting connections, lets every call already received finish and answer, then
+  // returns. Idle connections and those still sending a request are closed. Idempotent.
   void Stop();
 
   // The port actually bound (useful with port 0). REQUIRES: Start() succeeded.

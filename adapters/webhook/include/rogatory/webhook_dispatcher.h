@@ -48,6 +48,11 @@ struct WebhookDispatcherOptions {
   // Verify HTTPS consumers' certificates against the system's CA store (or `ca_cert_file`).
   bool verify_tls = true;
   std::string ca_cert_file;  // PEM bundle; empty: the system's default CA paths
+  // false (config `webhooks.allow_private`): every attempt resolves the consumer's host and is
+  // refused, as a failed attempt ("address 127.0.0.1 of hook.example is private"), if any address
+  // it resolves to is loopback, private, link-local or otherwise non-public
+  // (rogatory/address_policy.h); else it connects to the address it checked. true: any address.
+  bool allow_private = false;
   // The User-Agent header of every send.
   std::string user_agent = "Rogatory-Webhooks/0.1";
   // Time source for claims, timestamps and backoff. Default: the system clock.

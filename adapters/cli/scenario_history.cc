@@ -1,0 +1,64 @@
+#include "scenario_history.h"
+
+#include <algorithm>
+#include <set>
+
+namespace rogatory::cli {
+namespace {
+
+bool Contains(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+}  // namespace
+
+std::string LapsedClock(const HistoryEntry& e) {
+  if (e.actor != "system" || !e.data.is_object()) return "";
+  auto it = e.data.find("deadline");
+  return it != e.data.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+int FiredTransition(const WorkflowDefinition& def, const HistoryEntry& e) {
+  if (e.seq <= 1 || e.event == kCreateEvent) return -1;
+  const StateDef* from = def.FindState(e.from_state);
+  if (from == nullptr) return -1;  // e.g. a migration from another version's state
+  int found = -1;
+  for (size_t i = 0; i < def.transitions.size(); ++i) {
+    const TransitionDef& t = def.transitions[i];
+    if (t.event != e.event) continue;
+    if ((t.from_any && !from->terminal) || Contains(t.from, e.from_state)) {
+      found = static_cast<int>(i);
+      break;
+    }
+  }
+  if (found < 0) return -1;
+  const std::string clock = LapsedClock(e);
+  if (!clock.empty()) {
+    // The engine records a lapse it could not turn into the transition (the state does not
+    // allow it for `system`, or a `require`d field is missing) with a longer comment.
+    const TransitionDef& t = def.transitions[static_cast<size_t>(found)];
+    if (!Contains(t.roles, std::string(kSystemRole))) return -1;
+    if (e.comment != "deadline '" + clock + "' lapsed") return -1;
+  }
+  return found;
+}
+
+std::vector<std::string> LapsedClocks(const WorkflowDefinition& def,
+                                      const std::vector<HistoryEntry>& history) {
+  std::set<std::string> lapsed;
+  for (const auto& e : history) {
+    const std::string clock = LapsedClock(e);
+    if (!clock.empty()) lapsed.insert(clock);
+    const int t = FiredTransition(def, e);
+    if (t >= 0) {
+      const TransitionDef& td = def.transitions[static_cast<size_t>(t)];
+      for (const auto& name : td.start) lapsed.erase(name);
+      for (const auto& name : td.stop) lapsed.erase(name);
+    }
+    const StateDef* to = def.FindState(e.to_state);
+    if (to != nullptr && to->terminal) lapsed.clear();
+  }
+  return {lapsed.begin(), lapsed.end()};
+}
+
+}  // namespace rogatory::cli
