@@ -9,6 +9,7 @@ packages=(
   libspdlog-dev libcpp-httplib-dev libyaml-cpp-dev nlohmann-json3-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql wrk curl ca-certificates
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev
   python3-jsonschema python3-yaml
 )
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and passes every test twice: a normal optimised build
 # (with the benchmarks compiled) and an AddressSanitizer + UndefinedBehaviorSanitizer build.
+# Then the concurrency tests under ThreadSanitizer (`tsan`: only their targets are built) and a
+# short run of every libFuzzer target over its seed corpus (`fuzz`, clang-14).
 # PostgreSQL tests start their own throwaway server on 127.0.0.1; nothing is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,4 +29,13 @@ for preset in ci asan; do
   echo "== test: $preset"
   ctest --preset "$preset" -j "$jobs" --timeout 600
 done
-echo "== all tests passed (normal and ASan/UBSan builds)"
+
+# The build presets name their targets: the concurrency tests, and the fuzz targets.
+for preset in tsan fuzz; do
+  echo "== build: $preset"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$jobs"
+  echo "== test: $preset"
+  ctest --preset "$preset" -j "$jobs" --timeout 600
+done
+echo "== all tests passed (normal, ASan/UBSan and TSan builds, fuzz smoke runs)"

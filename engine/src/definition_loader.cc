@@ -106,12 +106,25 @@ std::string LoadReport::ErrorText() const {
 LoadReport ParseDefinition(std::string_view text, std::string_view file_name) {
   LoadReport report;
   // Everything in a definition is served as JSON later, which must be valid UTF-8; yaml-cpp
-  // passes bad bytes through, so the whole text is checked first.
-  if (size_t bad = FindInvalidUtf8(text); bad != std::string_view::npos) {
-    const auto line =
-        1 + std::count(text.begin(), text.begin() + static_cast<ptrdiff_t>(bad), '\n');
-    report.errors.push_back(
-        DefinitionError{std::string(file_name), static_cast<int>(line), "invalid UTF-8"});
+  // passes bad bytes through, so the whole text is checked first. YAML forbids control
+  // characters too, and yaml-cpp turns a NUL in a quoted scalar into bytes that are not UTF-8
+  // (found by fuzzing).
+  size_t control =
+      text.find_first_of(std::string_view("\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e"
+                                          "\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18"
+                                          "\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f"));
+  control = std::min(control, text.find('\0'));
+  const size_t invalid = FindInvalidUtf8(text);
+  if (const size_t bad = std::min(control, invalid); bad != std::string_view::npos) {
+    const std::string_view before = text.substr(0, bad);
+    const int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+    const size_t column =
+        bad - (before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1);
+    report.errors.push_back(DefinitionError{
+        std::string(file_name), line,
+        bad == invalid ? std::string("invalid UTF-8")
+                       : "holds a control character (byte " + std::to_string(column + 1) +
+                             " of the line)"});
     return report;
   }
   ParsedDefinition parsed = ParseDefinitionYaml(text, file_name);

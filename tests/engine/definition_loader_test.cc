@@ -172,6 +172,44 @@ TEST(InvalidDefinitionTest, MissingPathIsReportedWithoutLine) {
   EXPECT_EQ(report.errors[0].ToString(), kDefinitions + "/no_such_folder: no such file or folder");
 }
 
+// Found by workflow_fuzz: a title (or any name) that is not valid UTF-8 passed validation, and
+// then every encoding of the definition as JSON threw (GET /v1/workflows answered 500).
+TEST(InvalidDefinitionTest, InvalidUtf8IsRefusedAtItsLine) {
+  const std::string valid = R"(workflow: utf
+version: 1
+title: Demande d'entraide pénale
+states:
+  a: {phase: drafting, initial: true}
+  b: {phase: closure, terminal: true}
+transitions:
+  - {event: finish, from: a, to: b, roles: [clerk]}
+)";
+  ASSERT_TRUE(ParseDefinition(valid, "utf.yaml").ok())
+      << ParseDefinition(valid, "utf.yaml").ErrorText();
+  for (const std::string& bad :
+       {std::string("\xD1"), std::string("\xC0\xAF"), std::string("\xED\xA0\x80"),
+        std::string("\xF4\x90\x80\x80"), std::string("p\xC3")}) {
+    std::string text = valid;
+    text.replace(text.find("pénale"), 7, bad);
+    LoadReport report = ParseDefinition(text, "utf.yaml");
+    ASSERT_EQ(report.errors.size(), 1u) << report.ErrorText();
+    EXPECT_EQ(report.errors[0].line, 3);
+    EXPECT_THAT(report.errors[0].message, ::testing::HasSubstr("invalid UTF-8"));
+    EXPECT_TRUE(report.definitions.empty());
+  }
+  // A NUL in a quoted title made yaml-cpp produce bytes that are not UTF-8; control characters
+  // (YAML forbids them) are refused the same way.
+  for (const std::string& bad :
+       {std::string("\"a\0b\"", 5), std::string("a\x0f"), std::string("\x7f")}) {
+    std::string text = valid;
+    text.replace(text.find("pénale"), 7, bad);
+    LoadReport report = ParseDefinition(text, "utf.yaml");
+    ASSERT_EQ(report.errors.size(), 1u) << report.ErrorText();
+    EXPECT_EQ(report.errors[0].line, 3);
+    EXPECT_THAT(report.errors[0].message, ::testing::HasSubstr("control character"));
+  }
+}
+
 TEST(InvalidDefinitionTest, BlockStyleTransitionIsReportedAtItsEntryLine) {
   const char* yaml = R"(workflow: block
 version: 1

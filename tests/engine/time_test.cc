@@ -27,6 +27,37 @@ TEST(TimeTest, RefusesMalformedDurations) {
   }
 }
 
+// Found by time_fuzz: P9999999Y overflowed the microsecond clock when added to a date (signed
+// overflow), and P999999999W when parsed. Durations are capped at 1000 years.
+TEST(TimeTest, RefusesDurationsLongerThanAThousandYears) {
+  for (const char* bad : {"P9999999Y", "P999999999Y", "P999999999W", "P999999999D", "PT999999999H",
+                          "P1001Y", "P12001M", "P366001D", "P1000Y1M"}) {
+    EXPECT_FALSE(ParseIsoDuration(bad).ok()) << bad;
+  }
+  for (const char* good : {"P1000Y", "P12000M", "P365000D", "PT999999999S"}) {
+    auto d = ParseIsoDuration(good);
+    ASSERT_TRUE(d.ok()) << good;
+    const TimePoint start = *ParseRfc3339("2026-01-31T00:00:00Z");
+    EXPECT_GT(d->AddTo(start), start) << good;
+  }
+}
+
+// Found by time_fuzz: an offset could carry a time out of the four-digit years FormatRfc3339
+// writes (it then wrote garbage), and offsets of +99:99 were accepted.
+TEST(TimeTest, Rfc3339RefusesTimesOutsideYearsZeroToNineThousandNineHundredNinetyNine) {
+  for (const char* bad :
+       {"0000-01-01T00:00:00+00:01", "9999-12-31T23:59:59-00:01", "2026-01-01T00:00:00+24:00",
+        "2026-01-01T00:00:00+00:60", "2026-01-01T00:00:00+99:99"}) {
+    EXPECT_FALSE(ParseRfc3339(bad).ok()) << bad;
+  }
+  for (const char* good : {"0000-01-01T00:00:00Z", "0000-01-01T00:00:00-00:01",
+                           "9999-12-31T23:59:59.999999Z", "2026-01-01T00:00:00+23:59"}) {
+    auto t = ParseRfc3339(good);
+    ASSERT_TRUE(t.ok()) << good;
+    EXPECT_EQ(*ParseRfc3339(FormatRfc3339(*t)), *t) << good;
+  }
+}
+
 TEST(TimeTest, DurationRoundTrips) {
   for (const char* text : {"P30D", "PT24H", "PT2S", "P1M", "P1Y", "P1DT12H", "PT1M30S"}) {
     auto d = ParseIsoDuration(text);

@@ -17,6 +17,19 @@ TEST(ParseJsonObjectTest, AcceptsObjectsOnly) {
   }
 }
 
+// Found by json_body_fuzz: nlohmann's parser takes a NUL byte for the end of the input, so a
+// body with anything after a NUL was accepted as its first part.
+TEST(ParseJsonObjectTest, RefusesABodyThatGoesOnAfterANulByte) {
+  ApiError e;
+  using namespace std::string_literals;
+  for (const std::string& bad : {"{\"workflow\":\"m\"}\0{\"x\":1}"s, "{\"a\":1}\0"s,
+                                 "{\"a\":1}\0garbage"s, "{\"a\":\"x\0y\"}"s}) {
+    EXPECT_FALSE(ParseJsonObject(bad, &e).has_value()) << bad.size();
+    EXPECT_EQ(e.http_status, 400);
+    EXPECT_EQ(e.code, "malformed_json");
+  }
+}
+
 TEST(ParseJsonObjectTest, RefusesDeepNestingButNotBracketsInStrings) {
   ApiError e;
   std::string deep = "{\"a\":" + std::string(100, '[') + std::string(100, ']') + "}";
