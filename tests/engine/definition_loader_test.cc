@@ -101,6 +101,15 @@ const Rule kRules[] = {
     {"lifecycle_backwards",         19, "transition 'redraft' from 'executing' (execution) to 'draft' (drafting) breaks the lifecycle order"},
     {"lifecycle_star",              19, "transition 'redraft' from 'executing' (execution) to 'draft' (drafting) breaks the lifecycle order"},
     {"lifecycle_skips_back_from_closure", 19, "transition 'finish' from 'archived_pending' (closure) to 'done' (closure) breaks the lifecycle order"},
+    // Guards (CONTRACT §7)
+    {"when_unknown_field",          15, "'when' of transition 'close' tests unknown field 'legal_base' (did you mean 'legal_basis'?)"},
+    {"when_wrong_type",             16, "'when' of transition 'close' compares with 'many', but field 'count' must be an integer"},
+    {"when_not_in_enum",            15, "'when' of transition 'close' compares with 'reciprocity', but field 'legal_basis' must be one of: ece_1957, bilateral"},
+    {"when_order_on_enum",          15, "'lt' in 'when' of transition 'close' compares field 'legal_basis' of type enum; lt, le, gt and ge apply to integer and date fields"},
+    {"when_shadowed_by_unguarded",  16, "transition 'close' from state 'sent' duplicates the one on line 15, which has no 'when', so it can never fire"},
+    {"when_shadowed_by_same_when",  16, "transition 'close' from state 'sent' duplicates the one on line 15, which has the same 'when', so it can never fire"},
+    {"when_not_a_mapping",          15, "'when' of transition 'close' must be a mapping of field names to conditions"},
+    {"when_bad_operator",           15, "unknown key 'gte' in the condition on 'count' in 'when' of transition 'close' (did you mean 'ge'?)"},
     // Deadlines
     {"bad_duration",                12, "'duration' of deadline 'answer': invalid ISO 8601 duration '30 days'"},
     {"bad_extension",               12, "'extension' of deadline 'answer': invalid ISO 8601 duration 'P10'"},
