@@ -12,9 +12,15 @@ bool CompiledCondition::Holds(const nlohmann::json* value) const {
   if (value == nullptr) return op == GuardOp::kNe;  // an unset field differs from every value
   int order = 0;  // <0, 0, >0: the value against the first one given
   bool in = false;
-  if (type == FieldType::kInteger || type == FieldType::kBoolean) {
+  if (type == FieldType::kInteger || type == FieldType::kBoolean || type == FieldType::kDateTime) {
     int64_t v = 0;
-    if (type == FieldType::kBoolean) {
+    if (type == FieldType::kDateTime) {
+      // Stored data is normalised (NormaliseData), but any offset still compares right.
+      if (!value->is_string()) return op == GuardOp::kNe;
+      Result<TimePoint> t = ParseRfc3339(value->get_ref<const std::string&>());
+      if (!t.ok()) return op == GuardOp::kNe;
+      v = ToUnixMicros(*t);
+    } else if (type == FieldType::kBoolean) {
       if (!value->is_boolean()) return op == GuardOp::kNe;
       v = value->get<bool>() ? 1 : 0;
     } else {
@@ -102,6 +108,8 @@ Result<CompiledCondition> CompileCondition(const GuardCondition& g, const FieldD
       c.numbers.push_back(v.get<int64_t>());
     } else if (f.type == FieldType::kBoolean) {
       c.numbers.push_back(v.get<bool>() ? 1 : 0);
+    } else if (f.type == FieldType::kDateTime) {
+      c.numbers.push_back(ToUnixMicros(ParseRfc3339(v.get<std::string>()).value()));
     } else {
       c.texts.push_back(v.get<std::string>());
     }

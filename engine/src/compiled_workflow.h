@@ -22,7 +22,7 @@ struct CompiledCondition {
   std::string field;  // the key in the request's data
   GuardOp op = GuardOp::kEq;
   FieldType type = FieldType::kString;
-  std::vector<int64_t> numbers;    // kInteger values; kBoolean values as 0/1
+  std::vector<int64_t> numbers;    // kInteger values; kBoolean as 0/1; kDateTime in µs (UTC)
   std::vector<std::string> texts;  // kString, kEnum and kDate values (ISO dates order as text)
   bool set = true;                 // kSet: whether the field must be set
 

@@ -45,7 +45,7 @@ const std::vector<std::string> kTransitionKeys = {"event",   "from",   "to",   "
 // or `gte` mean these.
 const std::vector<std::string> kGuardOps = {"set", "eq", "ne", "in", "le", "lt", "ge", "gt"};
 const char kPhaseList[] = "drafting, transmission, execution, closure";
-const char kTypeList[] = "string, integer, boolean, date, enum, list";
+const char kTypeList[] = "string, integer, boolean, date, datetime, enum, list";
 
 std::vector<std::string> PhaseNames() {
   std::vector<std::string> out;
@@ -54,7 +54,7 @@ std::vector<std::string> PhaseNames() {
 }
 
 std::vector<std::string> TypeNames() {
-  return {"string", "integer", "boolean", "date", "enum", "list"};
+  return {"string", "integer", "boolean", "date", "datetime", "enum", "list"};
 }
 
 // yaml-cpp marks are 0-based; a null mark (a node that was never in the text) is line 0.

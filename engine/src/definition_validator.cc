@@ -424,10 +424,11 @@ class Validator {
       }
       const bool ordered = c.op == GuardOp::kLt || c.op == GuardOp::kLe || c.op == GuardOp::kGt ||
                            c.op == GuardOp::kGe;
-      if (ordered && f->type != FieldType::kInteger && f->type != FieldType::kDate) {
+      if (ordered && f->type != FieldType::kInteger && f->type != FieldType::kDate &&
+          f->type != FieldType::kDateTime) {
         Error(c.line, "'" + op + "' in 'when' of " + where + " compares field '" + f->name +
                           "' of type " + FieldTypeName(f->type) +
-                          "; lt, le, gt and ge apply to integer and date fields");
+                          "; lt, le, gt and ge apply to integer, date and datetime fields");
         continue;
       }
       if (f->type == FieldType::kEnum && Reported(EntryKey("field", f->name, "values"))) continue;

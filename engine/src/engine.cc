@@ -188,6 +188,7 @@ class Engine::Impl {
     ROGATORY_RETURN_IF_ERROR(CheckData(def, call.data));
     nlohmann::json data = call.data;
     ROGATORY_RETURN_IF_ERROR(ApplyDefaultsAndRequire(def, &data));
+    NormaliseData(def, &data);
 
     const TimePoint now = clock_->Now();
     Mutation m;
@@ -260,7 +261,9 @@ class Engine::Impl {
     }
     // Typed data first: the guards compare values of their fields' types.
     ROGATORY_RETURN_IF_ERROR(CheckData(cw->def, call.data));
-    const CompiledTransition* t = cw->Choose(group, call.data, before.data);
+    nlohmann::json event_data = call.data;
+    NormaliseData(cw->def, &event_data);
+    const CompiledTransition* t = cw->Choose(group, event_data, before.data);
     if (t == nullptr) {
       return FailedPreconditionError("event '" + call.event + "' is not allowed in state '" +
                                      before.state + "' of request " + id +
@@ -270,7 +273,7 @@ class Engine::Impl {
       return PermissionDeniedError("actor '" + actor.id + "' has no role that may fire '" +
                                    call.event + "'");
     }
-    return Step(std::move(before), *cw, state, *t, call.data, actor, call.comment, "",
+    return Step(std::move(before), *cw, state, *t, event_data, actor, call.comment, "",
                 call.idempotency_key, fingerprint);
   }
 

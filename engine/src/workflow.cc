@@ -140,13 +140,15 @@ const char* FieldTypeName(FieldType type) {
       return "enum";
     case FieldType::kList:
       return "list";
+    case FieldType::kDateTime:
+      return "datetime";
   }
   return "unknown";
 }
 
 std::optional<FieldType> ParseFieldType(std::string_view name) {
   for (FieldType t : {FieldType::kString, FieldType::kInteger, FieldType::kBoolean,
-                      FieldType::kDate, FieldType::kEnum, FieldType::kList}) {
+                      FieldType::kDate, FieldType::kDateTime, FieldType::kEnum, FieldType::kList}) {
     if (name == FieldTypeName(t)) return t;
   }
   return std::nullopt;

@@ -24,8 +24,9 @@ const char* PhaseName(Phase phase);
 std::optional<Phase> ParsePhase(std::string_view name);
 
 // The value types a request field may have.
-enum class FieldType : uint8_t { kString, kInteger, kBoolean, kDate, kEnum, kList };
-// "string", "integer", "boolean", "date", "enum", "list".
+// kDateTime (CONTRACT §7) is an RFC 3339 instant with an offset, kept normalised to UTC.
+enum class FieldType : uint8_t { kString, kInteger, kBoolean, kDate, kEnum, kList, kDateTime };
+// "string", "integer", "boolean", "date", "enum", "list", "datetime".
 const char* FieldTypeName(FieldType type);
 std::optional<FieldType> ParseFieldType(std::string_view name);
 
