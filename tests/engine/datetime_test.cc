@@ -34,7 +34,8 @@ TEST(DateTimeFieldTest, CreateNormalisesToUtcIncludingDefaultsAndListItems) {
   Result<Request> r = env.engine().Get(id);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->data["surrender_at"], "2026-03-02T09:00:00.000Z");
-  EXPECT_EQ(r->data["hearings"], (nlohmann::json{"2026-03-03T14:30:00.000Z", "2026-03-04T08:00:00.000Z"}));
+  EXPECT_EQ(r->data["hearings"],
+            (nlohmann::json{"2026-03-03T14:30:00.000Z", "2026-03-04T08:00:00.000Z"}));
   EXPECT_EQ(r->data["agreed_at"], "2026-03-01T10:00:00.000Z");
 }
 

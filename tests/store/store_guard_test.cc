@@ -167,6 +167,25 @@ TEST_P(StoreGuardTest, ALapsePicksItsAlternativeOnTheRequestsDataAcrossARestart)
   EXPECT_TRUE(engine_->VerifyHistory(free.id).ok());
 }
 
+TEST_P(StoreGuardTest, ADatetimeIsStoredInUtcAndComparedAsAnInstantAfterARestart) {
+  Request req = MustCreate({{"country", "FR"},
+                            {"legal_basis", "ece_1957"},
+                            {"arrested_at", "2026-03-02T10:00:00+01:00"}});
+  EXPECT_EQ(req.data["arrested_at"], "2026-03-02T09:00:00.000Z");
+  Result<Request> r = Fire(req.id, "arrest", {{"arrested_at", "2026-03-02T06:30:00-05:00"}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  Restart();
+  r = engine_->Get(req.id);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->data["arrested_at"], "2026-03-02T11:30:00.000Z");
+  auto history = engine_->History(req.id);
+  ASSERT_TRUE(history.ok());
+  EXPECT_EQ(history->back().data["arrested_at"], "2026-03-02T11:30:00.000Z");
+  EXPECT_TRUE(engine_->VerifyHistory(req.id).ok());
+  EXPECT_EQ(Fire(req.id, "surrender", {{"arrested_at", "2026-03-02T11:30:00"}}).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, StoreGuardTest,
                          ::testing::Values(StoreKind::kMemory, StoreKind::kSqlite,
                                            StoreKind::kPostgres),
