@@ -1,7 +1,121 @@
 #include "compiled_workflow.h"
 
+#include <algorithm>
+#include <map>
+
+#include "field_check.h"
+
 namespace rogatory {
+
+bool CompiledCondition::Holds(const nlohmann::json* value) const {
+  if (op == GuardOp::kSet) return (value != nullptr) == set;
+  if (value == nullptr) return op == GuardOp::kNe;  // an unset field differs from every value
+  int order = 0;  // <0, 0, >0: the value against the first one given
+  bool in = false;
+  if (type == FieldType::kInteger || type == FieldType::kBoolean || type == FieldType::kDateTime) {
+    int64_t v = 0;
+    if (type == FieldType::kDateTime) {
+      // Stored data is normalised (NormaliseData), but any offset still compares right.
+      if (!value->is_string()) return op == GuardOp::kNe;
+      Result<TimePoint> t = ParseRfc3339(value->get_ref<const std::string&>());
+      if (!t.ok()) return op == GuardOp::kNe;
+      v = ToUnixMicros(*t);
+    } else if (type == FieldType::kBoolean) {
+      if (!value->is_boolean()) return op == GuardOp::kNe;
+      v = value->get<bool>() ? 1 : 0;
+    } else {
+      if (!value->is_number_integer()) return op == GuardOp::kNe;
+      v = value->get<int64_t>();
+    }
+    if (op == GuardOp::kIn) {
+      in = std::find(numbers.begin(), numbers.end(), v) != numbers.end();
+    } else {
+      order = v < numbers[0] ? -1 : v > numbers[0] ? 1 : 0;
+    }
+  } else {
+    if (!value->is_string()) return op == GuardOp::kNe;
+    const std::string& v = value->get_ref<const std::string&>();
+    if (op == GuardOp::kIn) {
+      in = std::find(texts.begin(), texts.end(), v) != texts.end();
+    } else {
+      order = v.compare(texts[0]);
+    }
+  }
+  switch (op) {
+    case GuardOp::kEq:
+      return order == 0;
+    case GuardOp::kNe:
+      return order != 0;
+    case GuardOp::kIn:
+      return in;
+    case GuardOp::kLt:
+      return order < 0;
+    case GuardOp::kLe:
+      return order <= 0;
+    case GuardOp::kGt:
+      return order > 0;
+    case GuardOp::kGe:
+      return order >= 0;
+    case GuardOp::kSet:
+      break;
+  }
+  return false;
+}
+
+bool CompiledTransition::GuardHolds(const nlohmann::json& event_data,
+                                    const nlohmann::json& data) const {
+  for (const CompiledCondition& c : when) {
+    // The event's value wins over the request's; null in the event clears the field.
+    auto it = event_data.find(c.field);
+    const nlohmann::json* value = nullptr;
+    if (it != event_data.end()) {
+      value = &*it;
+    } else if (auto d = data.find(c.field); d != data.end()) {
+      value = &*d;
+    }
+    // Unset as IsFieldSet sees it: null, "" and [] are not values.
+    if (value != nullptr &&
+        (value->is_null() || (value->is_string() && value->get_ref<const std::string&>().empty()) ||
+         (value->is_array() && value->empty()))) {
+      value = nullptr;
+    }
+    if (!c.Holds(value)) return false;
+  }
+  return true;
+}
+
 namespace {
+
+// Compiles one `when` condition against field `f`. InvalidArgument for values the validator
+// would have refused.
+Result<CompiledCondition> CompileCondition(const GuardCondition& g, const FieldDef& f) {
+  CompiledCondition c;
+  c.field = g.field;
+  c.op = g.op;
+  c.type = f.type;
+  if (g.op == GuardOp::kSet) {
+    if (!g.value.is_boolean()) return InvalidArgumentError("'set' takes true or false");
+    c.set = g.value.get<bool>();
+    return c;
+  }
+  const nlohmann::json values = g.op == GuardOp::kIn ? g.value : nlohmann::json::array({g.value});
+  if (!values.is_array() || values.empty()) {
+    return InvalidArgumentError("'in' on field '" + f.name + "' takes a list");
+  }
+  for (const auto& v : values) {
+    ROGATORY_RETURN_IF_ERROR(CheckFieldValue(f, v));
+    if (f.type == FieldType::kInteger) {
+      c.numbers.push_back(v.get<int64_t>());
+    } else if (f.type == FieldType::kBoolean) {
+      c.numbers.push_back(v.get<bool>() ? 1 : 0);
+    } else if (f.type == FieldType::kDateTime) {
+      c.numbers.push_back(ToUnixMicros(ParseRfc3339(v.get<std::string>()).value()));
+    } else {
+      c.texts.push_back(v.get<std::string>());
+    }
+  }
+  return c;
+}
 
 Status IdsOf(const std::unordered_map<std::string, int32_t>& ids,
              const std::vector<std::string>& names, const char* what, std::vector<int32_t>* out) {
@@ -49,6 +163,7 @@ Result<std::unique_ptr<const CompiledWorkflow>> CompileWorkflow(const WorkflowDe
   const size_t states = cw->state_names.size(), events = cw->event_names.size();
   cw->dense = states * events <= kMaxDenseTransitionIndex;
   if (cw->dense) cw->transition_index.assign(states * events, -1);
+  std::map<uint64_t, std::vector<int32_t>> slots;  // (state, event) -> transitions, file order
   for (const auto& t : def.transitions) {
     CompiledTransition ct;
     ct.event = cw->event_ids.at(t.event);
@@ -63,6 +178,16 @@ Result<std::unique_ptr<const CompiledWorkflow>> CompileWorkflow(const WorkflowDe
     ROGATORY_RETURN_IF_ERROR(IdsOf(cw->deadline_ids, t.pause, "deadline", &ct.pause));
     ROGATORY_RETURN_IF_ERROR(IdsOf(cw->deadline_ids, t.resume, "deadline", &ct.resume));
     ROGATORY_RETURN_IF_ERROR(IdsOf(cw->deadline_ids, t.extend, "deadline", &ct.extend));
+    for (const GuardCondition& g : t.when) {
+      const int32_t field = CompiledWorkflow::Find(cw->field_ids, g.field);
+      if (field < 0) return InvalidArgumentError("unknown field '" + g.field + "' in 'when'");
+      const FieldDef& f = def.fields[static_cast<size_t>(field)];
+      if (f.type == FieldType::kList && g.op != GuardOp::kSet) {
+        return InvalidArgumentError("list field '" + f.name + "' can only be tested with 'set'");
+      }
+      ROGATORY_ASSIGN_OR_RETURN(CompiledCondition c, CompileCondition(g, f));
+      ct.when.push_back(std::move(c));
+    }
     const int32_t index = static_cast<int32_t>(cw->transitions.size());
     cw->transitions.push_back(std::move(ct));
 
@@ -75,13 +200,22 @@ Result<std::unique_ptr<const CompiledWorkflow>> CompileWorkflow(const WorkflowDe
       ROGATORY_RETURN_IF_ERROR(IdsOf(cw->state_ids, t.from, "state", &sources));
     }
     for (int32_t s : sources) {
-      const size_t at =
-          static_cast<size_t>(s) * events + static_cast<size_t>(cw->transitions[index].event);
-      int32_t& slot = cw->dense ? cw->transition_index[at]
-                                : cw->sparse_transition_index.emplace(at, -1).first->second;
-      // An explicit source wins over "*" (the validator reports genuine duplicates).
-      if (slot < 0 || !t.from_any) slot = index;
+      const uint64_t at =
+          static_cast<uint64_t>(s) * events + static_cast<uint64_t>(cw->transitions[index].event);
+      slots[at].push_back(index);
     }
+  }
+  // Each (state, event) slot's transitions, in file order, become one group.
+  cw->group_start.push_back(0);
+  for (auto& [at, members] : slots) {
+    const int32_t group = static_cast<int32_t>(cw->group_start.size() - 1);
+    if (cw->dense) {
+      cw->transition_index[static_cast<size_t>(at)] = group;
+    } else {
+      cw->sparse_transition_index.emplace(at, group);
+    }
+    cw->group_members.insert(cw->group_members.end(), members.begin(), members.end());
+    cw->group_start.push_back(static_cast<int32_t>(cw->group_members.size()));
   }
   return std::unique_ptr<const CompiledWorkflow>(std::move(cw));
 }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -15,12 +16,38 @@
 
 namespace rogatory {
 
+// One `when` condition compiled against its field's type: the values are parsed once, so
+// testing a request compares integers, booleans or strings without reading the YAML again.
+struct CompiledCondition {
+  std::string field;  // the key in the request's data
+  GuardOp op = GuardOp::kEq;
+  FieldType type = FieldType::kString;
+  std::vector<int64_t> numbers;    // kInteger values; kBoolean as 0/1; kDateTime in µs (UTC)
+  std::vector<std::string> texts;  // kString, kEnum and kDate values (ISO dates order as text)
+  bool set = true;                 // kSet: whether the field must be set
+
+  // Whether the condition holds for `value`, nullptr when the field is unset.
+  bool Holds(const nlohmann::json* value) const;
+};
+
 struct CompiledTransition {
   int32_t event = -1;
   int32_t to = -1;  // -1: stays in its source state
   std::vector<std::string> roles;
   std::vector<int32_t> require;                             // field ids
   std::vector<int32_t> start, stop, pause, resume, extend;  // deadline ids
+  std::vector<CompiledCondition> when;                      // all must hold; empty: always
+
+  // Whether `when` holds on `data` merged with `event_data` (an event's null clears a field).
+  bool GuardHolds(const nlohmann::json& event_data, const nlohmann::json& data) const;
+};
+
+// The transitions one (state, event) pair may take, in file order: a pointer range into
+// CompiledWorkflow::group_members.
+struct TransitionGroup {
+  const int32_t* begin = nullptr;
+  const int32_t* end = nullptr;
+  bool empty() const { return begin == end; }
 };
 
 struct CompiledDeadline {
@@ -41,26 +68,49 @@ struct CompiledWorkflow {
   std::vector<uint8_t> state_terminal;   // StateId -> terminal
   std::vector<std::string> event_names;  // EventId -> name
   std::vector<CompiledTransition> transitions;
-  std::vector<int32_t> transition_index;  // state * event_count + event -> transition or -1
+  // state * event_count + event -> group or -1; group g's transitions are
+  // group_members[group_start[g] .. group_start[g + 1]).
+  std::vector<int32_t> transition_index;
   // The same map for workflows whose dense table would pass kMaxDenseTransitionIndex entries
   // (a 10k-state chain would need 100M): only the (state, event) pairs that exist.
   std::unordered_map<uint64_t, int32_t> sparse_transition_index;
   bool dense = true;
+  std::vector<int32_t> group_start;
+  std::vector<int32_t> group_members;
   std::vector<CompiledDeadline> deadlines;
   std::unordered_map<std::string, int32_t> state_ids, event_ids, field_ids, deadline_ids;
 
   int32_t event_count() const { return static_cast<int32_t>(event_names.size()); }
-  // The transition for (state, event), or nullptr. REQUIRES: valid ids.
-  const CompiledTransition* Lookup(int32_t state, int32_t event) const {
+  // The transitions for (state, event) in the order they are tried; empty when the state
+  // has none for the event. REQUIRES: valid ids.
+  TransitionGroup Group(int32_t state, int32_t event) const {
     const uint64_t slot =
         static_cast<uint64_t>(state) * event_names.size() + static_cast<uint64_t>(event);
-    int32_t t = -1;
+    int32_t g = -1;
     if (dense) {
-      t = transition_index[slot];
+      g = transition_index[slot];
     } else if (auto it = sparse_transition_index.find(slot); it != sparse_transition_index.end()) {
-      t = it->second;
+      g = it->second;
     }
-    return t < 0 ? nullptr : &transitions[static_cast<size_t>(t)];
+    if (g < 0) return {};
+    const int32_t* base = group_members.data();
+    return {base + group_start[static_cast<size_t>(g)],
+            base + group_start[static_cast<size_t>(g) + 1]};
+  }
+  // The first transition of `group` whose `when` holds on `data` merged with `event_data`, or
+  // nullptr when none does.
+  const CompiledTransition* Choose(TransitionGroup group, const nlohmann::json& event_data,
+                                   const nlohmann::json& data) const {
+    for (const int32_t* t = group.begin; t != group.end; ++t) {
+      const CompiledTransition& candidate = transitions[static_cast<size_t>(*t)];
+      if (candidate.when.empty() || candidate.GuardHolds(event_data, data)) return &candidate;
+    }
+    return nullptr;
+  }
+  // The first transition for (state, event), guards aside, or nullptr.
+  const CompiledTransition* Lookup(int32_t state, int32_t event) const {
+    TransitionGroup g = Group(state, event);
+    return g.empty() ? nullptr : &transitions[static_cast<size_t>(*g.begin)];
   }
   // Name -> id, or -1.
   static int32_t Find(const std::unordered_map<std::string, int32_t>& ids,

@@ -38,11 +38,14 @@ const std::vector<std::string> kFieldKeys = {"type",   "required", "default",
 const std::vector<std::string> kStateKeys = {"phase", "initial", "terminal", "description"};
 const std::vector<std::string> kDeadlineKeys = {"duration", "on_expiry", "extension",
                                                 "description"};
-const std::vector<std::string> kTransitionKeys = {"event",   "from",   "to",         "roles",
-                                                  "require", "start",  "stop",       "pause",
-                                                  "resume",  "extend", "description"};
+const std::vector<std::string> kTransitionKeys = {"event",   "from",   "to",   "roles",
+                                                  "require", "start",  "stop", "pause",
+                                                  "resume",  "extend", "when", "description"};
+// `le`/`ge` before `lt`/`gt`: among equally close words the first is suggested, and `lte`
+// or `gte` mean these.
+const std::vector<std::string> kGuardOps = {"set", "eq", "ne", "in", "le", "lt", "ge", "gt"};
 const char kPhaseList[] = "drafting, transmission, execution, closure";
-const char kTypeList[] = "string, integer, boolean, date, enum, list";
+const char kTypeList[] = "string, integer, boolean, date, datetime, enum, list";
 
 std::vector<std::string> PhaseNames() {
   std::vector<std::string> out;
@@ -51,7 +54,7 @@ std::vector<std::string> PhaseNames() {
 }
 
 std::vector<std::string> TypeNames() {
-  return {"string", "integer", "boolean", "date", "enum", "list"};
+  return {"string", "integer", "boolean", "date", "datetime", "enum", "list"};
 }
 
 // yaml-cpp marks are 0-based; a null mark (a node that was never in the text) is line 0.
@@ -203,6 +206,9 @@ class Parser {
   void ParseDeadlines(const Entry& section);
   void ParseTransitions(const Entry& section);
   void ParseTransition(const YAML::Node& node, int index);
+  // A transition's `when`; conditions it cannot read are reported under `note` and left out.
+  void ParseWhen(const Entry& e, const std::string& where, const std::string& note,
+                 std::vector<GuardCondition>* out);
 
   WorkflowDefinition& def() { return *out_->definition; }
   ParseNotes& notes() { return out_->notes; }
@@ -566,6 +572,8 @@ void Parser::ParseTransition(const YAML::Node& node, int index) {
       }
     } else if (e.key == "description") {
       if (auto v = Text(e, where, note, true)) t.description = *v;
+    } else if (e.key == "when") {
+      ParseWhen(e, where, note, &t.when);
     } else {
       std::vector<std::string>* list = e.key == "roles"     ? &t.roles
                                        : e.key == "require" ? &t.require
@@ -578,6 +586,71 @@ void Parser::ParseTransition(const YAML::Node& node, int index) {
     }
   }
   def().transitions.push_back(std::move(t));
+}
+
+void Parser::ParseWhen(const Entry& e, const std::string& where, const std::string& note,
+                       std::vector<GuardCondition>* out) {
+  if (!e.value.IsMap()) {
+    Report(e.line, note,
+           Of("when", where) + " must be a mapping of field names to conditions, such as " +
+               "{legal_basis: ece_1957}, not " + Describe(e.value));
+    return;
+  }
+  const std::string in_when = "'when' of " + where;
+  // An unknown operator is reported by Entries without a note: note it, so that the validator
+  // does not take the incomplete `when` for a missing one.
+  struct NoteOnError {
+    Parser* parser;
+    const std::string& note;
+    size_t errors;
+    ~NoteOnError() {
+      if (parser->out_->errors.size() > errors) parser->out_->notes.reported.insert(note);
+    }
+  } note_on_error{this, note, out_->errors.size()};
+  for (const Entry& cond : Entries(e.value, nullptr, in_when)) {
+    const std::string subject = "the condition on '" + cond.key + "' in " + in_when;
+    auto scalars = [&](const YAML::Node& list) {
+      for (const auto& item : list) {
+        if (!item.IsScalar() || IsNullValue(item)) return false;
+      }
+      return list.size() > 0;
+    };
+    if (cond.value.IsMap()) {
+      for (const Entry& op : Entries(cond.value, &kGuardOps, subject)) {
+        GuardCondition c{cond.key, GuardOp::kEq, ToJson(op.value), op.line};
+        c.op = op.key == "set"  ? GuardOp::kSet
+               : op.key == "eq" ? GuardOp::kEq
+               : op.key == "ne" ? GuardOp::kNe
+               : op.key == "in" ? GuardOp::kIn
+               : op.key == "lt" ? GuardOp::kLt
+               : op.key == "le" ? GuardOp::kLe
+               : op.key == "gt" ? GuardOp::kGt
+                                : GuardOp::kGe;
+        if (c.op == GuardOp::kSet && !c.value.is_boolean()) {
+          Report(op.line, note,
+                 "'set' in " + subject + " must be true or false, not " + Describe(op.value));
+        } else if (c.op == GuardOp::kIn && !(op.value.IsSequence() && scalars(op.value))) {
+          Report(op.line, note,
+                 "'in' in " + subject + " must be a list of values, not " + Describe(op.value));
+        } else if (c.op != GuardOp::kIn && c.op != GuardOp::kSet &&
+                   (!op.value.IsScalar() || IsNullValue(op.value))) {
+          Report(
+              op.line, note,
+              "'" + op.key + "' in " + subject + " must be one value, not " + Describe(op.value));
+        } else {
+          out->push_back(std::move(c));
+        }
+      }
+    } else if (cond.value.IsSequence() && scalars(cond.value)) {
+      out->push_back(GuardCondition{cond.key, GuardOp::kIn, ToJson(cond.value), cond.line});
+    } else if (cond.value.IsScalar() && !IsNullValue(cond.value)) {
+      out->push_back(GuardCondition{cond.key, GuardOp::kEq, ToJson(cond.value), cond.line});
+    } else {
+      Report(cond.line, note,
+             subject + " must be a value, a list of values or an object such as {ge: 3}, not " +
+                 Describe(cond.value));
+    }
+  }
 }
 
 // Notes, per document of a YAML stream, the line of its first node, if it has one.

@@ -296,9 +296,10 @@ class Validator {
       }
     }
     CheckDeadlineRefs(t, where);
+    CheckWhen(t, where);
     if (StatesUsable()) {
       CheckLifecycle(t, where);
-      CheckDuplicate(t, where);
+      CheckDuplicate(t, where, i);
     }
   }
 
@@ -370,15 +371,77 @@ class Validator {
     }
   }
 
-  void CheckDuplicate(const TransitionDef& t, const std::string& where) {
+  // Transitions sharing a source state and an event form a group tried in file order
+  // (CONTRACT §7): a later one can never fire when an earlier one has no `when` or the same.
+  void CheckDuplicate(const TransitionDef& t, const std::string& where, const std::string& i) {
     if (t.event.empty()) return;
+    const bool when_complete = !Reported(EntryKey("transition", i, "when"));
+    const std::string when = CanonicalWhen(t.when);
     for (const StateDef* source : Sources(t)) {
-      auto [it, inserted] =
-          first_transition_.emplace(std::make_pair(source->name, t.event), t.line);
-      if (!inserted) {
-        Error(t.line, where + " from state '" + source->name + "' duplicates the one on line " +
-                          std::to_string(it->second) +
-                          "; a state may have one transition per event");
+      auto& group = groups_[std::make_pair(source->name, t.event)];
+      for (const GroupMember& earlier : group) {
+        if (!earlier.complete) continue;
+        if (earlier.when.empty() || (when_complete && earlier.when == when)) {
+          Error(t.line, where + " from state '" + source->name + "' duplicates the one on line " +
+                            std::to_string(earlier.line) + ", which has " +
+                            (earlier.when.empty() ? "no 'when'" : "the same 'when'") +
+                            ", so it can never fire; transitions sharing a state and an event are "
+                            "tried in file order and only the last may go without 'when'");
+          break;
+        }
+      }
+      group.push_back(GroupMember{t.line, when, when_complete});
+    }
+  }
+
+  // The conditions in a canonical order, so that the same `when` written in another order
+  // compares equal.
+  static std::string CanonicalWhen(const std::vector<GuardCondition>& when) {
+    std::vector<std::string> parts;
+    for (const auto& c : when) parts.push_back(GuardText({c}));
+    std::sort(parts.begin(), parts.end());
+    std::string out;
+    for (const auto& p : parts) out += p + "\n";
+    return out;
+  }
+
+  // A `when`'s conditions name fields of the workflow, with values of their type.
+  void CheckWhen(const TransitionDef& t, const std::string& where) {
+    if (Reported("fields")) return;
+    for (const GuardCondition& c : t.when) {
+      const FieldDef* f = FindField(c.field);
+      if (f == nullptr) {
+        Error(c.line, "'when' of " + where + " tests unknown field '" + c.field + "'" +
+                          DidYouMean(c.field, field_names_));
+        continue;
+      }
+      if (Reported(EntryKey("field", f->name, "type")) || c.op == GuardOp::kSet) continue;
+      const std::string op = GuardOpName(c.op);
+      if (f->type == FieldType::kList) {
+        Error(c.line, "'when' of " + where + " can only test whether list field '" + f->name +
+                          "' is set, e.g. {set: true}");
+        continue;
+      }
+      const bool ordered = c.op == GuardOp::kLt || c.op == GuardOp::kLe || c.op == GuardOp::kGt ||
+                           c.op == GuardOp::kGe;
+      if (ordered && f->type != FieldType::kInteger && f->type != FieldType::kDate &&
+          f->type != FieldType::kDateTime) {
+        Error(c.line, "'" + op + "' in 'when' of " + where + " compares field '" + f->name +
+                          "' of type " + FieldTypeName(f->type) +
+                          "; lt, le, gt and ge apply to integer, date and datetime fields");
+        continue;
+      }
+      if (f->type == FieldType::kEnum && Reported(EntryKey("field", f->name, "values"))) continue;
+      const nlohmann::json values =
+          c.op == GuardOp::kIn ? c.value : nlohmann::json::array({c.value});
+      for (const auto& v : values) {
+        Status ok = CheckFieldValue(*f, v);
+        if (!ok.ok()) {
+          Error(c.line, "'when' of " + where + " compares with " +
+                            (v.is_string() ? "'" + v.get<std::string>() + "'" : v.dump()) +
+                            ", but " + ok.message());
+          break;
+        }
       }
     }
   }
@@ -478,7 +541,14 @@ class Validator {
   std::unordered_map<std::string_view, const StateDef*> states_;
   std::unordered_map<std::string_view, const FieldDef*> fields_;
   std::unordered_map<std::string_view, const DeadlineDef*> deadlines_;
-  std::map<std::pair<std::string, std::string>, int> first_transition_;  // (from, event) -> line
+  // A transition of a group: its line and canonical `when` ("" for none); `complete` is false
+  // when part of its `when` was malformed (reported by the parser), so it is not compared.
+  struct GroupMember {
+    int line;
+    std::string when;
+    bool complete;
+  };
+  std::map<std::pair<std::string, std::string>, std::vector<GroupMember>> groups_;  // (from, event)
   // False once a transition names an unknown state: reachability would report only its
   // consequences.
   bool graph_complete_ = true;

@@ -145,6 +145,7 @@ class Engine::Impl {
     ROGATORY_RETURN_IF_ERROR(CheckData(def, call.data));
     nlohmann::json data = call.data;
     ROGATORY_RETURN_IF_ERROR(ApplyDefaultsAndRequire(def, &data));
+    NormaliseData(def, &data);
 
     const TimePoint now = clock_->Now();
     Mutation m;
@@ -210,17 +211,26 @@ class Engine::Impl {
     const int32_t state = CompiledWorkflow::Find(cw->state_ids, before.state);
     const int32_t event = CompiledWorkflow::Find(cw->event_ids, call.event);
     if (state < 0) return InternalError("request " + id + " is in an unknown state");
-    const CompiledTransition* t = event < 0 ? nullptr : cw->Lookup(state, event);
-    if (t == nullptr) {
+    const TransitionGroup group = event < 0 ? TransitionGroup() : cw->Group(state, event);
+    if (group.empty()) {
       return FailedPreconditionError("event '" + call.event + "' is not allowed in state '" +
                                      before.state + "' of request " + id);
+    }
+    // Typed data first: the guards compare values of their fields' types.
+    ROGATORY_RETURN_IF_ERROR(CheckData(cw->def, call.data));
+    nlohmann::json event_data = call.data;
+    NormaliseData(cw->def, &event_data);
+    const CompiledTransition* t = cw->Choose(group, event_data, before.data);
+    if (t == nullptr) {
+      return FailedPreconditionError("event '" + call.event + "' is not allowed in state '" +
+                                     before.state + "' of request " + id +
+                                     ": no 'when' of its transitions holds");
     }
     if (!ActorMayFire(actor, *t)) {
       return PermissionDeniedError("actor '" + actor.id + "' has no role that may fire '" +
                                    call.event + "'");
     }
-    ROGATORY_RETURN_IF_ERROR(CheckData(cw->def, call.data));
-    return Step(std::move(before), *cw, state, *t, call.data, actor, call.comment, "",
+    return Step(std::move(before), *cw, state, *t, event_data, actor, call.comment, "",
                 call.idempotency_key, fingerprint);
   }
 
@@ -300,7 +310,9 @@ class Engine::Impl {
       before.deadlines.erase(before.deadlines.begin() + (d - before.deadlines.data()));
 
       const CompiledDeadline& cd = cw->deadlines[static_cast<size_t>(deadline_id)];
-      const CompiledTransition* t = cw->Lookup(state, cd.on_expiry);
+      // The lapse's event picks its alternative like any other, on the request's data.
+      const CompiledTransition* t =
+          cw->Choose(cw->Group(state, cd.on_expiry), nlohmann::json::object(), before.data);
       const Actor system = SystemActor();
       const std::string comment = "deadline '" + name + "' lapsed";
       // Not allowed now: the lapse is still recorded, as a step that stays in its state.
@@ -411,7 +423,10 @@ class Engine::Impl {
     std::vector<AvailableEvent> out;
     if (state < 0) return out;
     for (int32_t e = 0; e < cw->event_count(); ++e) {
-      const CompiledTransition* t = cw->Lookup(state, e);
+      // Offered only when an alternative would be taken now; its requirements are the ones
+      // reported.
+      const CompiledTransition* t =
+          cw->Choose(cw->Group(state, e), nlohmann::json::object(), r.data);
       if (t == nullptr || !ActorMayFire(actor, *t)) continue;
       AvailableEvent a;
       a.event = cw->event_names[static_cast<size_t>(e)];

@@ -36,6 +36,12 @@ Status CheckScalar(const FieldDef& f, FieldType type, const nlohmann::json& v) {
         return TypeError(f, "a date (YYYY-MM-DD)");
       }
       return OkStatus();
+    case FieldType::kDateTime:
+      if (!v.is_string() || !ParseRfc3339(v.get_ref<const std::string&>()).ok()) {
+        return TypeError(
+            f, "a date and time with its offset (RFC 3339, e.g. 2026-03-02T09:00:00+01:00)");
+      }
+      return OkStatus();
     case FieldType::kEnum:
       if (!v.is_string() || !InValues(f.values, v.get_ref<const std::string&>())) {
         return TypeError(f, "one of: " + ValuesText(f.values));
@@ -96,6 +102,33 @@ Status ApplyDefaultsAndRequire(const WorkflowDefinition& def, nlohmann::json* da
     it = it.value().is_null() ? data->erase(it) : std::next(it);
   }
   return OkStatus();
+}
+
+namespace {
+
+// A checked datetime value in its one stored form: UTC, "Z".
+void NormaliseDateTime(nlohmann::json* v) {
+  if (!v->is_string()) return;
+  Result<TimePoint> t = ParseRfc3339(v->get_ref<const std::string&>());
+  if (t.ok()) *v = FormatRfc3339(*t);
+}
+
+}  // namespace
+
+void NormaliseData(const WorkflowDefinition& def, nlohmann::json* data) {
+  if (!data->is_object()) return;
+  for (const auto& f : def.fields) {
+    const bool scalar = f.type == FieldType::kDateTime;
+    const bool items = f.type == FieldType::kList && f.items == FieldType::kDateTime;
+    if (!scalar && !items) continue;
+    auto it = data->find(f.name);
+    if (it == data->end()) continue;
+    if (scalar) {
+      NormaliseDateTime(&*it);
+    } else if (it->is_array()) {
+      for (auto& item : *it) NormaliseDateTime(&item);
+    }
+  }
 }
 
 bool IsFieldSet(const nlohmann::json& data, const std::string& field) {

@@ -17,6 +17,11 @@ Status CheckFieldValue(const FieldDef& field, const nlohmann::json& value);
 // right type (null clears a field and is allowed for any field that is not required).
 Status CheckData(const WorkflowDefinition& def, const nlohmann::json& data);
 
+// Rewrites every datetime value of `data` (checked by CheckData) in UTC, e.g.
+// "2026-03-02T10:00:00+01:00" becomes "2026-03-02T09:00:00.000Z", so that stored data, history and
+// guards see one form.
+void NormaliseData(const WorkflowDefinition& def, nlohmann::json* data);
+
 // For creation: fills defaults into `data` and checks that every required field is set.
 Status ApplyDefaultsAndRequire(const WorkflowDefinition& def, nlohmann::json* data);
 

@@ -14,7 +14,7 @@ namespace {
 struct Arrow {
   const StateDef* from;
   const StateDef* to;
-  std::string event;
+  std::string event;  // the label: the event, with its `when` in brackets
 };
 
 // Every arrow in definition order: a transition's sources in their listed order ("*": every
@@ -34,7 +34,10 @@ std::vector<Arrow> Arrows(const WorkflowDefinition& def) {
     }
     for (const StateDef* source : sources) {
       const StateDef* target = t.to.empty() ? source : def.FindState(t.to);
-      if (target != nullptr) out.push_back(Arrow{source, target, t.event});
+      if (target == nullptr) continue;
+      // A guarded edge says when it is taken: "arrest [legal_basis = ece_1957]".
+      out.push_back(Arrow{source, target,
+                          t.when.empty() ? t.event : t.event + " [" + GuardText(t.when) + "]"});
     }
   }
   return out;

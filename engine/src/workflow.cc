@@ -1,5 +1,7 @@
 #include "rogatory/workflow.h"
 
+#include <map>
+
 namespace rogatory {
 namespace {
 
@@ -9,7 +11,99 @@ nlohmann::json StringList(const std::vector<std::string>& v) {
   return out;
 }
 
+// A condition's value as written in a label: text bare, lists in brackets.
+std::string ValueText(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_array()) {
+    std::string out = "[";
+    for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + ValueText(v[i]);
+    return out + "]";
+  }
+  return v.dump();
+}
+
+// `when` as JSON, as an admin would write it: `field: value`, `field: [a, b]`, or an object of
+// operators when a field has another condition or several.
+nlohmann::json WhenToJson(const std::vector<GuardCondition>& when) {
+  std::map<std::string, std::vector<const GuardCondition*>> by_field;
+  std::vector<std::string> order;
+  for (const auto& c : when) {
+    if (by_field[c.field].empty()) order.push_back(c.field);
+    by_field[c.field].push_back(&c);
+  }
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& field : order) {
+    const auto& conditions = by_field[field];
+    const GuardCondition& first = *conditions.front();
+    if (conditions.size() == 1 && (first.op == GuardOp::kEq || first.op == GuardOp::kIn)) {
+      out[field] = first.value;
+      continue;
+    }
+    nlohmann::json ops = nlohmann::json::object();
+    for (const GuardCondition* c : conditions) ops[GuardOpName(c->op)] = c->value;
+    out[field] = std::move(ops);
+  }
+  return out;
+}
+
 }  // namespace
+
+const char* GuardOpName(GuardOp op) {
+  switch (op) {
+    case GuardOp::kEq:
+      return "eq";
+    case GuardOp::kNe:
+      return "ne";
+    case GuardOp::kIn:
+      return "in";
+    case GuardOp::kSet:
+      return "set";
+    case GuardOp::kLt:
+      return "lt";
+    case GuardOp::kLe:
+      return "le";
+    case GuardOp::kGt:
+      return "gt";
+    case GuardOp::kGe:
+      return "ge";
+  }
+  return "unknown";
+}
+
+std::string GuardText(const std::vector<GuardCondition>& when) {
+  std::string out;
+  for (const auto& c : when) {
+    if (!out.empty()) out += ", ";
+    out += c.field;
+    switch (c.op) {
+      case GuardOp::kEq:
+        out += " = " + ValueText(c.value);
+        break;
+      case GuardOp::kNe:
+        out += " != " + ValueText(c.value);
+        break;
+      case GuardOp::kIn:
+        out += " in " + ValueText(c.value);
+        break;
+      case GuardOp::kSet:
+        out += c.value == true ? " set" : " not set";
+        break;
+      case GuardOp::kLt:
+        out += " < " + ValueText(c.value);
+        break;
+      case GuardOp::kLe:
+        out += " <= " + ValueText(c.value);
+        break;
+      case GuardOp::kGt:
+        out += " > " + ValueText(c.value);
+        break;
+      case GuardOp::kGe:
+        out += " >= " + ValueText(c.value);
+        break;
+    }
+  }
+  return out;
+}
 
 const char* PhaseName(Phase phase) {
   switch (phase) {
@@ -46,13 +140,15 @@ const char* FieldTypeName(FieldType type) {
       return "enum";
     case FieldType::kList:
       return "list";
+    case FieldType::kDateTime:
+      return "datetime";
   }
   return "unknown";
 }
 
 std::optional<FieldType> ParseFieldType(std::string_view name) {
   for (FieldType t : {FieldType::kString, FieldType::kInteger, FieldType::kBoolean,
-                      FieldType::kDate, FieldType::kEnum, FieldType::kList}) {
+                      FieldType::kDate, FieldType::kDateTime, FieldType::kEnum, FieldType::kList}) {
     if (name == FieldTypeName(t)) return t;
   }
   return std::nullopt;
@@ -138,6 +234,7 @@ nlohmann::json DefinitionToJson(const WorkflowDefinition& def) {
     for (const auto& [key, list] : lists) {
       if (!list->empty()) tj[key] = StringList(*list);
     }
+    if (!t.when.empty()) tj["when"] = WhenToJson(t.when);
     if (!t.description.empty()) tj["description"] = t.description;
     transitions.push_back(std::move(tj));
   }

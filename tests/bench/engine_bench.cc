@@ -77,6 +77,65 @@ void BM_EngineFire(benchmark::State& state) {
 }
 BENCHMARK(BM_EngineFire);
 
+// The same ring with a field `route`, unguarded (arg 0) or with every step a two-way group
+// (arg 1): `when: {route: fast}` first, then an unguarded fallback. The requests carry
+// route: slow, so each step tests the guard, finds it false and takes the second alternative
+// (the dearer path of a two-way guard).
+WorkflowDefinition GuardedRing(bool guarded) {
+  std::string yaml = R"(workflow: ring
+version: 1
+title: Six-state ring
+fields:
+  route: {type: enum, values: [fast, slow]}
+states:
+  s0: {phase: execution, initial: true}
+  s1: {phase: execution}
+  s2: {phase: execution}
+  s3: {phase: execution}
+  s4: {phase: execution}
+  s5: {phase: execution}
+  done: {phase: closure, terminal: true}
+transitions:
+)";
+  for (int i = 0; i < 6; ++i) {
+    const std::string step = "{event: e" + std::to_string(i) + ", from: s" + std::to_string(i) +
+                             ", to: s" + std::to_string((i + 1) % 6) + ", roles: [clerk]";
+    if (guarded) yaml += "  - " + step + ", when: {route: fast}}\n";
+    yaml += "  - " + step + "}\n";
+  }
+  yaml += "  - {event: finish, from: s5, to: done, roles: [clerk]}\n";
+  LoadReport report = ParseDefinition(yaml, "ring.yaml");
+  if (!report.ok()) std::abort();
+  return report.definitions.front();
+}
+
+void BM_FireGuarded(benchmark::State& state) {
+  auto store = std::shared_ptr<Store>(NewMemoryStore());
+  Engine engine(EngineOptions{store, nullptr});
+  if (!engine.LoadDefinition(GuardedRing(state.range(0) != 0)).ok()) std::abort();
+  const Actor clerk{"clerk.one", {"clerk"}};
+  const std::string events[] = {"e0", "e1", "e2", "e3", "e4", "e5"};
+  RequestId id;
+  int step = 0;
+  for (auto _ : state) {
+    if (step % 600 == 0) {
+      CreateCall create;
+      create.workflow = "ring";
+      create.data = {{"route", "slow"}};
+      id = engine.Create(create, clerk)->id;
+    }
+    EventCall call;
+    call.event = events[step % 6];
+    auto r = engine.Fire(id, call, clerk);
+    if (!r.ok()) std::abort();
+    benchmark::DoNotOptimize(r);
+    ++step;
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(state.range(0) != 0 ? "two-way guard" : "unguarded");
+}
+BENCHMARK(BM_FireGuarded)->Arg(0)->Arg(1);
+
 // Parsing and validating a chain of N states (s0 -> s1 -> ... -> terminal, one event each), as
 // `rogatory validate` and start-up do: the time per state should stay flat as N doubles
 // (validation looks names up by hash; yaml-cpp's parse dominates).

@@ -24,8 +24,9 @@ const char* PhaseName(Phase phase);
 std::optional<Phase> ParsePhase(std::string_view name);
 
 // The value types a request field may have.
-enum class FieldType : uint8_t { kString, kInteger, kBoolean, kDate, kEnum, kList };
-// "string", "integer", "boolean", "date", "enum", "list".
+// kDateTime (CONTRACT §7) is an RFC 3339 instant with an offset, kept normalised to UTC.
+enum class FieldType : uint8_t { kString, kInteger, kBoolean, kDate, kEnum, kList, kDateTime };
+// "string", "integer", "boolean", "date", "enum", "list", "datetime".
 const char* FieldTypeName(FieldType type);
 std::optional<FieldType> ParseFieldType(std::string_view name);
 
@@ -66,6 +67,25 @@ struct DeadlineDef {
   int line = 0;
 };
 
+// How a `when` condition tests its field (CONTRACT §7): `field: value` is kEq, `field: [a, b]`
+// is kIn, `{set: true}` is kSet; kLt..kGe compare integer and date fields.
+enum class GuardOp : uint8_t { kEq, kNe, kIn, kSet, kLt, kLe, kGt, kGe };
+// "eq", "ne", "in", "set", "lt", "le", "gt", "ge".
+const char* GuardOpName(GuardOp op);
+
+// One condition of a transition's `when`: `field` compared with `value` (a list for kIn, a
+// boolean for kSet), as written in the YAML.
+struct GuardCondition {
+  std::string field;
+  GuardOp op = GuardOp::kEq;
+  nlohmann::json value;
+  int line = 0;
+};
+
+// The conditions as people read them, e.g. "legal_basis = ece_1957, count >= 3"; used for
+// graph labels and to spot two alternatives with the same `when`.
+std::string GuardText(const std::vector<GuardCondition>& when);
+
 // One allowed move. `from` lists source states; `from_any` means every non-terminal state.
 // An empty `to` means the request stays in its current state (an escalation or a note).
 struct TransitionDef {
@@ -80,6 +100,9 @@ struct TransitionDef {
   std::vector<std::string> pause;
   std::vector<std::string> resume;
   std::vector<std::string> extend;
+  // Must all hold, on the request's data merged with the event's, for this transition to be
+  // the one its group (same source state and event, in file order) takes. Empty: always.
+  std::vector<GuardCondition> when;
   std::string description;
   int line = 0;
 };
