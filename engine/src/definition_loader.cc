@@ -122,9 +122,9 @@ LoadReport ParseDefinition(std::string_view text, std::string_view file_name) {
         bad - (before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1);
     report.errors.push_back(DefinitionError{
         std::string(file_name), line,
-        bad == invalid ? std::string("invalid UTF-8")
-                       : "holds a control character (byte " + std::to_string(column + 1) +
-                             " of the line)"});
+        bad == invalid
+            ? std::string("invalid UTF-8")
+            : "holds a control character (byte " + std::to_string(column + 1) + " of the line)"});
     return report;
   }
   ParsedDefinition parsed = ParseDefinitionYaml(text, file_name);
