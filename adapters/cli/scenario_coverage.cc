@@ -45,7 +45,8 @@ void CoverageCounter::Add(const WorkflowDefinition& def) {
 }
 
 void CoverageCounter::Record(const WorkflowDefinition& def,
-                             const std::vector<HistoryEntry>& history) {
+                             const std::vector<HistoryEntry>& history,
+                             const FiredTransitions& fired) {
   Seen& s = seen_[{def.id, def.version}];
   s.def = &def;
   s.exercised = true;
@@ -53,7 +54,7 @@ void CoverageCounter::Record(const WorkflowDefinition& def,
     s.states.insert(e.to_state);
     const std::string clock = LapsedClock(e);
     if (!clock.empty()) s.deadlines.insert(clock);
-    const int t = FiredTransition(def, e);
+    const int t = FiredTransition(def, e, fired);
     if (t >= 0) s.transitions.insert(t);
   }
 }

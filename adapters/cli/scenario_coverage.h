@@ -11,6 +11,7 @@
 
 #include "rogatory/request.h"
 #include "rogatory/workflow.h"
+#include "scenario_history.h"
 
 namespace rogatory::cli {
 
@@ -29,7 +30,8 @@ struct WorkflowCoverage {
   int version = 0;
   bool exercised = false;  // some scenario ran on it
   // A transition is one entry of `transitions:`; an entry with several `from` states or
-  // `from: "*"` counts once, and is named by TransitionLabel.
+  // `from: "*"` counts once, each guarded alternative (`when`) counts alone, and each is named
+  // by TransitionLabel.
   CoverageShare transitions;
   CoverageShare deadlines;  // lapsed at least once
   CoverageShare states;     // entered (the initial state by creation)
@@ -49,8 +51,10 @@ class CoverageCounter {
  public:
   // Registers `def` so that it is reported even if no scenario touches it.
   void Add(const WorkflowDefinition& def);
-  // Counts one request's history against `def` (which must have been added).
-  void Record(const WorkflowDefinition& def, const std::vector<HistoryEntry>& history);
+  // Counts one request's history against `def` (which must have been added), crediting each
+  // step the entry `fired` names for it (FiredTransition).
+  void Record(const WorkflowDefinition& def, const std::vector<HistoryEntry>& history,
+              const FiredTransitions& fired = {});
   // Every added version, ordered by workflow then version.
   std::vector<WorkflowCoverage> Report() const;
 

@@ -18,7 +18,17 @@ std::string LapsedClock(const HistoryEntry& e) {
   return it != e.data.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
-int FiredTransition(const WorkflowDefinition& def, const HistoryEntry& e) {
+bool LapseTook(const TransitionDef& t, const HistoryEntry& e) {
+  // The engine records a lapse it could not turn into the transition (the state does not
+  // allow it for `system`, or a `require`d field is missing) with a longer comment.
+  const std::string clock = LapsedClock(e);
+  return Contains(t.roles, std::string(kSystemRole)) &&
+         e.comment == "deadline '" + clock + "' lapsed";
+}
+
+int FiredTransition(const WorkflowDefinition& def, const HistoryEntry& e,
+                    const FiredTransitions& fired) {
+  if (auto it = fired.find(e.seq); it != fired.end()) return it->second;
   if (e.seq <= 1 || e.event == kCreateEvent) return -1;
   const StateDef* from = def.FindState(e.from_state);
   if (from == nullptr) return -1;  // e.g. a migration from another version's state
@@ -32,24 +42,20 @@ int FiredTransition(const WorkflowDefinition& def, const HistoryEntry& e) {
     }
   }
   if (found < 0) return -1;
-  const std::string clock = LapsedClock(e);
-  if (!clock.empty()) {
-    // The engine records a lapse it could not turn into the transition (the state does not
-    // allow it for `system`, or a `require`d field is missing) with a longer comment.
-    const TransitionDef& t = def.transitions[static_cast<size_t>(found)];
-    if (!Contains(t.roles, std::string(kSystemRole))) return -1;
-    if (e.comment != "deadline '" + clock + "' lapsed") return -1;
+  if (!LapsedClock(e).empty() && !LapseTook(def.transitions[static_cast<size_t>(found)], e)) {
+    return -1;
   }
   return found;
 }
 
 std::vector<std::string> LapsedClocks(const WorkflowDefinition& def,
-                                      const std::vector<HistoryEntry>& history) {
+                                      const std::vector<HistoryEntry>& history,
+                                      const FiredTransitions& fired) {
   std::set<std::string> lapsed;
   for (const auto& e : history) {
     const std::string clock = LapsedClock(e);
     if (!clock.empty()) lapsed.insert(clock);
-    const int t = FiredTransition(def, e);
+    const int t = FiredTransition(def, e, fired);
     if (t >= 0) {
       const TransitionDef& td = def.transitions[static_cast<size_t>(t)];
       for (const auto& name : td.start) lapsed.erase(name);

@@ -10,6 +10,7 @@
 #include "rogatory/request.h"
 #include "rogatory/workflow.h"
 #include "scenario.h"
+#include "scenario_history.h"
 
 namespace rogatory::cli {
 
@@ -19,6 +20,7 @@ struct ScenarioResult {
   int line = 0;                       // the failing step (or expected value), when not passed
   std::string message;                // "expected ..., got ..."
   std::vector<HistoryEntry> history;  // the request's history, for coverage (may be partial)
+  FiredTransitions fired;             // the entry each fire and lapse took, as the engine chose
   // "FAIL file:line: message" or "ok NAME (file)".
   std::string Summary(const Scenario& s) const;
 };

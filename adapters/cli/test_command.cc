@@ -197,7 +197,7 @@ int RunTest(int argc, char** argv) {
         if (d.id == s.workflow && d.version == s.version) def = &d;
       }
       ScenarioResult r = RunScenario(s, *def);
-      coverage.Record(*def, r.history);
+      coverage.Record(*def, r.history, r.fired);
       all_passed = all_passed && r.passed;
       if (!o.junit) std::cout << r.Summary(s) << "\n";
       outcomes.push_back(Outcome{&s, std::move(r)});

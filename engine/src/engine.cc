@@ -200,6 +200,40 @@ class Engine::Impl {
     }
   }
 
+  // The (state, event) group `call` meets on `before` and the alternative of it taken now
+  // (nullptr when the group is empty or no `when` holds), with the checked, normalised event
+  // data: Fire and ChooseTransition decide alike.
+  struct Choice {
+    const CompiledWorkflow* cw = nullptr;
+    int32_t state = -1;
+    TransitionGroup group;
+    nlohmann::json event_data;
+    const CompiledTransition* t = nullptr;
+  };
+  Result<Choice> ChooseFor(const Request& before, const EventCall& call) const {
+    Choice c;
+    ROGATORY_ASSIGN_OR_RETURN(c.cw, Find(before.workflow, before.version));
+    c.state = CompiledWorkflow::Find(c.cw->state_ids, before.state);
+    const int32_t event = CompiledWorkflow::Find(c.cw->event_ids, call.event);
+    if (c.state < 0) return InternalError("request " + before.id + " is in an unknown state");
+    if (event >= 0) c.group = c.cw->Group(c.state, event);
+    if (c.group.empty()) return c;
+    // Typed data first: the guards compare values of their fields' types.
+    ROGATORY_RETURN_IF_ERROR(CheckData(c.cw->def, call.data));
+    c.event_data = call.data;
+    NormaliseData(c.cw->def, &c.event_data);
+    c.t = c.cw->Choose(c.group, c.event_data, before.data);
+    return c;
+  }
+
+  // The index in its definition's `transitions` of the entry `call` takes on `r` now, or -1.
+  Result<int> ChooseTransition(const Request& r, const EventCall& call) const {
+    ROGATORY_RETURN_IF_ERROR(CheckUtf8(call.event, "the event"));
+    ROGATORY_ASSIGN_OR_RETURN(Choice c, ChooseFor(r, call));
+    if (c.t == nullptr) return -1;
+    return static_cast<int>(c.t - c.cw->transitions.data());
+  }
+
   Result<Request> FireOnce(const RequestId& id, const EventCall& call, const Actor& actor,
                            const std::string& fingerprint) {
     ROGATORY_ASSIGN_OR_RETURN(Request before, store_->GetRequest(id));
@@ -207,30 +241,21 @@ class Engine::Impl {
       return AbortedError("request " + id + " is at revision " + std::to_string(before.revision) +
                           ", not " + std::to_string(*call.expected_revision));
     }
-    ROGATORY_ASSIGN_OR_RETURN(const CompiledWorkflow* cw, Find(before.workflow, before.version));
-    const int32_t state = CompiledWorkflow::Find(cw->state_ids, before.state);
-    const int32_t event = CompiledWorkflow::Find(cw->event_ids, call.event);
-    if (state < 0) return InternalError("request " + id + " is in an unknown state");
-    const TransitionGroup group = event < 0 ? TransitionGroup() : cw->Group(state, event);
-    if (group.empty()) {
+    ROGATORY_ASSIGN_OR_RETURN(Choice c, ChooseFor(before, call));
+    if (c.group.empty()) {
       return FailedPreconditionError("event '" + call.event + "' is not allowed in state '" +
                                      before.state + "' of request " + id);
     }
-    // Typed data first: the guards compare values of their fields' types.
-    ROGATORY_RETURN_IF_ERROR(CheckData(cw->def, call.data));
-    nlohmann::json event_data = call.data;
-    NormaliseData(cw->def, &event_data);
-    const CompiledTransition* t = cw->Choose(group, event_data, before.data);
-    if (t == nullptr) {
+    if (c.t == nullptr) {
       return FailedPreconditionError("event '" + call.event + "' is not allowed in state '" +
                                      before.state + "' of request " + id +
                                      ": no 'when' of its transitions holds");
     }
-    if (!ActorMayFire(actor, *t)) {
+    if (!ActorMayFire(actor, *c.t)) {
       return PermissionDeniedError("actor '" + actor.id + "' has no role that may fire '" +
                                    call.event + "'");
     }
-    return Step(std::move(before), *cw, state, *t, event_data, actor, call.comment, "",
+    return Step(std::move(before), *c.cw, c.state, *c.t, c.event_data, actor, call.comment, "",
                 call.idempotency_key, fingerprint);
   }
 
@@ -494,6 +519,14 @@ Result<Request> Engine::Create(const CreateCall& call, const Actor& actor) {
 
 Result<Request> Engine::Fire(const RequestId& id, const EventCall& call, const Actor& actor) {
   return Guarded([&] { return impl_->Fire(id, call, actor); });
+}
+
+Result<int> Engine::ChooseTransition(const Request& r, const EventCall& call) const {
+  try {
+    return impl_->ChooseTransition(r, call);
+  } catch (const nlohmann::json::exception& e) {
+    return InvalidArgumentError(std::string("cannot read the event data: ") + e.what());
+  }
 }
 
 Result<Request> Engine::Get(const RequestId& id) const { return impl_->store_->GetRequest(id); }

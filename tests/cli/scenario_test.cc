@@ -408,5 +408,107 @@ TEST(CoverageTest, AVersionNoScenarioRanIsReportedAtZero) {
   EXPECT_THAT(c.Line(), HasSubstr("(no scenario)"));
 }
 
+// --- Coverage of guarded alternatives (CONTRACT §7) ---------------------------------------
+
+const WorkflowDefinition& Alternatives() {
+  static const WorkflowDefinition* def = [] {
+    LoadReport r = LoadDefinitions(
+        {std::string(ROGATORY_FIXTURES_DIR) + "/guards/coverage_alternatives.yaml"});
+    EXPECT_TRUE(r.ok()) << r.ErrorText();
+    return new WorkflowDefinition(r.definitions.at(0));
+  }();
+  return *def;
+}
+
+// Runs each scenario (one per text) on the alternatives workflow; every one must pass.
+WorkflowCoverage AlternativesCoverage(const std::vector<const char*>& scenarios) {
+  CoverageCounter counter;
+  counter.Add(Alternatives());
+  for (const char* text : scenarios) {
+    ScenarioFile f = ParseScenarioFile(text, "s.yaml", {Alternatives()});
+    EXPECT_TRUE(f.errors.empty()) << Errors(f);
+    if (f.scenarios.size() != 1) continue;
+    ScenarioResult r = RunScenario(f.scenarios[0], Alternatives());
+    EXPECT_TRUE(r.passed) << r.Summary(f.scenarios[0]);
+    counter.Record(Alternatives(), r.history, r.fired);
+  }
+  return counter.Report().at(0);
+}
+
+// The last alternative of each group fires: by (from, event) alone the first would be credited.
+constexpr char kSmallAmountNotUrgent[] = R"(workflow: alternatives
+name: a small amount, not urgent, lapses
+steps:
+  - create: {as: clerk, data: {amount: 50}}
+  - fire: assign
+    as: clerk
+  - fire: assess
+    as: clerk
+  - advance: P10D
+  - expect: {state: done}
+)";
+
+TEST(GuardedCoverageTest, EachAlternativeIsCreditedOnlyWhenItFired) {
+  WorkflowCoverage c = AlternativesCoverage({kSmallAmountNotUrgent});
+  EXPECT_EQ(c.transitions.total, 7);
+  EXPECT_EQ(c.transitions.covered, 3);
+  EXPECT_THAT(
+      c.transitions.missing,
+      ElementsAre("assess review -> (stays) (line 17)", "assess review -> (stays) (line 18)",
+                  "answer_lapsed review -> done (line 20)", "close * -> done (line 22)"));
+}
+
+TEST(GuardedCoverageTest, TheEventsDataPicksTheAlternativeAndALapseTakesTheGuardedOne) {
+  // The request's amount (500) takes the middle alternative; the event's (5000) the first.
+  // `urgent` makes the lapse take the guarded alternative, whose target the other shares.
+  WorkflowCoverage c = AlternativesCoverage({R"(workflow: alternatives
+name: assessed twice, urgent, lapses
+steps:
+  - create: {as: clerk, data: {amount: 500, urgent: true}}
+  - fire: assign
+    as: clerk
+  - fire: assess
+    as: clerk
+  - fire: assess
+    as: clerk
+    data: {amount: 5000}
+  - advance: P10D
+  - expect:
+      state: done
+      history: [{event: answer_lapsed, from: review, to: done, actor: system}]
+)"});
+  EXPECT_EQ(c.transitions.covered, 4);
+  EXPECT_THAT(c.transitions.missing,
+              ElementsAre("assess review -> (stays) (line 19)",
+                          "answer_lapsed review -> done (line 21)", "close * -> done (line 22)"));
+}
+
+TEST(GuardedCoverageTest, ScenariosTogetherCoverEveryAlternative) {
+  WorkflowCoverage c = AlternativesCoverage({kSmallAmountNotUrgent, R"(workflow: alternatives
+name: large then middle, urgent
+steps:
+  - create: {as: clerk, data: {amount: 2000, urgent: true}}
+  - fire: assign
+    as: clerk
+  - fire: assess
+    as: clerk
+  - fire: assess
+    as: clerk
+    data: {amount: 100}
+  - advance: P10D
+)",
+                                             R"(workflow: alternatives
+name: closed by hand
+steps:
+  - create: {as: clerk}
+  - fire: close
+    as: clerk
+)"});
+  EXPECT_THAT(c.transitions.missing, IsEmpty());
+  EXPECT_EQ(c.Line(),
+            "coverage alternatives@1: transitions 7/7 (100%), deadlines 1/1 (100%), states 3/3 "
+            "(100%)");
+}
+
 }  // namespace
 }  // namespace rogatory::cli

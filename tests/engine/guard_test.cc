@@ -165,5 +165,42 @@ TEST(GuardValidatorTest, AGroupOfGuardedAlternativesEndingWithoutWhenIsValid) {
   EXPECT_TRUE(ValidateDefinition(GuardedDefinition()).empty());
 }
 
+TEST(GuardChooseTransitionTest, NamesTheAlternativeFireTakesAndMinusOneWhenNoneHolds) {
+  const WorkflowDefinition def = GuardedDefinition();
+  Engine engine(
+      EngineOptions{std::shared_ptr<Store>(NewMemoryStore()), std::make_shared<ManualClock>(T0())});
+  ASSERT_TRUE(engine.LoadDefinition(def).ok());
+  const Actor authority{"ra", {"requested_authority"}};
+  CreateCall create;
+  create.workflow = "provisional_arrest";
+  create.data = {{"country", "FR"}, {"legal_basis", "bilateral"}};
+  Result<Request> r = engine.Create(create, authority);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+
+  EventCall arrest;
+  arrest.event = "arrest";
+  EXPECT_EQ(engine.ChooseTransition(*r, arrest).value(), 1);  // bilateral: the second entry
+  arrest.data = {{"legal_basis", "ece_1957"}};                // the event's data wins
+  EXPECT_EQ(engine.ChooseTransition(*r, arrest).value(), 0);
+  EventCall count;
+  count.event = "count_persons";
+  EXPECT_EQ(engine.ChooseTransition(*r, count).value(), -1);  // `persons` unset: no when holds
+  EventCall surrender;
+  surrender.event = "surrender";
+  EXPECT_EQ(engine.ChooseTransition(*r, surrender).value(), -1);  // not from `requested`
+  count.data = {{"persons", "many"}};
+  EXPECT_EQ(engine.ChooseTransition(*r, count).status().code(), StatusCode::kInvalidArgument);
+
+  // Fire takes the entry ChooseTransition named: ece_1957 starts the 18-day clock.
+  Result<Request> fired = engine.Fire(r->id, arrest, authority);
+  ASSERT_TRUE(fired.ok()) << fired.status().ToString();
+  ASSERT_EQ(fired->deadlines.size(), 1u);
+  EXPECT_EQ(fired->deadlines[0].name, "provisional_18d");
+
+  Request unknown = *r;
+  unknown.workflow = "nope";
+  EXPECT_EQ(engine.ChooseTransition(unknown, arrest).status().code(), StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace rogatory::testing

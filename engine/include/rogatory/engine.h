@@ -106,6 +106,13 @@ class Engine {
   // call that took effect. Thread-safe.
   Result<Request> Fire(const RequestId& id, const EventCall& call, const Actor& actor);
 
+  // Which entry of its definition's `transitions` firing `call.event` on `r` would take now:
+  // the index of the first alternative of the (state, event) group whose `when` holds on
+  // r.data merged with call.data, chosen as Fire chooses; -1 when the state has no transition
+  // for the event or no `when` holds. Roles, `require` and revisions are not checked; nothing
+  // is written. NotFound: r's workflow version is unknown. InvalidArgument: invalid event data.
+  Result<int> ChooseTransition(const Request& r, const EventCall& call) const;
+
   // The request `id`. NotFound if unknown.
   Result<Request> Get(const RequestId& id) const;
   // Its history, oldest first. NotFound if unknown.
