@@ -133,6 +133,32 @@ TEST_F(TestCommandTest, CoverageListsWhatWasNeverExercised) {
   EXPECT_THAT(r.out, HasSubstr("  state never entered: done\n"));
 }
 
+TEST_F(TestCommandTest, CoverageNamesEachGuardedAlternativeThatNeverFired) {
+  // The small amount takes the last `assess` alternative and the lapse, not urgent, the last
+  // `answer_lapsed` one: the guarded alternatives before them are reported, each with its line.
+  fs::copy_file(fs::path(ROGATORY_FIXTURES_DIR) / "guards" / "coverage_alternatives.yaml",
+                dir_ / "workflows" / "alternatives.yaml");
+  Write("workflows/tests/alternatives.yaml", R"(workflow: alternatives
+name: a small amount, not urgent, lapses
+steps:
+  - create: {as: clerk, data: {amount: 50}}
+  - fire: assign
+    as: clerk
+  - fire: assess
+    as: clerk
+  - advance: P10D
+  - expect: {state: done}
+)");
+  Outcome r = Run({"test", "workflows/tests/alternatives.yaml", "--coverage"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("coverage alternatives@1: transitions 3/7 (42%), deadlines 1/1 "
+                               "(100%), states 3/3 (100%)\n"
+                               "  transition never fired: assess review -> (stays) (line 17)\n"
+                               "  transition never fired: assess review -> (stays) (line 18)\n"
+                               "  transition never fired: answer_lapsed review -> done (line 20)\n"
+                               "  transition never fired: close * -> done (line 22)\n"));
+}
+
 TEST_F(TestCommandTest, MinCoverageFailsBelowTheThresholdEvenWhenScenariosPass) {
   // send and reply_overdue fire, close does not: transitions 2/3, states 2/3 (66%).
   Write("workflows/tests/short.yaml",
