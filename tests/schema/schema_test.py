@@ -48,6 +48,13 @@ NOT_SCHEMA_MATTERS = {
     "unknown_deadline": "reference to a deadline",
     "unknown_paused_deadline": "reference to a deadline",
     "unreachable_state": "graph",
+    "when_not_in_enum": "a value checked against the field's own values",
+    "when_order_on_enum": "an operator checked against the field's type",
+    "when_shadowed_by_same_when": "two entries together",
+    "when_shadowed_by_unguarded": "two entries together",
+    "when_unknown_field": "reference to a field",
+    "when_wrong_type": "a value checked against the field's type",
+    "default_invalid_datetime": "a value checked against the field's type",
     "yaml_leading_comma": "YAML syntax",
     "yaml_syntax": "YAML syntax",
     "duplicate_version/a_first": "valid alone",
@@ -90,7 +97,8 @@ def main():
 
     valid = (sorted((ROOT / "workflows").glob("*.yaml")) +
              sorted((ROOT / "docs" / "workflows" / "examples").glob("*.yaml")) +
-             sorted((ROOT / "tests" / "fixtures" / "definitions" / "valid").glob("*.yaml")))
+             sorted((ROOT / "tests" / "fixtures" / "definitions" / "valid").glob("*.yaml")) +
+             sorted((ROOT / "tests" / "fixtures" / "guards").glob("*.yaml")))
     for path in valid:
         checked += 1
         for p in problems(workflow, path):
