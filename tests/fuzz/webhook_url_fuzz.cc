@@ -27,9 +27,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   in_addr v4{};
   in6_addr v6{};
   if (inet_pton(AF_INET, parsed->host.c_str(), &v4) == 1) {
-    (void)rogatory::http::IsNonPublicAddress(v4);
+    (void)rogatory::IsNonPublicAddress(v4);
   } else if (inet_pton(AF_INET6, parsed->host.c_str(), &v6) == 1) {
-    (void)rogatory::http::IsNonPublicAddress(v6);
+    (void)rogatory::IsNonPublicAddress(v6);
   }
   return 0;
 }
