@@ -4,6 +4,7 @@
 #define ROGATORY_REQUEST_H_
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -23,6 +24,9 @@ using RequestId = std::string;
 struct Actor {
   std::string id;
   std::vector<std::string> roles;
+  // The authority it acts for (CONTRACT §8: an id from the config's `authorities`); empty for
+  // a deployment without authorities and for global tokens (admin, auditor, metrics).
+  std::string authority;
   bool HasRole(std::string_view role) const;
 };
 
@@ -37,9 +41,12 @@ struct DeadlineState {
   bool paused = false;
   Duration remaining{0};  // when paused: the time it had left
   bool extended = false;  // its extension has been used
+  bool lapsed = false;    // CONTRACT §7: it lapsed and stays visible until stopped
+  TimePoint lapsed_at;    // when lapsed: when it lapsed
   friend bool operator==(const DeadlineState& a, const DeadlineState& b) {
     return a.name == b.name && a.started_at == b.started_at && a.due_at == b.due_at &&
-           a.paused == b.paused && a.remaining == b.remaining && a.extended == b.extended;
+           a.paused == b.paused && a.remaining == b.remaining && a.extended == b.extended &&
+           a.lapsed == b.lapsed && a.lapsed_at == b.lapsed_at;
   }
 };
 
@@ -58,6 +65,8 @@ struct Request {
   TimePoint updated_at;
   std::vector<DeadlineState> deadlines;  // running and paused clocks, by name
   std::string head_hash;                 // hash of the latest history entry
+  // CONTRACT §8: side -> authority id of each party to the request (empty without authorities).
+  std::map<std::string, std::string> parties;
 
   // The deadline named `name`, or nullptr.
   const DeadlineState* FindDeadline(std::string_view name) const;
@@ -74,6 +83,7 @@ struct HistoryEntry {
   std::string from_state;  // empty for the first entry
   std::string to_state;
   std::string actor;
+  std::string authority;  // the actor's authority (CONTRACT §8); empty when it has none
   TimePoint at;
   nlohmann::json data = nlohmann::json::object();  // the data the event carried
   std::string comment;
@@ -89,6 +99,7 @@ struct CreateCall {
   nlohmann::json references = nlohmann::json::object();  // string values only
   std::string comment;
   std::string idempotency_key;  // non-empty: a repeat with the same key returns the first result
+  std::map<std::string, std::string> parties;  // CONTRACT §8: side -> authority id
 };
 
 // Fires an event on a request.
@@ -98,6 +109,7 @@ struct EventCall {
   std::optional<int64_t> expected_revision;        // Aborted if the request has moved on
   std::string comment;
   std::string idempotency_key;
+  std::map<std::string, std::string> parties;  // CONTRACT §8: the sides the transition assigns
 };
 
 // An event an actor may fire now, and whether its `require`d fields are already set.
