@@ -26,7 +26,7 @@ struct Actor {
   std::vector<std::string> roles;
   // The authority it acts for (CONTRACT §8: an id from the config's `authorities`); empty for
   // a deployment without authorities and for global tokens (admin, auditor, metrics).
-  std::string authority;
+  std::string authority{};
   bool HasRole(std::string_view role) const;
 };
 
@@ -42,7 +42,7 @@ struct DeadlineState {
   Duration remaining{0};  // when paused: the time it had left
   bool extended = false;  // its extension has been used
   bool lapsed = false;    // CONTRACT §7: it lapsed and stays visible until stopped
-  TimePoint lapsed_at;    // when lapsed: when it lapsed
+  TimePoint lapsed_at{};  // when lapsed: when it lapsed
   friend bool operator==(const DeadlineState& a, const DeadlineState& b) {
     return a.name == b.name && a.started_at == b.started_at && a.due_at == b.due_at &&
            a.paused == b.paused && a.remaining == b.remaining && a.extended == b.extended &&
@@ -66,7 +66,7 @@ struct Request {
   std::vector<DeadlineState> deadlines;  // running and paused clocks, by name
   std::string head_hash;                 // hash of the latest history entry
   // CONTRACT §8: side -> authority id of each party to the request (empty without authorities).
-  std::map<std::string, std::string> parties;
+  std::map<std::string, std::string> parties{};
 
   // The deadline named `name`, or nullptr.
   const DeadlineState* FindDeadline(std::string_view name) const;
@@ -83,12 +83,12 @@ struct HistoryEntry {
   std::string from_state;  // empty for the first entry
   std::string to_state;
   std::string actor;
-  std::string authority;  // the actor's authority (CONTRACT §8); empty when it has none
   TimePoint at;
   nlohmann::json data = nlohmann::json::object();  // the data the event carried
   std::string comment;
-  std::string prev_hash;  // 64 zeros for the first entry
-  std::string hash;       // lowercase hex SHA-256
+  std::string prev_hash;    // 64 zeros for the first entry
+  std::string hash;         // lowercase hex SHA-256
+  std::string authority{};  // the actor's authority (CONTRACT §8); empty when it has none
 };
 
 // Creates a request.
@@ -99,7 +99,7 @@ struct CreateCall {
   nlohmann::json references = nlohmann::json::object();  // string values only
   std::string comment;
   std::string idempotency_key;  // non-empty: a repeat with the same key returns the first result
-  std::map<std::string, std::string> parties;  // CONTRACT §8: side -> authority id
+  std::map<std::string, std::string> parties{};  // CONTRACT §8: side -> authority id
 };
 
 // Fires an event on a request.
@@ -109,7 +109,7 @@ struct EventCall {
   std::optional<int64_t> expected_revision;        // Aborted if the request has moved on
   std::string comment;
   std::string idempotency_key;
-  std::map<std::string, std::string> parties;  // CONTRACT §8: the sides the transition assigns
+  std::map<std::string, std::string> parties{};  // CONTRACT §8: the sides the transition assigns
 };
 
 // An event an actor may fire now, and whether its `require`d fields are already set.
