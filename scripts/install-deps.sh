@@ -11,6 +11,7 @@ packages=(
   postgresql wrk curl ca-certificates
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
   python3-jsonschema python3-yaml
+  libgraphviz-dev  # rogatory graph --format svg: Graphviz's C library, in-process
 )
 
 missing=()

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "rogatory/definition_loader.h"
 #include "rogatory/graph.h"
+#include "rogatory/graph_svg.h"
 
 namespace rogatory::cli {
 namespace {
@@ -83,13 +84,13 @@ int RunGraph(int argc, char** argv) {
     }
     if (arg == "--format" || arg.rfind("--format=", 0) == 0) {
       if (arg == "--format") {
-        if (i + 1 == argc) return UsageError("--format needs a value: mermaid or dot");
+        if (i + 1 == argc) return UsageError("--format needs a value: mermaid, dot or svg");
         format = argv[++i];
       } else {
         format = arg.substr(std::string("--format=").size());
       }
-      if (format != "mermaid" && format != "dot") {
-        return UsageError("unknown format '" + format + "': use mermaid or dot");
+      if (format != "mermaid" && format != "dot" && format != "svg") {
+        return UsageError("unknown format '" + format + "': use mermaid, dot or svg");
       }
     } else if (arg == "--config" || arg.rfind("--config=", 0) == 0) {
       if (!option(arg, "--config", &config_path, &i)) return UsageError("--config needs a FILE");
@@ -154,6 +155,15 @@ int RunGraph(int argc, char** argv) {
       std::cerr << "rogatory graph: warning: " << report.errors.size() << " problem(s) in " << where
                 << "; run 'rogatory validate " << folder << "' for details\n";
     }
+  }
+  if (format == "svg") {
+    Result<std::string> svg = RenderSvg(*def);
+    if (!svg.ok()) {
+      std::cerr << "rogatory graph: " << svg.status().message() << "\n";
+      return 1;
+    }
+    std::cout << *svg;
+    return 0;
   }
   std::cout << (format == "dot" ? RenderDot(*def) : RenderMermaid(*def));
   return 0;

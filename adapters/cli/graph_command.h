@@ -14,15 +14,17 @@
 namespace rogatory::cli {
 
 inline constexpr char kGraphUsage[] =
-    "usage: rogatory graph WORKFLOW[@VERSION]|FILE [--format mermaid|dot]\n"
+    "usage: rogatory graph WORKFLOW[@VERSION]|FILE [--format mermaid|dot|svg]\n"
     "                      [--config FILE | --workflows DIR]\n"
     "\n"
-    "Prints a workflow as a state diagram: Mermaid stateDiagram-v2 (the default) or Graphviz\n"
-    "dot. WORKFLOW is looked up in ./workflows/ (its newest version unless @VERSION is given),\n"
+    "Prints a workflow as a state diagram: Mermaid stateDiagram-v2 (the default), Graphviz\n"
+    "dot, or SVG drawn from the dot by Graphviz's library. Transitions from \"*\" are drawn once\n"
+    "from an \"any non-terminal state\" box; moves that stay in a state are listed inside it.\n"
+    "WORKFLOW is looked up in ./workflows/ (its newest version unless @VERSION is given),\n"
     "or in DIR, or in the workflows: folder of the config FILE (as `rogatory serve --config\n"
     "FILE` loads it, ROGATORY_* overrides included); FILE is a definition file.\n"
     "\n"
-    "exit status: 0 printed, 1 not found or not valid, 2 usage error\n";
+    "exit status: 0 printed, 1 not found, not valid or not drawable, 2 usage error\n";
 
 // The folder a workflow id is looked up in.
 inline constexpr char kWorkflowsFolder[] = "workflows";

@@ -21,7 +21,7 @@ struct Command {
 constexpr Command kCommands[] = {
     // name      arguments                                        summary
     {"validate", "PATH...",                                       "check workflow definition files or folders", RunValidate},
-    {"graph",    "WORKFLOW[@VERSION]|FILE [--format mermaid|dot] [--config FILE|--workflows DIR]", "print a workflow as a state diagram", RunGraph},
+    {"graph",    "WORKFLOW[@VERSION]|FILE [--format mermaid|dot|svg] [--config FILE|--workflows DIR]", "print a workflow as a state diagram", RunGraph},
     {"test",     "PATH... [--workflows DIR] [--coverage]",        "run scenario files on virtual time, with coverage", RunTest},
     {"serve",    "[--config FILE]",                               "run the REST API, deadline scheduler and webhook dispatcher", RunServe},
     {"audit",    "verify [--config FILE]",                        "re-check every request's hash-chained history", RunAudit},

@@ -214,6 +214,19 @@ TEST(GraphCliTest, FilePrintsDotOnRequest) {
   }
 }
 
+// Issue 15: the console and the docs need pictures; `--format svg` was a usage error.
+TEST(GraphCliTest, FilePrintsSvgOnRequest) {
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"graph", kValid + "/eio.yaml", "--format", "svg"},
+                                             {"graph", "--format=svg", kValid + "/eio.yaml"}}) {
+    Outcome run = Rogatory(args);
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_THAT(run.out, StartsWith("<?xml"));
+    EXPECT_THAT(run.out, HasSubstr("<title>transmitted&#45;&gt;recognised</title>"));
+    EXPECT_THAT(run.err, IsEmpty());
+  }
+}
+
 TEST(GraphCliTest, WorkflowIdIsTheNewestVersionInWorkflowsFolder) {
   WorkingFolder here;
   Outcome run = Rogatory({"graph", "eio"}, here.path());
@@ -286,7 +299,7 @@ TEST(GraphCliTest, InvalidFileExitsOneWithItsErrors) {
 TEST(GraphCliTest, UsageErrorsExitTwo) {
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"graph"},
-           {"graph", kValid + "/eio.yaml", "--format", "svg"},
+           {"graph", kValid + "/eio.yaml", "--format", "png"},
            {"graph", kValid + "/eio.yaml", "--format"},
            {"graph", kValid + "/eio.yaml", "--colour"},
            {"graph", "eio", "eio@2"},
