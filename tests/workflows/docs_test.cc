@@ -1,15 +1,18 @@
 // docs/workflows/NAME.md must show the current diagram of each shipped workflow (the output
-// of RenderMermaid, which `rogatory graph NAME` prints) and name every state, event and
-// deadline. Run with ROGATORY_UPDATE_DOCS=1 to rewrite the diagrams in place.
+// of RenderMermaid, which `rogatory graph NAME` prints, and the picture NAME.svg, which
+// `rogatory graph NAME --format svg` prints) and name every state, event and deadline. Run
+// with ROGATORY_UPDATE_DOCS=1 to rewrite the diagrams and pictures in place.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 
 #include "rogatory/graph.h"
+#include "rogatory/graph_svg.h"
 #include "workflows/scenario.h"
 
 namespace rogatory::workflow_testing {
@@ -65,6 +68,40 @@ TEST(WorkflowDocsTest, DiagramsAreTheCurrentRogatoryGraphOutput) {
     EXPECT_EQ(doc.substr(begin, length), expected)
         << path << " shows an outdated diagram: paste `rogatory graph " << id
         << "`, or rerun this test with ROGATORY_UPDATE_DOCS=1";
+  }
+}
+
+// The <title> texts of an SVG: what it names (states, clusters, arrows), whatever the fonts.
+std::set<std::string> SvgTitles(const std::string& svg) {
+  std::set<std::string> out;
+  const std::string open = "<title>", close = "</title>";
+  for (size_t at = svg.find(open); at != std::string::npos; at = svg.find(open, at)) {
+    at += open.size();
+    const size_t end = svg.find(close, at);
+    if (end == std::string::npos) break;
+    out.insert(svg.substr(at, end - at));
+  }
+  return out;
+}
+
+// The pictures are compared by what they name rather than byte for byte: Graphviz's text
+// measurements depend on the fonts installed, not on the workflow.
+TEST(WorkflowDocsTest, PicturesAreTheCurrentSvgAndEachPageShowsItsOwn) {
+  const bool update = std::getenv("ROGATORY_UPDATE_DOCS") != nullptr;
+  for (const auto& [id, def] : Newest()) {
+    const std::string path = std::string(ROGATORY_SOURCE_DIR) + "/docs/workflows/" + id + ".svg";
+    Result<std::string> svg = RenderSvg(*def);
+    ASSERT_TRUE(svg.ok()) << id << ": " << svg.status().message();
+    const std::string committed = ReadFile(path);
+    if (update && SvgTitles(committed) != SvgTitles(*svg)) {
+      std::ofstream(path, std::ios::binary) << *svg;
+      continue;
+    }
+    EXPECT_FALSE(committed.empty()) << path << " is missing";
+    EXPECT_EQ(SvgTitles(committed), SvgTitles(*svg))
+        << path << " is outdated: rerun this test with ROGATORY_UPDATE_DOCS=1";
+    EXPECT_NE(ReadFile(DocPath(id)).find("](" + id + ".svg)"), std::string::npos)
+        << DocPath(id) << " does not show " << id << ".svg";
   }
 }
 
