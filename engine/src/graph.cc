@@ -207,7 +207,7 @@ std::string RenderMermaid(const WorkflowDefinition& def) {
     out << "    classDef " << PhaseName(phase) << " fill:" << PhaseFill(phase)
         << ",stroke:" << PhaseStroke(phase) << "\n";
   }
-  out << "    classDef any fill:#ffffff,stroke:#888888,stroke-dasharray:4 3\n";
+  if (layout.has_any) out << "    classDef any fill:#ffffff,stroke:#888888,stroke-dasharray:4\n";
   for (const auto& s : def.states) {
     if (MermaidId(s) != s.name) out << "    state \"" << s.name << "\" as " << MermaidId(s) << "\n";
     out << "    " << MermaidId(s) << " : " << PhaseName(s.phase) << (s.terminal ? ", terminal" : "")
