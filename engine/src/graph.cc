@@ -254,6 +254,9 @@ std::string RenderDot(const WorkflowDefinition& def) {
   out << "  label=" << DotQuote(Heading(def)) << ";\n";
   out << "  labelloc=t;\n";
   out << "  rankdir=TB;\n";
+  // Graphviz 2.42's default ranking frees some layouts twice (gvFreeLayout; AddressSanitizer
+  // caught it on eio); newrank ranks clusters in one pass and avoids that code.
+  out << "  newrank=true;\n";
   out << "  node [shape=box, style=\"rounded,filled\", fillcolor=white];\n";
   out << "  \"__start\" [shape=point, width=0.15, label=\"\"];\n";
   out << "  \"__end\" [shape=doublecircle, width=0.1, style=filled, fillcolor=black, "

@@ -50,7 +50,7 @@ TEST(GraphSvgTest, AnErrorDoesNotSpoilTheNextRendering) {
 }
 
 // Graphviz is not thread-safe; the library serialises calls, so a server may call it freely.
-TEST(GraphSvgTest, ConcurrentCallsAllSucceed) {
+TEST(GraphSvgTest, CallsFromSeveralThreadsAllSucceed) {
   const std::string dot = RenderDot(Shipped("eio.v1.yaml"));
   std::vector<std::thread> threads;
   std::vector<int> ok(4, 0);

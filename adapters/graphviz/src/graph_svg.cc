@@ -27,9 +27,13 @@ int CollectMessage(char* message) {
   return 0;
 }
 
-struct ContextDeleter {
-  void operator()(GVC_t* gvc) const { gvFreeContext(gvc); }
-};
+// One Graphviz context for the life of the process, made on first use under the mutex. Never
+// freed: Graphviz 2.42's text-layout plugin caches the last font name across contexts, so a
+// context freed and made again reads freed memory (AddressSanitizer caught it).
+GVC_t* Context() {
+  static GVC_t* const gvc = gvContext();
+  return gvc;
+}
 struct GraphDeleter {
   void operator()(Agraph_t* g) const { agclose(g); }
 };
@@ -56,24 +60,24 @@ Result<std::string> RenderDotToSvg(std::string_view dot) {
     }
   } restore{previous};
 
-  std::unique_ptr<GVC_t, ContextDeleter> gvc(gvContext());
-  if (!gvc) return InternalError("Graphviz: could not create a context");
+  GVC_t* const gvc = Context();
+  if (gvc == nullptr) return InternalError("Graphviz: could not create a context");
   const std::string text(dot);  // agmemread wants a NUL-terminated string
   std::unique_ptr<Agraph_t, GraphDeleter> graph(agmemread(text.c_str()));
   if (!graph || agerrors() > 0) {
     return InvalidArgumentError("Graphviz could not read the graph: " +
                                 Why(messages, "not a dot graph"));
   }
-  if (gvLayout(gvc.get(), graph.get(), "dot") != 0) {
+  if (gvLayout(gvc, graph.get(), "dot") != 0) {
     return InternalError("Graphviz could not lay out the graph: " +
                          Why(messages, "is its dot layout plugin installed (libgvc6)?"));
   }
   char* data = nullptr;
   unsigned int length = 0;
-  const int rendered = gvRenderData(gvc.get(), graph.get(), "svg", &data, &length);
+  const int rendered = gvRenderData(gvc, graph.get(), "svg", &data, &length);
   std::string svg = (rendered == 0 && data != nullptr) ? std::string(data, length) : std::string();
   if (data != nullptr) gvFreeRenderData(data);
-  gvFreeLayout(gvc.get(), graph.get());
+  gvFreeLayout(gvc, graph.get());
   if (rendered != 0 || svg.empty()) {
     return InternalError("Graphviz could not render SVG: " +
                          Why(messages, "is its core plugin installed (libgvc6)?"));
