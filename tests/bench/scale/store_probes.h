@@ -20,7 +20,7 @@ namespace rogatory::scale {
 // as a cursor (ids sort by creation time), and the first id after it.
 class KeySampler {
  public:
-  // InvalidArgument... NotFound when the store holds no request.
+  // NotFound when the store holds no request.
   static Result<KeySampler> Open(Store& store, TimePoint now);
   // A random existing id.
   Result<RequestId> Next(std::mt19937_64& rng);
