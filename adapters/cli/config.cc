@@ -96,6 +96,18 @@ void SetStore(const YAML::Node& v, Config* c, const Report& report) {
   if (auto text = NonEmpty(v, report)) c->store = *text;
 }
 
+void SetSqliteSynchronous(const YAML::Node& v, Config* c, const Report& report) {
+  auto text = Scalar(v, report, "FULL or NORMAL");
+  if (!text) return;
+  std::string upper;
+  for (char ch : *text) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  if (upper != "FULL" && upper != "NORMAL") {
+    report(v, "must be FULL or NORMAL");
+    return;
+  }
+  c->sqlite_synchronous = upper;
+}
+
 void SetWorkflows(const YAML::Node& v, Config* c, const Report& report) {
   if (auto text = NonEmpty(v, report)) c->workflows = *text;
 }
@@ -282,6 +294,8 @@ void SetLogLevel(const YAML::Node& v, Config* c, const Report& report) {
 const Key kKeys[] = {
     {"listen",                  SetListen,           true},
     {"store",                   SetStore,            true},
+    {"store.url",               SetStore,            true},
+    {"store.sqlite.synchronous", SetSqliteSynchronous, false},
     {"workflows",               SetWorkflows,        true},
     {"auth.tokens",             SetTokens,           false},
     {"webhooks.max_attempts",   SetMaxAttempts,      false},
@@ -350,7 +364,9 @@ void Walk(const YAML::Node& map, const std::string& prefix, Config* config, cons
       continue;
     }
     const std::string path = prefix.empty() ? kv.first.Scalar() : prefix + "." + kv.first.Scalar();
-    if (const Key* key = FindKey(path)) {
+    const Key* key = FindKey(path);
+    // `store` is both a key (the URL) and a section (url, sqlite.synchronous): a map walks in.
+    if (key != nullptr && !(kv.second.IsMap() && IsSection(path))) {
       key->set(kv.second, config, report);
     } else if (IsSection(path)) {
       if (kv.second.IsNull()) continue;

@@ -32,8 +32,11 @@ struct Config {
   std::string listen = "127.0.0.1:8080";
   std::string listen_host = "127.0.0.1";
   int listen_port = 8080;
-  // store: the store URL (adapters/store OpenStore).
+  // store: the store URL (adapters/store OpenStore); `store.url` when store is a map.
   std::string store = kDefaultStore;
+  // store.sqlite.synchronous: FULL (default: every acknowledged step survives a power loss) or
+  // NORMAL (WAL: a power loss may lose the last commits, never the database). Our extension.
+  std::string sqlite_synchronous = "FULL";
   // workflows: folder (or file) of definitions, relative to the working directory.
   std::string workflows = "workflows/";
   // auth.tokens

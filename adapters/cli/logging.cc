@@ -1,6 +1,5 @@
 #include "logging.h"
 
-#include <spdlog/async.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -86,14 +85,13 @@ class JsonFormatter final : public spdlog::formatter {
 
 void SetupLogging(const std::string& format, const std::string& level) {
   // stderr is fully buffered and flushed every second and at every warning: a busy server
-  // writes its access log in a few large writes instead of one per call.
+  // writes its access log in a few large writes instead of one per call, and a call's access
+  // log line costs it the formatting and a copy into the buffer. (An asynchronous logger cost
+  // more: its background thread was woken for each line, one more context switch per call;
+  // docs/performance.md.)
   std::setvbuf(stderr, nullptr, _IOFBF, 1 << 16);
   auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-  // Lines are formatted and written by one background thread, so a call's access log line costs
-  // it a queue push, not a write to stderr. The queue blocks when full: nothing is dropped.
-  spdlog::init_thread_pool(8192, 1);
-  auto logger = std::make_shared<spdlog::async_logger>("rogatory", sink, spdlog::thread_pool(),
-                                                       spdlog::async_overflow_policy::block);
+  auto logger = std::make_shared<spdlog::logger>("rogatory", sink);
   if (format == "json") {
     logger->set_formatter(std::make_unique<JsonFormatter>());
   } else {
@@ -112,7 +110,7 @@ void ShutdownLogging() {
   std::vector<spdlog::sink_ptr> sinks(current->sinks().begin(), current->sinks().end());
   const spdlog::level::level_enum level = current->level();
   current.reset();
-  spdlog::shutdown();  // writes out the queue and joins the writer thread
+  spdlog::shutdown();  // flushes and stops the periodic flusher
   for (const auto& sink : sinks) sink->flush();
   // Anything logged later still goes out, synchronously, in the same format.
   auto sync = std::make_shared<spdlog::logger>("rogatory", sinks.begin(), sinks.end());

@@ -172,14 +172,20 @@ int RunServe(int argc, char** argv) {
   }
 
   if (!PrepareSqliteFolder(config.store)) return 1;
-  Result<std::unique_ptr<Store>> opened = OpenStore(config.store);
+  SqlStoreOptions store_options;
+  store_options.sqlite_synchronous =
+      config.sqlite_synchronous == "NORMAL" ? SqliteSync::kNormal : SqliteSync::kFull;
+  Result<std::unique_ptr<Store>> opened = OpenStore(config.store, store_options);
   if (!opened.ok()) {
     spdlog::critical("cannot open the store {}: {}", RedactStoreUrl(config.store),
                      opened.status().ToString());
     return 1;
   }
   std::shared_ptr<Store> store = std::move(*opened);
-  spdlog::info("store: {}", RedactStoreUrl(config.store));
+  spdlog::info("store: {}{}", RedactStoreUrl(config.store),
+               config.sqlite_synchronous == "NORMAL" && config.store.rfind("sqlite:", 0) == 0
+                   ? " (synchronous = NORMAL: a power loss may lose the last commits)"
+                   : "");
 
   auto engine = std::make_unique<Engine>(EngineOptions{store, nullptr});
   for (const WorkflowDefinition& def : report.definitions) {

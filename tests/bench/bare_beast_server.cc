@@ -1,8 +1,13 @@
 // The Boost.Beast baseline of the HTTP benchmark (http_bench.sh): a bare Beast server answering
 // every request with the same fixed request-sized JSON body as bare_http_server.cc, built like
-// `rogatory serve`'s transport (one io_context run by THREADS threads, a strand per connection,
-// asynchronous reads and writes, TCP_NODELAY, keep-alive), with no auth, engine or store.
-// Usage: bare_beast_server PORT [THREADS]
+// `rogatory serve`'s transport (asynchronous reads and writes, TCP_NODELAY, keep-alive), with no
+// auth, engine or store. Two layouts:
+//   LOOPS > 0: LOOPS io_contexts run by one thread each, connections spread over them round
+//              robin, answered on their loop (the transport's layout since issue 16);
+//   LOOPS = 0: one io_context run by THREADS threads, a strand per connection (the first
+//              Beast transport's layout).
+// Usage: bare_beast_server PORT [THREADS] [LOOPS]   LOOPS defaults to 0.
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/strand.hpp>
@@ -74,26 +79,34 @@ class Session : public std::enable_shared_from_this<Session> {
 
 class Listener {
  public:
-  Listener(net::io_context& ioc, const tcp::endpoint& endpoint)
-      : ioc_(ioc), acceptor_(net::make_strand(ioc)) {
+  Listener(std::vector<net::io_context*> loops, bool strands, const tcp::endpoint& endpoint)
+      : loops_(std::move(loops)), strands_(strands), acceptor_(net::make_strand(*loops_[0])) {
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(net::socket_base::reuse_address(true));
     acceptor_.bind(endpoint);
     acceptor_.listen(net::socket_base::max_listen_connections);
   }
   void Accept() {
-    acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket s) {
+    auto then = [this](beast::error_code ec, tcp::socket s) {
       if (!ec) {
         s.set_option(tcp::no_delay(true), ec);
         std::make_shared<Session>(std::move(s))->Start();
       }
       if (acceptor_.is_open()) Accept();
-    });
+    };
+    net::io_context& loop = *loops_[next_++ % loops_.size()];
+    if (strands_) {
+      acceptor_.async_accept(net::make_strand(loop), then);
+    } else {
+      acceptor_.async_accept(loop, then);
+    }
   }
   void Close() { acceptor_.close(); }
 
  private:
-  net::io_context& ioc_;
+  std::vector<net::io_context*> loops_;
+  bool strands_;
+  size_t next_ = 0;
   tcp::acceptor acceptor_;
 };
 
@@ -103,14 +116,29 @@ int main(int argc, char** argv) {
   if (argc < 2) return 2;
   const auto port = static_cast<unsigned short>(std::atoi(argv[1]));
   const int threads = argc > 2 ? std::max(1, std::atoi(argv[2])) : 16;
-  net::io_context ioc(threads);
-  Listener listener(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  const int loops = argc > 3 ? std::max(0, std::atoi(argv[3])) : 0;
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  for (int i = 0; i < std::max(1, loops); ++i) {
+    contexts.push_back(std::make_unique<net::io_context>(loops > 0 ? 1 : threads));
+  }
+  std::vector<net::io_context*> raw;
+  for (auto& c : contexts) raw.push_back(c.get());
+  Listener listener(raw, loops == 0, tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
   listener.Accept();
-  net::signal_set signals(ioc, SIGINT, SIGTERM);
-  signals.async_wait([&](beast::error_code, int) { ioc.stop(); });
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
+  for (auto& c : contexts) guards.emplace_back(c->get_executor());
+  net::signal_set signals(*contexts[0], SIGINT, SIGTERM);
+  signals.async_wait([&](beast::error_code, int) {
+    guards.clear();
+    for (auto& c : contexts) c->stop();
+  });
   std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
-  ioc.run();
+  const int runners = loops > 0 ? loops : threads;
+  for (int i = 1; i < runners; ++i) {
+    net::io_context* c = contexts[loops > 0 ? static_cast<size_t>(i) : 0].get();
+    pool.emplace_back([c] { c->run(); });
+  }
+  contexts[0]->run();
   for (std::thread& t : pool) t.join();
   return 0;
 }

@@ -1,19 +1,31 @@
 #!/usr/bin/env bash
 # HTTP benchmark (docs/performance.md, "HTTP API"): POST /v1/requests/{id}/events under wrk, in
-# the same run on the same machine, against
-#   beast   a bare Boost.Beast handler (tests/bench/bare_beast_server.cc), the baseline: the
-#           same library as `rogatory serve`'s transport, doing nothing but answer;
-#   bare    a bare cpp-httplib handler (tests/bench/bare_http_server.cc), the old baseline;
-#   sqlite  the real `rogatory serve` on an SQLite file (synchronous=FULL: every answer durable);
-#   memory  `rogatory serve` on the memory: store (the HTTP layer and engine without the disk).
+# the same run on the same machine, round after round, against each of SERVERS:
+#   beast          a bare Boost.Beast handler (tests/bench/bare_beast_server.cc) laid out as
+#                  `rogatory serve`'s transport (HTTP_THREADS event loops, one thread each,
+#                  answering on the loop): the baseline, the same library doing nothing but answer;
+#   beast_strands  the same handler laid out as the first Beast transport (one io_context run by
+#                  HTTP_THREADS threads, a strand per connection);
+#   bare           a bare cpp-httplib handler (tests/bench/bare_http_server.cc), the old baseline;
+#   memory         `rogatory serve` on the memory: store (the HTTP layer and engine, no disk);
+#   sqlite         `rogatory serve` on an SQLite file, synchronous = FULL (every answer durable);
+#   sqlite_normal  the same with store.sqlite.synchronous: NORMAL;
+#   postgresql     `rogatory serve` on a throwaway PostgreSQL 15 with fsync on
+#                  (tests/store/pg_test_cluster.sh --durable; skipped if PostgreSQL is missing);
+#   memory_before, sqlite_before   the same two with the `rogatory` binary named by BEFORE (an
+#                  older build), so a before/after pair runs back to back in one run.
 # The event is the e2e fixture workflow's `note`, which stays in its state and so can be fired
 # again and again; the load is spread over REQUESTS requests. Prints req/s and p99 per round and
-# the medians, and the ratios to the bare Beast handler (and to the cpp-httplib one).
+# server, then per server the medians and the ratios to the bare Beast and cpp-httplib handlers.
+# Set ROGATORY_COMMIT_STAGES=FILE to have each SQLite server append its commit-stage latency
+# table (adapters/store/src/commit_stages.h) to FILE.sqlite etc. when it stops.
 #
 #   tests/bench/http_bench.sh [BUILD_DIR]     default build/bench (configured Release if missing)
 #
 # Environment: ROUNDS (3), DURATION (10s), CONNECTIONS (8), WRK_THREADS (2), REQUESTS (256),
-# HTTP_THREADS (16, every server).
+# HTTP_THREADS (16: every server's threads; `rogatory serve` runs its calls on them),
+# SERVERS (all of the above that can run), BEFORE (path of an older `rogatory`), FSYNCS (2000:
+# the disk's flush latency is measured each round too, with that many 4 KiB append + fdatasync).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -25,6 +37,8 @@ connections=${CONNECTIONS:-8}
 wrk_threads=${WRK_THREADS:-2}
 requests=${REQUESTS:-256}
 http_threads=${HTTP_THREADS:-16}
+before=${BEFORE:-}
+servers=${SERVERS:-beast beast_strands bare memory sqlite sqlite_normal postgresql${before:+ memory_before sqlite_before}}
 
 command -v wrk >/dev/null || { echo "http_bench: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 if [[ ! -x "$build/adapters/cli/rogatory" || ! -x "$build/tests/bench/bare_http_server" ||
@@ -43,6 +57,7 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  if [[ ${pg_started:-0} == 1 ]]; then "$root/tests/store/pg_test_cluster.sh" stop "$tmp/pg" >/dev/null 2>&1 || true; fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -62,13 +77,18 @@ wait_for() {  # URL
 token=bench-token
 sha=$(printf %s "$token" | sha256sum | cut -d' ' -f1)
 
-# Starts `rogatory serve` on STORE_URL at PORT, as NAME (config, log and pid in $tmp).
-start_rogatory() {  # NAME STORE_URL PORT
-  printf '%s\n' "listen: 127.0.0.1:$3" "store: \"$2\"" \
+# Starts `rogatory serve` (BINARY) on STORE_URL at PORT with SYNC, as NAME (config, log and pid
+# in $tmp).
+start_rogatory() {  # NAME STORE_URL PORT [SYNC] [BINARY]
+  local store_line="store: \"$2\""
+  [[ -n "${4:-}" ]] && store_line="store: {url: \"$2\", sqlite: {synchronous: $4}}"
+  printf '%s\n' "listen: 127.0.0.1:$3" "$store_line" \
     "workflows: $root/tests/fixtures/e2e/workflows" \
     "auth: {tokens: [{actor: bench.clerk, roles: [clerk], sha256: \"$sha\"}]}" \
     "http: {threads: $http_threads}" "log: {format: text, level: info}" >"$tmp/$1.yaml"
-  "$rogatory" serve --config "$tmp/$1.yaml" 2>"$tmp/$1.log" &
+  local stages=()
+  [[ -n "${ROGATORY_COMMIT_STAGES:-}" ]] && stages=(env "ROGATORY_COMMIT_STAGES=$ROGATORY_COMMIT_STAGES.$1")
+  "${stages[@]}" "${5:-$rogatory}" serve --config "$tmp/$1.yaml" 2>"$tmp/$1.log" &
   echo $! >"$tmp/$1.pid"
   pids+=($!)
   wait_for "http://127.0.0.1:$3/v1/health" || { cat "$tmp/$1.log" >&2; return 1; }
@@ -112,32 +132,53 @@ write_lua() {  # PORT IDS_FILE
     'end' >"$tmp/fire.$1.lua"
 }
 
-echo "http_bench: starting the servers and creating $requests requests on each" >&2
-port=$(free_port)
-start_rogatory sqlite "sqlite://$tmp/rogatory.db" "$port"
-mem_port=$(free_port)
-start_rogatory memory "memory:" "$mem_port"
-bare_port=$(free_port)
-"$bare" "$bare_port" "$http_threads" &
-pids+=($!)
-wait_for "http://127.0.0.1:$bare_port/"
-beast_port=$(free_port)
-"$beast" "$beast_port" "$http_threads" &
-pids+=($!)
-wait_for "http://127.0.0.1:$beast_port/"
-create_requests "$port"
-create_requests "$mem_port"
-write_lua "$port" "$tmp/ids.$port"
-write_lua "$mem_port" "$tmp/ids.$mem_port"
-write_lua "$bare_port" "$tmp/ids.$port"
-write_lua "$beast_port" "$tmp/ids.$port"
+echo "http_bench: starting $servers and creating $requests requests on each" >&2
+declare -A port_of
+ids_from=""  # a rogatory server's ids, for the bare handlers' URLs (they ignore them)
+start_server() {  # NAME
+  local name=$1 p
+  p=$(free_port)
+  case $name in
+    beast) "$beast" "$p" "$http_threads" "$http_threads" & pids+=($!); wait_for "http://127.0.0.1:$p/" ;;
+    beast_strands) "$beast" "$p" "$http_threads" 0 & pids+=($!); wait_for "http://127.0.0.1:$p/" ;;
+    bare) "$bare" "$p" "$http_threads" & pids+=($!); wait_for "http://127.0.0.1:$p/" ;;
+    memory) start_rogatory memory "memory:" "$p" ;;
+    sqlite) start_rogatory sqlite "sqlite://$tmp/full.db" "$p" FULL ;;
+    sqlite_normal) start_rogatory sqlite_normal "sqlite://$tmp/normal.db" "$p" NORMAL ;;
+    postgresql)
+      if ! "$root/tests/store/pg_test_cluster.sh" start "$tmp/pg" --durable >"$tmp/pg.log" 2>&1; then
+        echo "http_bench: no PostgreSQL ($(tail -1 "$tmp/pg.log")); skipping it" >&2
+        return 1
+      fi
+      pg_started=1
+      start_rogatory postgresql "postgresql://$(cat "$tmp/pg/url")" "$p" ;;
+    memory_before) start_rogatory memory_before "memory:" "$p" "" "$before" ;;
+    sqlite_before) start_rogatory sqlite_before "sqlite://$tmp/before.db" "$p" "" "$before" ;;
+    *) echo "http_bench: unknown server $name" >&2; exit 2 ;;
+  esac
+  port_of[$name]=$p
+  case $name in
+    beast | beast_strands | bare) ;;
+    *) create_requests "$p"; ids_from=$p ;;
+  esac
+}
+pg_started=0
+started=()
+for name in $servers; do
+  if start_server "$name"; then started+=("$name"); fi
+done
+[[ -n "$ids_from" ]] || { echo "http_bench: SERVERS needs one rogatory server" >&2; exit 2; }
+for name in "${started[@]}"; do
+  p=${port_of[$name]}
+  if [[ -f "$tmp/ids.$p" ]]; then write_lua "$p" "$tmp/ids.$p"; else write_lua "$p" "$tmp/ids.$ids_from"; fi
+done
 
-# Runs wrk against PORT; prints "req_per_s p99_ms non2xx".
-measure() {
+# Runs wrk against PORT (NAME for the log); prints "req_per_s p99_ms non2xx".
+measure() {  # PORT NAME
   local out
   out=$(wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency -s "$tmp/fire.$1.lua" \
     "http://127.0.0.1:$1")
-  echo "$out" >>"$tmp/wrk.log"
+  printf '== %s\n%s\n' "$2" "$out" >>"$tmp/wrk.log"
   local rps p99 bad
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/, "", v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v=v*1000}; print v}' <<<"$out")
@@ -148,40 +189,49 @@ measure() {
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 pct() { awk -v o="$1" -v b="$2" 'BEGIN {printf "%.1f", 100 * o / b}'; }
 
-printf '%-6s %12s %9s %12s %9s %12s %9s %12s %9s %7s\n' round beast_rps beast_p99 bare_rps \
-  bare_p99 sqlite_rps sqlite_p99 memory_rps mem_p99 non2xx
-: >"$tmp/beast"
-: >"$tmp/bare"
-: >"$tmp/sqlite"
-: >"$tmp/memory"
+# The disk's own flush latency in the same round, on the file system the SQLite files use: a loop
+# of 4 KiB appends each followed by fdatasync; prints "p50_ms p99_ms".
+printf '%s\n' \
+  'import os, sys, time' \
+  'fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)' \
+  'lat = []' \
+  'for _ in range(int(sys.argv[2])):' \
+  '    t = time.perf_counter(); os.write(fd, b"x" * 4096); os.fdatasync(fd)' \
+  '    lat.append(time.perf_counter() - t)' \
+  'os.close(fd); os.unlink(sys.argv[1]); lat.sort()' \
+  'print("%.2f %.2f" % (lat[len(lat) // 2] * 1000, lat[int(0.99 * len(lat))] * 1000))' >"$tmp/fsync.py"
+: >"$tmp/r.disk"
+for name in "${started[@]}"; do : >"$tmp/r.$name"; done
+printf '%-6s %-14s %10s %9s %7s\n' round server req_per_s p99_ms non2xx
 for round in $(seq 1 "$rounds"); do
-  read -r w_rps w_p99 _ < <(measure "$beast_port")
-  read -r b_rps b_p99 _ < <(measure "$bare_port")
-  read -r s_rps s_p99 s_bad < <(measure "$port")
-  read -r m_rps m_p99 m_bad < <(measure "$mem_port")
-  echo "$w_rps $w_p99" >>"$tmp/beast"
-  echo "$b_rps $b_p99" >>"$tmp/bare"
-  echo "$s_rps $s_p99" >>"$tmp/sqlite"
-  echo "$m_rps $m_p99" >>"$tmp/memory"
-  printf '%-6s %12s %7sms %12s %7sms %12s %7sms %12s %7sms %7s\n' "$round" "$w_rps" "$w_p99" \
-    "$b_rps" "$b_p99" "$s_rps" "$s_p99" "$m_rps" "$m_p99" "$((s_bad + m_bad))"
+  for name in "${started[@]}"; do
+    read -r rps p99 bad < <(measure "${port_of[$name]}" "$name")
+    echo "$rps $p99" >>"$tmp/r.$name"
+    printf '%-6s %-14s %10s %9s %7s\n' "$round" "$name" "$rps" "$p99" "$bad"
+  done
+  read -r d50 d99 < <(python3 "$tmp/fsync.py" "$tmp/fsync.bin" "${FSYNCS:-2000}")
+  echo "$d50 $d99" >>"$tmp/r.disk"
+  printf '%-6s %-14s %10s %9s   (4 KiB append + fdatasync: p50 %s ms)\n' "$round" disk - "$d99" "$d50"
 done
-col() { cut -d' ' -f"$2" "$tmp/$1" | median; }
-w_rps=$(col beast 1) w_p99=$(col beast 2)
-b_rps=$(col bare 1) b_p99=$(col bare 2)
-s_rps=$(col sqlite 1) s_p99=$(col sqlite 2)
-m_rps=$(col memory 1) m_p99=$(col memory 2)
-printf '%-6s %12s %7sms %12s %7sms %12s %7sms %12s %7sms\n' median "$w_rps" "$w_p99" "$b_rps" \
-  "$b_p99" "$s_rps" "$s_p99" "$m_rps" "$m_p99"
-echo "rogatory serve, memory: store: $(pct "$m_rps" "$w_rps")% of the bare Beast handler's req/s" \
-  "(target >= 50%), p99 ${m_p99} ms (target <= 10 ms); $(pct "$m_rps" "$b_rps")% of bare cpp-httplib's"
-echo "rogatory serve, SQLite synchronous=FULL: $(pct "$s_rps" "$w_rps")% of the bare Beast" \
-  "handler's req/s, p99 ${s_p99} ms; $(pct "$s_rps" "$b_rps")% of bare cpp-httplib's"
-echo "bare Beast handler: $(pct "$w_rps" "$b_rps")% of bare cpp-httplib's req/s"
-echo "wrk -t$wrk_threads -c$connections -d$duration, $rounds rounds, $requests requests," \
+col() { cut -d' ' -f"$2" "$tmp/r.$1" | median; }
+declare -A rps_of
+for name in "${started[@]}"; do rps_of[$name]=$(col "$name" 1); done
+echo
+printf '%-14s %10s %9s %9s %9s\n' server median_rps p99_ms vs_beast vs_bare
+for name in "${started[@]}"; do
+  vs_beast=-; vs_bare=-
+  [[ -n "${rps_of[beast]:-}" ]] && vs_beast=$(awk -v o="${rps_of[$name]}" -v b="${rps_of[beast]}" 'BEGIN {printf "%.2f", o / b}')
+  [[ -n "${rps_of[bare]:-}" ]] && vs_bare=$(awk -v o="${rps_of[$name]}" -v b="${rps_of[bare]}" 'BEGIN {printf "%.2f", o / b}')
+  printf '%-14s %10s %9s %9s %9s\n' "$name" "${rps_of[$name]}" "$(col "$name" 2)" "$vs_beast" "$vs_bare"
+done
+echo "disk: 4 KiB append + fdatasync, median of the rounds' p50 $(col disk 1) ms, p99 $(col disk 2) ms"
+echo "targets: memory >= 0.50 of beast with p99 <= 10 ms; sqlite (FULL) >= 0.20 of beast with p99 <= 10 ms"
+echo "wrk -t$wrk_threads -c$connections -d$duration, $rounds rounds (medians), $requests requests," \
   "http.threads $http_threads, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+[[ -n "${WRK_LOG:-}" ]] && cp "$tmp/wrk.log" "$WRK_LOG"
 
-for name in sqlite memory; do
+for name in "${started[@]}"; do
+  [[ -f "$tmp/$name.pid" ]] || continue
   pid=$(cat "$tmp/$name.pid")
   kill -TERM "$pid"
   wait "$pid" || { echo "http_bench: rogatory serve ($name) did not stop cleanly" >&2; exit 1; }

@@ -168,3 +168,37 @@ TEST(ConfigTest, MaxDefinitionBytesHasADefaultAFileKeyAndAnEnvironmentVariable) 
 
 }  // namespace
 }  // namespace rogatory::cli
+
+namespace rogatory::cli {
+namespace {
+
+// store.sqlite.synchronous (issue 16): `store` is a URL or a map {url, sqlite: {synchronous}}.
+TEST(ConfigTest, StoreSqliteSynchronousIsFullByDefaultAndNormalWhenAsked) {
+  ConfigResult plain = ParseConfig("store: sqlite://a.db\n", "c.yaml", kNoEnv);
+  ASSERT_TRUE(plain.ok()) << plain.errors.front();
+  EXPECT_EQ(plain.config.store, "sqlite://a.db");
+  EXPECT_EQ(plain.config.sqlite_synchronous, "FULL");
+
+  ConfigResult map = ParseConfig(
+      "store:\n  url: sqlite://b.db\n  sqlite:\n    synchronous: normal\n", "c.yaml", kNoEnv);
+  ASSERT_TRUE(map.ok()) << map.errors.front();
+  EXPECT_EQ(map.config.store, "sqlite://b.db");
+  EXPECT_EQ(map.config.sqlite_synchronous, "NORMAL");
+
+  ConfigResult env = ParseConfig("", "", Env({{"ROGATORY_STORE_SQLITE_SYNCHRONOUS", "NORMAL"}}));
+  ASSERT_TRUE(env.ok()) << env.errors.front();
+  EXPECT_EQ(env.config.sqlite_synchronous, "NORMAL");
+}
+
+TEST(ConfigTest, StoreSqliteSynchronousRefusesOtherLevelsWithTheirLine) {
+  ConfigResult r =
+      ParseConfig("store:\n  url: sqlite://b.db\n  sqlite:\n    synchronous: OFF\n    cache: 1\n",
+                  "c.yaml", kNoEnv);
+  ASSERT_EQ(r.errors.size(), 2u);
+  EXPECT_EQ(r.errors[0], "c.yaml:4: must be FULL or NORMAL");
+  EXPECT_NE(r.errors[1].find("c.yaml:5: unknown key 'store.sqlite.cache'"), std::string::npos)
+      << r.errors[1];
+}
+
+}  // namespace
+}  // namespace rogatory::cli

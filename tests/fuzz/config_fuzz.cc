@@ -31,6 +31,7 @@ constexpr const char* kVariables[] = {
     "ROGATORY_HTTP_KEEP_ALIVE_TIMEOUT",
     "ROGATORY_LOG_FORMAT",
     "ROGATORY_LOG_LEVEL",
+    "ROGATORY_STORE_SQLITE_SYNCHRONOUS",
 };
 constexpr size_t kVariableCount = sizeof(kVariables) / sizeof(kVariables[0]);
 

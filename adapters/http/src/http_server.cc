@@ -1,14 +1,13 @@
 // HttpServer: the API handler (api_handler.h: routes, auth, logs, metrics) behind the
 // asynchronous transport (transport.h).
 //
-// Where handlers run: on the transport's pool of `threads` threads, inline, on the thread that
-// read the request (as cpp-httplib did). Route handlers call the engine synchronously and may
-// wait on the store (a group commit, a PostgreSQL round trip); that holds one pool thread and
-// only that connection, since any other thread runs any other connection's steps. Reading and
-// writing never hold a thread, so slow or idle clients cannot use the pool up; only `threads`
-// slow engine calls at once can, and those are bounded by the store, not by the clients. A
-// separate worker pool would add a hand-off per call for no extra capacity, as the store's own
-// concurrency is the limit.
+// Where handlers run: on the transport's `threads` event-loop threads, inline, on the loop that
+// read the request. Route handlers call the engine synchronously and may wait on the store (a
+// group commit, a PostgreSQL round trip); that holds the loop, and so the other connections it
+// holds (one in `threads`), while up to `threads` calls wait on one group commit together.
+// Reading and writing never hold a thread, so slow or idle clients cannot use the loops up. A
+// worker pool behind one loop per core was measured (docs/performance.md): its two hand-offs per
+// call cost more than they bought on 2 shared cores, in memory and on SQLite.
 #include "rogatory/http_server.h"
 
 #include <openssl/evp.h>

@@ -1,6 +1,11 @@
 // HttpTransport over Boost.Asio (sockets, timers, threads) and Beast's tcp_stream (per-operation
-// deadlines). Each connection is a Session on its own strand, so its steps never run at once
-// even though any pool thread may run them; a connection waiting for bytes holds no thread.
+// deadlines). Each of the `threads` threads runs an io_context (an event loop) of its own, and
+// a connection lives on one loop (round robin), so its steps never run at once and need no
+// strand or lock. A connection waiting for bytes holds no thread. The handler runs on the loop
+// that read the request: no hand-off to another thread and back (on 2 shared cores, a worker
+// pool with one loop per core served fewer calls, both in memory and on SQLite; see
+// docs/performance.md). A handler waiting on the store holds up only the other connections of
+// its loop, one in `threads`.
 #include "transport.h"
 
 #include <spdlog/spdlog.h>
@@ -133,8 +138,9 @@ class HttpTransport::Impl {
       : options_(std::move(options)),
         on_request_(std::move(on_request)),
         on_refusal_(std::move(on_refusal)),
-        acceptor_(net::make_strand(ioc_)),
-        accept_retry_(acceptor_.get_executor()) {}
+        iocs_(MakeLoops(options_.threads)),
+        acceptor_(*iocs_.front()),
+        accept_retry_(*iocs_.front()) {}
 
   ~Impl() { Stop(); }
 
@@ -143,7 +149,7 @@ class HttpTransport::Impl {
     if (started_) return FailedPreconditionError("the HTTP server was started before");
     const std::string where = options_.host + ":" + std::to_string(options_.port);
     beast::error_code ec;
-    tcp::resolver resolver(ioc_);
+    tcp::resolver resolver(*iocs_.front());
     auto found = resolver.resolve(options_.host, std::to_string(options_.port),
                                   tcp::resolver::passive | tcp::resolver::numeric_service, ec);
     if (ec || found.empty())
@@ -165,13 +171,13 @@ class HttpTransport::Impl {
     port_ = acceptor_.local_endpoint().port();
     started_ = true;
     Accept();
-    const int threads = std::max(1, options_.threads);
-    for (int i = 0; i < threads; ++i) {
-      threads_.emplace_back([this] {
+    for (auto& ioc : iocs_) {
+      guards_.emplace_back(ioc->get_executor());
+      threads_.emplace_back([ioc = ioc.get()] {
         // A handler that throws is a bug; the thread keeps serving the others.
         for (;;) {
           try {
-            ioc_.run();
+            ioc->run();
             return;
           } catch (const std::exception& e) {
             spdlog::error("http: uncaught exception on a server thread: {}", e.what());
@@ -207,7 +213,8 @@ class HttpTransport::Impl {
       std::unique_lock lock(sessions_mu_);
       sessions_cv_.wait(lock, [this] { return sessions_.empty(); });
     }
-    ioc_.stop();
+    guards_.clear();
+    for (auto& ioc : iocs_) ioc->stop();
     for (std::thread& t : threads_) t.join();
     threads_.clear();
     // The posted close may not have run before the stop; no thread runs now.
@@ -229,10 +236,19 @@ class HttpTransport::Impl {
   }
 
  private:
+  static std::vector<std::unique_ptr<net::io_context>> MakeLoops(int threads) {
+    std::vector<std::unique_ptr<net::io_context>> loops;
+    // Hint 1: one thread runs each loop (other threads may still post to it, e.g. Stop()).
+    for (int i = 0; i < std::max(1, threads); ++i) {
+      loops.push_back(std::make_unique<net::io_context>(1));
+    }
+    return loops;
+  }
+
   void Accept() {
-    acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket s) {
-      OnAccept(ec, std::move(s));
-    });
+    net::io_context& loop = *iocs_[next_loop_++ % iocs_.size()];
+    acceptor_.async_accept(
+        loop, [this](beast::error_code ec, tcp::socket s) { OnAccept(ec, std::move(s)); });
   }
   void OnAccept(beast::error_code ec, tcp::socket socket);
   static void Shutdown(const std::shared_ptr<Session>& s);
@@ -240,7 +256,9 @@ class HttpTransport::Impl {
   TransportOptions options_;
   RequestHandler on_request_;
   RefusalHandler on_refusal_;
-  net::io_context ioc_;
+  std::vector<std::unique_ptr<net::io_context>> iocs_;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;
+  size_t next_loop_ = 0;  // the loop the next connection goes to (used on the acceptor's loop)
   tcp::acceptor acceptor_;
   net::steady_timer accept_retry_;
   std::vector<std::thread> threads_;
@@ -257,7 +275,7 @@ class HttpTransport::Impl {
 };
 
 // One connection: read a request, answer it, repeat. Every member is touched only on the
-// session's strand.
+// connection's event loop (one thread).
 class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, Impl& owner)
@@ -348,17 +366,28 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
                      });
   }
 
+  // Runs the handler here, on the connection's loop, and writes its answer.
   void Answer(HttpRequest req) {
     ++served_;
     HttpResponse res;
+    Handle(req, &res);
+    Finish(res, req);
+  }
+
+  // Runs the server's handler; a handler that throws (a bug) answers 500.
+  void Handle(HttpRequest& req, HttpResponse* res) {
     try {
-      owner_.HandleRequest(req, &res);
+      owner_.HandleRequest(req, res);
     } catch (...) {
-      res = HttpResponse{};
-      res.status = 500;
-      res.SetBody(R"({"error":{"code":"internal","message":"internal error"}})",
-                  "application/json");
+      *res = HttpResponse{};
+      res->status = 500;
+      res->SetBody(R"({"error":{"code":"internal","message":"internal error"}})",
+                   "application/json");
     }
+  }
+
+  // On the loop: writes the answer to `req`.
+  void Finish(const HttpResponse& res, const HttpRequest& req) {
     const bool keep = req.keep_alive && served_ < owner_.options().keep_alive_max && !Stopping();
     out_ = SerializeResponse(res, keep, req.method == "HEAD", req.version == 10);
     Write(keep);
@@ -433,6 +462,7 @@ void HttpTransport::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
   }
   beast::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
+  // The socket lives on the loop Accept() chose; the session's steps run there.
   auto session = std::make_shared<Session>(std::move(socket), *this);
   bool admitted = false;
   {

@@ -1,5 +1,6 @@
-// The server's connections: Boost.Asio sockets served asynchronously by a small fixed pool of
-// threads, each request framed by RequestParser and handed to the server as an HttpRequest.
+// The server's connections: Boost.Asio sockets served asynchronously by a fixed number of
+// threads, each running an event loop of its own that holds its share of the connections; each
+// request is framed by RequestParser and handed to the server as an HttpRequest on that loop.
 // Idle and slow connections cost no thread; reading a request's head and body each has a
 // deadline; pipelined requests are answered in order; a refused request is answered with
 // `Connection: close` and nothing after it is parsed. Beast and Asio stay in transport.cc.
@@ -20,7 +21,7 @@ namespace rogatory::http {
 struct TransportOptions {
   std::string host = "127.0.0.1";
   int port = 0;
-  int threads = 16;
+  int threads = 16;  // event loops, one thread each: also the calls answered at once
   size_t max_connections = 10000;
   FrameLimits limits;
   int keep_alive_max = 10000;
@@ -30,7 +31,7 @@ struct TransportOptions {
   std::chrono::milliseconds write_timeout{10000};      // one answer
 };
 
-// Answers one request (runs on a transport thread; may block).
+// Answers one request (runs on the connection's loop thread; may block it).
 using RequestHandler = std::function<void(HttpRequest& request, HttpResponse* response)>;
 // Builds the answer to a request that could not be read (status in `error`); the connection
 // is closed after it.

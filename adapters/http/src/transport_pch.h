@@ -4,6 +4,7 @@
 #define ROGATORY_ADAPTERS_HTTP_TRANSPORT_PCH_H_
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>

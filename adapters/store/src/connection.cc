@@ -3,9 +3,13 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
 #include <utility>
 
 #include "apply_writer.h"
+#include "commit_stages.h"
 #include "request_reader.h"
 
 namespace rogatory::store_internal {
@@ -25,17 +29,47 @@ const char* SyncPragma(SqliteSync s) {
   return "PRAGMA synchronous = FULL";
 }
 
+// SQLite's own busy handler (sqlite3_busy_timeout) with the same schedule of sleeps, timed when
+// commit stages are collected: `arg` carries the timeout in milliseconds.
+int BusyHandler(void* arg, int count) {
+  static constexpr int kDelays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+  static constexpr int kCount = sizeof kDelays / sizeof kDelays[0];
+  const auto timeout = static_cast<int>(reinterpret_cast<intptr_t>(arg));
+  int slept = 0;
+  for (int i = 0; i < count && i < kCount; ++i) slept += kDelays[i];
+  if (count >= kCount) slept += (count - kCount + 1) * kDelays[kCount - 1];
+  int delay = kDelays[count < kCount ? count : kCount - 1];
+  if (slept >= timeout) return 0;
+  if (slept + delay > timeout) delay = timeout - slept;
+  StageTimer timer(CommitStage::kBusySleep);
+  std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+  return 1;
+}
+
+// SQLite's automatic checkpoint (what `PRAGMA wal_autocheckpoint` installs), timed.
+int CheckpointHook(void* arg, sqlite_api::sqlite3* db, const char* name, int pages) {
+  if (pages >= static_cast<int>(reinterpret_cast<intptr_t>(arg))) {
+    StageTimer timer(CommitStage::kCheckpoint);
+    sqlite_api::sqlite3_wal_checkpoint(db, name);
+  }
+  return 0;
+}
+
 std::unique_ptr<soci::session> OpenSqlite(const std::string& path, const SqlStoreOptions& options) {
   // SOCI's sqlite3 backend takes a bare path as the database name when it holds no '='.
   auto sql = std::make_unique<soci::session>(soci::sqlite3, path);
   auto* backend = static_cast<soci::sqlite3_session_backend*>(sql->get_backend());
-  sqlite_api::sqlite3_busy_timeout(
-      backend->conn_,
-      static_cast<int>(
-          std::chrono::duration_cast<std::chrono::milliseconds>(options.busy_timeout).count()));
+  const auto timeout_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(options.busy_timeout).count();
+  sqlite_api::sqlite3_busy_handler(backend->conn_, BusyHandler,
+                                   reinterpret_cast<void*>(static_cast<intptr_t>(timeout_ms)));
   if (path != ":memory:") {
     std::string mode;
     *sql << "PRAGMA journal_mode = WAL", soci::into(mode);
+    // SQLite's automatic checkpoint, timed; a background Checkpointer replaces it (Watch).
+    sqlite_api::sqlite3_wal_hook(
+        backend->conn_, CheckpointHook,
+        reinterpret_cast<void*>(static_cast<intptr_t>(std::max(1, options.checkpoint_pages))));
   }
   *sql << SyncPragma(options.sqlite_synchronous);
   // Savepoints' statement journals and sort scratch stay in memory.

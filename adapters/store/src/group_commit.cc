@@ -4,6 +4,8 @@
 #include <chrono>
 #include <utility>
 
+#include "commit_stages.h"
+
 namespace rogatory::store_internal {
 
 GroupCommitter::GroupCommitter(int max_batch, int max_leaders, Duration max_gather, BatchRunner run)
@@ -15,6 +17,8 @@ GroupCommitter::GroupCommitter(int max_batch, int max_leaders, Duration max_gath
 Status GroupCommitter::Submit(const Mutation& m) {
   Waiter self;
   self.item.mutation = &m;
+  CommitStages* const stages = CommitStages::Get();
+  if (stages != nullptr) self.queued_at = CommitStages::Clock::now();
   std::unique_lock<std::mutex> lock(mu_);
   queue_.push_back(&self);
   if (gathering_ > 0) gather_cv_.notify_all();
@@ -30,6 +34,7 @@ Status GroupCommitter::Submit(const Mutation& m) {
     if (queue_.size() < expected && max_gather_.count() > 0) {
       const auto deadline = std::chrono::steady_clock::now() + std::min(max_gather_, last_run_ / 4);
       ++gathering_;
+      StageTimer timer(CommitStage::kGather);
       gather_cv_.wait_until(lock, deadline, [&] { return queue_.size() >= expected; });
       --gathering_;
     }
@@ -38,6 +43,10 @@ Status GroupCommitter::Submit(const Mutation& m) {
       batch.push_back(queue_.front());
       queue_.pop_front();
       batch.back()->taken = true;
+    }
+    if (stages != nullptr) {
+      const auto now = CommitStages::Clock::now();
+      for (Waiter* w : batch) stages->Record(CommitStage::kQueue, now - w->queued_at);
     }
     lock.unlock();
     std::vector<Item*> items;

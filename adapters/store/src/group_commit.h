@@ -3,6 +3,7 @@
 #ifndef ROGATORY_ADAPTERS_STORE_GROUP_COMMIT_H_
 #define ROGATORY_ADAPTERS_STORE_GROUP_COMMIT_H_
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -47,6 +48,7 @@ class GroupCommitter {
     Item item;
     bool taken = false;  // in a batch being run
     bool done = false;
+    std::chrono::steady_clock::time_point queued_at;  // only when timing commit stages
     std::condition_variable cv;
   };
 

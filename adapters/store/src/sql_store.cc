@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "commit_stages.h"
 #include "request_reader.h"
 #include "row_codec.h"
 #include "schema.h"
@@ -33,8 +34,16 @@ void WriteTransaction::Commit() {
 
 SqlStore::SqlStore(const StoreUrl& url, const SqlStoreOptions& options)
     : dialect_{url.backend}, url_(url), options_(options) {
-  auto factory = [url, options] { return OpenConnection(url, options); };
   const bool sqlite_memory = dialect_.sqlite() && url.target == ":memory:";
+  if (dialect_.sqlite() && !sqlite_memory && options.background_checkpoints) {
+    checkpointer_ =
+        std::make_unique<Checkpointer>(options.checkpoint_pages, std::chrono::milliseconds(1000));
+  }
+  auto factory = [url, options, checkpointer = checkpointer_.get()] {
+    std::unique_ptr<Connection> conn = OpenConnection(url, options);
+    if (checkpointer != nullptr) checkpointer->Watch(*conn);
+    return conn;
+  };
   writers_ = std::make_unique<ConnectionPool>(
       factory, dialect_.sqlite() ? 1 : std::max(1, options.writer_connections));
   if (!sqlite_memory) {
@@ -52,6 +61,13 @@ Result<std::unique_ptr<Store>> SqlStore::Open(const StoreUrl& url, const SqlStor
   Status migrated = store->WithConnection(
       *store->writers_, "open", [&](Connection& c) { return MigrateSchema(c.sql(), c.dialect()); });
   if (!migrated.ok()) return migrated;
+  if (store->checkpointer_ != nullptr) {
+    try {
+      store->checkpointer_->Start(OpenConnection(url, options));
+    } catch (...) {
+      return Status(StatusCode::kUnavailable, StatusFromCurrentException("open").message());
+    }
+  }
   return std::unique_ptr<Store>(std::move(store));
 }
 
@@ -122,6 +138,7 @@ Result<StoredDefinition> SqlStore::GetStoredDefinition(const std::string& workfl
 }
 
 Result<Request> SqlStore::GetRequest(const RequestId& id) {
+  StageTimer timer(CommitStage::kRead);
   return WithConnection(ReadPool(), "get request " + id,
                         [&](Connection& c) { return c.reader().GetRequest(id); });
 }

@@ -2,8 +2,10 @@
 // the same moment (group commit). Each mutation keeps its own outcome: a refused one leaves no
 // row behind and does not disturb the others.
 #include <algorithm>
+#include <optional>
 
 #include "apply_writer.h"
+#include "commit_stages.h"
 #include "sql_store_impl.h"
 
 namespace rogatory::store_internal {
@@ -11,6 +13,7 @@ namespace rogatory::store_internal {
 using Item = GroupCommitter::Item;
 
 Status SqlStore::Apply(const Mutation& m) {
+  StageTimer timer(CommitStage::kApply);
   if (options_.group_commit) return committer_->Submit(m);
   Item item{&m, OkStatus()};
   std::vector<Item*> batch{&item};
@@ -26,7 +29,12 @@ void SqlStore::RunBatch(std::vector<Item*>& batch) {
   std::stable_sort(sorted.begin(), sorted.end(), [](const Item* a, const Item* b) {
     return a->mutation->request.id < b->mutation->request.id;
   });
+  CommitStages* const stages = CommitStages::Get();
+  const auto asked =
+      stages != nullptr ? CommitStages::Clock::now() : CommitStages::Clock::time_point();
   Status s = WithConnection(*writers_, "apply", [&](Connection& c) {
+    if (stages != nullptr)
+      stages->Record(CommitStage::kAcquire, CommitStages::Clock::now() - asked);
     RunBatchOn(c, std::move(sorted));
     return OkStatus();
   });
@@ -48,7 +56,11 @@ void SqlStore::RunBatchOn(Connection& conn, std::vector<Item*> remaining) {
     std::vector<Item*> written;
     bool redo = false;
     try {
-      w.Begin();
+      {
+        StageTimer timer(CommitStage::kBegin);
+        w.Begin();
+      }
+      std::optional<StageTimer> statements(std::in_place, CommitStage::kStatements);
       std::vector<ActiveSubscription> subscriptions;
       if (std::any_of(remaining.begin(), remaining.end(),
                       [](const Item* i) { return i->mutation->notification.has_value(); })) {
@@ -86,12 +98,16 @@ void SqlStore::RunBatchOn(Connection& conn, std::vector<Item*> remaining) {
           break;
         }
       }
+      statements.reset();
       if (redo) continue;
       if (written.empty()) {
         w.Rollback();
         return;
       }
-      w.Commit();
+      {
+        StageTimer timer(CommitStage::kCommit);
+        w.Commit();
+      }
       return;  // every written item keeps its OK status
     } catch (...) {
       // BEGIN, a savepoint or COMMIT failed: the database or the connection is in trouble and

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "checkpointer.h"
 #include "connection.h"
 #include "dialect.h"
 #include "group_commit.h"
@@ -86,8 +87,10 @@ class SqlStore final : public Store {
   const Dialect dialect_;
   const StoreUrl url_;
   const SqlStoreOptions options_;
-  std::unique_ptr<ConnectionPool> writers_;  // the Apply batches (SQLite: exactly one)
-  std::unique_ptr<ConnectionPool> readers_;  // null for SQLite in memory
+  // Declared before the pools: their connections call it on every commit, so it outlives them.
+  std::unique_ptr<Checkpointer> checkpointer_;  // null unless an SQLite file checkpoints apart
+  std::unique_ptr<ConnectionPool> writers_;     // the Apply batches (SQLite: exactly one)
+  std::unique_ptr<ConnectionPool> readers_;     // null for SQLite in memory
   std::unique_ptr<GroupCommitter> committer_;
   std::atomic<size_t> claim_turn_{0};  // which subscription a capped claim starts with
 };

@@ -36,8 +36,9 @@ struct HttpServerOptions {
   size_t max_body = 1048576;
   // Subscriptions to loopback, private, link-local ... addresses are refused when false (SSRF).
   bool allow_private_webhooks = false;
-  // Threads running every connection's reads and writes and the route handlers. Connections
-  // are asynchronous: an idle or slow one holds no thread; a call holds one while it runs.
+  // Threads, each an event loop holding its share of the connections (round robin) and running
+  // their route handlers: calls answered at once. Connections are asynchronous: an idle or slow
+  // one holds no thread; a call holds its loop while it runs.
   int threads = 16;
   // Connections open at once; one more is accepted and closed at once.
   int max_connections = 10000;

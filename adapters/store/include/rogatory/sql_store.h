@@ -25,6 +25,13 @@ struct SqlStoreOptions {
   // kFull (the default) makes every acknowledged step survive a power loss: legal records need
   // it. kNormal in WAL mode survives a process crash but may lose the last commits on power loss.
   SqliteSync sqlite_synchronous = SqliteSync::kFull;
+  // SQLite files: WAL checkpoints (copying committed pages into the database file and flushing
+  // it) run on a background thread of their own, so no commit waits for one. false: SQLite's
+  // automatic checkpoint, run inside the COMMIT that crosses `checkpoint_pages`.
+  bool background_checkpoints = true;
+  // SQLite files: a checkpoint starts once this many pages were appended to the WAL since the
+  // last one (SQLite's own default is 1000, about 4 MiB).
+  int checkpoint_pages = 1000;
   // How long a connection waits for a lock another process holds before giving up (Unavailable).
   Duration busy_timeout = std::chrono::seconds(5);
   // Concurrent Apply calls share one database transaction (one flush to disk). Each keeps its
