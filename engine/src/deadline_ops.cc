@@ -24,7 +24,8 @@ Status ApplyDeadlineOps(const CompiledWorkflow& cw, const CompiledTransition& t,
   }
   for (int32_t id : t.start) {
     const CompiledDeadline& def = cw.deadlines[static_cast<size_t>(id)];
-    DeadlineState fresh{def.name, now, def.duration.AddTo(now), false, Duration(0), false};
+    DeadlineState fresh{def.name, now,        def.duration.AddTo(now), false, Duration(0), false,
+                        false,    TimePoint()};
     if (DeadlineState* d = Find(ds, def.name)) {
       *d = fresh;  // starting a running clock restarts it
     } else {
