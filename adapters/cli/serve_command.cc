@@ -181,7 +181,8 @@ int RunServe(int argc, char** argv) {
   std::shared_ptr<Store> store = std::move(*opened);
   spdlog::info("store: {}", RedactStoreUrl(config.store));
 
-  auto engine = std::make_unique<Engine>(EngineOptions{store, nullptr});
+  auto engine = std::make_unique<Engine>(EngineOptions{store, nullptr, config.time_zone});
+  spdlog::info("time zone: {} (for deadlines counted in whole days)", config.time_zone.name());
   for (const WorkflowDefinition& def : report.definitions) {
     Status s = engine->LoadDefinition(def);
     if (!s.ok()) {
