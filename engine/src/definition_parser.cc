@@ -498,7 +498,7 @@ void Parser::ParseDeadlines(const Entry& section) {
       def().deadlines.push_back(std::move(d));
       continue;
     }
-    // The lines of durations written with a time part (PT36H, P1DT12H), for `counting: days`.
+    // The durations written with a time part (PT36H, P1DT12H): refused below under counting: days.
     std::vector<std::pair<const Entry*, std::string>> timed;
     const std::vector<Entry> entries = Entries(entry.value, &kDeadlineKeys, where);
     for (const Entry& e : entries) {
