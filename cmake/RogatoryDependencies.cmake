@@ -5,6 +5,9 @@ find_package(OpenSSL REQUIRED)
 find_package(nlohmann_json 3 CONFIG REQUIRED)
 find_package(yaml-cpp CONFIG REQUIRED)
 find_package(spdlog CONFIG REQUIRED)
+# Howard Hinnant's date/tz (libhowardhinnant-date-dev) over the system's tzdata
+# (/usr/share/zoneinfo): the deployment's time_zone for whole-day deadlines.
+find_package(date CONFIG REQUIRED)
 find_package(PkgConfig REQUIRED)
 
 # cpp-httplib 0.11 is a compiled library found only through pkg-config; its Cflags

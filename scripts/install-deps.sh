@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang-format
   libboost-dev libsoci-dev libsqlite3-dev libpq-dev sqlite3
   libspdlog-dev libcpp-httplib-dev libyaml-cpp-dev nlohmann-json3-dev libssl-dev
+  libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql wrk curl ca-certificates
   clang-14 libfuzzer-14-dev libclang-rt-14-dev

@@ -112,6 +112,18 @@ void SetWorkflows(const YAML::Node& v, Config* c, const Report& report) {
   if (auto text = NonEmpty(v, report)) c->workflows = *text;
 }
 
+// An IANA zone name, resolved now so that a typo stops the start (CONTRACT §2 `time_zone`).
+void SetTimeZone(const YAML::Node& v, Config* c, const Report& report) {
+  auto name = Scalar(v, report, "an IANA time zone name such as Europe/Paris");
+  if (!name) return;
+  Result<TimeZone> zone = TimeZone::Find(*name);
+  if (!zone.ok()) {
+    report(v, "time_zone: " + zone.status().message());
+    return;
+  }
+  c->time_zone = *zone;
+}
+
 bool IsHex64(const std::string& s) {
   if (s.size() != 64) return false;
   for (char ch : s) {
@@ -297,6 +309,7 @@ const Key kKeys[] = {
     {"store.url",               SetStore,            true},
     {"store.sqlite.synchronous", SetSqliteSynchronous, false},
     {"workflows",               SetWorkflows,        true},
+    {"time_zone",               SetTimeZone,         true},
     {"auth.tokens",             SetTokens,           false},
     {"webhooks.max_attempts",   SetMaxAttempts,      false},
     {"webhooks.retry.initial",  SetRetryInitial,     false},

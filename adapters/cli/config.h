@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "rogatory/time.h"
+#include "rogatory/time_zone.h"
 
 namespace rogatory::cli {
 
@@ -39,6 +40,8 @@ struct Config {
   std::string sqlite_synchronous = "FULL";
   // workflows: folder (or file) of definitions, relative to the working directory.
   std::string workflows = "workflows/";
+  // time_zone: the IANA zone whole-day deadlines (counting: days) are counted in.
+  TimeZone time_zone;
   // auth.tokens
   std::vector<TokenConfig> tokens;
   struct Webhooks {
@@ -88,8 +91,8 @@ struct ConfigResult {
 // overrides. Unknown keys, values of the wrong type or out of range are errors. Every key is
 // optional. Environment rule: ROGATORY_ + the key's path in upper case with dots and dashes as
 // underscores (ROGATORY_LISTEN, ROGATORY_WEBHOOKS_MAX_ATTEMPTS, ROGATORY_WEBHOOKS_RETRY_INITIAL,
-// ROGATORY_LIMITS_MAX_BODY, ROGATORY_LOG_FORMAT, ...); the value is read as YAML, so
-// ROGATORY_AUTH_TOKENS='[{actor: a, roles: [r], sha256: "..."}]' works too.
+// ROGATORY_LIMITS_MAX_BODY, ROGATORY_LOG_FORMAT, ROGATORY_TIME_ZONE, ...); the value is read as
+// YAML, so ROGATORY_AUTH_TOKENS='[{actor: a, roles: [r], sha256: "..."}]' works too.
 ConfigResult ParseConfig(std::string_view text, const std::string& file_name,
                          const EnvLookup& env = ProcessEnv);
 

@@ -13,6 +13,7 @@
 #include "rogatory/definition_loader.h"
 #include "rogatory/status.h"
 #include "rogatory/time.h"
+#include "rogatory/time_zone.h"
 #include "rogatory/workflow.h"
 
 namespace rogatory::cli {
@@ -63,6 +64,8 @@ struct Scenario {
   std::string workflow;
   int version = 0;  // resolved: the given one, or the newest loaded
   TimePoint start;
+  // time_zone: the zone whole-day clocks count in; unset: the config's (`rogatory test`).
+  std::optional<TimeZone> time_zone;
   std::vector<Step> steps;
 };
 

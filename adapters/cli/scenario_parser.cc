@@ -19,7 +19,8 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::vector<std::string> kFileKeys = {"scenarios"};
-const std::vector<std::string> kScenarioKeys = {"workflow", "version", "name", "start", "steps"};
+const std::vector<std::string> kScenarioKeys = {"workflow", "version",   "name",
+                                                "start",    "time_zone", "steps"};
 const std::vector<std::string> kStepKinds = {"create", "fire", "advance", "expect"};
 const std::vector<std::string> kCreateKeys = {"as", "data", "references", "comment",
                                               "expect_error"};
@@ -323,6 +324,15 @@ class Parser {
           } else {
             Error(e.line, "start must be an RFC 3339 instant such as 2026-03-02T09:00:00Z: " +
                               at.status().message());
+          }
+        }
+      } else if (e.key == "time_zone") {
+        if (auto t = Text(e, "the scenario")) {
+          Result<TimeZone> zone = TimeZone::Find(*t);
+          if (zone.ok()) {
+            s.time_zone = *zone;
+          } else {
+            Error(e.line, "time_zone: " + zone.status().message());
           }
         }
       } else if (e.key == "steps") {

@@ -43,7 +43,8 @@ class Run {
       : scenario_(s),
         def_(def),
         clock_(std::make_shared<ManualClock>(s.start)),
-        engine_(EngineOptions{std::shared_ptr<Store>(NewMemoryStore()), clock_}),
+        engine_(EngineOptions{std::shared_ptr<Store>(NewMemoryStore()), clock_,
+                              s.time_zone.value_or(TimeZone())}),
         scheduler_(engine_, MakeSchedulerOptions()) {}
 
   ScenarioResult Go() {
@@ -77,7 +78,7 @@ class Run {
     return false;
   }
 
-  Actor ActorFor(const std::string& role) const { return Actor{role, {role}}; }
+  Actor ActorFor(const std::string& role) const { return Actor{role, {role}, ""}; }
 
   bool Do(const Step& step) {
     switch (step.kind) {

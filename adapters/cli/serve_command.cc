@@ -187,7 +187,8 @@ int RunServe(int argc, char** argv) {
                    ? " (synchronous = NORMAL: a power loss may lose the last commits)"
                    : "");
 
-  auto engine = std::make_unique<Engine>(EngineOptions{store, nullptr});
+  auto engine = std::make_unique<Engine>(EngineOptions{store, nullptr, config.time_zone});
+  spdlog::info("time zone: {} (for deadlines counted in whole days)", config.time_zone.name());
   for (const WorkflowDefinition& def : report.definitions) {
     Status s = engine->LoadDefinition(def);
     if (!s.ok()) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "config.h"
 #include "rogatory/definition_loader.h"
 #include "scenario.h"
 #include "scenario_coverage.h"
@@ -26,6 +27,7 @@ struct Options {
   bool coverage = false;
   int min_coverage = -1;  // -1: not enforced
   bool junit = false;
+  std::string config;  // --config; empty: found as `rogatory serve` finds it
 };
 
 int Usage(const std::string& problem) {
@@ -132,6 +134,10 @@ int RunTest(int argc, char** argv) {
       const char* v = value("--workflows");
       if (v == nullptr) return Usage("--workflows needs a folder");
       o.workflows = v;
+    } else if (arg == "--config") {
+      const char* v = value("--config");
+      if (v == nullptr) return Usage("--config needs a FILE");
+      o.config = v;
     } else if (arg == "--format") {
       const char* v = value("--format");
       if (v == nullptr) return Usage("--format needs text or junit");
@@ -153,6 +159,13 @@ int RunTest(int argc, char** argv) {
     }
   }
   if (o.paths.empty()) return Usage("no PATH given");
+
+  // Only time_zone is taken from the config: scenarios run on a memory store and virtual time.
+  const ConfigResult config = LoadConfig(o.config);
+  if (!config.ok()) {
+    for (const std::string& e : config.errors) std::cerr << e << "\n";
+    return 2;
+  }
 
   const LoadReport definitions = LoadDefinitions({o.workflows});
   if (!definitions.ok()) {
@@ -196,7 +209,9 @@ int RunTest(int argc, char** argv) {
       for (const auto& d : definitions.definitions) {
         if (d.id == s.workflow && d.version == s.version) def = &d;
       }
-      ScenarioResult r = RunScenario(s, *def);
+      Scenario with_zone = s;
+      if (!with_zone.time_zone) with_zone.time_zone = config.config.time_zone;
+      ScenarioResult r = RunScenario(with_zone, *def);
       coverage.Record(*def, r.history, r.fired);
       all_passed = all_passed && r.passed;
       if (!o.junit) std::cout << r.Summary(s) << "\n";

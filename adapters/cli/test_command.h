@@ -7,7 +7,7 @@ namespace rogatory::cli {
 
 inline constexpr char kTestUsage[] =
     "usage: rogatory test PATH... [--workflows DIR] [--coverage] [--min-coverage N]\n"
-    "                             [--format text|junit]\n"
+    "                             [--format text|junit] [--config FILE]\n"
     "\n"
     "Runs scenario files (each PATH a YAML file or a folder searched recursively) against the\n"
     "workflow definitions in DIR (default: workflows/), each scenario on a fresh in-memory\n"
@@ -20,6 +20,8 @@ inline constexpr char kTestUsage[] =
     "  --min-coverage N   fail (exit 1) when a share of any workflow version in DIR is below\n"
     "                     N percent; every version is then reported, tested or not\n"
     "  --format junit     write JUnit XML to stdout (coverage goes to stderr)\n"
+    "  --config FILE      take the time_zone of whole-day deadlines from FILE (default: as\n"
+    "                     `rogatory serve` finds its config); a scenario's own time_zone wins\n"
     "\n"
     "exit status: 0 all passed, 1 a scenario failed, a file is invalid or coverage is below\n"
     "--min-coverage, 2 usage error\n";

@@ -157,7 +157,7 @@ Result<std::unique_ptr<const CompiledWorkflow>> CompileWorkflow(const WorkflowDe
       return InvalidArgumentError("deadline '" + d.name + "' expires into unknown event '" +
                                   d.on_expiry + "'");
     }
-    cw->deadlines.push_back({d.name, d.duration, d.extension, ev});
+    cw->deadlines.push_back({d.name, d.duration, d.extension, ev, d.counting});
   }
 
   const size_t states = cw->state_names.size(), events = cw->event_names.size();

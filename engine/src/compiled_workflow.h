@@ -55,6 +55,7 @@ struct CompiledDeadline {
   IsoDuration duration;
   std::optional<IsoDuration> extension;
   int32_t on_expiry = -1;  // event id
+  Counting counting = Counting::kExact;
 };
 
 // The largest state x event table kept dense (4 MiB of int32).

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "day_counting.h"
+
 namespace rogatory {
 namespace {
 
@@ -15,7 +17,7 @@ DeadlineState* Find(std::vector<DeadlineState>* ds, const std::string& name) {
 }  // namespace
 
 Status ApplyDeadlineOps(const CompiledWorkflow& cw, const CompiledTransition& t, TimePoint now,
-                        std::vector<DeadlineState>* ds) {
+                        const TimeZone& zone, std::vector<DeadlineState>* ds) {
   for (int32_t id : t.stop) {
     const std::string& name = cw.deadlines[static_cast<size_t>(id)].name;
     ds->erase(std::remove_if(ds->begin(), ds->end(),
@@ -24,7 +26,9 @@ Status ApplyDeadlineOps(const CompiledWorkflow& cw, const CompiledTransition& t,
   }
   for (int32_t id : t.start) {
     const CompiledDeadline& def = cw.deadlines[static_cast<size_t>(id)];
-    DeadlineState fresh{def.name, now, def.duration.AddTo(now), false, Duration(0), false};
+    DeadlineState fresh{def.name, now,         AddPeriod(now, def.duration, def.counting, zone),
+                        false,    Duration(0), false,
+                        false,    TimePoint()};
     if (DeadlineState* d = Find(ds, def.name)) {
       *d = fresh;  // starting a running clock restarts it
     } else {
@@ -32,16 +36,21 @@ Status ApplyDeadlineOps(const CompiledWorkflow& cw, const CompiledTransition& t,
     }
   }
   for (int32_t id : t.pause) {
-    DeadlineState* d = Find(ds, cw.deadlines[static_cast<size_t>(id)].name);
+    const CompiledDeadline& def = cw.deadlines[static_cast<size_t>(id)];
+    DeadlineState* d = Find(ds, def.name);
     if (d == nullptr || d->paused) continue;
     d->paused = true;
-    d->remaining = std::max(Duration(0), d->due_at - now);
+    d->remaining = def.counting == Counting::kDays ? WholeDaysLeft(now, d->due_at, zone)
+                                                   : std::max(Duration(0), d->due_at - now);
   }
   for (int32_t id : t.resume) {
-    DeadlineState* d = Find(ds, cw.deadlines[static_cast<size_t>(id)].name);
+    const CompiledDeadline& def = cw.deadlines[static_cast<size_t>(id)];
+    DeadlineState* d = Find(ds, def.name);
     if (d == nullptr || !d->paused) continue;
     d->paused = false;
-    d->due_at = now + d->remaining;
+    d->due_at = def.counting == Counting::kDays
+                    ? AddPeriod(now, IsoDuration{0, d->remaining}, Counting::kDays, zone)
+                    : now + d->remaining;
     d->remaining = Duration(0);
   }
   for (int32_t id : t.extend) {
@@ -62,7 +71,7 @@ Status ApplyDeadlineOps(const CompiledWorkflow& cw, const CompiledTransition& t,
     if (d->paused) {
       d->remaining = def.extension->AddTo(FromUnixMicros(0) + d->remaining) - FromUnixMicros(0);
     } else {
-      d->due_at = def.extension->AddTo(d->due_at);
+      d->due_at = ExtendPeriod(d->due_at, *def.extension, def.counting, zone);
     }
   }
   return OkStatus();

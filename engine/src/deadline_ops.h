@@ -7,14 +7,17 @@
 
 #include "compiled_workflow.h"
 #include "rogatory/request.h"
+#include "rogatory/time_zone.h"
 
 namespace rogatory {
 
 // Applies `t`'s deadline effects in the order stop, start, pause, resume, extend.
 // Stopping, pausing or resuming a clock that is not in that condition changes nothing.
 // FailedPrecondition when `extend` names a clock that is not running or was extended before.
+// Due times come from AddPeriod/ExtendPeriod (day_counting.h): clocks with `counting: days`
+// count whole days in `zone`; a paused one keeps whole days and ends at 24:00 after resuming.
 Status ApplyDeadlineOps(const CompiledWorkflow& cw, const CompiledTransition& t, TimePoint now,
-                        std::vector<DeadlineState>* deadlines);
+                        const TimeZone& zone, std::vector<DeadlineState>* deadlines);
 
 }  // namespace rogatory
 

@@ -36,7 +36,7 @@ const std::vector<std::string> kRequiredTopKeys = {"workflow", "version", "state
 const std::vector<std::string> kFieldKeys = {"type",   "required", "default",
                                              "values", "items",    "description"};
 const std::vector<std::string> kStateKeys = {"phase", "initial", "terminal", "description"};
-const std::vector<std::string> kDeadlineKeys = {"duration", "on_expiry", "extension",
+const std::vector<std::string> kDeadlineKeys = {"duration", "on_expiry", "extension", "counting",
                                                 "description"};
 const std::vector<std::string> kTransitionKeys = {"event",   "from",   "to",   "roles",
                                                   "require", "start",  "stop", "pause",
@@ -498,16 +498,38 @@ void Parser::ParseDeadlines(const Entry& section) {
       def().deadlines.push_back(std::move(d));
       continue;
     }
-    for (const Entry& e : Entries(entry.value, &kDeadlineKeys, where)) {
+    // The durations written with a time part (PT36H, P1DT12H): refused below under counting: days.
+    std::vector<std::pair<const Entry*, std::string>> timed;
+    const std::vector<Entry> entries = Entries(entry.value, &kDeadlineKeys, where);
+    for (const Entry& e : entries) {
       const std::string note = EntryKey("deadline", d.name, e.key);
-      if (e.key == "duration") {
-        if (auto v = Duration(e, where, note)) d.duration = *v;
-      } else if (e.key == "extension") {
-        if (auto v = Duration(e, where, note)) d.extension = *v;
+      if (e.key == "duration" || e.key == "extension") {
+        auto v = Duration(e, where, note);
+        if (!v) continue;
+        (e.key == "duration" ? d.duration : d.extension.emplace()) = *v;
+        if (e.value.Scalar().find('T') != std::string::npos) timed.emplace_back(&e, note);
+      } else if (e.key == "counting") {
+        auto t = Text(e, where, note, false);
+        if (t && *t == "days") {
+          d.counting = Counting::kDays;
+        } else if (t && *t != "exact") {
+          Report(e.line, note,
+                 Of(e.key, where) + " must be exact or days, not '" + *t + "'" +
+                     DidYouMean(*t, {"exact", "days"}));
+        }
       } else if (e.key == "on_expiry") {
         if (auto t = Text(e, where, note, false)) d.on_expiry = *t;
       } else if (e.key == "description") {
         if (auto t = Text(e, where, note, true)) d.description = *t;
+      }
+    }
+    if (d.counting == Counting::kDays) {
+      for (const auto& [e, note] : timed) {
+        Report(e->line, note,
+               where + " counts whole days (counting: days), so its " + e->key + " '" +
+                   e->value.Scalar() +
+                   "' cannot have a time part; give days, weeks, months or years (P2D), or "
+                   "counting: exact");
       }
     }
     def().deadlines.push_back(std::move(d));

@@ -446,12 +446,30 @@ class Validator {
     }
   }
 
+  // `counting: days` counts whole days: a duration with hours, minutes or seconds has no
+  // meaning there. (The parser reports PT24H by its text; this catches definitions built in
+  // code.)
+  void CheckWholeDays(const DeadlineDef& d, const std::string& where) {
+    if (d.counting != Counting::kDays) return;
+    auto check = [&](const IsoDuration& v, const char* key) {
+      if (Reported(EntryKey("deadline", d.name, key))) return;
+      if (v.fixed.count() % (int64_t{86'400} * 1'000'000) == 0) return;
+      Error(d.line, where + " counts whole days (counting: days), so its " + key + " '" +
+                        v.ToString() +
+                        "' cannot have a time part; give days, weeks, months or years, or "
+                        "counting: exact");
+    };
+    check(d.duration, "duration");
+    if (d.extension) check(*d.extension, "extension");
+  }
+
   void CheckDeadline(const DeadlineDef& d) {
     const std::string where = "deadline '" + d.name + "'";
     if (Reported(EntryKey("deadline", d.name, "*"))) return;
     if (d.duration.IsZero() && !Reported(EntryKey("deadline", d.name, "duration"))) {
       Error(d.line, where + " has no duration; give an ISO 8601 duration such as P30D");
     }
+    CheckWholeDays(d, where);
     if (d.on_expiry.empty()) {
       if (!Reported(EntryKey("deadline", d.name, "on_expiry"))) {
         Error(d.line, where + " has no on_expiry; name the event its lapse fires");

@@ -61,6 +61,7 @@ class Engine::Impl {
   explicit Impl(EngineOptions o)
       : store_(std::move(o.store)),
         clock_(o.clock ? std::move(o.clock) : std::make_shared<SystemClock>()),
+        time_zone_(std::move(o.time_zone)),
         registry_(*store_, *clock_) {}
 
   // The compiled workflow, or NotFound (definition_registry.h).
@@ -160,8 +161,17 @@ class Engine::Impl {
     r.revision = 1;
     r.created_at = r.updated_at = now;
     m.expected_revision = 0;
-    m.history = HistoryEntry{r.id,     1,   std::string(kCreateEvent), "",           r.state,
-                             actor.id, now, std::move(data),           call.comment, "",
+    m.history = HistoryEntry{r.id,
+                             1,
+                             std::string(kCreateEvent),
+                             "",
+                             r.state,
+                             actor.id,
+                             actor.authority,
+                             now,
+                             std::move(data),
+                             call.comment,
+                             "",
                              ""};
     m.notification = NotificationOf(kEventRequestCreated, r, m.history, "");
     return Commit(std::move(m), actor, call.idempotency_key, fingerprint);
@@ -291,7 +301,7 @@ class Engine::Impl {
       }
     }
     const TimePoint now = clock_->Now();
-    ROGATORY_RETURN_IF_ERROR(ApplyDeadlineOps(cw, t, now, &r.deadlines));
+    ROGATORY_RETURN_IF_ERROR(ApplyDeadlineOps(cw, t, now, time_zone_, &r.deadlines));
     // Nothing leaves a terminal state, so no clock may lapse after it: closing stops them all.
     if (cw.state_terminal[static_cast<size_t>(to)]) r.deadlines.clear();
     const std::string& from_name = r.state;
@@ -301,6 +311,7 @@ class Engine::Impl {
                              from_name,
                              cw.state_names[static_cast<size_t>(to)],
                              actor.id,
+                             actor.authority,
                              now,
                              deadline.empty() ? event_data : nlohmann::json{{"deadline", deadline}},
                              comment,
@@ -431,6 +442,7 @@ class Engine::Impl {
                              from,
                              to,
                              actor.id,
+                             actor.authority,
                              now,
                              {{"from_version", from_version}, {"to_version", r.version}},
                              call.comment,
@@ -468,6 +480,7 @@ class Engine::Impl {
 
   std::shared_ptr<Store> store_;
   std::shared_ptr<const Clock> clock_;
+  TimeZone time_zone_;
   // Thread-safe on its own; mutable because a lookup may load a version from the store.
   mutable DefinitionRegistry registry_;
 };
@@ -564,5 +577,7 @@ Status Engine::VerifyHistory(const RequestId& id) const {
 
 Store& Engine::store() const { return *impl_->store_; }
 const Clock& Engine::clock() const { return *impl_->clock_; }
+
+const TimeZone& Engine::time_zone() const { return impl_->time_zone_; }
 
 }  // namespace rogatory

@@ -9,7 +9,7 @@ bool Actor::HasRole(std::string_view role) const {
   return false;
 }
 
-Actor SystemActor() { return Actor{std::string(kSystemRole), {std::string(kSystemRole)}}; }
+Actor SystemActor() { return Actor{std::string(kSystemRole), {std::string(kSystemRole)}, ""}; }
 
 const DeadlineState* Request::FindDeadline(std::string_view name) const {
   for (const auto& d : deadlines) {

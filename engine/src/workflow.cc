@@ -48,6 +48,8 @@ nlohmann::json WhenToJson(const std::vector<GuardCondition>& when) {
 
 }  // namespace
 
+const char* CountingName(Counting c) { return c == Counting::kDays ? "days" : "exact"; }
+
 const char* GuardOpName(GuardOp op) {
   switch (op) {
     case GuardOp::kEq:
@@ -212,6 +214,7 @@ nlohmann::json DefinitionToJson(const WorkflowDefinition& def) {
   for (const auto& d : def.deadlines) {
     nlohmann::json dj{{"duration", d.duration.ToString()}, {"on_expiry", d.on_expiry}};
     if (d.extension) dj["extension"] = d.extension->ToString();
+    if (d.counting != Counting::kExact) dj["counting"] = CountingName(d.counting);
     if (!d.description.empty()) dj["description"] = d.description;
     deadlines[d.name] = std::move(dj);
   }

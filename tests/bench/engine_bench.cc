@@ -18,6 +18,7 @@
 #include "rogatory/engine.h"
 #include "rogatory/history.h"
 #include "rogatory/memory_store.h"
+#include "rogatory/time_zone.h"
 
 namespace rogatory {
 namespace {
@@ -55,7 +56,7 @@ void BM_EngineFire(benchmark::State& state) {
   auto store = std::shared_ptr<Store>(NewMemoryStore());
   Engine engine(EngineOptions{store, nullptr});
   if (!engine.LoadDefinition(Ring()).ok()) std::abort();
-  const Actor clerk{"clerk.one", {"clerk"}};
+  const Actor clerk{"clerk.one", {"clerk"}, ""};
   const std::string events[] = {"e0", "e1", "e2", "e3", "e4", "e5"};
   RequestId id;
   int step = 0;
@@ -113,7 +114,7 @@ void BM_FireGuarded(benchmark::State& state) {
   auto store = std::shared_ptr<Store>(NewMemoryStore());
   Engine engine(EngineOptions{store, nullptr});
   if (!engine.LoadDefinition(GuardedRing(state.range(0) != 0)).ok()) std::abort();
-  const Actor clerk{"clerk.one", {"clerk"}};
+  const Actor clerk{"clerk.one", {"clerk"}, ""};
   const std::string events[] = {"e0", "e1", "e2", "e3", "e4", "e5"};
   RequestId id;
   int step = 0;
@@ -135,6 +136,65 @@ void BM_FireGuarded(benchmark::State& state) {
   state.SetLabel(state.range(0) != 0 ? "two-way guard" : "unguarded");
 }
 BENCHMARK(BM_FireGuarded)->Arg(0)->Arg(1);
+
+// The ring where every step (re)starts a 10-day clock, counted `exact` (arg 0: a sum to the
+// microsecond) or as whole days in Europe/Paris (arg 1: local calendar, CONTRACT §7): what
+// a clock costs a step, and what whole-day counting adds to it.
+WorkflowDefinition ClockRing(bool days) {
+  std::string yaml = R"(workflow: ring
+version: 1
+title: Six-state ring
+states:
+  s0: {phase: execution, initial: true}
+  s1: {phase: execution}
+  s2: {phase: execution}
+  s3: {phase: execution}
+  s4: {phase: execution}
+  s5: {phase: execution}
+  done: {phase: closure, terminal: true}
+deadlines:
+  ten_days: {duration: P10D, on_expiry: lapse)";
+  yaml += days ? ", counting: days}\n" : "}\n";
+  yaml += "transitions:\n";
+  for (int i = 0; i < 6; ++i) {
+    yaml += "  - {event: e" + std::to_string(i) + ", from: s" + std::to_string(i) + ", to: s" +
+            std::to_string((i + 1) % 6) + ", roles: [clerk], start: [ten_days]}\n";
+  }
+  yaml += "  - {event: lapse, from: '*', roles: [system]}\n";
+  yaml += "  - {event: finish, from: s5, to: done, roles: [clerk]}\n";
+  LoadReport report = ParseDefinition(yaml, "ring.yaml");
+  if (!report.ok()) std::abort();
+  return report.definitions.front();
+}
+
+void BM_FireClock(benchmark::State& state) {
+  const bool days = state.range(0) != 0;
+  auto store = std::shared_ptr<Store>(NewMemoryStore());
+  Result<TimeZone> paris = TimeZone::Find("Europe/Paris");
+  if (!paris.ok()) std::abort();
+  Engine engine(EngineOptions{store, nullptr, days ? *paris : TimeZone()});
+  if (!engine.LoadDefinition(ClockRing(days)).ok()) std::abort();
+  const Actor clerk{"clerk.one", {"clerk"}, ""};
+  const std::string events[] = {"e0", "e1", "e2", "e3", "e4", "e5"};
+  RequestId id;
+  int step = 0;
+  for (auto _ : state) {
+    if (step % 600 == 0) {
+      CreateCall create;
+      create.workflow = "ring";
+      id = engine.Create(create, clerk)->id;
+    }
+    EventCall call;
+    call.event = events[step % 6];
+    auto r = engine.Fire(id, call, clerk);
+    if (!r.ok()) std::abort();
+    benchmark::DoNotOptimize(r);
+    ++step;
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(days ? "counting: days, Europe/Paris" : "counting: exact");
+}
+BENCHMARK(BM_FireClock)->Arg(0)->Arg(1);
 
 // Parsing and validating a chain of N states (s0 -> s1 -> ... -> terminal, one event each), as
 // `rogatory validate` and start-up do: the time per state should stay flat as N doubles
@@ -166,6 +226,7 @@ void BM_HistoryHash(benchmark::State& state) {
                  "transmitted",
                  "recognised",
                  "eve.executing",
+                 "",
                  FromUnixMicros(1'700'000'000'000'000),
                  nlohmann::json::object(),
                  "",

@@ -48,6 +48,7 @@ TEST(ConfigTest, ShippedFileLoadsWithItsDefaults) {
   EXPECT_EQ(r.config.listen, "127.0.0.1:8080");
   EXPECT_EQ(r.config.store, kDefaultStore);
   EXPECT_EQ(r.config.limits.max_body, 1048576u);
+  EXPECT_EQ(r.config.time_zone.name(), "UTC");
   ASSERT_EQ(r.config.tokens.size(), 5u);  // issuing, central, executing, admin, metrics
   EXPECT_EQ(r.config.tokens[4].roles, std::vector<std::string>{"metrics"});
 }
@@ -74,6 +75,33 @@ TEST(ConfigTest, BadValuesAreErrorsWithTheirLine) {
                                "c.yaml:9:", "c.yaml:10:"}) {
     EXPECT_NE(all.find(expected), std::string::npos) << expected << "\n" << all;
   }
+}
+
+TEST(ConfigTest, TimeZoneDefaultsToUtcAndComesFromTheFileOrTheEnvironment) {
+  EXPECT_EQ(ParseConfig("", "", kNoEnv).config.time_zone.name(), "UTC");
+  ConfigResult r = ParseConfig("time_zone: Europe/Paris\n", "c.yaml", kNoEnv);
+  ASSERT_TRUE(r.ok()) << r.errors[0];
+  EXPECT_EQ(r.config.time_zone.name(), "Europe/Paris");
+  r = ParseConfig("time_zone: Europe/Paris\n", "c.yaml",
+                  Env({{"ROGATORY_TIME_ZONE", "Asia/Baghdad"}}));
+  ASSERT_TRUE(r.ok()) << r.errors[0];
+  EXPECT_EQ(r.config.time_zone.name(), "Asia/Baghdad");
+}
+
+TEST(ConfigTest, UnknownTimeZoneIsAnErrorNamingTheKey) {
+  ConfigResult r = ParseConfig("listen: 127.0.0.1:9\ntime_zone: Europe/Pariss\n", "c.yaml", kNoEnv);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].rfind("c.yaml:2: time_zone: unknown time zone 'Europe/Pariss'", 0), 0u)
+      << r.errors[0];
+  r = ParseConfig("", "", Env({{"ROGATORY_TIME_ZONE", "Mars/Olympus"}}));
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].rfind(
+                "environment ROGATORY_TIME_ZONE: time_zone: unknown time zone 'Mars/Olympus'", 0),
+            0u)
+      << r.errors[0];
+  r = ParseConfig("time_zone: [Europe/Paris]\n", "c.yaml", kNoEnv);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].rfind("c.yaml:1: must be an IANA time zone name", 0), 0u) << r.errors[0];
 }
 
 TEST(ConfigTest, YamlSyntaxErrorsNameTheLine) {

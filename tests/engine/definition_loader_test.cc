@@ -116,6 +116,9 @@ const Rule kRules[] = {
     {"bad_duration",                12, "'duration' of deadline 'answer': invalid ISO 8601 duration '30 days'"},
     {"bad_extension",               12, "'extension' of deadline 'answer': invalid ISO 8601 duration 'P10'"},
     {"missing_duration",            12, "deadline 'answer' has no duration"},
+    {"counting_days_time_part",     12, "deadline 'answer' counts whole days (counting: days), so its duration 'PT36H' cannot have a time part"},
+    {"counting_days_extension_time_part", 12, "deadline 'answer' counts whole days (counting: days), so its extension 'P1DT12H' cannot have a time part"},
+    {"counting_unknown",            12, "'counting' of deadline 'answer' must be exact or days, not 'day' (did you mean 'days'?)"},
     {"missing_on_expiry",           12, "deadline 'answer' has no on_expiry"},
     {"on_expiry_unknown_event",     12, "deadline 'answer' fires unknown event 'answer_overdu' on expiry; no transition declares it (did you mean 'answer_overdue'?)"},
     {"on_expiry_not_for_system",    12, "deadline 'answer' fires 'answer_overdue' as actor system, but no transition for that event lists the role system"},
@@ -434,7 +437,7 @@ TEST(LargeDefinitionTest, TwentyThousandStateChainValidatesAndLoads) {
   ASSERT_TRUE(engine.LoadDefinition(report.definitions[0]).ok());
   CreateCall create;
   create.workflow = "chain";
-  const Actor clerk{"cleo", {"clerk"}};
+  const Actor clerk{"cleo", {"clerk"}, ""};
   Result<Request> r = engine.Create(create, clerk);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EventCall call;

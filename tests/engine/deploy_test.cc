@@ -15,7 +15,7 @@ std::string Version(int version) {
   return yaml;
 }
 
-Actor Admin() { return Actor{"ops.admin", {"admin"}}; }
+Actor Admin() { return Actor{"ops.admin", {"admin"}, ""}; }
 
 TEST(DeployTest, DeployIsIdempotentAndRefusesAnotherTextForALoadedVersion) {
   TestEngine env;

@@ -171,7 +171,7 @@ TEST(GuardChooseTransitionTest, NamesTheAlternativeFireTakesAndMinusOneWhenNoneH
   Engine engine(
       EngineOptions{std::shared_ptr<Store>(NewMemoryStore()), std::make_shared<ManualClock>(T0())});
   ASSERT_TRUE(engine.LoadDefinition(def).ok());
-  const Actor authority{"ra", {"requested_authority"}};
+  const Actor authority{"ra", {"requested_authority"}, ""};
   CreateCall create;
   create.workflow = "provisional_arrest";
   create.data = {{"country", "FR"}, {"legal_basis", "bilateral"}};

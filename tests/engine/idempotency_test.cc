@@ -40,7 +40,7 @@ TEST(IdempotencyTest, KeysAreScopedToTheActor) {
   call.data = {{"issuing_state", "DE"}};
   call.idempotency_key = "same";
   auto a = env.engine().Create(call, Prosecutor());
-  auto b = env.engine().Create(call, Actor{"other", {"prosecutor"}});
+  auto b = env.engine().Create(call, Actor{"other", {"prosecutor"}, ""});
   EXPECT_NE(a->id, b->id);
 }
 

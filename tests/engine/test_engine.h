@@ -58,9 +58,9 @@ transitions:
   - {event: ack_overdue, from: transmitted, roles: [system]}
 )";
 
-inline Actor Prosecutor() { return Actor{"ana.prosecutor", {"prosecutor"}}; }
-inline Actor Central() { return Actor{"carl.central", {"central_authority"}}; }
-inline Actor Executing() { return Actor{"eve.executing", {"executing_authority"}}; }
+inline Actor Prosecutor() { return Actor{"ana.prosecutor", {"prosecutor"}, ""}; }
+inline Actor Central() { return Actor{"carl.central", {"central_authority"}, ""}; }
+inline Actor Executing() { return Actor{"eve.executing", {"executing_authority"}, ""}; }
 
 inline TimePoint T0() { return ParseRfc3339("2026-01-05T09:00:00Z").value(); }
 

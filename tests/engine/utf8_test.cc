@@ -77,7 +77,7 @@ TEST(Utf8Test, CreateWithBadBytesAnywhereIsInvalidArgumentAndStoresNothing) {
     EXPECT_THAT(r, StatusIs(StatusCode::kInvalidArgument));
     EXPECT_THAT(r.status().message(), ::testing::HasSubstr("invalid UTF-8"));
   }
-  Actor odd{"ana\xff", {"prosecutor"}};
+  Actor odd{"ana\xff", {"prosecutor"}, ""};
   CreateCall call;
   call.workflow = "test_eio";
   call.data = {{"issuing_state", "DE"}};
@@ -106,7 +106,7 @@ TEST(Utf8Test, FireAndMigrateWithBadBytesAreInvalidArgumentAndChangeNothing) {
   MigrationCall m;
   m.target_version = 2;
   m.comment = "\xff";
-  EXPECT_THAT(env.engine().Migrate(id, m, Actor{"admin", {"admin"}}),
+  EXPECT_THAT(env.engine().Migrate(id, m, Actor{"admin", {"admin"}, ""}),
               StatusIs(StatusCode::kInvalidArgument));
   EXPECT_EQ(env.engine().Get(id)->revision, 1);
   EXPECT_EQ(env.engine().History(id)->size(), 1u);

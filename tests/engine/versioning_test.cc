@@ -70,7 +70,7 @@ TEST(VersioningTest, MigrationMapsStateAndIsAudited) {
   MigrationCall m;
   m.target_version = 2;
   m.comment = "move to v2";
-  auto r = env.engine().Migrate(id, m, Actor{"admin", {"admin"}});
+  auto r = env.engine().Migrate(id, m, Actor{"admin", {"admin"}, ""});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->version, 2);
   EXPECT_EQ(r->state, "issued");
@@ -115,7 +115,7 @@ TEST(VersioningTest, MigrationOfAClosedRequestIsRefusedAndReopensNothing) {
   MigrationCall m;
   m.target_version = 2;
   m.state_map = {{"withdrawn", "draft"}};
-  auto r = env.engine().Migrate(id, m, Actor{"admin", {"admin"}});
+  auto r = env.engine().Migrate(id, m, Actor{"admin", {"admin"}, ""});
   EXPECT_THAT(r, StatusIs(StatusCode::kFailedPrecondition));
   EXPECT_THAT(r.status().message(), ::testing::HasSubstr("closed"));
   EXPECT_EQ(env.engine().Get(id)->state, "withdrawn");
@@ -130,7 +130,7 @@ TEST(VersioningTest, MigrationBackwardsInTheLifecycleIsRefused) {
   MigrationCall m;
   m.target_version = 2;
   m.state_map = {{"recognised", "draft"}};  // execution -> drafting: no step may do that
-  auto r = env.engine().Migrate(id, m, Actor{"admin", {"admin"}});
+  auto r = env.engine().Migrate(id, m, Actor{"admin", {"admin"}, ""});
   EXPECT_THAT(r, StatusIs(StatusCode::kFailedPrecondition));
   EXPECT_THAT(r.status().message(), ::testing::HasSubstr("lifecycle"));
   EXPECT_EQ(env.engine().Get(id)->state, "recognised");
@@ -138,7 +138,7 @@ TEST(VersioningTest, MigrationBackwardsInTheLifecycleIsRefused) {
   // transmission -> drafting is allowed (a correction), as for a step.
   RequestId back = OnVersionOne(env, {{"issue", Prosecutor()}, {"transmit", Central()}});
   m.state_map = {{"transmitted", "draft"}};
-  EXPECT_TRUE(env.engine().Migrate(back, m, Actor{"admin", {"admin"}}).ok());
+  EXPECT_TRUE(env.engine().Migrate(back, m, Actor{"admin", {"admin"}, ""}).ok());
 }
 
 TEST(VersioningTest, MigrationIntoATerminalStateStopsEveryClock) {
@@ -148,7 +148,7 @@ TEST(VersioningTest, MigrationIntoATerminalStateStopsEveryClock) {
   MigrationCall m;
   m.target_version = 2;
   m.state_map = {{"transmitted", "cancelled"}};
-  auto r = env.engine().Migrate(id, m, Actor{"admin", {"admin"}});
+  auto r = env.engine().Migrate(id, m, Actor{"admin", {"admin"}, ""});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->state, "cancelled");
   EXPECT_TRUE(r->deadlines.empty());

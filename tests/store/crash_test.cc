@@ -43,7 +43,7 @@ constexpr int kThreads = 4;
   (void)store->CreateSubscription(sub);  // AlreadyExists after the first round
   Engine engine(EngineOptions{store, nullptr});
   if (!engine.LoadDefinition(def).ok()) _exit(4);
-  const Actor clerk{"cleo.clerk", {"clerk"}};
+  const Actor clerk{"cleo.clerk", {"clerk"}, ""};
   auto ack = [out](const Request& r) {
     const std::string line = r.id + " " + std::to_string(r.revision) + "\n";
     // One write per line, shorter than PIPE_BUF: lines never interleave or tear.

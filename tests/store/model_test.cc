@@ -65,7 +65,7 @@ transitions:
 )";
 
 Actor Clerk(int n = 0) { return Actor{"clerk." + std::to_string(n), {"clerk"}}; }
-Actor Stranger() { return Actor{"stranger", {"visitor"}}; }
+Actor Stranger() { return Actor{"stranger", {"visitor"}, ""}; }
 
 // One step as the history must show it.
 struct ModelStep {

@@ -19,7 +19,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::SizeIs;
 
-Actor Clerk() { return Actor{"cleo.clerk", {"clerk"}}; }
+Actor Clerk() { return Actor{"cleo.clerk", {"clerk"}, ""}; }
 
 WorkflowDefinition LoadFixture() {
   LoadReport report = LoadDefinitions({std::string(ROGATORY_FIXTURES_DIR) + "/store"});

@@ -16,7 +16,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-Actor Authority() { return Actor{"rita.requested", {"requested_authority"}}; }
+Actor Authority() { return Actor{"rita.requested", {"requested_authority"}, ""}; }
 
 class StoreGuardTest : public ::testing::TestWithParam<StoreKind> {
  protected:

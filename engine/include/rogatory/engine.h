@@ -14,13 +14,22 @@
 #include "rogatory/status.h"
 #include "rogatory/store.h"
 #include "rogatory/time.h"
+#include "rogatory/time_zone.h"
 #include "rogatory/workflow.h"
 
 namespace rogatory {
 
 struct EngineOptions {
+  // EngineOptions{store}, EngineOptions{store, clock} and EngineOptions{store, clock, zone}.
+  EngineOptions(std::shared_ptr<Store> store = nullptr,
+                std::shared_ptr<const Clock> clock = nullptr, TimeZone time_zone = TimeZone())
+      : store(std::move(store)), clock(std::move(clock)), time_zone(std::move(time_zone)) {}
+
   std::shared_ptr<Store> store;        // required
   std::shared_ptr<const Clock> clock;  // default: the system clock
+  // The deployment's time zone (CONTRACT §2 `time_zone`): deadlines with `counting: days` end
+  // at local midnight here. Default UTC; resolve another once with TimeZone::Find.
+  TimeZone time_zone;
 };
 
 // A loaded definition: (workflow, version, title), where it came from and when this engine
@@ -145,6 +154,8 @@ class Engine {
 
   Store& store() const;
   const Clock& clock() const;
+  // The time zone whole-day clocks are counted in (EngineOptions::time_zone).
+  const TimeZone& time_zone() const;
 
  private:
   class Impl;

@@ -57,12 +57,21 @@ struct StateDef {
   int line = 0;
 };
 
+// How a deadline counts its period (CONTRACT §7 `counting`): kExact sums to the microsecond
+// from the moment it starts; kDays counts whole days in the deployment's time zone as
+// Regulation (EEC, Euratom) No 1182/71 Art. 3 does (the starting day is not counted, the
+// period ends at 24:00 of its last day).
+enum class Counting : uint8_t { kExact, kDays };
+// "exact", "days".
+const char* CountingName(Counting c);
+
 // A statutory or agreed time limit, armed and cancelled by transitions.
 struct DeadlineDef {
   std::string name;
   IsoDuration duration;
   std::string on_expiry;                 // the event fired as actor `system` when it lapses
   std::optional<IsoDuration> extension;  // what `extend` adds, once
+  Counting counting = Counting::kExact;  // how `duration` and `extension` are counted
   std::string description;
   int line = 0;
 };
