@@ -1,6 +1,7 @@
 #include "deadline_ops.h"
 
 #include <algorithm>
+#include <string>
 
 namespace rogatory {
 namespace {
@@ -12,28 +13,76 @@ DeadlineState* Find(std::vector<DeadlineState>* ds, const std::string& name) {
   return nullptr;
 }
 
+void Remove(std::vector<DeadlineState>* ds, const std::string& name) {
+  ds->erase(std::remove_if(ds->begin(), ds->end(),
+                           [&](const DeadlineState& d) { return d.name == name; }),
+            ds->end());
+}
+
+// The due time of a clock of `def` counting from `start`, with its extension once used.
+TimePoint DueFrom(const CompiledDeadline& def, TimePoint start, bool extended) {
+  const TimePoint end = PeriodEnd(def, start);
+  return extended && def.extension ? def.extension->AddTo(end) : end;
+}
+
+// A clock of `def` starting (or restarting) at `now`. InvalidArgument when it counts from a
+// field that is not set.
+Result<DeadlineState> Fresh(const CompiledWorkflow& cw, const CompiledDeadline& def,
+                            const nlohmann::json& data, TimePoint now) {
+  std::optional<TimePoint> start = ClockStart(def, cw, data, now);
+  if (!start) {
+    return InvalidArgumentError("deadline '" + def.name + "' counts from field '" +
+                                cw.def.fields[static_cast<size_t>(def.from_field)].name +
+                                "', which is not set");
+  }
+  DeadlineState d;
+  d.name = def.name;
+  d.started_at = *start;
+  d.due_at = PeriodEnd(def, *start);
+  return d;
+}
+
 }  // namespace
 
-Status ApplyDeadlineOps(const CompiledWorkflow& cw, const CompiledTransition& t, TimePoint now,
-                        std::vector<DeadlineState>* ds) {
-  for (int32_t id : t.stop) {
-    const std::string& name = cw.deadlines[static_cast<size_t>(id)].name;
-    ds->erase(std::remove_if(ds->begin(), ds->end(),
-                             [&](const DeadlineState& d) { return d.name == name; }),
-              ds->end());
+TimePoint StartOfDate(std::string_view date) {
+  Result<TimePoint> t = ParseRfc3339(std::string(date) + "T00:00:00Z");
+  return t.ok() ? *t : TimePoint();
+}
+
+TimePoint PeriodEnd(const CompiledDeadline& def, TimePoint start) {
+  return def.duration.AddTo(start);
+}
+
+std::optional<TimePoint> ClockStart(const CompiledDeadline& def, const CompiledWorkflow& cw,
+                                    const nlohmann::json& data, TimePoint now) {
+  if (def.from_field < 0) return now;
+  const FieldDef& f = cw.def.fields[static_cast<size_t>(def.from_field)];
+  auto it = data.find(f.name);
+  if (it == data.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) {
+    return std::nullopt;
   }
+  const std::string& text = it->get_ref<const std::string&>();
+  if (f.type == FieldType::kDate) return StartOfDate(text);
+  Result<TimePoint> t = ParseRfc3339(text);
+  if (!t.ok()) return std::nullopt;
+  return *t;
+}
+
+Status ApplyDeadlineOps(const CompiledWorkflow& cw, const CompiledTransition& t,
+                        const nlohmann::json& data, TimePoint now, std::vector<DeadlineState>* ds) {
+  for (int32_t id : t.stop) Remove(ds, cw.deadlines[static_cast<size_t>(id)].name);
   for (int32_t id : t.start) {
     const CompiledDeadline& def = cw.deadlines[static_cast<size_t>(id)];
-    DeadlineState fresh{def.name, now, def.duration.AddTo(now), false, Duration(0), false};
+    ROGATORY_ASSIGN_OR_RETURN(DeadlineState fresh, Fresh(cw, def, data, now));
     if (DeadlineState* d = Find(ds, def.name)) {
-      *d = fresh;  // starting a running clock restarts it
+      *d = std::move(fresh);  // starting a running (or lapsed) clock restarts it
     } else {
       ds->push_back(std::move(fresh));
     }
   }
   for (int32_t id : t.pause) {
     DeadlineState* d = Find(ds, cw.deadlines[static_cast<size_t>(id)].name);
-    if (d == nullptr || d->paused) continue;
+    if (d == nullptr || d->paused || d->lapsed) continue;
     d->paused = true;
     d->remaining = std::max(Duration(0), d->due_at - now);
   }
@@ -62,10 +111,50 @@ Status ApplyDeadlineOps(const CompiledWorkflow& cw, const CompiledTransition& t,
     if (d->paused) {
       d->remaining = def.extension->AddTo(FromUnixMicros(0) + d->remaining) - FromUnixMicros(0);
     } else {
+      // A lapsed clock runs again: the extension counts from the due time it lapsed at, as it
+      // would have from the running clock's (if that is still past, it lapses again).
       d->due_at = def.extension->AddTo(d->due_at);
+      d->lapsed = false;
+      d->lapsed_at = TimePoint();
     }
   }
   return OkStatus();
+}
+
+Status SyncWhileClocks(const CompiledWorkflow& cw, int32_t from, int32_t to,
+                       const nlohmann::json& data, TimePoint now, std::vector<DeadlineState>* ds) {
+  for (int32_t id : cw.while_deadlines) {
+    const CompiledDeadline& def = cw.deadlines[static_cast<size_t>(id)];
+    const bool is = def.Runs(to);
+    // Created or migrated into `to`: the clocks it lists that the request lacks start now.
+    const bool enters = from < 0 ? Find(ds, def.name) == nullptr : !def.Runs(from);
+    if (is && enters) {
+      ROGATORY_ASSIGN_OR_RETURN(DeadlineState fresh, Fresh(cw, def, data, now));
+      if (DeadlineState* d = Find(ds, def.name)) {
+        *d = std::move(fresh);
+      } else {
+        ds->push_back(std::move(fresh));
+      }
+    } else if (!is) {
+      Remove(ds, def.name);
+    }
+  }
+  return OkStatus();
+}
+
+void RecomputeFromFieldClocks(const CompiledWorkflow& cw, const nlohmann::json& data,
+                              std::vector<DeadlineState>* ds) {
+  for (int32_t id : cw.from_field_deadlines) {
+    const CompiledDeadline& def = cw.deadlines[static_cast<size_t>(id)];
+    DeadlineState* d = Find(ds, def.name);
+    if (d == nullptr || d->lapsed) continue;
+    std::optional<TimePoint> start = ClockStart(def, cw, data, TimePoint());
+    if (!start || *start == d->started_at) continue;
+    const TimePoint due = DueFrom(def, *start, d->extended);
+    if (d->paused) d->remaining = std::max(Duration(0), d->remaining + (due - d->due_at));
+    d->started_at = *start;
+    d->due_at = due;
+  }
 }
 
 }  // namespace rogatory

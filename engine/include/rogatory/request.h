@@ -26,14 +26,14 @@ struct Actor {
   std::vector<std::string> roles;
   // The authority it acts for (CONTRACT §8: an id from the config's `authorities`); empty for
   // a deployment without authorities and for global tokens (admin, auditor, metrics).
-  std::string authority;
+  std::string authority = {};
   bool HasRole(std::string_view role) const;
 };
 
 // The engine's own timers: id "system", role "system".
 Actor SystemActor();
 
-// A running (or paused) clock on a request.
+// A running, paused or lapsed clock on a request.
 struct DeadlineState {
   std::string name;
   TimePoint started_at;
@@ -63,14 +63,15 @@ struct Request {
   int64_t revision = 0;
   TimePoint created_at;
   TimePoint updated_at;
-  std::vector<DeadlineState> deadlines;  // running and paused clocks, by name
+  std::vector<DeadlineState> deadlines;  // running, paused and lapsed clocks, by name
   std::string head_hash;                 // hash of the latest history entry
   // CONTRACT §8: side -> authority id of each party to the request (empty without authorities).
   std::map<std::string, std::string> parties;
 
   // The deadline named `name`, or nullptr.
   const DeadlineState* FindDeadline(std::string_view name) const;
-  // True when a running (not paused) deadline is due at or before `now`.
+  // True when a running (not paused) deadline is due at or before `now`, or one has lapsed and
+  // is still on the request (CONTRACT §7).
   bool IsOverdue(TimePoint now) const;
 };
 
