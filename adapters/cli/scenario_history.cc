@@ -48,23 +48,4 @@ int FiredTransition(const WorkflowDefinition& def, const HistoryEntry& e,
   return found;
 }
 
-std::vector<std::string> LapsedClocks(const WorkflowDefinition& def,
-                                      const std::vector<HistoryEntry>& history,
-                                      const FiredTransitions& fired) {
-  std::set<std::string> lapsed;
-  for (const auto& e : history) {
-    const std::string clock = LapsedClock(e);
-    if (!clock.empty()) lapsed.insert(clock);
-    const int t = FiredTransition(def, e, fired);
-    if (t >= 0) {
-      const TransitionDef& td = def.transitions[static_cast<size_t>(t)];
-      for (const auto& name : td.start) lapsed.erase(name);
-      for (const auto& name : td.stop) lapsed.erase(name);
-    }
-    const StateDef* to = def.FindState(e.to_state);
-    if (to != nullptr && to->terminal) lapsed.clear();
-  }
-  return {lapsed.begin(), lapsed.end()};
-}
-
 }  // namespace rogatory::cli

@@ -34,14 +34,6 @@ bool LapseTook(const TransitionDef& t, const HistoryEntry& e);
 // The clock whose lapse `e` records, or "" when `e` is no lapse.
 std::string LapsedClock(const HistoryEntry& e);
 
-// The clocks that have lapsed and not been started, stopped or closed since, sorted. Today the
-// engine removes a lapsed clock from the request, so this is read from the history (the
-// `system` entries that record lapses); once CONTRACT §7's `lapsed: true` clocks exist on the
-// request, the runner reads them there instead.
-std::vector<std::string> LapsedClocks(const WorkflowDefinition& def,
-                                      const std::vector<HistoryEntry>& history,
-                                      const FiredTransitions& fired = {});
-
 }  // namespace rogatory::cli
 
 #endif  // ROGATORY_ADAPTERS_CLI_SCENARIO_HISTORY_H_

@@ -157,7 +157,29 @@ Result<std::unique_ptr<const CompiledWorkflow>> CompileWorkflow(const WorkflowDe
       return InvalidArgumentError("deadline '" + d.name + "' expires into unknown event '" +
                                   d.on_expiry + "'");
     }
-    cw->deadlines.push_back({d.name, d.duration, d.extension, ev, d.counting});
+    CompiledDeadline cd{d.name, d.duration, d.extension, ev, d.counting, -1, {}};
+    if (!d.from_field.empty()) {
+      cd.from_field = CompiledWorkflow::Find(cw->field_ids, d.from_field);
+      const FieldDef* f =
+          cd.from_field < 0 ? nullptr : &def.fields[static_cast<size_t>(cd.from_field)];
+      if (f == nullptr || (f->type != FieldType::kDate && f->type != FieldType::kDateTime)) {
+        return InvalidArgumentError("deadline '" + d.name + "' counts from '" + d.from_field +
+                                    "', which is not a date or datetime field");
+      }
+      cw->from_field_deadlines.push_back(static_cast<int32_t>(i));
+    } else if (d.duration.IsZero()) {
+      return InvalidArgumentError("deadline '" + d.name + "' has no duration");
+    }
+    if (!d.while_states.empty()) {
+      cd.while_states.assign(cw->state_names.size(), 0);
+      for (const auto& name : d.while_states) {
+        const int32_t state = CompiledWorkflow::Find(cw->state_ids, name);
+        if (state < 0) return InvalidArgumentError("unknown state '" + name + "' in 'while'");
+        cd.while_states[static_cast<size_t>(state)] = 1;
+      }
+      cw->while_deadlines.push_back(static_cast<int32_t>(i));
+    }
+    cw->deadlines.push_back(std::move(cd));
   }
 
   const size_t states = cw->state_names.size(), events = cw->event_names.size();

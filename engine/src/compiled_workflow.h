@@ -56,6 +56,13 @@ struct CompiledDeadline {
   std::optional<IsoDuration> extension;
   int32_t on_expiry = -1;  // event id
   Counting counting = Counting::kExact;
+  int32_t from_field = -1;  // field id of `from_field`, or -1: counts from its start
+  // StateId -> 1 when the state is in `while`; empty for a clock that transitions start.
+  std::vector<uint8_t> while_states;
+
+  bool Runs(int32_t state) const {
+    return !while_states.empty() && while_states[static_cast<size_t>(state)] != 0;
+  }
 };
 
 // The largest state x event table kept dense (4 MiB of int32).
@@ -79,6 +86,9 @@ struct CompiledWorkflow {
   std::vector<int32_t> group_start;
   std::vector<int32_t> group_members;
   std::vector<CompiledDeadline> deadlines;
+  // The deadline ids with `from_field` and with `while`: both empty for a workflow without
+  // such clocks, so its steps pay nothing for them.
+  std::vector<int32_t> from_field_deadlines, while_deadlines;
   std::unordered_map<std::string, int32_t> state_ids, event_ids, field_ids, deadline_ids;
 
   int32_t event_count() const { return static_cast<int32_t>(event_names.size()); }

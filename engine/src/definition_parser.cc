@@ -37,7 +37,7 @@ const std::vector<std::string> kFieldKeys = {"type",   "required", "default",
                                              "values", "items",    "description"};
 const std::vector<std::string> kStateKeys = {"phase", "initial", "terminal", "description"};
 const std::vector<std::string> kDeadlineKeys = {"duration", "on_expiry", "extension", "counting",
-                                                "description"};
+                                                "from_field", "while", "description"};
 const std::vector<std::string> kTransitionKeys = {"event",   "from",   "to",   "roles",
                                                   "require", "start",  "stop", "pause",
                                                   "resume",  "extend", "when", "description"};
@@ -75,6 +75,22 @@ std::string Describe(const YAML::Node& node) {
     default:
       return "nothing";
   }
+}
+
+// A zero ISO 8601 duration such as P0D or PT0S (ParseIsoDuration refuses those): every digit
+// is 0 and the same text with 1s is a duration.
+bool IsZeroDuration(const YAML::Node& node) {
+  if (!node.IsScalar()) return false;
+  std::string text = node.Scalar();
+  bool digits = false;
+  for (char& c : text) {
+    if (c >= '1' && c <= '9') return false;
+    if (c == '0') {
+      c = '1';
+      digits = true;
+    }
+  }
+  return digits && ParseIsoDuration(text).ok();
 }
 
 // The YAML 1.2 core schema's words for plain (unquoted) scalars.
@@ -503,11 +519,19 @@ void Parser::ParseDeadlines(const Entry& section) {
     const std::vector<Entry> entries = Entries(entry.value, &kDeadlineKeys, where);
     for (const Entry& e : entries) {
       const std::string note = EntryKey("deadline", d.name, e.key);
-      if (e.key == "duration" || e.key == "extension") {
+      if (e.key == "duration" && IsZeroDuration(e.value)) {
+        // CONTRACT §7: P0D (the date itself is the deadline) is for `from_field` clocks; the
+        // validator says so for the others.
+        out_->notes.reported.insert(EntryKey("deadline", d.name, "zero"));
+      } else if (e.key == "duration" || e.key == "extension") {
         auto v = Duration(e, where, note);
         if (!v) continue;
         (e.key == "duration" ? d.duration : d.extension.emplace()) = *v;
         if (e.value.Scalar().find('T') != std::string::npos) timed.emplace_back(&e, note);
+      } else if (e.key == "from_field") {
+        if (auto t = Text(e, where, note, false)) d.from_field = *t;
+      } else if (e.key == "while") {
+        if (auto v = Names(e, where, note)) d.while_states = std::move(*v);
       } else if (e.key == "counting") {
         auto t = Text(e, where, note, false);
         if (t && *t == "days") {

@@ -296,6 +296,7 @@ class Validator {
       }
     }
     CheckDeadlineRefs(t, where);
+    CheckClockFields(t, where);
     CheckWhen(t, where);
     if (StatesUsable()) {
       CheckLifecycle(t, where);
@@ -347,12 +348,50 @@ class Validator {
         if (d == nullptr) {
           Error(t.line, where + " " + verb + " unknown deadline '" + name + "'" +
                             DidYouMean(name, deadline_names_));
+        } else if (!d->while_states.empty() && names != &t.extend) {
+          Error(t.line, where + " " + verb + " deadline '" + name +
+                            "', which runs by itself while the request is in its 'while' "
+                            "states; a 'while' clock is never named in start, stop, pause or "
+                            "resume");
         } else if (names == &t.extend && !d->extension &&
                    !Reported(EntryKey("deadline", name, "extension")) &&
                    !Reported(EntryKey("deadline", name, "*"))) {
           Error(t.line, where + " extends deadline '" + name +
                             "', which has no extension; give it one, e.g. extension: P30D");
         }
+      }
+    }
+  }
+
+  // CONTRACT §7: a transition that starts a `from_field` clock, or enters one of its `while`
+  // states from a state not listed, must `require` the field the clock counts from.
+  void CheckClockFields(const TransitionDef& t, const std::string& where) {
+    if (Reported("deadlines") || Reported("fields")) return;
+    auto requires_field = [&](const std::string& field) {
+      return std::find(t.require.begin(), t.require.end(), field) != t.require.end();
+    };
+    for (const auto& name : t.start) {
+      const DeadlineDef* d = FindDeadline(name);
+      if (d == nullptr || d->from_field.empty() || requires_field(d->from_field)) continue;
+      Error(t.line, where + " starts deadline '" + name + "', which counts from field '" +
+                        d->from_field + "', but does not require it; add '" + d->from_field +
+                        "' to its 'require'");
+    }
+    if (!StatesUsable()) return;
+    for (const auto& d : def_.deadlines) {
+      if (d.while_states.empty() || d.from_field.empty() || requires_field(d.from_field)) continue;
+      auto listed = [&](const StateDef* s) {
+        return s != nullptr && std::find(d.while_states.begin(), d.while_states.end(), s->name) !=
+                                   d.while_states.end();
+      };
+      for (const StateDef* source : Sources(t)) {
+        const StateDef* target = Target(t, source);
+        if (listed(source) || !listed(target)) continue;
+        Error(t.line, where + " enters state '" + target->name + "', where deadline '" + d.name +
+                          "' runs counting from field '" + d.from_field +
+                          "', but does not require it; add '" + d.from_field +
+                          "' to its 'require'");
+        break;
       }
     }
   }
@@ -466,10 +505,18 @@ class Validator {
   void CheckDeadline(const DeadlineDef& d) {
     const std::string where = "deadline '" + d.name + "'";
     if (Reported(EntryKey("deadline", d.name, "*"))) return;
-    if (d.duration.IsZero() && !Reported(EntryKey("deadline", d.name, "duration"))) {
-      Error(d.line, where + " has no duration; give an ISO 8601 duration such as P30D");
+    if (d.duration.IsZero() && d.from_field.empty() &&
+        !Reported(EntryKey("deadline", d.name, "duration"))) {
+      if (Reported(EntryKey("deadline", d.name, "zero"))) {
+        Error(d.line, where +
+                          " has a zero duration, which only a clock with 'from_field' may have "
+                          "(the date in that field is then the deadline)");
+      } else {
+        Error(d.line, where + " has no duration; give an ISO 8601 duration such as P30D");
+      }
     }
     CheckWholeDays(d, where);
+    CheckClockSource(d, where);
     if (d.on_expiry.empty()) {
       if (!Reported(EntryKey("deadline", d.name, "on_expiry"))) {
         Error(d.line, where + " has no on_expiry; name the event its lapse fires");
@@ -492,6 +539,40 @@ class Validator {
       Error(d.line, where + " fires '" + d.on_expiry +
                         "' as actor system, but no transition for that event lists the role "
                         "system");
+    }
+  }
+
+  // CONTRACT §7: `from_field` names a date or datetime field; `while` names states; a clock
+  // that runs in the initial state counts from a field every request is created with.
+  void CheckClockSource(const DeadlineDef& d, const std::string& where) {
+    const FieldDef* field = nullptr;
+    if (!d.from_field.empty() && !Reported("fields")) {
+      field = FindField(d.from_field);
+      if (field == nullptr) {
+        Error(d.line, where + " counts from unknown field '" + d.from_field + "'" +
+                          DidYouMean(d.from_field, field_names_));
+      } else if (field->type != FieldType::kDate && field->type != FieldType::kDateTime &&
+                 !Reported(EntryKey("field", field->name, "type"))) {
+        Error(d.line, where + " counts from field '" + field->name + "' of type " +
+                          FieldTypeName(field->type) +
+                          "; 'from_field' must name a date or datetime field");
+        field = nullptr;
+      }
+    }
+    if (d.while_states.empty() || !StatesUsable()) return;
+    std::set<std::string> seen;
+    for (const auto& name : d.while_states) {
+      const StateDef* s = FindState(name);
+      if (!seen.insert(name).second) {
+        Error(d.line, "'while' of " + where + " lists state '" + name + "' twice");
+      } else if (s == nullptr) {
+        Error(d.line, where + " runs while in unknown state '" + name + "'" +
+                          DidYouMean(name, state_names_));
+      } else if (s->initial && field != nullptr && !field->required && !field->default_value) {
+        Error(d.line, where + " runs from creation (its 'while' lists the initial state '" + name +
+                          "') counting from field '" + field->name +
+                          "', so that field must be given at creation; mark it required: true");
+      }
     }
   }
 

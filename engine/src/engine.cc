@@ -160,6 +160,7 @@ class Engine::Impl {
     r.data = data;
     r.revision = 1;
     r.created_at = r.updated_at = now;
+    ROGATORY_RETURN_IF_ERROR(SyncWhileClocks(*cw, -1, cw->initial, r.data, now, time_zone_, &r.deadlines));
     m.expected_revision = 0;
     m.history = HistoryEntry{r.id,
                              1,
@@ -301,7 +302,9 @@ class Engine::Impl {
       }
     }
     const TimePoint now = clock_->Now();
-    ROGATORY_RETURN_IF_ERROR(ApplyDeadlineOps(cw, t, now, time_zone_, &r.deadlines));
+    ROGATORY_RETURN_IF_ERROR(ApplyDeadlineOps(cw, t, r.data, now, time_zone_, &r.deadlines));
+    ROGATORY_RETURN_IF_ERROR(SyncWhileClocks(cw, state, to, r.data, now, time_zone_, &r.deadlines));
+    RecomputeFromFieldClocks(cw, r.data, time_zone_, &r.deadlines);
     // Nothing leaves a terminal state, so no clock may lapse after it: closing stops them all.
     if (cw.state_terminal[static_cast<size_t>(to)]) r.deadlines.clear();
     const std::string& from_name = r.state;
@@ -335,15 +338,19 @@ class Engine::Impl {
       ROGATORY_ASSIGN_OR_RETURN(Request before, store_->GetRequest(id));
       const DeadlineState* d = before.FindDeadline(name);
       const TimePoint now = clock_->Now();
-      if (d == nullptr || d->paused || d->due_at != due_at || d->due_at > now) {
-        return std::optional<Request>();  // stopped, paused, restarted or not yet due
+      if (d == nullptr || d->paused || d->lapsed || d->due_at != due_at || d->due_at > now) {
+        return std::optional<Request>();  // stopped, paused, lapsed, restarted or not yet due
       }
       ROGATORY_ASSIGN_OR_RETURN(const CompiledWorkflow* cw, Find(before.workflow, before.version));
       const int32_t deadline_id = CompiledWorkflow::Find(cw->deadline_ids, name);
       if (deadline_id < 0) return InternalError("request " + id + " runs an unknown deadline");
       const int32_t state = CompiledWorkflow::Find(cw->state_ids, before.state);
       if (state < 0) return InternalError("request " + id + " is in an unknown state");
-      before.deadlines.erase(before.deadlines.begin() + (d - before.deadlines.data()));
+      // CONTRACT §7: the clock stays on the request, lapsed, until a step stops it, its `while`
+      // states are left or the request closes; the scheduler never claims it again.
+      DeadlineState& lapsed = before.deadlines[static_cast<size_t>(d - before.deadlines.data())];
+      lapsed.lapsed = true;
+      lapsed.lapsed_at = now;
 
       const CompiledDeadline& cd = cw->deadlines[static_cast<size_t>(deadline_id)];
       // The lapse's event picks its alternative like any other, on the request's data.
@@ -428,6 +435,9 @@ class Engine::Impl {
                                        return target->deadline_ids.count(d.name) == 0;
                                      }),
                       r.deadlines.end());
+    // The new version's `while` and `from_field` clocks follow its states and the data.
+    ROGATORY_RETURN_IF_ERROR(SyncWhileClocks(*target, -1, to_id, data, now, time_zone_, &r.deadlines));
+    RecomputeFromFieldClocks(*target, data, time_zone_, &r.deadlines);
     // As for a step into a terminal state: closing stops every clock.
     if (closes) r.deadlines.clear();
     r.data = std::move(data);

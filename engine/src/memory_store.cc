@@ -174,7 +174,7 @@ class MemoryStore final : public Store {
     std::vector<DueDeadline> due;
     for (const auto& [id, r] : requests_) {
       for (const auto& d : r.deadlines) {
-        if (d.paused || d.due_at > now) continue;
+        if (d.paused || d.lapsed || d.due_at > now) continue;
         auto held = leases_.find({id, d.name});
         if (held != leases_.end() && held->second.until > now) continue;
         due.push_back({id, d.name, d.due_at});
@@ -191,7 +191,7 @@ class MemoryStore final : public Store {
     std::lock_guard lock(mu_);
     int64_t n = 0;
     for (const auto& [id, r] : requests_) {
-      for (const auto& d : r.deadlines) n += (!d.paused && d.due_at < now) ? 1 : 0;
+      for (const auto& d : r.deadlines) n += (!d.paused && !d.lapsed && d.due_at < now) ? 1 : 0;
     }
     return n;
   }
@@ -343,9 +343,18 @@ class MemoryStore final : public Store {
     }
   }
 
-  // Adds or removes the running deadlines of `r` in the due-time index.
+  // Adds or removes the running deadlines of `r` in the due-time index, and its lapsed ones in
+  // the lapsed index.
   void IndexDeadlines(const Request& r, bool add) {
     for (const auto& d : r.deadlines) {
+      if (d.lapsed) {
+        if (add) {
+          lapsed_.insert(r.id);
+        } else if (auto it = lapsed_.find(r.id); it != lapsed_.end()) {
+          lapsed_.erase(it);
+        }
+        continue;
+      }
       if (d.paused) continue;
       if (add) {
         running_by_due_.emplace(d.due_at, r.id);
@@ -355,13 +364,14 @@ class MemoryStore final : public Store {
     }
   }
 
-  // The ids after `after` of requests with a running deadline due at or before `now`
-  // (Request::IsOverdue), in id order.
+  // The ids after `after` of requests with a running deadline due at or before `now` or a
+  // lapsed one (Request::IsOverdue), in id order.
   std::set<RequestId> OverdueIds(TimePoint now, const RequestId& after) const {
     std::set<RequestId> ids;
     for (auto it = running_by_due_.begin(); it != running_by_due_.end() && it->first <= now; ++it) {
       if (it->second > after) ids.insert(it->second);
     }
+    for (auto it = lapsed_.upper_bound(after); it != lapsed_.end(); ++it) ids.insert(*it);
     return ids;
   }
 
@@ -371,6 +381,8 @@ class MemoryStore final : public Store {
   // (due_at, request id) of every running deadline: the overdue list reads only what is due.
   // A multiset: two clocks of one request may be due at the same time.
   std::multiset<std::pair<TimePoint, RequestId>> running_by_due_;
+  // The id of a request once per lapsed clock it carries (CONTRACT §7: lapsed clocks are overdue).
+  std::multiset<RequestId> lapsed_;
   std::unordered_map<RequestId, std::vector<HistoryEntry>> history_;
   std::map<std::pair<RequestId, std::string>, DeadlineLease> leases_;
   std::map<std::pair<std::string, std::string>, IdempotencyRecord> idempotency_;

@@ -20,7 +20,7 @@ const DeadlineState* Request::FindDeadline(std::string_view name) const {
 
 bool Request::IsOverdue(TimePoint now) const {
   for (const auto& d : deadlines) {
-    if (!d.paused && d.due_at <= now) return true;
+    if (d.lapsed || (!d.paused && d.due_at <= now)) return true;
   }
   return false;
 }
@@ -34,6 +34,8 @@ nlohmann::json RequestToJson(const Request& r) {
                       {"paused", d.paused},
                       {"extended", d.extended}};
     if (d.paused) dj["remaining_ms"] = d.remaining.count() / 1000;
+    dj["lapsed"] = d.lapsed;
+    if (d.lapsed) dj["lapsed_at"] = FormatRfc3339(d.lapsed_at);
     deadlines.push_back(std::move(dj));
   }
   return nlohmann::json{{"id", r.id},
@@ -73,6 +75,10 @@ Result<Request> RequestFromJson(const nlohmann::json& j) {
       d.paused = dj.at("paused").get<bool>();
       d.extended = dj.value("extended", false);
       if (d.paused) d.remaining = std::chrono::milliseconds(dj.value("remaining_ms", int64_t{0}));
+      d.lapsed = dj.value("lapsed", false);
+      if (d.lapsed) {
+        ROGATORY_ASSIGN_OR_RETURN(d.lapsed_at, ParseRfc3339(dj.at("lapsed_at").get<std::string>()));
+      }
       r.deadlines.push_back(std::move(d));
     }
     r.head_hash = j.value("head_hash", std::string());

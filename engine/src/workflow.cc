@@ -212,9 +212,13 @@ nlohmann::json DefinitionToJson(const WorkflowDefinition& def) {
   j["states"] = std::move(states);
   nlohmann::json deadlines = nlohmann::json::object();
   for (const auto& d : def.deadlines) {
-    nlohmann::json dj{{"duration", d.duration.ToString()}, {"on_expiry", d.on_expiry}};
+    nlohmann::json dj{
+        {"duration", d.duration.IsZero() ? std::string("P0D") : d.duration.ToString()},
+        {"on_expiry", d.on_expiry}};
     if (d.extension) dj["extension"] = d.extension->ToString();
     if (d.counting != Counting::kExact) dj["counting"] = CountingName(d.counting);
+    if (!d.from_field.empty()) dj["from_field"] = d.from_field;
+    if (!d.while_states.empty()) dj["while"] = StringList(d.while_states);
     if (!d.description.empty()) dj["description"] = d.description;
     deadlines[d.name] = std::move(dj);
   }

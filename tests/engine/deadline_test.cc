@@ -78,8 +78,11 @@ TEST(DeadlineTest, LapseFiresOnExpiryAsSystem) {
   EXPECT_EQ(last.to_state, "transmitted");
   EXPECT_EQ(last.data["deadline"], "ack");
   Request r = *env.engine().Get(id);
-  EXPECT_EQ(r.FindDeadline("ack"), nullptr);
-  EXPECT_NE(r.FindDeadline("recognition"), nullptr);
+  // CONTRACT §7: the lapsed clock stays on the request, marked, until a step stops it.
+  ASSERT_NE(r.FindDeadline("ack"), nullptr);
+  EXPECT_TRUE(r.FindDeadline("ack")->lapsed);
+  EXPECT_EQ(r.FindDeadline("ack")->lapsed_at, last.at);
+  EXPECT_FALSE(r.FindDeadline("recognition")->lapsed);
 }
 
 TEST(DeadlineTest, LapseFiresOnce) {
@@ -132,7 +135,10 @@ TEST(DeadlineTest, LapseInStateWithoutTransitionIsStillRecorded) {
     }
   }
   EXPECT_TRUE(found);
-  EXPECT_EQ(env.engine().Get(id)->FindDeadline("execution"), nullptr);
+  const Request r = *env.engine().Get(id);
+  const DeadlineState* execution = r.FindDeadline("execution");
+  ASSERT_NE(execution, nullptr);
+  EXPECT_TRUE(execution->lapsed);
 }
 
 TEST(DeadlineTest, OverdueQueryAndCount) {

@@ -122,6 +122,15 @@ const Rule kRules[] = {
     {"missing_on_expiry",           12, "deadline 'answer' has no on_expiry"},
     {"on_expiry_unknown_event",     12, "deadline 'answer' fires unknown event 'answer_overdu' on expiry; no transition declares it (did you mean 'answer_overdue'?)"},
     {"on_expiry_not_for_system",    12, "deadline 'answer' fires 'answer_overdue' as actor system, but no transition for that event lists the role system"},
+    // Clocks from a date and bound to states (CONTRACT §7)
+    {"clock_from_unknown_field",    10, "deadline 'surrender' counts from unknown field 'surender_on' (did you mean 'surrender_on'?)"},
+    {"clock_from_non_date_field",   10, "deadline 'surrender' counts from field 'surrender_on' of type string; 'from_field' must name a date or datetime field"},
+    {"clock_start_without_require", 13, "transition 'agree' starts deadline 'surrender', which counts from field 'surrender_on', but does not require it"},
+    {"clock_enter_without_require", 13, "transition 'agree' enters state 'agreed', where deadline 'surrender' runs counting from field 'surrender_on', but does not require it"},
+    {"clock_initial_field_not_required", 10, "deadline 'surrender' runs from creation (its 'while' lists the initial state 'agreed') counting from field 'surrender_on', so that field must be given at creation"},
+    {"clock_while_unknown_state",   11, "deadline 'surrender' runs while in unknown state 'postponde'"},
+    {"clock_while_in_stop",         12, "transition 'release' stops deadline 'surrender', which runs by itself while the request is in its 'while' states"},
+    {"clock_zero_without_from_field", 8, "deadline 'surrender' has a zero duration, which only a clock with 'from_field' may have"},
     {"duplicate_deadline",          13, "duplicate deadline 'answer' (first defined on line 12)"},
     {"duplicate_field",              7, "duplicate field 'issuing_state' (first defined on line 6)"},
 };

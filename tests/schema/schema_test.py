@@ -55,6 +55,13 @@ NOT_SCHEMA_MATTERS = {
     "when_unknown_field": "reference to a field",
     "when_wrong_type": "a value checked against the field's type",
     "default_invalid_datetime": "a value checked against the field's type",
+    "clock_from_unknown_field": "reference to a field",
+    "clock_from_non_date_field": "reference to a field's type",
+    "clock_start_without_require": "reference to a deadline's field",
+    "clock_enter_without_require": "transitions against a deadline's states",
+    "clock_initial_field_not_required": "a deadline's states against a field",
+    "clock_while_unknown_state": "reference to a state",
+    "clock_while_in_stop": "reference to a deadline",
     "yaml_leading_comma": "YAML syntax",
     "yaml_syntax": "YAML syntax",
     "duplicate_version/a_first": "valid alone",
@@ -98,12 +105,14 @@ def main():
     valid = (sorted((ROOT / "workflows").glob("*.yaml")) +
              sorted((ROOT / "docs" / "workflows" / "examples").glob("*.yaml")) +
              sorted((ROOT / "tests" / "fixtures" / "definitions" / "valid").glob("*.yaml")) +
-             sorted((ROOT / "tests" / "fixtures" / "guards").glob("*.yaml")))
+             sorted((ROOT / "tests" / "fixtures" / "guards").glob("*.yaml")) +
+             sorted((ROOT / "tests" / "fixtures" / "clocks").glob("*.yaml")))
     for path in valid:
         checked += 1
         for p in problems(workflow, path):
             failures.append("%s: should pass workflow.schema.json: %s" % (path.relative_to(ROOT), p))
-    for path in sorted((ROOT / "workflows" / "tests").rglob("*.yaml")):
+    for path in (sorted((ROOT / "workflows" / "tests").rglob("*.yaml")) +
+                 sorted((ROOT / "tests" / "fixtures" / "clocks" / "tests").rglob("*.yaml"))):
         checked += 1
         for p in problems(scenario, path):
             failures.append("%s: should pass scenario.schema.json: %s" % (path.relative_to(ROOT), p))

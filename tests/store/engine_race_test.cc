@@ -95,7 +95,8 @@ TEST_P(EngineRaceTest, LapseFallbackNeverWritesAStaleStateOverAConcurrentMove) {
   Result<Request> now = engine_->Get(r.id);
   EXPECT_EQ(now->state, "executing");
   EXPECT_EQ(now->phase, Phase::kExecution);
-  EXPECT_TRUE(now->deadlines.empty());
+  ASSERT_EQ(now->deadlines.size(), 1u);  // kept, lapsed (CONTRACT §7)
+  EXPECT_TRUE(now->deadlines[0].lapsed);
   Result<std::vector<HistoryEntry>> h = engine_->History(r.id);
   ASSERT_EQ(h->size(), 4u);
   EXPECT_EQ(h->at(2).event, "execute");

@@ -78,7 +78,9 @@ struct ModelRequest {
   int version = 1;
   std::string state = "draft";
   nlohmann::json data = nlohmann::json::object();
-  std::optional<TimePoint> answer_due;  // the `answer` clock, when running
+  std::optional<TimePoint> answer_due;  // the `answer` clock, when on the request
+  bool answer_lapsed = false;           // it lapsed and stays on the request (CONTRACT §7)
+  bool AnswerRunning() const { return answer_due && !answer_lapsed; }
   std::vector<ModelStep> history;
   int64_t revision() const { return static_cast<int64_t>(history.size()); }
 };
@@ -196,8 +198,14 @@ class ModelTest : public ::testing::TestWithParam<StoreKind> {
   void Apply(ModelRequest& m, const std::string& event, const std::string& to,
              const std::string& actor, const nlohmann::json& data) {
     for (auto it = data.begin(); it != data.end(); ++it) m.data[it.key()] = it.value();
-    if (event == "transmit") m.answer_due = clock_->Now() + std::chrono::hours(1);
-    if (event == "execute" || to == "executed") m.answer_due.reset();
+    if (event == "transmit") {
+      m.answer_due = clock_->Now() + std::chrono::hours(1);
+      m.answer_lapsed = false;
+    }
+    if (event == "execute" || to == "executed") {
+      m.answer_due.reset();
+      m.answer_lapsed = false;
+    }
     m.history.push_back({event, m.state, to, actor});
     m.state = to;
   }
@@ -284,7 +292,7 @@ class ModelTest : public ::testing::TestWithParam<StoreKind> {
   void Lapse() {
     std::vector<ModelRequest*> running;
     for (auto& [id, m] : requests_) {
-      if (m.answer_due) running.push_back(&m);
+      if (m.AnswerRunning()) running.push_back(&m);
     }
     if (running.empty()) return;
     ModelRequest& m = *running[static_cast<size_t>(Pick(0, int(running.size()) - 1))];
@@ -317,7 +325,7 @@ class ModelTest : public ::testing::TestWithParam<StoreKind> {
     // The scheduler lapses every clock due by now, each once.
     int expected = 0;
     for (auto& [id, other] : requests_) {
-      if (other.answer_due && *other.answer_due <= clock_->Now()) ++expected;
+      if (other.AnswerRunning() && *other.answer_due <= clock_->Now()) ++expected;
     }
     DeadlineSchedulerOptions options;
     options.node_id = "model";
@@ -326,7 +334,7 @@ class ModelTest : public ::testing::TestWithParam<StoreKind> {
     ASSERT_TRUE(fired.ok()) << fired.status().ToString();
     EXPECT_EQ(*fired, expected);
     for (auto& [id, other] : requests_) {
-      if (other.answer_due && *other.answer_due <= clock_->Now()) {
+      if (other.AnswerRunning() && *other.answer_due <= clock_->Now()) {
         RecordLapse(other);
         Check(other);
       }
@@ -335,7 +343,7 @@ class ModelTest : public ::testing::TestWithParam<StoreKind> {
 
   void RecordLapse(ModelRequest& m) {
     ++counts_["lapses"];
-    m.answer_due.reset();
+    m.answer_lapsed = true;
     m.history.push_back({"answer_overdue", m.state, m.state, SystemActor().id});
   }
 
@@ -455,6 +463,7 @@ class ModelTest : public ::testing::TestWithParam<StoreKind> {
     if (m.answer_due) {
       ASSERT_NE(answer, nullptr) << "the answer clock is missing";
       EXPECT_FALSE(answer->paused);
+      EXPECT_EQ(answer->lapsed, m.answer_lapsed);
       EXPECT_EQ(answer->due_at, *m.answer_due);
     }
     Result<std::vector<HistoryEntry>> h = engine_->History(m.id);

@@ -98,6 +98,14 @@ INSTANTIATE_TEST_SUITE_P(Stores, SqlStoreTest,
                            return StoreKindName(info.param);
                          });
 
+// Takes a SQLite database of this binary's schema back to version 3: deadline rows without the
+// lapsed columns (version 4) and the running-due index of version 1.
+constexpr char kBackToVersion3[] =
+    "DROP INDEX deadlines_lapsed; DROP INDEX deadlines_running_due; "
+    "ALTER TABLE deadlines DROP COLUMN lapsed; ALTER TABLE deadlines DROP COLUMN lapsed_at; "
+    "CREATE INDEX deadlines_running_due ON deadlines (due_at) WHERE paused = 0; "
+    "UPDATE schema_version SET version = 3;";
+
 class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(db_.status().ok()) << db_.status().ToString(); }
@@ -116,11 +124,13 @@ TEST_F(SqliteStoreTest, MigratesAVersionOneDatabaseKeepingItsData) {
   ASSERT_TRUE(db_.store().Apply(b.Create()).ok());
   // What a version 1 database looks like: all pending rows indexed in id order, not by
   // subscription; definitions without their origin (version 3).
-  SqliteExec(db_.sqlite_path(),
-             "DROP INDEX outbox_pending_subscription; CREATE INDEX outbox_pending ON outbox (id) "
-             "WHERE status = 'pending'; ALTER TABLE definitions DROP COLUMN origin; "
-             "INSERT INTO definitions (workflow, version, source, loaded_at) "
-             "VALUES ('eio', 1, 'workflow: eio', 1); UPDATE schema_version SET version = 1");
+  SqliteExec(
+      db_.sqlite_path(),
+      std::string(kBackToVersion3) +
+          "DROP INDEX outbox_pending_subscription; CREATE INDEX outbox_pending ON outbox (id) "
+          "WHERE status = 'pending'; ALTER TABLE definitions DROP COLUMN origin; "
+          "INSERT INTO definitions (workflow, version, source, loaded_at) "
+          "VALUES ('eio', 1, 'workflow: eio', 1); UPDATE schema_version SET version = 1");
   ASSERT_TRUE(db_.Reopen().ok());
   EXPECT_TRUE(db_.store().GetRequest("r-1").ok());
   auto definitions = db_.store().ListDefinitions();
@@ -136,6 +146,49 @@ TEST_F(SqliteStoreTest, MigratesAVersionOneDatabaseKeepingItsData) {
             0);
   EXPECT_EQ(SqliteCount(db_.sqlite_path(), "SELECT MAX(version) FROM schema_version"),
             kStoreSchemaVersion);
+}
+
+TEST_F(SqliteStoreTest, MigratesAVersionThreeDatabaseWithARunningClock) {
+  // Version 4 keeps lapsed clocks as deadline rows: a version 3 database's running clock must
+  // come through as a running clock that the scheduler claims, lapses and then lists.
+  RequestBuilder b("r-1");
+  const TimePoint t0 = b.request().created_at;
+  b.request().deadlines = {Running("answer", t0, t0 + std::chrono::hours(1))};
+  ASSERT_TRUE(db_.store().Apply(b.Create()).ok());
+  SqliteExec(db_.sqlite_path(), kBackToVersion3);
+  ASSERT_EQ(
+      SqliteCount(db_.sqlite_path(),
+                  "SELECT COUNT(*) FROM pragma_table_info('deadlines') WHERE name = 'lapsed'"),
+      0);
+  ASSERT_TRUE(db_.Reopen().ok());
+  EXPECT_EQ(SqliteCount(db_.sqlite_path(), "SELECT MAX(version) FROM schema_version"), 4);
+  EXPECT_EQ(SqliteCount(db_.sqlite_path(),
+                        "SELECT COUNT(*) FROM sqlite_master WHERE name = 'deadlines_lapsed'"),
+            1);
+  Result<Request> r = db_.store().GetRequest("r-1");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->deadlines, b.request().deadlines);
+  const TimePoint late = t0 + std::chrono::hours(2);
+  EXPECT_EQ(*db_.store().CountOverdueDeadlines(late), 1);
+  auto due = db_.store().ClaimDueDeadlines(late, "node", std::chrono::minutes(1), 10);
+  ASSERT_TRUE(due.ok()) << due.status().ToString();
+  ASSERT_EQ(due->size(), 1u);
+  // It lapses: kept as a lapsed row, listed as overdue, never claimed again.
+  b.request().deadlines = {Lapsed("answer", t0, t0 + std::chrono::hours(1), late)};
+  ASSERT_TRUE(db_.store().Apply(b.Step("answer_overdue", "draft", Phase::kDrafting)).ok());
+  EXPECT_EQ(SqliteCount(db_.sqlite_path(), "SELECT lapsed FROM deadlines"), 1);
+  EXPECT_EQ(*db_.store().CountOverdueDeadlines(late), 0);
+  EXPECT_TRUE(
+      db_.store()
+          .ClaimDueDeadlines(late + std::chrono::hours(1), "node", std::chrono::minutes(1), 10)
+          ->empty());
+  RequestQuery q;
+  q.overdue_only = true;
+  q.now = t0;
+  auto page = db_.store().ListRequests(q);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_TRUE(page->items[0].deadlines[0].lapsed);
 }
 
 TEST_F(SqliteStoreTest, DamagedRowIsInternalWithoutItsContentInTheMessage) {

@@ -359,6 +359,43 @@ TEST_P(StoreConformanceTest, ListOverdueFollowsDeadlineChangesFiltersAndTheCurso
   EXPECT_THAT(ListIds(q), ElementsAre("o-1", "o-2", "o-3", "o-6"));
 }
 
+TEST_P(StoreConformanceTest, LapsedClocksAreOverdueNeverClaimedAndNotInTheGauge) {
+  // CONTRACT §7: a lapsed clock stays on the request; the overdue list shows it whatever the
+  // time, the scheduler never claims it and the gauge (clocks not yet lapsed) leaves it out.
+  RequestBuilder a = MustCreate("l-1", "eio", {Lapsed("x", T(0), T(5), T(6))});
+  RequestBuilder b = MustCreate("l-2", "eio", {Running("x", T(0), T(50))});
+  MustCreate("l-3", "eaw", {Lapsed("x", T(0), T(5), T(6)), Lapsed("y", T(0), T(7), T(8))});
+  MustCreate("l-4", "eio", {Running("x", T(0), T(3)), Lapsed("y", T(0), T(2), T(2))});
+  Result<Request> back = store().GetRequest("l-3");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->deadlines[1], Lapsed("y", T(0), T(7), T(8)));
+  RequestQuery q;
+  q.overdue_only = true;
+  q.now = T(1);
+  q.limit = 1;
+  EXPECT_THAT(ListIds(q), ElementsAre("l-1", "l-3", "l-4"));  // l-3 once for its two
+  q.workflow = "eio";
+  EXPECT_THAT(ListIds(q), ElementsAre("l-1", "l-4"));
+  q.workflow.clear();
+  EXPECT_EQ(*store().CountOverdueDeadlines(T(100)), 2);  // l-2's x and l-4's x
+  Result<std::vector<DueDeadline>> due = store().ClaimDueDeadlines(T(100), "node", kMinute, 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_THAT(*due, SizeIs(2));
+  for (const DueDeadline& d : *due) EXPECT_NE(d.request_id, "l-1");
+  // l-2's clock lapses; l-1's is stopped.
+  b.request().deadlines = {Lapsed("x", T(0), T(50), T(51))};
+  MustApply(b.Step("x_overdue", "transmitted", Phase::kTransmission));
+  a.request().deadlines.clear();
+  MustApply(a.Step("stop", "transmitted", Phase::kTransmission));
+  EXPECT_THAT(ListIds(q), ElementsAre("l-2", "l-3", "l-4"));
+  // Revived by an extension: running again, no longer overdue before its new due time.
+  b.request().deadlines = {Running("x", T(0), T(80))};
+  MustApply(b.Step("extend", "transmitted", Phase::kTransmission));
+  EXPECT_THAT(ListIds(q), ElementsAre("l-3", "l-4"));
+  q.after = "l-3";
+  EXPECT_THAT(ListIds(q), ElementsAre("l-4"));
+}
+
 TEST_P(StoreConformanceTest, CountOverdueCountsRunningDeadlinesDueBeforeNow) {
   MustCreate("r-1", "eio", {Running("a", T(0), T(5)), Running("b", T(0), T(10))});
   MustCreate("r-2", "eio", {Paused("a", T(0), T(1), kMinute), Running("b", T(0), T(20))});

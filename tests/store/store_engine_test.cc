@@ -130,7 +130,9 @@ TEST_P(StoreEngineTest, ClaimedDeadlineLapsesOnce) {
       engine().ExpireDeadline(r.id, (*due)[0].name, (*due)[0].due_at);
   ASSERT_TRUE(lapsed.ok()) << lapsed.status().ToString();
   ASSERT_TRUE(lapsed->has_value());
-  EXPECT_TRUE((*lapsed)->deadlines.empty());
+  // CONTRACT §7: the clock stays on the request, lapsed.
+  ASSERT_THAT((*lapsed)->deadlines, SizeIs(1));
+  EXPECT_TRUE((*lapsed)->deadlines[0].lapsed);
   EXPECT_EQ(engine().History(r.id)->back().event, "answer_overdue");
   // A second lapse of the same deadline finds nothing to do.
   Result<std::optional<Request>> again =

@@ -180,6 +180,14 @@ DeadlineState Paused(const std::string& name, TimePoint started, TimePoint due, 
   return d;
 }
 
+DeadlineState Lapsed(const std::string& name, TimePoint started, TimePoint due,
+                     TimePoint lapsed_at) {
+  DeadlineState d = Running(name, started, due);
+  d.lapsed = true;
+  d.lapsed_at = lapsed_at;
+  return d;
+}
+
 Notification NotificationFor(const Mutation& m, std::string_view type) {
   Notification n;
   n.type = std::string(type);

@@ -81,6 +81,9 @@ class RequestBuilder {
 // A deadline as the engine keeps it.
 DeadlineState Running(const std::string& name, TimePoint started, TimePoint due);
 DeadlineState Paused(const std::string& name, TimePoint started, TimePoint due, Duration left);
+// A clock that lapsed at `lapsed_at` and stays on the request (CONTRACT §7).
+DeadlineState Lapsed(const std::string& name, TimePoint started, TimePoint due,
+                     TimePoint lapsed_at);
 
 // A notification of `type` for the request in `m` (body: a small JSON text).
 Notification NotificationFor(const Mutation& m, std::string_view type);

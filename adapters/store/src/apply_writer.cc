@@ -77,22 +77,23 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
           use(h.request_id), use(h.seq), use(h.event), use(h.from_state), use(h.to_state),
           use(h.actor), use(h.at), use(h.data), use(h.comment), use(h.prev_hash), use(h.hash));
   // A deadline whose due time and pause state are unchanged keeps its claim; one that was
-  // restarted, extended, paused or resumed is claimable afresh.
+  // restarted, extended, paused or resumed is claimable afresh (a lapsed one never is).
   Prepare(upsert_deadline_,
           "INSERT INTO deadlines (request_id, name, started_at, due_at, paused, remaining, "
-          "extended, rev) VALUES (:request_id, :name, :started_at, :due_at, :paused, "
-          ":remaining, :extended, :rev) ON CONFLICT (request_id, name) DO UPDATE SET "
-          "started_at = excluded.started_at, due_at = excluded.due_at, "
+          "extended, lapsed, lapsed_at, rev) VALUES (:request_id, :name, :started_at, :due_at, "
+          ":paused, :remaining, :extended, :lapsed, :lapsed_at, :rev) ON CONFLICT (request_id, "
+          "name) DO UPDATE SET started_at = excluded.started_at, due_at = excluded.due_at, "
           "paused = excluded.paused, remaining = excluded.remaining, "
-          "extended = excluded.extended, rev = excluded.rev, "
+          "extended = excluded.extended, lapsed = excluded.lapsed, "
+          "lapsed_at = excluded.lapsed_at, rev = excluded.rev, "
           "claimed_by = CASE WHEN deadlines.due_at = excluded.due_at AND "
           "deadlines.paused = excluded.paused THEN deadlines.claimed_by END, "
           "claimed_until = CASE WHEN deadlines.due_at = excluded.due_at AND "
           "deadlines.paused = excluded.paused THEN deadlines.claimed_until END",
           use(r.id), use(deadline_name_), use(deadline_started_at_), use(deadline_due_at_),
           use(deadline_paused_), use(deadline_remaining_), use(deadline_extended_),
-          use(r.revision));
-  // Rows the step did not write are deadlines it stopped (or lapsed).
+          use(deadline_lapsed_), use(deadline_lapsed_at_), use(r.revision));
+  // Rows the step did not write are deadlines it stopped.
   Prepare(delete_stale_deadlines_,
           "DELETE FROM deadlines WHERE request_id = :request_id AND rev <> :rev", use(r.id),
           use(r.revision));
@@ -185,6 +186,8 @@ void ApplyWriter::WriteDeadlines(const Mutation& m) {
     deadline_paused_ = d.paused ? 1 : 0;
     deadline_remaining_ = d.remaining.count();
     deadline_extended_ = d.extended ? 1 : 0;
+    deadline_lapsed_ = d.lapsed ? 1 : 0;
+    deadline_lapsed_at_ = d.lapsed ? ToUnixMicros(d.lapsed_at) : 0;
     upsert_deadline_.execute(true);
   }
   // A new request has no older rows to remove.

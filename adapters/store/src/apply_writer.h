@@ -67,7 +67,8 @@ class ApplyWriter {
   long long idem_created_at_ = 0;
   std::string deadline_name_;
   long long deadline_started_at_ = 0, deadline_due_at_ = 0, deadline_remaining_ = 0;
-  int deadline_paused_ = 0, deadline_extended_ = 0;
+  int deadline_paused_ = 0, deadline_extended_ = 0, deadline_lapsed_ = 0;
+  long long deadline_lapsed_at_ = 0;
   std::string sub_id_, sub_events_, sub_workflows_;
   std::string outbox_type_, outbox_payload_;
   long long outbox_at_ = 0;

@@ -19,6 +19,10 @@ std::string DeadlinesToJson(const std::vector<DeadlineState>& deadlines) {
                  {"paused", d.paused},
                  {"remaining", d.remaining.count()},
                  {"extended", d.extended}});
+    if (d.lapsed) {
+      a.back()["lapsed"] = true;
+      a.back()["lapsed_at"] = ToUnixMicros(d.lapsed_at);
+    }
   }
   return a.dump();
 }
@@ -33,6 +37,9 @@ std::vector<DeadlineState> DeadlinesFromJson(const json& a) {
     d.paused = j.at("paused").get<bool>();
     d.remaining = Duration(j.at("remaining").get<int64_t>());
     d.extended = j.at("extended").get<bool>();
+    // Rows written before schema version 4 have neither key: running or paused clocks.
+    d.lapsed = j.value("lapsed", false);
+    if (d.lapsed) d.lapsed_at = FromUnixMicros(j.at("lapsed_at").get<int64_t>());
     out.push_back(std::move(d));
   }
   return out;

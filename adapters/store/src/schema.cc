@@ -91,6 +91,18 @@ const char* const kVersion2[] = {
 const char* const kVersion3[] = {
     "ALTER TABLE definitions ADD COLUMN origin TEXT NOT NULL DEFAULT ''",
 };
+
+// Version 4 (CONTRACT §7): a lapsed clock stays on the request as a deadline row marked
+// `lapsed`. The running-due index leaves lapsed rows out (the scheduler never claims them and
+// the overdue gauge does not count them), and a partial index of the lapsed rows in request
+// order lets the overdue list walk them.
+const char* const kVersion4[] = {
+    "ALTER TABLE deadlines ADD COLUMN lapsed INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE deadlines ADD COLUMN lapsed_at BIGINT NOT NULL DEFAULT 0",
+    "DROP INDEX deadlines_running_due",
+    "CREATE INDEX deadlines_running_due ON deadlines (due_at) WHERE paused = 0 AND lapsed = 0",
+    "CREATE INDEX deadlines_lapsed ON deadlines (request_id) WHERE lapsed = 1",
+};
 // clang-format on
 
 void Replace(std::string* text, const std::string& from, const std::string& to) {
@@ -118,6 +130,9 @@ std::vector<std::string> Migration(int v, const Dialect& d) {
   }
   if (v == 3) {
     for (const char* text : kVersion3) out.push_back(Expand(text, d));
+  }
+  if (v == 4) {
+    for (const char* text : kVersion4) out.push_back(Expand(text, d));
   }
   return out;
 }

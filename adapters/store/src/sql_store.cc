@@ -185,18 +185,24 @@ Result<RequestPage> SqlStore::ListRequests(const RequestQuery& q) {
       st.exchange(use(phase));
     }
     if (q.overdue_only) {
-      // Overdue as Request::IsOverdue: a running deadline due at or before now, read from the
-      // deadline rows (another kind of overdue row, e.g. a lapsed clock kept on the request,
-      // is one more indexed SELECT joined to `due` with UNION). Each planner is steered to that:
-      // SQLite, without statistics on due_at's spread, would rather walk the deadlines' primary key
-      // from `after` (every clock), so it is told the index; PostgreSQL overestimates the due rows
-      // (paused clocks keep a past due_at) and would merge-join the whole requests key, so it gets
-      // the ids as an array to look up.
-      const std::string due = std::string("SELECT request_id FROM deadlines") +
-                              (dialect_.sqlite() ? " INDEXED BY deadlines_running_due" : "") +
-                              " WHERE paused = 0 AND due_at <= :now AND request_id > :after2";
-      sql += dialect_.sqlite() ? " AND id IN (" + due + ")" : " AND id = ANY(ARRAY(" + due + "))";
+      // Overdue as Request::IsOverdue: a running deadline due at or before now, or a lapsed one
+      // (CONTRACT §7), read from the deadline rows through their two partial indexes joined
+      // with UNION. Each planner is steered to that: SQLite, without statistics on due_at's
+      // spread, would rather walk the deadlines' primary key from `after` (every clock), so it is
+      // told the indexes; PostgreSQL overestimates the due rows (paused clocks keep a past
+      // due_at) and would merge-join the whole requests key, so it gets the ids as an array to
+      // look up.
+      const bool lite = dialect_.sqlite();
+      const std::string due =
+          std::string("SELECT request_id FROM deadlines") +
+          (lite ? " INDEXED BY deadlines_running_due" : "") +
+          " WHERE paused = 0 AND lapsed = 0 AND due_at <= :now AND request_id > :after2"
+          " UNION SELECT request_id FROM deadlines" +
+          (lite ? " INDEXED BY deadlines_lapsed" : "") +
+          " WHERE lapsed = 1 AND request_id > :after3";
+      sql += lite ? " AND id IN (" + due + ")" : " AND id = ANY(ARRAY(" + due + "))";
       st.exchange(use(now));
+      st.exchange(use(q.after));
       st.exchange(use(q.after));
     }
     sql += " ORDER BY id LIMIT :limit";

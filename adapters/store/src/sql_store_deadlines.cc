@@ -22,12 +22,13 @@ Result<std::vector<DueDeadline>> SqlStore::ClaimDueDeadlines(TimePoint now,
         // PostgreSQL: rows another node is claiming right now are skipped, not waited for; a row
         // whose lease lapsed (its claimer died) is claimable again.
         soci::statement select(c.sql());
-        Prepare(select,
-                "SELECT request_id, name, due_at FROM deadlines WHERE paused = 0 AND "
-                "due_at <= :now AND (claimed_until IS NULL OR claimed_until <= :now2) "
-                "ORDER BY due_at, request_id, name LIMIT :limit" +
-                    c.dialect().SkipLocked("deadlines"),
-                into(request_id), into(name), into(due_at), use(now_us), use(now_us), use(limit));
+        Prepare(
+            select,
+            "SELECT request_id, name, due_at FROM deadlines WHERE paused = 0 AND "
+            "lapsed = 0 AND due_at <= :now AND (claimed_until IS NULL OR claimed_until <= :now2) "
+            "ORDER BY due_at, request_id, name LIMIT :limit" +
+                c.dialect().SkipLocked("deadlines"),
+            into(request_id), into(name), into(due_at), use(now_us), use(now_us), use(limit));
         std::vector<DueDeadline> due;
         select.execute();
         while (select.fetch()) due.push_back({request_id, name, FromUnixMicros(due_at)});
@@ -53,8 +54,10 @@ Result<int64_t> SqlStore::CountOverdueDeadlines(TimePoint now) {
       ReadPool(), "count overdue deadlines", [&](Connection& c) -> Result<int64_t> {
         const long long now_us = ToUnixMicros(now);
         long long n = 0;
-        c.sql() << "SELECT COUNT(*) FROM deadlines WHERE paused = 0 AND due_at < :now", into(n),
-            use(now_us);
+        // Clocks the scheduler has yet to lapse; lapsed ones are listed by `overdue=true`.
+        c.sql() << "SELECT COUNT(*) FROM deadlines WHERE paused = 0 AND lapsed = 0 AND "
+                   "due_at < :now",
+            into(n), use(now_us);
         return static_cast<int64_t>(n);
       });
 }

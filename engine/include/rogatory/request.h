@@ -33,7 +33,7 @@ struct Actor {
 // The engine's own timers: id "system", role "system".
 Actor SystemActor();
 
-// A running (or paused) clock on a request.
+// A running, paused or lapsed clock on a request.
 struct DeadlineState {
   std::string name;
   TimePoint started_at;
@@ -63,14 +63,15 @@ struct Request {
   int64_t revision = 0;
   TimePoint created_at;
   TimePoint updated_at;
-  std::vector<DeadlineState> deadlines;  // running and paused clocks, by name
+  std::vector<DeadlineState> deadlines;  // running, paused and lapsed clocks, by name
   std::string head_hash;                 // hash of the latest history entry
   // CONTRACT §8: side -> authority id of each party to the request (empty without authorities).
   std::map<std::string, std::string> parties{};
 
   // The deadline named `name`, or nullptr.
   const DeadlineState* FindDeadline(std::string_view name) const;
-  // True when a running (not paused) deadline is due at or before `now`.
+  // True when a running (not paused) deadline is due at or before `now`, or one has lapsed and
+  // is still on the request (CONTRACT §7).
   bool IsOverdue(TimePoint now) const;
 };
 

@@ -81,7 +81,7 @@ struct RequestQuery {
   std::string workflow;
   std::string state;
   std::optional<Phase> phase;
-  bool overdue_only = false;  // a running deadline due before `now`
+  bool overdue_only = false;  // a running deadline due at or before `now`, or a lapsed one
   TimePoint now;              // REQUIRES when overdue_only
   int limit = 50;             // 1..1000
   std::string after;          // the `next` of the previous page; ids strictly greater
@@ -212,12 +212,15 @@ class Store {
                                                                    const std::string& key) = 0;
 
   // --- Deadlines ---------------------------------------------------------------------------
-  // Claims up to `limit` running deadlines due at or before `now` that no live lease holds,
+  // Claims up to `limit` running deadlines due at or before `now` that no live lease holds
+  // (never a paused or lapsed one),
   // leasing them to `owner` until now + lease; each due row is claimed by one caller.
   virtual Result<std::vector<DueDeadline>> ClaimDueDeadlines(TimePoint now,
                                                              const std::string& owner,
                                                              Duration lease, int limit) = 0;
-  // Number of running deadlines due before `now` (the overdue gauge).
+  // Number of running deadlines due before `now` that the scheduler has not lapsed yet (the
+  // overdue gauge: a scheduler that keeps up shows 0). Lapsed clocks are not counted; they are
+  // listed by ListRequests with overdue_only.
   virtual Result<int64_t> CountOverdueDeadlines(TimePoint now) = 0;
 
   // --- Webhook subscriptions and outbox ----------------------------------------------------

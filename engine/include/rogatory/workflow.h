@@ -72,6 +72,12 @@ struct DeadlineDef {
   std::string on_expiry;                 // the event fired as actor `system` when it lapses
   std::optional<IsoDuration> extension;  // what `extend` adds, once
   Counting counting = Counting::kExact;  // how `duration` and `extension` are counted
+  // CONTRACT §7: a `date` or `datetime` field the period counts from instead of from the
+  // moment the clock starts (empty: from the start). Only such a clock may have a zero duration.
+  std::string from_field;
+  // CONTRACT §7 `while`: states in which the clock runs by itself; it starts on entering one of
+  // them from a state not listed and stops on leaving them all. Empty: started by transitions.
+  std::vector<std::string> while_states;
   std::string description;
   int line = 0;
 };
