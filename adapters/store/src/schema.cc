@@ -91,6 +91,19 @@ const char* const kVersion2[] = {
 const char* const kVersion3[] = {
     "ALTER TABLE definitions ADD COLUMN origin TEXT NOT NULL DEFAULT ''",
 };
+// Version 4: the clocks helper's (issue 12); empty in this branch.
+
+// Version 5 (CONTRACT §8, authorities): each request's parties as JSON (read with the request),
+// an index of them leading by authority so "the requests authority A is party to" is an index
+// walk in id order, and each history entry's authority.
+const char* const kVersion5[] = {
+    "ALTER TABLE requests ADD COLUMN parties TEXT NOT NULL DEFAULT '{}'",
+    "CREATE TABLE request_parties ("
+    " authority {key} NOT NULL, request_id {key} NOT NULL,"
+    " PRIMARY KEY (authority, request_id)){keyed}",
+    "CREATE INDEX request_parties_by_request ON request_parties (request_id)",
+    "ALTER TABLE history ADD COLUMN authority TEXT NOT NULL DEFAULT ''",
+};
 // clang-format on
 
 void Replace(std::string* text, const std::string& from, const std::string& to) {
@@ -118,6 +131,9 @@ std::vector<std::string> Migration(int v, const Dialect& d) {
   }
   if (v == 3) {
     for (const char* text : kVersion3) out.push_back(Expand(text, d));
+  }
+  if (v == 5) {
+    for (const char* text : kVersion5) out.push_back(Expand(text, d));
   }
   return out;
 }
