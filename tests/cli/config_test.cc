@@ -166,7 +166,6 @@ TEST(ConfigTest, MaxDefinitionBytesHasADefaultAFileKeyAndAnEnvironmentVariable) 
   EXPECT_EQ(r.errors[0].rfind("c.yaml:2:", 0), 0u) << r.errors[0];
 }
 
-
 // CONTRACT §8: authorities and the tokens' authority.
 constexpr char kHash[] = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 

@@ -157,13 +157,15 @@ Result<RequestPage> SqlStore::ListRequests(const RequestQuery& q) {
     const std::string& driver = q.party.empty() ? q.visible_to : q.party;
     const std::string& also = q.party.empty() ? q.party : q.visible_to;
     if (!driver.empty()) {
-      sql += " FROM request_parties CROSS JOIN requests WHERE requests.id = request_id"
-             " AND authority = :party AND request_id > :after";
+      sql +=
+          " FROM request_parties CROSS JOIN requests WHERE requests.id = request_id"
+          " AND authority = :party AND request_id > :after";
       st.exchange(use(driver));
       st.exchange(use(q.after));
       if (!also.empty() && also != driver) {
-        sql += " AND EXISTS (SELECT 1 FROM request_parties p2 WHERE p2.authority = :also"
-               " AND p2.request_id = requests.id)";
+        sql +=
+            " AND EXISTS (SELECT 1 FROM request_parties p2 WHERE p2.authority = :also"
+            " AND p2.request_id = requests.id)";
         st.exchange(use(also));
       }
     } else {
