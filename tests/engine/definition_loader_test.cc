@@ -133,6 +133,11 @@ const Rule kRules[] = {
     {"clock_zero_without_from_field", 8, "deadline 'surrender' has a zero duration, which only a clock with 'from_field' may have"},
     {"duplicate_deadline",          13, "duplicate deadline 'answer' (first defined on line 12)"},
     {"duplicate_field",              7, "duplicate field 'issuing_state' (first defined on line 6)"},
+    // Sides (CONTRACT §8)
+    {"side_role_in_two_sides",      13, "role 'prosecutor' acts for side 'issuing' (line 12) and side 'executing'; a role acts for one side"},
+    {"assign_unknown_side",         15, "transition 'send' assigns unknown side 'executin' (did you mean 'executing'?)"},
+    {"side_never_set",              13, "side 'observer' lists no roles and no transition assigns it: no request could ever get a party for it"},
+    {"side_unknown_role",           13, "side 'executing' names unknown role 'executing_authorty'; no transition lists it (did you mean 'executing_authority'?)"},
 };
 // clang-format on
 

@@ -98,9 +98,12 @@ INSTANTIATE_TEST_SUITE_P(Stores, SqlStoreTest,
                            return StoreKindName(info.param);
                          });
 
-// Takes a SQLite database of this binary's schema back to version 3: deadline rows without the
-// lapsed columns (version 4) and the running-due index of version 1.
+// Takes a SQLite database of this binary's schema back to version 3: without parties or the
+// history's authority (version 5), deadline rows without the lapsed columns (version 4) and the
+// running-due index of version 1.
 constexpr char kBackToVersion3[] =
+    "DROP TABLE request_parties; ALTER TABLE requests DROP COLUMN parties; "
+    "ALTER TABLE history DROP COLUMN authority; "
     "DROP INDEX deadlines_lapsed; DROP INDEX deadlines_running_due; "
     "ALTER TABLE deadlines DROP COLUMN lapsed; ALTER TABLE deadlines DROP COLUMN lapsed_at; "
     "CREATE INDEX deadlines_running_due ON deadlines (due_at) WHERE paused = 0; "
@@ -161,7 +164,8 @@ TEST_F(SqliteStoreTest, MigratesAVersionThreeDatabaseWithARunningClock) {
                   "SELECT COUNT(*) FROM pragma_table_info('deadlines') WHERE name = 'lapsed'"),
       0);
   ASSERT_TRUE(db_.Reopen().ok());
-  EXPECT_EQ(SqliteCount(db_.sqlite_path(), "SELECT MAX(version) FROM schema_version"), 4);
+  EXPECT_EQ(SqliteCount(db_.sqlite_path(), "SELECT MAX(version) FROM schema_version"),
+            kStoreSchemaVersion);
   EXPECT_EQ(SqliteCount(db_.sqlite_path(),
                         "SELECT COUNT(*) FROM sqlite_master WHERE name = 'deadlines_lapsed'"),
             1);

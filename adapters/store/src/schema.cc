@@ -103,6 +103,18 @@ const char* const kVersion4[] = {
     "CREATE INDEX deadlines_running_due ON deadlines (due_at) WHERE paused = 0 AND lapsed = 0",
     "CREATE INDEX deadlines_lapsed ON deadlines (request_id) WHERE lapsed = 1",
 };
+
+// Version 5 (CONTRACT §8, authorities): each request's parties as JSON (read with the request),
+// an index of them leading by authority so "the requests authority A is party to" is an index
+// walk in id order, and each history entry's authority.
+const char* const kVersion5[] = {
+    "ALTER TABLE requests ADD COLUMN parties TEXT NOT NULL DEFAULT '{}'",
+    "CREATE TABLE request_parties ("
+    " authority {key} NOT NULL, request_id {key} NOT NULL,"
+    " PRIMARY KEY (authority, request_id)){keyed}",
+    "CREATE INDEX request_parties_by_request ON request_parties (request_id)",
+    "ALTER TABLE history ADD COLUMN authority TEXT NOT NULL DEFAULT ''",
+};
 // clang-format on
 
 void Replace(std::string* text, const std::string& from, const std::string& to) {
@@ -133,6 +145,9 @@ std::vector<std::string> Migration(int v, const Dialect& d) {
   }
   if (v == 4) {
     for (const char* text : kVersion4) out.push_back(Expand(text, d));
+  }
+  if (v == 5) {
+    for (const char* text : kVersion5) out.push_back(Expand(text, d));
   }
   return out;
 }
