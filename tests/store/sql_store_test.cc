@@ -114,11 +114,19 @@ TEST_F(SqliteStoreTest, RefusesADatabaseWithANewerSchema) {
 TEST_F(SqliteStoreTest, MigratesAVersionOneDatabaseKeepingItsData) {
   RequestBuilder b("r-1");
   ASSERT_TRUE(db_.store().Apply(b.Create()).ok());
+  Subscription sub;
+  sub.id = "s-1";
+  sub.url = "https://consumer.example/hooks";
+  sub.secret = "whsec_c2VjcmV0";
+  sub.authority = "fr.pnf";
+  ASSERT_TRUE(db_.store().CreateSubscription(sub).ok());
   // What a version 1 database looks like: all pending rows indexed in id order, not by
-  // subscription; definitions without their origin (version 3).
+  // subscription; definitions without their origin (version 3); subscriptions without their
+  // authority (version 5).
   SqliteExec(db_.sqlite_path(),
              "DROP INDEX outbox_pending_subscription; CREATE INDEX outbox_pending ON outbox (id) "
              "WHERE status = 'pending'; ALTER TABLE definitions DROP COLUMN origin; "
+             "ALTER TABLE subscriptions DROP COLUMN authority; "
              "INSERT INTO definitions (workflow, version, source, loaded_at) "
              "VALUES ('eio', 1, 'workflow: eio', 1); UPDATE schema_version SET version = 1");
   ASSERT_TRUE(db_.Reopen().ok());
@@ -127,6 +135,9 @@ TEST_F(SqliteStoreTest, MigratesAVersionOneDatabaseKeepingItsData) {
   ASSERT_TRUE(definitions.ok()) << definitions.status().ToString();
   ASSERT_EQ(definitions->size(), 1u);
   EXPECT_EQ((*definitions)[0].origin, "");  // recorded before origins were
+  auto migrated = db_.store().GetSubscription("s-1");
+  ASSERT_TRUE(migrated.ok()) << migrated.status().ToString();
+  EXPECT_EQ(migrated->authority, "");  // recorded before authorities were: a global admin's
   EXPECT_EQ(SqliteCount(db_.sqlite_path(),
                         "SELECT COUNT(*) FROM sqlite_master WHERE name = "
                         "'outbox_pending_subscription'"),

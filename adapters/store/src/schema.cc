@@ -91,6 +91,13 @@ const char* const kVersion2[] = {
 const char* const kVersion3[] = {
     "ALTER TABLE definitions ADD COLUMN origin TEXT NOT NULL DEFAULT ''",
 };
+
+// Version 5 (CONTRACT §8, authorities): the authority of the admin who created a subscription
+// ('' for a global admin); such a subscription receives only events of requests that authority
+// is a party to, and only that authority's admins manage it.
+const char* const kVersion5[] = {
+    "ALTER TABLE subscriptions ADD COLUMN authority {key} NOT NULL DEFAULT ''",
+};
 // clang-format on
 
 void Replace(std::string* text, const std::string& from, const std::string& to) {
@@ -118,6 +125,9 @@ std::vector<std::string> Migration(int v, const Dialect& d) {
   }
   if (v == 3) {
     for (const char* text : kVersion3) out.push_back(Expand(text, d));
+  }
+  if (v == 5) {
+    for (const char* text : kVersion5) out.push_back(Expand(text, d));
   }
   return out;
 }

@@ -26,7 +26,7 @@ struct Actor {
   std::vector<std::string> roles;
   // The authority it acts for (CONTRACT §8: an id from the config's `authorities`); empty for
   // a deployment without authorities and for global tokens (admin, auditor, metrics).
-  std::string authority;
+  std::string authority{};
   bool HasRole(std::string_view role) const;
 };
 
@@ -42,7 +42,7 @@ struct DeadlineState {
   Duration remaining{0};  // when paused: the time it had left
   bool extended = false;  // its extension has been used
   bool lapsed = false;    // CONTRACT §7: it lapsed and stays visible until stopped
-  TimePoint lapsed_at;    // when lapsed: when it lapsed
+  TimePoint lapsed_at{};  // when lapsed: when it lapsed
   friend bool operator==(const DeadlineState& a, const DeadlineState& b) {
     return a.name == b.name && a.started_at == b.started_at && a.due_at == b.due_at &&
            a.paused == b.paused && a.remaining == b.remaining && a.extended == b.extended &&
