@@ -66,7 +66,7 @@ struct Request {
   std::vector<DeadlineState> deadlines;  // running and paused clocks, by name
   std::string head_hash;                 // hash of the latest history entry
   // CONTRACT §8: side -> authority id of each party to the request (empty without authorities).
-  std::map<std::string, std::string> parties;
+  std::map<std::string, std::string> parties{};
 
   // The deadline named `name`, or nullptr.
   const DeadlineState* FindDeadline(std::string_view name) const;
@@ -83,12 +83,12 @@ struct HistoryEntry {
   std::string from_state;  // empty for the first entry
   std::string to_state;
   std::string actor;
-  std::string authority;  // the actor's authority (CONTRACT §8); empty when it has none
   TimePoint at;
   nlohmann::json data = nlohmann::json::object();  // the data the event carried
   std::string comment;
-  std::string prev_hash;  // 64 zeros for the first entry
-  std::string hash;       // lowercase hex SHA-256
+  std::string prev_hash;    // 64 zeros for the first entry
+  std::string hash;         // lowercase hex SHA-256
+  std::string authority{};  // the actor's authority (CONTRACT §8); empty when it has none
 };
 
 // Creates a request.
@@ -99,7 +99,7 @@ struct CreateCall {
   nlohmann::json references = nlohmann::json::object();  // string values only
   std::string comment;
   std::string idempotency_key;  // non-empty: a repeat with the same key returns the first result
-  std::map<std::string, std::string> parties;  // CONTRACT §8: side -> authority id
+  std::map<std::string, std::string> parties{};  // CONTRACT §8: side -> authority id
 };
 
 // Fires an event on a request.
@@ -109,7 +109,7 @@ struct EventCall {
   std::optional<int64_t> expected_revision;        // Aborted if the request has moved on
   std::string comment;
   std::string idempotency_key;
-  std::map<std::string, std::string> parties;  // CONTRACT §8: the sides the transition assigns
+  std::map<std::string, std::string> parties{};  // CONTRACT §8: the sides the transition assigns
 };
 
 // An event an actor may fire now, and whether its `require`d fields are already set.

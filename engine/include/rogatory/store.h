@@ -85,7 +85,7 @@ struct RequestQuery {
   TimePoint now;              // REQUIRES when overdue_only
   int limit = 50;             // 1..1000
   std::string after;          // the `next` of the previous page; ids strictly greater
-  std::string party;          // CONTRACT §8: only requests this authority is a party to
+  std::string party{};        // CONTRACT §8: only requests this authority is a party to
 };
 
 struct RequestPage {
@@ -111,7 +111,7 @@ struct Subscription {
   TimePoint created_at;
   // CONTRACT §8: the creating admin's authority; such a subscription receives only events of
   // requests that authority is a party to. Empty: every request (a global admin's).
-  std::string authority;
+  std::string authority{};
   // True when this subscription wants `type` events of `workflow`.
   bool Matches(std::string_view type, std::string_view workflow) const;
   // True when it wants notification `n` about request `r` (the request after the step): it
