@@ -160,17 +160,8 @@ class Engine::Impl {
     r.revision = 1;
     r.created_at = r.updated_at = now;
     m.expected_revision = 0;
-    m.history = HistoryEntry{r.id,
-                             1,
-                             std::string(kCreateEvent),
-                             "",
-                             r.state,
-                             actor.id,
-                             actor.authority,
-                             now,
-                             std::move(data),
-                             call.comment,
-                             "",
+    m.history = HistoryEntry{r.id,     1,   std::string(kCreateEvent), "",           r.state,
+                             actor.id, now, std::move(data),           call.comment, "",
                              ""};
     m.notification = NotificationOf(kEventRequestCreated, r, m.history, "");
     return Commit(std::move(m), actor, call.idempotency_key, fingerprint);
@@ -310,7 +301,6 @@ class Engine::Impl {
                              from_name,
                              cw.state_names[static_cast<size_t>(to)],
                              actor.id,
-                             actor.authority,
                              now,
                              deadline.empty() ? event_data : nlohmann::json{{"deadline", deadline}},
                              comment,
@@ -441,7 +431,6 @@ class Engine::Impl {
                              from,
                              to,
                              actor.id,
-                             actor.authority,
                              now,
                              {{"from_version", from_version}, {"to_version", r.version}},
                              call.comment,
