@@ -11,6 +11,7 @@
 #include <sstream>
 #include <utility>
 
+#include "rogatory/request.h"
 #include "rogatory/workflow.h"
 
 namespace rogatory::cli {
@@ -124,6 +125,7 @@ void SetTokens(const YAML::Node& v, Config* c, const Report& report) {
       continue;
     }
     TokenConfig t;
+    t.line = entry.Mark().is_null() ? 0 : entry.Mark().line + 1;
     bool ok = true;
     for (const auto& kv : entry) {
       const std::string key = kv.first.Scalar();
@@ -159,11 +161,16 @@ void SetTokens(const YAML::Node& v, Config* c, const Report& report) {
         } else {
           ok = false;
         }
+      } else if (key == "authority") {
+        auto a = NonEmpty(value, report);
+        ok = ok && a.has_value();
+        if (a) t.authority = *a;
       } else if (key == "token") {
         report(kv.first, "tokens are stored only as their SHA-256: give sha256, not token");
         ok = false;
       } else {
-        report(kv.first, "unknown key '" + key + "' in a token (expected actor, roles, sha256)");
+        report(kv.first,
+               "unknown key '" + key + "' in a token (expected actor, roles, sha256, authority)");
         ok = false;
       }
     }
@@ -191,6 +198,85 @@ void SetTokens(const YAML::Node& v, Config* c, const Report& report) {
     if (ok) tokens.push_back(std::move(t));
   }
   c->tokens = std::move(tokens);
+}
+
+bool IsAuthorityId(const std::string& id) {
+  if (id.empty() || id[0] < 'a' || id[0] > 'z') return false;
+  for (char ch : id) {
+    const bool ok =
+        (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void SetAuthorities(const YAML::Node& v, Config* c, const Report& report) {
+  if (v.IsNull()) {
+    c->authorities.clear();
+    return;
+  }
+  if (!v.IsSequence()) {
+    report(v, "must be a list of {id, name, country}");
+    return;
+  }
+  std::vector<AuthorityConfig> authorities;
+  for (const YAML::Node& entry : v) {
+    if (!entry.IsMap()) {
+      report(entry, "an authority must be a map {id, name, country}");
+      continue;
+    }
+    AuthorityConfig a;
+    bool ok = true;
+    for (const auto& kv : entry) {
+      const std::string key = kv.first.Scalar();
+      const YAML::Node& value = kv.second;
+      auto text = NonEmpty(value, report);
+      if (!text) {
+        ok = false;
+        continue;
+      }
+      if (key == "id") {
+        if (!IsAuthorityId(*text)) {
+          report(value, "authority id '" + *text +
+                            "' is invalid: use lowercase letters, digits, '_', '.' and '-', "
+                            "starting with a letter (e.g. fr.pnf)");
+          ok = false;
+        }
+        a.id = *text;
+      } else if (key == "name") {
+        a.name = *text;
+      } else if (key == "country") {
+        if (!IsAssignedCountryCode(*text)) {
+          std::string upper = *text;
+          for (char& ch : upper)
+            ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+          report(value, "country '" + *text + "' is not an assigned ISO 3166-1 alpha-2 code" +
+                            (upper != *text && IsAssignedCountryCode(upper)
+                                 ? "; write it in upper case: " + upper
+                                 : std::string(" (e.g. FR, DE, IQ)")));
+          ok = false;
+        }
+        a.country = *text;
+      } else {
+        report(kv.first, "unknown key '" + key + "' in an authority (expected id, name, country)");
+        ok = false;
+      }
+    }
+    for (const char* key : {"id", "name", "country"}) {
+      if (ok && !entry[key]) {
+        report(entry, std::string("an authority needs its ") + key);
+        ok = false;
+      }
+    }
+    for (const AuthorityConfig& other : authorities) {
+      if (ok && other.id == a.id) {
+        report(entry, "authority '" + a.id + "' is listed twice");
+        ok = false;
+      }
+    }
+    if (ok) authorities.push_back(std::move(a));
+  }
+  c->authorities = std::move(authorities);
 }
 
 void SetMaxAttempts(const YAML::Node& v, Config* c, const Report& report) {
@@ -284,6 +370,7 @@ const Key kKeys[] = {
     {"store",                   SetStore,            true},
     {"workflows",               SetWorkflows,        true},
     {"auth.tokens",             SetTokens,           false},
+    {"authorities",             SetAuthorities,      false},
     {"webhooks.max_attempts",   SetMaxAttempts,      false},
     {"webhooks.retry.initial",  SetRetryInitial,     false},
     {"webhooks.retry.max",      SetRetryMax,         false},
@@ -368,6 +455,39 @@ void Walk(const YAML::Node& map, const std::string& prefix, Config* config, cons
   }
 }
 
+// CONTRACT §8: every token's authority is configured, and with authorities every token names
+// one unless its roles are all global (auditor, admin, metrics). `tokens_at` is where the
+// tokens came from (the file, or the environment variable).
+void CheckTokenAuthorities(const Config& config, const std::string& tokens_at,
+                           std::vector<std::string>* errors) {
+  for (const TokenConfig& t : config.tokens) {
+    const std::string at = tokens_at + (t.line > 0 ? ":" + std::to_string(t.line) : "") + ": ";
+    if (!t.authority.empty()) {
+      bool known = false;
+      std::string ids;
+      for (const AuthorityConfig& a : config.authorities) {
+        known = known || a.id == t.authority;
+        ids += (ids.empty() ? "" : ", ") + a.id;
+      }
+      if (!known) {
+        errors->push_back(at + "the token of actor '" + t.actor + "' names authority '" +
+                          t.authority + "', which is not configured" +
+                          (ids.empty() ? std::string(" (the config has no authorities)")
+                                       : " (known: " + ids + ")"));
+      }
+      continue;
+    }
+    if (config.authorities.empty()) continue;
+    bool global = true;
+    for (const std::string& role : t.roles) global = global && IsGlobalRole(role);
+    if (!global) {
+      errors->push_back(at + "the token of actor '" + t.actor +
+                        "' needs an authority: with authorities configured, only tokens whose "
+                        "roles are all auditor, admin or metrics may go without one");
+    }
+  }
+}
+
 void CheckConsistency(Config* config, const std::string& where, std::vector<std::string>* errors) {
   const TimePoint epoch;
   if (config->webhooks.retry_max.AddTo(epoch) < config->webhooks.retry_initial.AddTo(epoch)) {
@@ -377,6 +497,10 @@ void CheckConsistency(Config* config, const std::string& where, std::vector<std:
 }
 
 }  // namespace
+
+bool IsGlobalRole(std::string_view role) {
+  return role == kAuditorRole || role == "admin" || role == "metrics";
+}
 
 std::optional<std::string> ProcessEnv(const char* name) {
   const char* v = std::getenv(name);
@@ -449,6 +573,12 @@ ConfigResult ParseConfig(std::string_view text, const std::string& file_name,
   }
   CheckConsistency(&result.config, file_name.empty() ? std::string("config") : file_name,
                    &result.errors);
+  const bool tokens_from_env = env(EnvName("auth.tokens").c_str()).has_value();
+  CheckTokenAuthorities(result.config,
+                        tokens_from_env     ? "environment " + EnvName("auth.tokens")
+                        : file_name.empty() ? std::string("config")
+                                            : file_name,
+                        &result.errors);
   return result;
 }
 

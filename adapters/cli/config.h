@@ -25,7 +25,22 @@ struct TokenConfig {
   std::string actor;
   std::vector<std::string> roles;
   std::string sha256;
+  std::string authority{};  // CONTRACT §8: an id of Config::authorities, or empty
+  int line = 0;             // where it was given (in the file or the environment's YAML)
 };
+
+// CONTRACT §8: one authority taking part in requests.
+struct AuthorityConfig {
+  std::string id;       // [a-z][a-z0-9_.-]*, unique
+  std::string name;     // required
+  std::string country;  // an assigned ISO 3166-1 alpha-2 code, upper case
+};
+
+// The roles a token may hold without an authority when authorities are configured.
+bool IsGlobalRole(std::string_view role);
+// True for an assigned ISO 3166-1 alpha-2 code ("FR"), as listed by the system's tzdata
+// (iso3166.tab, read at build time).
+bool IsAssignedCountryCode(std::string_view code);
 
 struct Config {
   // listen: HOST:PORT ("[::1]:8080" for IPv6; port 0 = any free port).
@@ -38,6 +53,8 @@ struct Config {
   std::string workflows = "workflows/";
   // auth.tokens
   std::vector<TokenConfig> tokens;
+  // authorities (CONTRACT §8): empty means one office, every token sees every request.
+  std::vector<AuthorityConfig> authorities{};
   struct Webhooks {
     int max_attempts = 12;                                  // then the delivery is dead-lettered
     IsoDuration retry_initial{0, std::chrono::seconds(5)};  // first backoff

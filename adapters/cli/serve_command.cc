@@ -73,7 +73,9 @@ HttpServerOptions MakeHttpOptions(const Config& config) {
   HttpServerOptions o;
   o.host = config.listen_host;
   o.port = config.listen_port;
-  for (const TokenConfig& t : config.tokens) o.tokens.push_back({t.actor, t.roles, t.sha256});
+  for (const TokenConfig& t : config.tokens) {
+    o.tokens.push_back({t.actor, t.roles, t.sha256, t.authority});
+  }
   o.max_body = config.limits.max_body;
   o.allow_private_webhooks = config.webhooks.allow_private;
   o.threads = config.http.threads;
@@ -181,7 +183,15 @@ int RunServe(int argc, char** argv) {
   std::shared_ptr<Store> store = std::move(*opened);
   spdlog::info("store: {}", RedactStoreUrl(config.store));
 
-  auto engine = std::make_unique<Engine>(EngineOptions{store, nullptr});
+  EngineOptions engine_options{store, nullptr, {}};
+  for (const AuthorityConfig& a : config.authorities) {
+    engine_options.authorities.push_back({a.id, a.name, a.country});
+  }
+  if (!config.authorities.empty()) {
+    spdlog::info("authorities: {} (each token sees only its authority's requests)",
+                 config.authorities.size());
+  }
+  auto engine = std::make_unique<Engine>(std::move(engine_options));
   for (const WorkflowDefinition& def : report.definitions) {
     Status s = engine->LoadDefinition(def);
     if (!s.ok()) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "field_check.h"
 
@@ -141,6 +142,9 @@ Result<std::unique_ptr<const CompiledWorkflow>> CompileWorkflow(const WorkflowDe
     if (s.initial) cw->initial = id;
   }
   if (cw->initial < 0) return InvalidArgumentError("workflow " + def.id + " has no initial state");
+  for (const auto& side : def.sides) {
+    for (const auto& role : side.roles) cw->side_of_role.emplace(role, side.name);
+  }
   for (size_t i = 0; i < def.fields.size(); ++i) {
     cw->field_ids.emplace(def.fields[i].name, static_cast<int32_t>(i));
   }
@@ -172,6 +176,10 @@ Result<std::unique_ptr<const CompiledWorkflow>> CompileWorkflow(const WorkflowDe
       if (ct.to < 0) return InvalidArgumentError("unknown state '" + t.to + "'");
     }
     ct.roles = t.roles;
+    for (const auto& name : t.assign) {
+      if (def.FindSide(name) == nullptr) return InvalidArgumentError("unknown side '" + name + "'");
+    }
+    ct.assign = std::set<std::string>(t.assign.begin(), t.assign.end());
     ROGATORY_RETURN_IF_ERROR(IdsOf(cw->field_ids, t.require, "field", &ct.require));
     ROGATORY_RETURN_IF_ERROR(IdsOf(cw->deadline_ids, t.start, "deadline", &ct.start));
     ROGATORY_RETURN_IF_ERROR(IdsOf(cw->deadline_ids, t.stop, "deadline", &ct.stop));

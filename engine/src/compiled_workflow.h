@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -37,6 +38,7 @@ struct CompiledTransition {
   std::vector<int32_t> require;                             // field ids
   std::vector<int32_t> start, stop, pause, resume, extend;  // deadline ids
   std::vector<CompiledCondition> when;                      // all must hold; empty: always
+  std::set<std::string> assign{};  // CONTRACT §8: the sides whose party the event call sets
 
   // Whether `when` holds on `data` merged with `event_data` (an event's null clears a field).
   bool GuardHolds(const nlohmann::json& event_data, const nlohmann::json& data) const;
@@ -79,6 +81,8 @@ struct CompiledWorkflow {
   std::vector<int32_t> group_members;
   std::vector<CompiledDeadline> deadlines;
   std::unordered_map<std::string, int32_t> state_ids, event_ids, field_ids, deadline_ids;
+  // CONTRACT §8: role -> the side it acts for (roles of no side are absent).
+  std::unordered_map<std::string, std::string> side_of_role;
 
   int32_t event_count() const { return static_cast<int32_t>(event_names.size()); }
   // The transitions for (state, event) in the order they are tried; empty when the state

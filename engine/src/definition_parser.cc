@@ -29,18 +29,18 @@ std::string EntryKey(std::string_view kind, std::string_view name, std::string_v
 
 namespace {
 
-const std::vector<std::string> kTopKeys = {"workflow",    "version",     "title",
-                                           "legal_basis", "description", "fields",
-                                           "states",      "deadlines",   "transitions"};
+const std::vector<std::string> kTopKeys = {"workflow",    "version", "title",  "legal_basis",
+                                           "description", "fields",  "states", "deadlines",
+                                           "transitions", "sides"};
 const std::vector<std::string> kRequiredTopKeys = {"workflow", "version", "states", "transitions"};
 const std::vector<std::string> kFieldKeys = {"type",   "required", "default",
                                              "values", "items",    "description"};
 const std::vector<std::string> kStateKeys = {"phase", "initial", "terminal", "description"};
 const std::vector<std::string> kDeadlineKeys = {"duration", "on_expiry", "extension",
                                                 "description"};
-const std::vector<std::string> kTransitionKeys = {"event",   "from",   "to",   "roles",
-                                                  "require", "start",  "stop", "pause",
-                                                  "resume",  "extend", "when", "description"};
+const std::vector<std::string> kTransitionKeys = {
+    "event", "from",   "to",     "roles", "require", "start",      "stop",
+    "pause", "resume", "extend", "when",  "assign",  "description"};
 // `le`/`ge` before `lt`/`gt`: among equally close words the first is suggested, and `lte`
 // or `gte` mean these.
 const std::vector<std::string> kGuardOps = {"set", "eq", "ne", "in", "le", "lt", "ge", "gt"};
@@ -205,6 +205,7 @@ class Parser {
   void ParseStates(const Entry& section);
   void ParseDeadlines(const Entry& section);
   void ParseTransitions(const Entry& section);
+  void ParseSides(const Entry& section);
   void ParseTransition(const YAML::Node& node, int index);
   // A transition's `when`; conditions it cannot read are reported under `note` and left out.
   void ParseWhen(const Entry& e, const std::string& where, const std::string& note,
@@ -369,6 +370,8 @@ void Parser::ParseDocument(const YAML::Node& root) {
     } else if (e.key == "transitions") {
       notes().transitions_line = e.line;
       ParseTransitions(e);
+    } else if (e.key == "sides") {
+      ParseSides(e);
     }
   }
 }
@@ -514,6 +517,26 @@ void Parser::ParseDeadlines(const Entry& section) {
   }
 }
 
+void Parser::ParseSides(const Entry& section) {
+  if (IsNullValue(section.value)) return;
+  if (!section.value.IsMap()) {
+    Report(section.line, "sides",
+           "'sides' must be a mapping of side names to the roles that act for them, such as "
+           "{issuing: [issuing_authority]}, not " +
+               Describe(section.value));
+    return;
+  }
+  for (const Entry& entry : Entries(section.value, nullptr, "'sides'")) {
+    SideDef side;
+    side.name = entry.key;
+    side.line = entry.line;
+    if (auto roles = Names(entry, "'sides'", EntryKey("side", side.name, "roles"))) {
+      side.roles = std::move(*roles);
+    }
+    def().sides.push_back(std::move(side));
+  }
+}
+
 void Parser::ParseTransitions(const Entry& section) {
   if (IsNullValue(section.value)) return;
   if (!section.value.IsSequence()) {
@@ -581,6 +604,7 @@ void Parser::ParseTransition(const YAML::Node& node, int index) {
                                        : e.key == "stop"    ? &t.stop
                                        : e.key == "pause"   ? &t.pause
                                        : e.key == "resume"  ? &t.resume
+                                       : e.key == "assign"  ? &t.assign
                                                             : &t.extend;
       if (auto v = Names(e, where, note)) *list = std::move(*v);
     }

@@ -71,6 +71,7 @@ class Validator {
     CheckStates();
     for (size_t i = 0; i < def_.transitions.size(); ++i) CheckTransition(i);
     for (const auto& d : def_.deadlines) CheckDeadline(d);
+    CheckSides();
     CheckGraph();
     return std::move(errors_);
   }
@@ -120,11 +121,16 @@ class Validator {
     }
     for (const auto& t : def_.transitions) {
       bool ok = IsValidUtf8(t.event) && IsValidUtf8(t.to) && IsValidUtf8(t.description);
-      for (const auto* list :
-           {&t.from, &t.roles, &t.require, &t.start, &t.stop, &t.pause, &t.resume, &t.extend}) {
+      for (const auto* list : {&t.from, &t.roles, &t.require, &t.start, &t.stop, &t.pause,
+                               &t.resume, &t.extend, &t.assign}) {
         for (const auto& name : *list) ok = ok && IsValidUtf8(name);
       }
       if (!ok) Error(t.line, "invalid UTF-8 in a transition");
+    }
+    for (const auto& side : def_.sides) {
+      bool ok = IsValidUtf8(side.name);
+      for (const auto& role : side.roles) ok = ok && IsValidUtf8(role);
+      if (!ok) Error(side.line, "invalid UTF-8 in a side");
     }
   }
 
@@ -474,6 +480,57 @@ class Validator {
       Error(d.line, where + " fires '" + d.on_expiry +
                         "' as actor system, but no transition for that event lists the role "
                         "system");
+    }
+  }
+
+  // CONTRACT §8: each side's roles exist and act for it alone, every `assign` names a side, and
+  // every side can get a party: from the creator (a side with roles) or from a transition.
+  void CheckSides() {
+    std::vector<std::string> side_names;
+    for (const auto& side : def_.sides) side_names.push_back(side.name);
+    CheckNames("side", side_names, [&](size_t i) { return def_.sides[i].line; });
+    const bool transitions_known = !Reported("transitions") && !notes_.transitions_incomplete;
+    std::set<std::string> known_roles, assigned;
+    std::vector<std::string> role_list;
+    for (size_t i = 0; i < def_.transitions.size(); ++i) {
+      const TransitionDef& t = def_.transitions[i];
+      for (const auto& role : t.roles) {
+        if (known_roles.insert(role).second) role_list.push_back(role);
+      }
+      for (const auto& name : t.assign) {
+        assigned.insert(name);
+        if (def_.FindSide(name) == nullptr) {
+          Error(t.line, TransitionName(t, i) + " assigns unknown side '" + name + "'" +
+                            (side_names.empty() ? std::string("; declare it under 'sides'")
+                                                : DidYouMean(name, side_names)));
+        }
+      }
+    }
+    std::map<std::string, const SideDef*> side_of_role;
+    for (const auto& side : def_.sides) {
+      const std::string where = "side '" + side.name + "'";
+      if (Reported(EntryKey("side", side.name, "roles"))) continue;
+      for (const auto& role : side.roles) {
+        if (role == kSystemRole) {
+          Error(side.line, where + " names role 'system': the engine's timers act for no side");
+          continue;
+        }
+        if (transitions_known && known_roles.count(role) == 0) {
+          Error(side.line, where + " names unknown role '" + role + "'; no transition lists it" +
+                               DidYouMean(role, role_list));
+        }
+        auto [first, inserted] = side_of_role.emplace(role, &side);
+        if (!inserted && first->second != &side) {
+          Error(side.line, "role '" + role + "' acts for side '" + first->second->name +
+                               "' (line " + std::to_string(first->second->line) + ") and side '" +
+                               side.name + "'; a role acts for one side");
+        }
+      }
+      if (side.roles.empty() && transitions_known && assigned.count(side.name) == 0) {
+        Error(side.line, where +
+                             " lists no roles and no transition assigns it: no request could "
+                             "ever get a party for it");
+      }
     }
   }
 

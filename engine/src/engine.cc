@@ -9,6 +9,7 @@
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "access_policy.h"
 #include "compiled_workflow.h"
 #include "deadline_ops.h"
 #include "definition_registry.h"
@@ -25,15 +26,6 @@ namespace {
 
 // How often a Fire without expected_revision re-reads and retries after losing a race.
 constexpr int kMaxRaceRetries = 8;
-
-bool ActorMayFire(const Actor& actor, const CompiledTransition& t) {
-  for (const auto& allowed : t.roles) {
-    for (const auto& role : actor.roles) {
-      if (role == allowed) return true;
-    }
-  }
-  return false;
-}
 
 // What subscribers are told about step `h` of request `r` (rendered lazily by the store).
 Notification NotificationOf(std::string_view type, const Request& r, const HistoryEntry& h,
@@ -61,6 +53,7 @@ class Engine::Impl {
   explicit Impl(EngineOptions o)
       : store_(std::move(o.store)),
         clock_(o.clock ? std::move(o.clock) : std::make_shared<SystemClock>()),
+        access_(std::move(o.authorities)),
         registry_(*store_, *clock_) {}
 
   // The compiled workflow, or NotFound (definition_registry.h).
@@ -74,7 +67,8 @@ class Engine::Impl {
   Result<std::optional<Request>> Replay(const Actor& actor, const std::string& key,
                                         const std::string& fingerprint) {
     if (key.empty()) return std::optional<Request>();
-    ROGATORY_ASSIGN_OR_RETURN(auto record, store_->FindIdempotency(actor.id, key));
+    ROGATORY_ASSIGN_OR_RETURN(auto record,
+                              store_->FindIdempotency(access_.IdempotencyScope(actor), key));
     if (!record) return std::optional<Request>();
     if (record->fingerprint != fingerprint) {
       return InvalidArgumentError("Idempotency-Key '" + key + "' was used for a different call");
@@ -93,8 +87,8 @@ class Engine::Impl {
     m.history.hash = ComputeHistoryHash(m.history);
     m.request.head_hash = m.history.hash;
     if (!key.empty()) {
-      m.idempotency = IdempotencyRecord{actor.id, key, fingerprint, RequestToJson(m.request).dump(),
-                                        m.history.at};
+      m.idempotency = IdempotencyRecord{access_.IdempotencyScope(actor), key, fingerprint,
+                                        RequestToJson(m.request).dump(), m.history.at};
     }
     Status s = store_->Apply(m);
     // A concurrent repeat of the same call that committed first makes this write lose, on the
@@ -113,6 +107,27 @@ class Engine::Impl {
   static Status CheckActorUtf8(const Actor& actor) {
     ROGATORY_RETURN_IF_ERROR(CheckUtf8(actor.id, "the actor id"));
     for (const auto& role : actor.roles) ROGATORY_RETURN_IF_ERROR(CheckUtf8(role, "a role"));
+    ROGATORY_RETURN_IF_ERROR(CheckUtf8(actor.authority, "the authority"));
+    return OkStatus();
+  }
+
+  // What the history records as the step's authority: the actor's, with authorities.
+  std::string HistoryAuthority(const Actor& actor) const {
+    return access_.enabled() ? actor.authority : std::string();
+  }
+
+  // The parties of a call as text for idempotency fingerprints ("" when there are none, so
+  // the fingerprints of calls without parties are what they were before authorities).
+  static std::string PartiesText(const Parties& parties) {
+    if (parties.empty()) return std::string();
+    return "\nparties " + nlohmann::json(parties).dump();
+  }
+
+  static Status CheckPartiesUtf8(const Parties& parties) {
+    for (const auto& [side, authority] : parties) {
+      ROGATORY_RETURN_IF_ERROR(CheckUtf8(side, "a side"));
+      ROGATORY_RETURN_IF_ERROR(CheckUtf8(authority, "an authority"));
+    }
     return OkStatus();
   }
 
@@ -123,16 +138,20 @@ class Engine::Impl {
     ROGATORY_RETURN_IF_ERROR(CheckJsonUtf8(call.references, "references"));
     ROGATORY_RETURN_IF_ERROR(CheckUtf8(call.comment, "the comment"));
     ROGATORY_RETURN_IF_ERROR(CheckUtf8(call.idempotency_key, "the idempotency key"));
+    ROGATORY_RETURN_IF_ERROR(CheckPartiesUtf8(call.parties));
+    ROGATORY_RETURN_IF_ERROR(access_.CheckMayWrite(actor, "create requests"));
     const std::string fingerprint =
         call.idempotency_key.empty()
             ? std::string()
             : Sha256Hex("create\n" + call.workflow + "\n" +
                         (call.version ? std::to_string(*call.version) : "") + "\n" +
-                        call.data.dump() + "\n" + call.references.dump() + "\n" + call.comment);
+                        call.data.dump() + "\n" + call.references.dump() + "\n" + call.comment +
+                        PartiesText(call.parties));
     ROGATORY_ASSIGN_OR_RETURN(auto replay, Replay(actor, call.idempotency_key, fingerprint));
     if (replay) return std::move(*replay);
 
     ROGATORY_ASSIGN_OR_RETURN(const CompiledWorkflow* cw, Find(call.workflow, call.version));
+    ROGATORY_ASSIGN_OR_RETURN(Parties parties, access_.CreationParties(*cw, actor, call.parties));
     const WorkflowDefinition& def = cw->def;
     if (!call.references.is_object()) {
       return InvalidArgumentError("references must be an object of strings");
@@ -159,10 +178,13 @@ class Engine::Impl {
     r.data = data;
     r.revision = 1;
     r.created_at = r.updated_at = now;
+    r.parties = std::move(parties);
+    m.parties_changed = !r.parties.empty();
     m.expected_revision = 0;
     m.history = HistoryEntry{r.id,     1,   std::string(kCreateEvent), "",           r.state,
                              actor.id, now, std::move(data),           call.comment, "",
                              ""};
+    m.history.authority = HistoryAuthority(actor);
     m.notification = NotificationOf(kEventRequestCreated, r, m.history, "");
     return Commit(std::move(m), actor, call.idempotency_key, fingerprint);
   }
@@ -174,12 +196,13 @@ class Engine::Impl {
     ROGATORY_RETURN_IF_ERROR(CheckJsonUtf8(call.data, "data"));
     ROGATORY_RETURN_IF_ERROR(CheckUtf8(call.comment, "the comment"));
     ROGATORY_RETURN_IF_ERROR(CheckUtf8(call.idempotency_key, "the idempotency key"));
+    ROGATORY_RETURN_IF_ERROR(CheckPartiesUtf8(call.parties));
     const std::string fingerprint =
         call.idempotency_key.empty()
             ? std::string()
             : Sha256Hex("fire\n" + id + "\n" + call.event + "\n" + call.data.dump() + "\n" +
                         (call.expected_revision ? std::to_string(*call.expected_revision) : "") +
-                        "\n" + call.comment);
+                        "\n" + call.comment + PartiesText(call.parties));
     ROGATORY_ASSIGN_OR_RETURN(auto replay, Replay(actor, call.idempotency_key, fingerprint));
     if (replay) return std::move(*replay);
 
@@ -237,6 +260,8 @@ class Engine::Impl {
   Result<Request> FireOnce(const RequestId& id, const EventCall& call, const Actor& actor,
                            const std::string& fingerprint) {
     ROGATORY_ASSIGN_OR_RETURN(Request before, store_->GetRequest(id));
+    ROGATORY_RETURN_IF_ERROR(access_.CheckSee(before, actor));
+    ROGATORY_RETURN_IF_ERROR(access_.CheckMayWrite(actor, "fire events"));
     if (call.expected_revision && *call.expected_revision != before.revision) {
       return AbortedError("request " + id + " is at revision " + std::to_string(before.revision) +
                           ", not " + std::to_string(*call.expected_revision));
@@ -251,12 +276,16 @@ class Engine::Impl {
                                      before.state + "' of request " + id +
                                      ": no 'when' of its transitions holds");
     }
-    if (!ActorMayFire(actor, *c.t)) {
-      return PermissionDeniedError("actor '" + actor.id + "' has no role that may fire '" +
-                                   call.event + "'");
+    if (!access_.MayFire(actor, *c.cw, *c.t, before)) {
+      return PermissionDeniedError(
+          "actor '" + actor.id + "' has no role that may fire '" + call.event + "'" +
+          (access_.enabled() && !actor.authority.empty()
+               ? " for authority '" + actor.authority + "' on request " + id
+               : std::string()));
     }
+    ROGATORY_RETURN_IF_ERROR(access_.CheckAssigned(*c.t, call.event, call.parties));
     return Step(std::move(before), *c.cw, c.state, *c.t, c.event_data, actor, call.comment, "",
-                call.idempotency_key, fingerprint);
+                call.idempotency_key, fingerprint, call.parties);
   }
 
   // Builds and commits the request's next revision for transition `t` from `state`, merging
@@ -265,7 +294,8 @@ class Engine::Impl {
   Result<Request> Step(Request before, const CompiledWorkflow& cw, int32_t state,
                        const CompiledTransition& t, const nlohmann::json& event_data,
                        const Actor& actor, const std::string& comment, const std::string& deadline,
-                       const std::string& key, const std::string& fingerprint) {
+                       const std::string& key, const std::string& fingerprint,
+                       const Parties& assigned = {}) {
     const int32_t to = t.to < 0 ? state : t.to;
     const Phase from_phase = cw.state_phase[static_cast<size_t>(state)];
     const Phase to_phase = cw.state_phase[static_cast<size_t>(to)];
@@ -295,6 +325,9 @@ class Engine::Impl {
     // Nothing leaves a terminal state, so no clock may lapse after it: closing stops them all.
     if (cw.state_terminal[static_cast<size_t>(to)]) r.deadlines.clear();
     const std::string& from_name = r.state;
+    // Assigned only with authorities (CheckAssigned refuses parties without them).
+    for (const auto& [side, authority] : assigned) r.parties[side] = authority;
+    m.parties_changed = !assigned.empty();
     m.history = HistoryEntry{r.id,
                              r.revision + 1,
                              cw.event_names[static_cast<size_t>(t.event)],
@@ -306,6 +339,7 @@ class Engine::Impl {
                              comment,
                              "",
                              ""};
+    m.history.authority = HistoryAuthority(actor);
     r.state = m.history.to_state;
     r.phase = to_phase;
     r.revision += 1;
@@ -343,7 +377,7 @@ class Engine::Impl {
       // Not allowed now: the lapse is still recorded, as a step that stays in its state.
       CompiledTransition record_only;
       record_only.event = cd.on_expiry;
-      const bool allowed = t != nullptr && ActorMayFire(system, *t);
+      const bool allowed = t != nullptr && access_.MayFire(system, *cw, *t, before);
       // Kept for the fallback below: the same snapshot, so the record-only step expects the
       // same revision and loses (Aborted, then re-read and re-checked) to any concurrent move.
       Request snapshot = allowed ? before : Request();
@@ -370,6 +404,12 @@ class Engine::Impl {
       ROGATORY_RETURN_IF_ERROR(CheckUtf8(to, "the state map"));
     }
     ROGATORY_ASSIGN_OR_RETURN(Request before, store_->GetRequest(id));
+    // An administrative step: an actor of an authority migrates only what it may see; one
+    // without authority (a global admin) migrates any request. An auditor migrates nothing.
+    if (!actor.authority.empty()) ROGATORY_RETURN_IF_ERROR(access_.CheckSee(before, actor));
+    if (actor.HasRole(kAuditorRole) || !actor.authority.empty()) {
+      ROGATORY_RETURN_IF_ERROR(access_.CheckMayWrite(actor, "migrate requests"));
+    }
     ROGATORY_ASSIGN_OR_RETURN(const CompiledWorkflow* target,
                               Find(before.workflow, call.target_version));
     if (call.target_version == before.version) {
@@ -436,6 +476,7 @@ class Engine::Impl {
                              call.comment,
                              "",
                              ""};
+    m.history.authority = HistoryAuthority(actor);
     m.notification =
         NotificationOf(closes ? kEventRequestClosed : kEventRequestTransitioned, r, m.history, "");
     return Commit(std::move(m), actor, "", "");
@@ -443,16 +484,17 @@ class Engine::Impl {
 
   Result<std::vector<AvailableEvent>> Available(const RequestId& id, const Actor& actor) const {
     ROGATORY_ASSIGN_OR_RETURN(Request r, store_->GetRequest(id));
+    ROGATORY_RETURN_IF_ERROR(access_.CheckSee(r, actor));
     ROGATORY_ASSIGN_OR_RETURN(const CompiledWorkflow* cw, Find(r.workflow, r.version));
     const int32_t state = CompiledWorkflow::Find(cw->state_ids, r.state);
     std::vector<AvailableEvent> out;
-    if (state < 0) return out;
+    if (state < 0 || !access_.CheckMayWrite(actor, "fire events").ok()) return out;
     for (int32_t e = 0; e < cw->event_count(); ++e) {
       // Offered only when an alternative would be taken now; its requirements are the ones
       // reported.
       const CompiledTransition* t =
           cw->Choose(cw->Group(state, e), nlohmann::json::object(), r.data);
-      if (t == nullptr || !ActorMayFire(actor, *t)) continue;
+      if (t == nullptr || !access_.MayFire(actor, *cw, *t, r)) continue;
       AvailableEvent a;
       a.event = cw->event_names[static_cast<size_t>(e)];
       a.to = cw->state_names[static_cast<size_t>(t->to < 0 ? state : t->to)];
@@ -461,6 +503,7 @@ class Engine::Impl {
         a.require.push_back(name);
         if (!IsFieldSet(r.data, name)) a.missing.push_back(name);
       }
+      if (access_.enabled()) a.assign.assign(t->assign.begin(), t->assign.end());
       out.push_back(std::move(a));
     }
     return out;
@@ -468,6 +511,7 @@ class Engine::Impl {
 
   std::shared_ptr<Store> store_;
   std::shared_ptr<const Clock> clock_;
+  const AccessPolicy access_;  // immutable: read by every thread
   // Thread-safe on its own; mutable because a lookup may load a version from the store.
   mutable DefinitionRegistry registry_;
 };
@@ -533,6 +577,38 @@ Result<Request> Engine::Get(const RequestId& id) const { return impl_->store_->G
 
 Result<std::vector<HistoryEntry>> Engine::History(const RequestId& id) const {
   return impl_->store_->GetHistory(id);
+}
+
+Result<Request> Engine::Get(const RequestId& id, const Actor& actor) const {
+  ROGATORY_ASSIGN_OR_RETURN(Request r, impl_->store_->GetRequest(id));
+  ROGATORY_RETURN_IF_ERROR(impl_->access_.CheckSee(r, actor));
+  return r;
+}
+
+Result<std::vector<HistoryEntry>> Engine::History(const RequestId& id, const Actor& actor) const {
+  // Visibility is decided on the request (its parties), then the history is read.
+  ROGATORY_RETURN_IF_ERROR(Get(id, actor).status());
+  return impl_->store_->GetHistory(id);
+}
+
+Result<RequestPage> Engine::List(RequestQuery q, const Actor& actor) const {
+  ROGATORY_ASSIGN_OR_RETURN(std::optional<RequestQuery> scoped,
+                            impl_->access_.Scope(std::move(q), actor));
+  if (!scoped) {
+    if (q.limit < 1 || q.limit > 1000) return InvalidArgumentError("limit must be 1 to 1000");
+    return RequestPage();
+  }
+  return List(std::move(*scoped));
+}
+
+bool Engine::MaySee(const Request& r, const Actor& actor) const {
+  return impl_->access_.MaySee(r, actor);
+}
+
+const std::vector<Authority>& Engine::authorities() const { return impl_->access_.authorities(); }
+
+const Authority* Engine::FindAuthority(std::string_view id) const {
+  return impl_->access_.Find(id);
 }
 
 Result<RequestPage> Engine::List(RequestQuery q) const {

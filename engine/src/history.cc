@@ -34,6 +34,10 @@ std::string ComputeHistoryHash(const HistoryEntry& e) {
   Append(&buf, std::to_string(ToUnixMicros(e.at)));
   Append(&buf, e.data.is_object() && e.data.empty() ? std::string("{}") : e.data.dump());
   Append(&buf, e.comment);
+  // CONTRACT §8: the actor's authority, appended only when there is one, so every entry
+  // written before authorities existed (and every entry of a deployment without them) keeps
+  // its hash, while an entry with an authority encodes differently from one without.
+  if (!e.authority.empty()) Append(&buf, e.authority);
   return Sha256Hex(buf);
 }
 

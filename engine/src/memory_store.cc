@@ -93,6 +93,8 @@ class MemoryStore final : public Store {
     }
     if (it != requests_.end()) IndexDeadlines(it->second, /*add=*/false);
     IndexDeadlines(m.request, /*add=*/true);
+    if (it != requests_.end()) IndexParties(it->second, /*add=*/false);
+    IndexParties(m.request, /*add=*/true);
     requests_[m.request.id] = m.request;
     history_[m.request.id].push_back(m.history);
     if (m.notification) {
@@ -147,6 +149,18 @@ class MemoryStore final : public Store {
       page.items.push_back(r);
       return true;
     };
+    if (!q.party.empty() || !q.visible_to.empty()) {
+      // Driven by the party index: only that authority's requests are visited, in id order.
+      const std::string& driver = q.party.empty() ? q.visible_to : q.party;
+      auto ids = by_party_.find(driver);
+      if (ids == by_party_.end()) return page;
+      for (auto id = ids->second.upper_bound(q.after); id != ids->second.end(); ++id) {
+        const Request& r = requests_.at(*id);
+        if (!q.visible_to.empty() && !r.HasParty(q.visible_to)) continue;
+        if (!take(r)) break;
+      }
+      return page;
+    }
     if (q.overdue_only) {
       // Driven by the due-time index: only the overdue requests are visited, in id order.
       for (const RequestId& id : OverdueIds(q.now, q.after)) {
@@ -361,6 +375,18 @@ class MemoryStore final : public Store {
 
   // The ids after `after` of requests with a running deadline due at or before `now`
   // (Request::IsOverdue), in id order.
+  // CONTRACT §8: authority -> the requests it is a party to (the SQL stores' request_parties).
+  void IndexParties(const Request& r, bool add) {
+    for (const auto& [side, authority] : r.parties) {
+      if (add) {
+        by_party_[authority].insert(r.id);
+      } else if (auto it = by_party_.find(authority); it != by_party_.end()) {
+        it->second.erase(r.id);
+        if (it->second.empty()) by_party_.erase(it);
+      }
+    }
+  }
+
   std::set<RequestId> OverdueIds(TimePoint now, const RequestId& after) const {
     std::set<RequestId> ids;
     for (auto it = running_by_due_.begin(); it != running_by_due_.end() && it->first <= now; ++it) {
@@ -376,6 +402,7 @@ class MemoryStore final : public Store {
   // A multiset: two clocks of one request may be due at the same time.
   std::multiset<std::pair<TimePoint, RequestId>> running_by_due_;
   std::unordered_map<RequestId, std::vector<HistoryEntry>> history_;
+  std::map<std::string, std::set<RequestId>> by_party_;  // authority -> requests, by id
   std::map<std::pair<RequestId, std::string>, DeadlineLease> leases_;
   std::map<std::pair<std::string, std::string>, IdempotencyRecord> idempotency_;
   std::map<std::string, Subscription> subscriptions_;

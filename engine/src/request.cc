@@ -9,13 +9,20 @@ bool Actor::HasRole(std::string_view role) const {
   return false;
 }
 
-Actor SystemActor() { return Actor{std::string(kSystemRole), {std::string(kSystemRole)}}; }
+Actor SystemActor() { return Actor{std::string(kSystemRole), {std::string(kSystemRole)}, ""}; }
 
 const DeadlineState* Request::FindDeadline(std::string_view name) const {
   for (const auto& d : deadlines) {
     if (d.name == name) return &d;
   }
   return nullptr;
+}
+
+bool Request::HasParty(std::string_view authority) const {
+  for (const auto& [side, party] : parties) {
+    if (party == authority) return true;
+  }
+  return false;
 }
 
 bool Request::IsOverdue(TimePoint now) const {
@@ -47,6 +54,7 @@ nlohmann::json RequestToJson(const Request& r) {
                         {"created_at", FormatRfc3339(r.created_at)},
                         {"updated_at", FormatRfc3339(r.updated_at)},
                         {"deadlines", std::move(deadlines)},
+                        {"parties", r.parties},
                         {"head_hash", r.head_hash}};
 }
 
@@ -76,6 +84,9 @@ Result<Request> RequestFromJson(const nlohmann::json& j) {
       r.deadlines.push_back(std::move(d));
     }
     r.head_hash = j.value("head_hash", std::string());
+    if (auto parties = j.find("parties"); parties != j.end()) {
+      r.parties = parties->get<std::map<std::string, std::string>>();
+    }
     return r;
   } catch (const nlohmann::json::exception& e) {
     return InvalidArgumentError(std::string("request JSON is malformed: ") + e.what());
@@ -89,6 +100,7 @@ nlohmann::json HistoryEntryToJson(const HistoryEntry& e) {
       {"from", e.from_state.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.from_state)},
       {"to", e.to_state},
       {"actor", e.actor},
+      {"authority", e.authority.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.authority)},
       {"at", FormatRfc3339(e.at)},
       {"data", e.data},
       {"comment", e.comment},

@@ -175,6 +175,22 @@ const DeadlineDef* WorkflowDefinition::FindDeadline(std::string_view name) const
   return nullptr;
 }
 
+const SideDef* WorkflowDefinition::FindSide(std::string_view name) const {
+  for (const auto& side : sides) {
+    if (side.name == name) return &side;
+  }
+  return nullptr;
+}
+
+const SideDef* WorkflowDefinition::SideOfRole(std::string_view role) const {
+  for (const auto& side : sides) {
+    for (const auto& r : side.roles) {
+      if (r == role) return &side;
+    }
+  }
+  return nullptr;
+}
+
 const StateDef* WorkflowDefinition::InitialState() const {
   for (const auto& s : states) {
     if (s.initial) return &s;
@@ -216,6 +232,11 @@ nlohmann::json DefinitionToJson(const WorkflowDefinition& def) {
     deadlines[d.name] = std::move(dj);
   }
   j["deadlines"] = std::move(deadlines);
+  if (!def.sides.empty()) {
+    nlohmann::json sides = nlohmann::json::object();
+    for (const auto& side : def.sides) sides[side.name] = StringList(side.roles);
+    j["sides"] = std::move(sides);
+  }
   nlohmann::json transitions = nlohmann::json::array();
   for (const auto& t : def.transitions) {
     nlohmann::json tj{{"event", t.event}};
@@ -229,8 +250,8 @@ nlohmann::json DefinitionToJson(const WorkflowDefinition& def) {
     if (!t.to.empty()) tj["to"] = t.to;
     tj["roles"] = StringList(t.roles);
     const std::pair<const char*, const std::vector<std::string>*> lists[] = {
-        {"require", &t.require}, {"start", &t.start},   {"stop", &t.stop},
-        {"pause", &t.pause},     {"resume", &t.resume}, {"extend", &t.extend}};
+        {"require", &t.require}, {"start", &t.start},   {"stop", &t.stop},    {"pause", &t.pause},
+        {"resume", &t.resume},   {"extend", &t.extend}, {"assign", &t.assign}};
     for (const auto& [key, list] : lists) {
       if (!list->empty()) tj[key] = StringList(*list);
     }

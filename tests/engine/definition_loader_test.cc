@@ -121,6 +121,11 @@ const Rule kRules[] = {
     {"on_expiry_not_for_system",    12, "deadline 'answer' fires 'answer_overdue' as actor system, but no transition for that event lists the role system"},
     {"duplicate_deadline",          13, "duplicate deadline 'answer' (first defined on line 12)"},
     {"duplicate_field",              7, "duplicate field 'issuing_state' (first defined on line 6)"},
+    // Sides (CONTRACT §8)
+    {"side_role_in_two_sides",      13, "role 'prosecutor' acts for side 'issuing' (line 12) and side 'executing'; a role acts for one side"},
+    {"assign_unknown_side",         15, "transition 'send' assigns unknown side 'executin' (did you mean 'executing'?)"},
+    {"side_never_set",              13, "side 'observer' lists no roles and no transition assigns it: no request could ever get a party for it"},
+    {"side_unknown_role",           13, "side 'executing' names unknown role 'executing_authorty'; no transition lists it (did you mean 'executing_authority'?)"},
 };
 // clang-format on
 

@@ -57,6 +57,10 @@ NOT_SCHEMA_MATTERS = {
     "default_invalid_datetime": "a value checked against the field's type",
     "yaml_leading_comma": "YAML syntax",
     "yaml_syntax": "YAML syntax",
+    "side_role_in_two_sides": "two sides together",
+    "assign_unknown_side": "reference to a side",
+    "side_never_set": "references from transitions",
+    "side_unknown_role": "reference to transitions' roles",
     "duplicate_version/a_first": "valid alone",
     "duplicate_version/b_second": "a clash between two files",
 }

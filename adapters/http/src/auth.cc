@@ -45,7 +45,7 @@ Result<TokenTable> TokenTable::Make(const std::vector<HttpToken>& tokens) {
                                     "' have the same token");
       }
     }
-    e.actor = Actor{t.actor, t.roles};
+    e.actor = Actor{t.actor, t.roles, t.authority};
     table.entries_.push_back(std::move(e));
   }
   return table;

@@ -42,12 +42,14 @@ void CreateRequest(const ApiContext& ctx, Call& c) {
   if (!body) return;
   CreateCall call;
   std::optional<int64_t> version;
-  Status s = RejectUnknownFields(*body, {"workflow", "version", "data", "references", "comment"});
+  Status s = RejectUnknownFields(
+      *body, {"workflow", "version", "data", "references", "comment", "parties"});
   if (s.ok()) s = ReadString(*body, "workflow", true, &call.workflow);
   if (s.ok()) s = ReadInt(*body, "version", false, 1, INT_MAX, &version);
   if (s.ok()) s = ReadObject(*body, "data", &call.data);
   if (s.ok()) s = ReadObject(*body, "references", &call.references);
   if (s.ok()) s = ReadString(*body, "comment", false, &call.comment);
+  if (s.ok()) s = ReadStringMap(*body, "parties", &call.parties);
   if (!s.ok()) return c.Fail(s);
   if (version) call.version = static_cast<int>(*version);
   if (!ReadIdempotencyKey(c, &call.idempotency_key)) return;
@@ -61,17 +63,19 @@ void CreateRequest(const ApiContext& ctx, Call& c) {
 }
 
 void GetRequest(const ApiContext& ctx, Call& c) {
-  Result<Request> r = ctx.engine.Get(c.Param(0));
+  // The engine decides what the caller may see (CONTRACT §8), for this and every id route.
+  Result<Request> r = ctx.engine.Get(c.Param(0), c.actor);
   if (!r.ok()) return c.Fail(r.status());
   c.Json(200, RequestToJson(*r));
 }
 
 void ListRequests(const ApiContext& ctx, Call& c) {
-  if (!c.CheckQuery({"workflow", "state", "phase", "overdue", "limit", "after"})) return;
+  if (!c.CheckQuery({"workflow", "state", "phase", "overdue", "limit", "after", "party"})) return;
   RequestQuery q;
   q.workflow = c.Query("workflow").value_or("");
   q.state = c.Query("state").value_or("");
   q.after = c.Query("after").value_or("");
+  q.party = c.Query("party").value_or("");
   if (auto phase = c.Query("phase")) {
     q.phase = ParsePhase(*phase);
     if (!q.phase) {
@@ -90,7 +94,7 @@ void ListRequests(const ApiContext& ctx, Call& c) {
     if (!n) return c.Error(400, "invalid_query", "limit must be an integer from 1 to 1000");
     q.limit = static_cast<int>(*n);
   }
-  Result<RequestPage> page = ctx.engine.List(std::move(q));
+  Result<RequestPage> page = ctx.engine.List(std::move(q), c.actor);
   if (!page.ok()) return c.Fail(page.status());
   nlohmann::json items = nlohmann::json::array();
   for (const Request& r : page->items) items.push_back(RequestToJson(r));
@@ -104,11 +108,13 @@ void FireEvent(const ApiContext& ctx, Call& c) {
   if (!body) return;
   EventCall call;
   std::optional<int64_t> expected;
-  Status s = RejectUnknownFields(*body, {"event", "data", "expected_revision", "comment"});
+  Status s =
+      RejectUnknownFields(*body, {"event", "data", "expected_revision", "comment", "parties"});
   if (s.ok()) s = ReadString(*body, "event", true, &call.event);
   if (s.ok()) s = ReadObject(*body, "data", &call.data);
   if (s.ok()) s = ReadInt(*body, "expected_revision", false, 1, INT64_MAX, &expected);
   if (s.ok()) s = ReadString(*body, "comment", false, &call.comment);
+  if (s.ok()) s = ReadStringMap(*body, "parties", &call.parties);
   if (!s.ok()) return c.Fail(s);
   call.expected_revision = expected;
   if (!ReadIdempotencyKey(c, &call.idempotency_key)) return;
@@ -125,14 +131,16 @@ void AvailableEvents(const ApiContext& ctx, Call& c) {
   if (!events.ok()) return c.Fail(events.status());
   nlohmann::json out = nlohmann::json::array();
   for (const AvailableEvent& e : *events) {
-    out.push_back(
-        {{"event", e.event}, {"to", e.to}, {"require", e.require}, {"missing", e.missing}});
+    nlohmann::json item{
+        {"event", e.event}, {"to", e.to}, {"require", e.require}, {"missing", e.missing}};
+    if (!e.assign.empty()) item["assign"] = e.assign;
+    out.push_back(std::move(item));
   }
   c.Json(200, out);
 }
 
 void History(const ApiContext& ctx, Call& c) {
-  auto entries = ctx.engine.History(c.Param(0));
+  auto entries = ctx.engine.History(c.Param(0), c.actor);
   if (!entries.ok()) return c.Fail(entries.status());
   nlohmann::json out = nlohmann::json::array();
   for (const HistoryEntry& e : *entries) out.push_back(HistoryEntryToJson(e));

@@ -24,7 +24,10 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
       upsert_deadline_(sql),
       delete_stale_deadlines_(sql),
       select_subscriptions_(sql),
-      insert_outbox_(sql) {
+      insert_outbox_(sql),
+      update_parties_(sql),
+      delete_party_rows_(sql),
+      insert_party_row_(sql) {
   Prepare(begin_, d.BeginWrite());
   Prepare(commit_, "COMMIT");
   Prepare(rollback_, "ROLLBACK");
@@ -36,12 +39,12 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
   // A new request: ON CONFLICT keeps an id clash a refusal (0 rows), not an aborted transaction.
   Prepare(insert_request_,
           "INSERT INTO requests (id, workflow, version, state, phase, revision, data, refs, "
-          "deadlines, created_at, updated_at, head_hash) VALUES (:id, :workflow, :version, "
-          ":state, :phase, :revision, :data, :refs, :deadlines, :created_at, :updated_at, "
-          ":head_hash) ON CONFLICT (id) DO NOTHING",
+          "deadlines, created_at, updated_at, head_hash, parties) VALUES (:id, :workflow, "
+          ":version, :state, :phase, :revision, :data, :refs, :deadlines, :created_at, "
+          ":updated_at, :head_hash, :parties) ON CONFLICT (id) DO NOTHING",
           use(r.id), use(r.workflow), use(r.version), use(r.state), use(r.phase), use(r.revision),
           use(r.data), use(r.refs), use(r.deadlines), use(r.created_at), use(r.updated_at),
-          use(r.head_hash));
+          use(r.head_hash), use(r.parties));
   // Optimistic concurrency: the update happens only if nobody moved the request meanwhile.
   // A request never changes workflow (a migration changes its version), so the workflow index
   // is left alone.
@@ -72,10 +75,20 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
   HistoryRow& h = history_;
   Prepare(insert_history_,
           "INSERT INTO history (request_id, seq, event, from_state, to_state, actor, at, data, "
-          "comment, prev_hash, hash) VALUES (:request_id, :seq, :event, :from_state, "
-          ":to_state, :actor, :at, :data, :comment, :prev_hash, :hash)",
+          "comment, prev_hash, hash, authority) VALUES (:request_id, :seq, :event, :from_state, "
+          ":to_state, :actor, :at, :data, :comment, :prev_hash, :hash, :authority)",
           use(h.request_id), use(h.seq), use(h.event), use(h.from_state), use(h.to_state),
-          use(h.actor), use(h.at), use(h.data), use(h.comment), use(h.prev_hash), use(h.hash));
+          use(h.actor), use(h.at), use(h.data), use(h.comment), use(h.prev_hash), use(h.hash),
+          use(h.authority));
+  // CONTRACT §8: a step that set parties (rare: creation, an assigning transition) rewrites
+  // the request's rows of the party index; every other step leaves them alone.
+  Prepare(update_parties_, "UPDATE requests SET parties = :parties WHERE id = :id",
+          use(r.parties), use(r.id));
+  Prepare(delete_party_rows_, "DELETE FROM request_parties WHERE request_id = :id", use(r.id));
+  Prepare(insert_party_row_,
+          "INSERT INTO request_parties (authority, request_id) VALUES (:authority, :id) "
+          "ON CONFLICT (authority, request_id) DO NOTHING",
+          use(party_authority_), use(r.id));
   // A deadline whose due time and pause state are unchanged keeps its claim; one that was
   // restarted, extended, paused or resumed is claimable afresh.
   Prepare(upsert_deadline_,
@@ -147,6 +160,7 @@ Status ApplyWriter::Write(const Mutation& m, const std::vector<ActiveSubscriptio
   }
   ToRow(m.history, &history_);
   insert_history_.execute(true);
+  if (m.parties_changed) WriteParties(m);
   WriteDeadlines(m);
   WriteOutbox(m, subscriptions);
   return OkStatus();
@@ -177,6 +191,17 @@ Status ApplyWriter::WriteRequest(const Mutation& m) {
   return AbortedError("request " + m.request.id + " is at revision " +
                       std::to_string(stored_revision_) + ", not " +
                       std::to_string(m.expected_revision));
+}
+
+void ApplyWriter::WriteParties(const Mutation& m) {
+  if (m.expected_revision != 0) {
+    update_parties_.execute(true);
+    delete_party_rows_.execute(true);
+  }
+  for (const auto& [side, authority] : m.request.parties) {
+    party_authority_ = authority;
+    insert_party_row_.execute(true);
+  }
 }
 
 void ApplyWriter::WriteDeadlines(const Mutation& m) {

@@ -53,6 +53,7 @@ class ApplyWriter {
  private:
   Status WriteRequest(const Mutation& m);
   void WriteDeadlines(const Mutation& m);
+  void WriteParties(const Mutation& m);
   void WriteOutbox(const Mutation& m, const std::vector<ActiveSubscription>& subscriptions);
 
   const Dialect dialect_;
@@ -71,12 +72,14 @@ class ApplyWriter {
   std::string sub_id_, sub_events_, sub_workflows_, sub_authority_;
   std::string outbox_type_, outbox_payload_;
   long long outbox_at_ = 0;
+  std::string party_authority_;
 
   soci::statement begin_, commit_, rollback_, savepoint_, release_, rollback_to_;
   soci::statement insert_request_, update_request_, update_request_same_state_, select_revision_;
   soci::statement insert_idempotency_, insert_history_;
   soci::statement upsert_deadline_, delete_stale_deadlines_;
   soci::statement select_subscriptions_, insert_outbox_;
+  soci::statement update_parties_, delete_party_rows_, insert_party_row_;
 };
 
 }  // namespace rogatory::store_internal

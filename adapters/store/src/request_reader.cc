@@ -20,6 +20,7 @@ void IntoRequestRow(soci::statement& st, RequestRow& r) {
   st.exchange(into(r.created_at));
   st.exchange(into(r.updated_at));
   st.exchange(into(r.head_hash));
+  st.exchange(into(r.parties));
 }
 
 RequestReader::RequestReader(soci::session& sql, const Dialect& d)
@@ -37,7 +38,7 @@ RequestReader::RequestReader(soci::session& sql, const Dialect& d)
               " FROM history WHERE request_id = :id ORDER BY seq",
           into(h.request_id), into(h.seq), into(h.event), into(h.from_state), into(h.to_state),
           into(h.actor), into(h.at), into(h.data), into(h.comment), into(h.prev_hash), into(h.hash),
-          use(id_));
+          into(h.authority), use(id_));
   Prepare(request_exists_, "SELECT COUNT(*) FROM requests WHERE id = :id", into(exists_), use(id_));
   Prepare(find_idempotency_,
           "SELECT fingerprint, response, created_at FROM idempotency "

@@ -57,6 +57,7 @@ void ToRow(const Request& r, RequestRow* row) {
   row->created_at = ToUnixMicros(r.created_at);
   row->updated_at = ToUnixMicros(r.updated_at);
   row->head_hash = r.head_hash;
+  row->parties = json(r.parties).dump();
 }
 
 void ToRow(const HistoryEntry& e, HistoryRow* row) {
@@ -71,6 +72,7 @@ void ToRow(const HistoryEntry& e, HistoryRow* row) {
   row->comment = e.comment;
   row->prev_hash = e.prev_hash;
   row->hash = e.hash;
+  row->authority = e.authority;
 }
 
 void ToRow(const Subscription& s, SubscriptionRow* row) {
@@ -101,6 +103,7 @@ Result<Request> FromRow(const RequestRow& row) {
     r.data = json::parse(row.data);
     r.references = json::parse(row.refs);
     r.deadlines = DeadlinesFromJson(json::parse(row.deadlines));
+    r.parties = json::parse(row.parties).get<std::map<std::string, std::string>>();
   } catch (const json::exception&) {
     return Damaged("request " + row.id);
   }
@@ -119,6 +122,7 @@ Result<HistoryEntry> FromRow(const HistoryRow& row) {
   e.comment = row.comment;
   e.prev_hash = row.prev_hash;
   e.hash = row.hash;
+  e.authority = row.authority;
   try {
     e.data = json::parse(row.data);
   } catch (const json::exception&) {

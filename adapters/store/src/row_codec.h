@@ -14,19 +14,22 @@ namespace rogatory::store_internal {
 // The columns every request SELECT lists, in this order (see RequestRow).
 inline constexpr char kRequestColumns[] =
     "id, workflow, version, state, phase, revision, data, refs, deadlines, created_at, "
-    "updated_at, head_hash";
+    "updated_at, head_hash, parties";
 
 struct RequestRow {
   std::string id, workflow, state, phase, data, refs, deadlines, head_hash;
+  std::string parties = "{}";  // CONTRACT §8: {SIDE: AUTHORITY} as JSON text
   int version = 0;
   long long revision = 0, created_at = 0, updated_at = 0;
 };
 
 inline constexpr char kHistoryColumns[] =
-    "request_id, seq, event, from_state, to_state, actor, at, data, comment, prev_hash, hash";
+    "request_id, seq, event, from_state, to_state, actor, at, data, comment, prev_hash, hash, "
+    "authority";
 
 struct HistoryRow {
   std::string request_id, event, from_state, to_state, actor, data, comment, prev_hash, hash;
+  std::string authority;  // "" when the actor had none
   long long seq = 0, at = 0;
 };
 

@@ -91,11 +91,20 @@ const char* const kVersion2[] = {
 const char* const kVersion3[] = {
     "ALTER TABLE definitions ADD COLUMN origin TEXT NOT NULL DEFAULT ''",
 };
+// Version 4: the clocks helper's (issue 12); empty in this branch.
 
-// Version 5 (CONTRACT §8, authorities): the authority of the admin who created a subscription
-// ('' for a global admin); such a subscription receives only events of requests that authority
-// is a party to, and only that authority's admins manage it.
+// Version 5 (CONTRACT §8, authorities): each request's parties as JSON (read with the request),
+// an index of them leading by authority so "the requests authority A is party to" is an index
+// walk in id order, and each history entry's authority. Each subscription's authority: that of
+// the admin who created it ('' for a global admin); such a subscription receives only events of
+// requests that authority is a party to, and only that authority's admins manage it.
 const char* const kVersion5[] = {
+    "ALTER TABLE requests ADD COLUMN parties TEXT NOT NULL DEFAULT '{}'",
+    "CREATE TABLE request_parties ("
+    " authority {key} NOT NULL, request_id {key} NOT NULL,"
+    " PRIMARY KEY (authority, request_id)){keyed}",
+    "CREATE INDEX request_parties_by_request ON request_parties (request_id)",
+    "ALTER TABLE history ADD COLUMN authority TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE subscriptions ADD COLUMN authority {key} NOT NULL DEFAULT ''",
 };
 // clang-format on

@@ -149,8 +149,27 @@ Result<RequestPage> SqlStore::ListRequests(const RequestQuery& q) {
     soci::statement st(c.sql());
     IntoRequestRow(st, r);
     // Only the filters in use appear in the query, so each can use its index.
-    std::string sql = std::string("SELECT ") + kRequestColumns + " FROM requests WHERE id > :after";
-    st.exchange(use(q.after));
+    std::string sql = std::string("SELECT ") + kRequestColumns;
+    // CONTRACT §8: with a party (or the caller's authority) the party index drives the query:
+    // its rows of that authority, in request id order from `after`, each joined to its request
+    // (CROSS JOIN keeps SQLite from choosing another order), so a page costs `limit` index
+    // steps however many requests others have. A second authority is a point lookup per row.
+    const std::string& driver = q.party.empty() ? q.visible_to : q.party;
+    const std::string& also = q.party.empty() ? q.party : q.visible_to;
+    if (!driver.empty()) {
+      sql += " FROM request_parties CROSS JOIN requests WHERE requests.id = request_id"
+             " AND authority = :party AND request_id > :after";
+      st.exchange(use(driver));
+      st.exchange(use(q.after));
+      if (!also.empty() && also != driver) {
+        sql += " AND EXISTS (SELECT 1 FROM request_parties p2 WHERE p2.authority = :also"
+               " AND p2.request_id = requests.id)";
+        st.exchange(use(also));
+      }
+    } else {
+      sql += " FROM requests WHERE id > :after";
+      st.exchange(use(q.after));
+    }
     // With overdue_only the overdue deadline rows drive the query (few, found through
     // deadlines_running_due), and the other filters only check the requests they name: the
     // unary + keeps SQLite from walking a filter's index over every request instead.
@@ -182,7 +201,7 @@ Result<RequestPage> SqlStore::ListRequests(const RequestQuery& q) {
       st.exchange(use(now));
       st.exchange(use(q.after));
     }
-    sql += " ORDER BY id LIMIT :limit";
+    sql += driver.empty() ? " ORDER BY id LIMIT :limit" : " ORDER BY request_id LIMIT :limit";
     st.exchange(use(fetch));
     st.alloc();
     st.prepare(sql);

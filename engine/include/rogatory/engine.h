@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rogatory/request.h"
@@ -18,9 +19,21 @@
 
 namespace rogatory {
 
+// CONTRACT §8: an authority taking part in requests (a prosecution office, a court, a central
+// authority), as the deployment config lists it.
+struct Authority {
+  std::string id;       // [a-z][a-z0-9_.-]*, unique
+  std::string name;     // for people
+  std::string country;  // ISO 3166-1 alpha-2, e.g. "FR"
+};
+
 struct EngineOptions {
   std::shared_ptr<Store> store;        // required
   std::shared_ptr<const Clock> clock;  // default: the system clock
+  // CONTRACT §8: the deployment's authorities. Empty (the default): every actor sees every
+  // request, as before authorities existed. Otherwise the rules at Actor (request.h) apply to
+  // every call that takes an Actor.
+  std::vector<Authority> authorities{};
 };
 
 // A loaded definition: (workflow, version, title), where it came from and when this engine
@@ -95,6 +108,12 @@ class Engine {
   // reference is not a string, or any text given (data, references, comment, key, actor) is
   // not valid UTF-8. NotFound: no such workflow/version. A repeat of an idempotent call returns
   // the first call's answer, also when they run at once. Thread-safe.
+  // With authorities (CONTRACT §8): the creator's authority becomes the party of the first side
+  // (in the workflow's `sides` order) one of its roles acts for, and `call.parties` sets other
+  // sides. PermissionDenied: the actor is an auditor, has no authority (or one not
+  // configured), or none of its roles acts for a side of the workflow. InvalidArgument: an
+  // unknown side or authority in `call.parties`, or another authority for the creator's side.
+  // Without authorities, `call.parties` must be empty (InvalidArgument).
   Result<Request> Create(const CreateCall& call, const Actor& actor);
 
   // Fires `call.event` on request `id` as `actor`, atomically with its history, outbox and
@@ -104,6 +123,12 @@ class Engine {
   // not valid UTF-8. Aborted: `expected_revision` is stale, or another caller moved the
   // request first. A concurrent repeat with the same idempotency key returns the answer of the
   // call that took effect. Thread-safe.
+  // With authorities (CONTRACT §8): NotFound, exactly as for an unknown id, when `actor` may
+  // not see the request (Actor in request.h); PermissionDenied for an auditor and when none of
+  // the actor's roles that the transition lists acts for no side or for a side whose party is
+  // the actor's authority; InvalidArgument when `call.parties` does not name exactly the sides
+  // the transition `assign`s, or names an unknown authority. Idempotency keys are scoped to the
+  // actor and its authority, so a replay never answers another authority's call.
   Result<Request> Fire(const RequestId& id, const EventCall& call, const Actor& actor);
 
   // Which entry of its definition's `transitions` firing `call.event` on `r` would take now:
@@ -113,15 +138,35 @@ class Engine {
   // is written. NotFound: r's workflow version is unknown. InvalidArgument: invalid event data.
   Result<int> ChooseTransition(const Request& r, const EventCall& call) const;
 
-  // The request `id`. NotFound if unknown.
+  // The request `id`, unscoped (as the engine itself sees it: for trusted callers such as
+  // the scheduler, the audit and embedders acting for nobody in particular). NotFound if
+  // unknown.
   Result<Request> Get(const RequestId& id) const;
-  // Its history, oldest first. NotFound if unknown.
+  // The request `id` as `actor` may see it: NotFound if unknown or, with authorities, when
+  // `actor` may not see it (CONTRACT §8; the same answer, so ids cannot be probed).
+  Result<Request> Get(const RequestId& id, const Actor& actor) const;
+  // Its history, oldest first, unscoped. NotFound if unknown.
   Result<std::vector<HistoryEntry>> History(const RequestId& id) const;
-  // A page of requests (filters and keyset pagination as in RequestQuery). For overdue_only,
-  // `q.now` is filled from the engine's clock when left at the epoch.
+  // Its history, oldest first, as `actor` may see it (NotFound as for Get(id, actor)).
+  Result<std::vector<HistoryEntry>> History(const RequestId& id, const Actor& actor) const;
+  // A page of requests (filters and keyset pagination as in RequestQuery), unscoped. For
+  // overdue_only, `q.now` is filled from the engine's clock when left at the epoch.
   Result<RequestPage> List(RequestQuery q) const;
-  // The events `actor` may fire on request `id` now (role and state permit them), with the
-  // required fields still missing for each. NotFound if unknown.
+  // A page of the requests `actor` may see: with authorities, an actor with an authority lists
+  // only requests its authority is a party to (`q.party` may narrow that to requests another
+  // authority is a party to as well), an auditor lists everything, and any other actor
+  // without an authority lists nothing. InvalidArgument: `q.party` is not a configured
+  // authority (with authorities) or is set without authorities.
+  Result<RequestPage> List(RequestQuery q, const Actor& actor) const;
+  // Whether `actor` may see `r` (the rules at Actor in request.h).
+  bool MaySee(const Request& r, const Actor& actor) const;
+  // The deployment's authorities (EngineOptions::authorities), and the one with id `id` or
+  // nullptr.
+  const std::vector<Authority>& authorities() const;
+  const Authority* FindAuthority(std::string_view id) const;
+  // The events `actor` may fire on request `id` now (role, side and state permit them), with
+  // the required fields still missing for each. NotFound if unknown or not visible to `actor`;
+  // an auditor gets an empty list.
   Result<std::vector<AvailableEvent>> AvailableEvents(const RequestId& id,
                                                       const Actor& actor) const;
 
@@ -137,7 +182,9 @@ class Engine {
   // Everything is checked before anything moves: the target version, the mapped state, the
   // data against the target's fields. Recorded in history as event "migrate".
   // FailedPrecondition for a closed request or a mapping the lifecycle forbids; mapping into a
-  // terminal state closes the request and stops its clocks.
+  // terminal state closes the request and stops its clocks. An administrative step: the
+  // caller decides who may migrate (the REST API: admin). With authorities, an actor with an
+  // authority gets NotFound for a request it may not see, and an auditor PermissionDenied.
   Result<Request> Migrate(const RequestId& id, const MigrationCall& call, const Actor& actor);
 
   // Re-checks request `id`'s hash chain. Internal names the first broken entry.

@@ -14,8 +14,11 @@ namespace rogatory {
 // The prev_hash of every request's first entry: 64 zeros.
 extern const char kGenesisHash[];
 
-// Lowercase hex SHA-256 of `entry`'s canonical encoding (length-prefixed fields, including
-// prev_hash; `hash` itself is not covered).
+// Lowercase hex SHA-256 of `entry`'s canonical encoding: each field as <decimal byte length>
+// ":" <bytes>, in this order: prev_hash, request_id, seq (decimal), event, from_state,
+// to_state, actor, at (unix microseconds, decimal), data (compact JSON, sorted keys; "{}" when
+// empty), comment, and then authority only when it is not empty. `hash` itself is not
+// covered. docs/api.md ("The history hash chain") spells it out for independent checkers.
 std::string ComputeHistoryHash(const HistoryEntry& entry);
 
 // Checks a request's whole history, oldest first: seq runs 1..n without gaps, each prev_hash

@@ -20,7 +20,21 @@ namespace rogatory {
 // Opaque, sortable by creation time (lexicographic order is creation order).
 using RequestId = std::string;
 
+// CONTRACT §8: the built-in read-only role. An actor holding it reads every request (in a
+// deployment with authorities too) and may create, fire and migrate nothing.
+inline constexpr std::string_view kAuditorRole = "auditor";
+
 // Who acts: an id for the audit trail and the roles that decide what they may fire.
+//
+// Access rules (CONTRACT §8), enforced by the Engine for every call that takes an Actor:
+// - A deployment without authorities (EngineOptions::authorities empty): every actor sees every
+//   request and fires what its roles allow, as before; `parties` stay empty.
+// - With authorities, an actor with an `authority` sees (get, history, events, list) only the
+//   requests whose `parties` name that authority; any other answers NotFound, exactly as an
+//   unknown id. It fires a transition only with a role the transition lists that acts for no
+//   side, or acts for a side whose party is its own authority (PermissionDenied otherwise).
+// - With authorities, an actor without one sees requests only with the `auditor` role, and
+//   creates and fires nothing; the engine's own `system` actor sees and fires everything.
 struct Actor {
   std::string id;
   std::vector<std::string> roles;
@@ -66,7 +80,12 @@ struct Request {
   std::vector<DeadlineState> deadlines;  // running and paused clocks, by name
   std::string head_hash;                 // hash of the latest history entry
   // CONTRACT §8: side -> authority id of each party to the request (empty without authorities).
+  // Set at creation (the creator's side, and CreateCall::parties) and by transitions that
+  // `assign` sides (EventCall::parties); a side once set is only ever reassigned, never cleared.
   std::map<std::string, std::string> parties{};
+
+  // True when `authority` is the party of some side of this request.
+  bool HasParty(std::string_view authority) const;
 
   // The deadline named `name`, or nullptr.
   const DeadlineState* FindDeadline(std::string_view name) const;
@@ -99,7 +118,11 @@ struct CreateCall {
   nlohmann::json references = nlohmann::json::object();  // string values only
   std::string comment;
   std::string idempotency_key;  // non-empty: a repeat with the same key returns the first result
-  std::map<std::string, std::string> parties{};  // CONTRACT §8: side -> authority id
+  // CONTRACT §8: side -> authority id for sides other than the creator's (the creator's own
+  // authority becomes the party of the first side its role acts for; naming another authority
+  // for that side is InvalidArgument). Unknown sides or authorities: InvalidArgument. Must be
+  // empty in a deployment without authorities.
+  std::map<std::string, std::string> parties{};
 };
 
 // Fires an event on a request.
@@ -109,7 +132,10 @@ struct EventCall {
   std::optional<int64_t> expected_revision;        // Aborted if the request has moved on
   std::string comment;
   std::string idempotency_key;
-  std::map<std::string, std::string> parties{};  // CONTRACT §8: the sides the transition assigns
+  // CONTRACT §8: side -> authority id, exactly for the sides the transition `assign`s (each of
+  // them required; any other side, or an unknown authority, is InvalidArgument). Must be empty
+  // in a deployment without authorities, where `assign` is ignored.
+  std::map<std::string, std::string> parties{};
 };
 
 // An event an actor may fire now, and whether its `require`d fields are already set.
@@ -118,14 +144,19 @@ struct AvailableEvent {
   std::string to;                    // the target state
   std::vector<std::string> require;  // all required fields
   std::vector<std::string> missing;  // required fields not yet in the request's data
+  // CONTRACT §8: the sides the transition assigns (EventCall::parties must name each); empty
+  // in a deployment without authorities.
+  std::vector<std::string> assign{};
 };
 
-// The request as JSON (CONTRACT §4 GET /v1/requests/{id}), with RFC 3339 timestamps.
+// The request as JSON (CONTRACT §4 GET /v1/requests/{id}), with RFC 3339 timestamps and
+// `parties` ({SIDE: AUTHORITY}, {} when it has none).
 nlohmann::json RequestToJson(const Request& r);
 // Parses the output of RequestToJson back (used to replay idempotent answers).
 // InvalidArgument if `j` is not of that shape.
 Result<Request> RequestFromJson(const nlohmann::json& j);
-// A history entry as JSON (CONTRACT §4 GET /v1/requests/{id}/history).
+// A history entry as JSON (CONTRACT §4 GET /v1/requests/{id}/history), with `authority`
+// (null when the actor had none).
 nlohmann::json HistoryEntryToJson(const HistoryEntry& e);
 
 }  // namespace rogatory

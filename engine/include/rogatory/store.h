@@ -74,6 +74,9 @@ struct Mutation {
   HistoryEntry history;                      // seq == request.revision
   std::optional<Notification> notification;  // fanned out to matching subscriptions' outboxes
   std::optional<IdempotencyRecord> idempotency;
+  // CONTRACT §8: true when the step set request.parties (a creation with parties, or a
+  // transition that `assign`s sides): stores then rewrite the request's party index.
+  bool parties_changed = false;
 };
 
 // Filters and keyset pagination for listing requests; every filter is optional.
@@ -86,6 +89,10 @@ struct RequestQuery {
   int limit = 50;             // 1..1000
   std::string after;          // the `next` of the previous page; ids strictly greater
   std::string party{};        // CONTRACT §8: only requests this authority is a party to
+  // CONTRACT §8: only requests this authority is a party to as well (Engine::List sets it to
+  // the caller's authority when `party` names another). Stores walk their party index for
+  // `party` (or `visible_to` alone) in id order, never filtering after fetching.
+  std::string visible_to{};
 };
 
 struct RequestPage {

@@ -103,7 +103,19 @@ struct TransitionDef {
   // Must all hold, on the request's data merged with the event's, for this transition to be
   // the one its group (same source state and event, in file order) takes. Empty: always.
   std::vector<GuardCondition> when;
+  // CONTRACT §8: the sides whose party this transition sets; the event call must then name
+  // an authority for each (EventCall::parties). Ignored in a deployment without authorities.
+  std::vector<std::string> assign{};
   std::string description;
+  int line = 0;
+};
+
+// CONTRACT §8: one side of a request (e.g. issuing, executing) and the roles that act for it.
+// A role acts for at most one side; roles that act for no side (system, a registry clerk...)
+// are checked by role alone.
+struct SideDef {
+  std::string name;
+  std::vector<std::string> roles;
   int line = 0;
 };
 
@@ -118,14 +130,18 @@ struct WorkflowDefinition {
   std::vector<StateDef> states;
   std::vector<DeadlineDef> deadlines;
   std::vector<TransitionDef> transitions;
-  std::string source;       // the YAML text it was parsed from (kept for the store and audit)
-  std::string source_name;  // the file it came from, for messages
-  int line = 1;             // line of the document start
+  std::vector<SideDef> sides{};  // in file order: the creator's side is the first its role acts for
+  std::string source;            // the YAML text it was parsed from (kept for the store and audit)
+  std::string source_name;       // the file it came from, for messages
+  int line = 1;                  // line of the document start
 
   // The state named `name`, or nullptr.
   const StateDef* FindState(std::string_view name) const;
   const FieldDef* FindField(std::string_view name) const;
   const DeadlineDef* FindDeadline(std::string_view name) const;
+  const SideDef* FindSide(std::string_view name) const;
+  // The first side (in `sides` order) that `role` acts for, or nullptr.
+  const SideDef* SideOfRole(std::string_view role) const;
   // The initial state, or nullptr if there is none (an invalid definition).
   const StateDef* InitialState() const;
 };

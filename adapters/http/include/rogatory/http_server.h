@@ -22,6 +22,9 @@ struct HttpToken {
   std::string actor;
   std::vector<std::string> roles;
   std::string sha256;
+  // CONTRACT §8: the authority the token acts for (an id of EngineOptions::authorities), or
+  // empty. The engine decides what such a caller sees and may fire.
+  std::string authority{};
 };
 
 // Appends Prometheus text-format lines (with their # HELP / # TYPE) to `out`. Called on every
