@@ -137,7 +137,7 @@ class Matrix:
 
     def new_request(self, fixture):
         f = FIXTURES[fixture]
-        r = self.s.must(201, "POST", "/v1/requests", f["creator"], {"workflow": "mla"})
+        r = self.s.must(201, "POST", "/v1/requests", f["creator"], {"workflow": "mla", "version": 1})
         for step in f["steps"]:
             self.s.must(200, "POST", f"/v1/requests/{r['id']}/events", f["creator"], step)
         return r["id"]
