@@ -99,7 +99,7 @@ class MemoryStore final : public Store {
     history_[m.request.id].push_back(m.history);
     if (m.notification) {
       for (const auto& [id, sub] : subscriptions_) {
-        if (!sub.Matches(m.notification->type, m.notification->workflow)) continue;
+        if (!sub.Receives(*m.notification, m.request)) continue;
         StoredDelivery sd;
         Delivery& d = sd.delivery;
         d.id = NextId();
@@ -313,6 +313,10 @@ class MemoryStore final : public Store {
       const Delivery& d = it->second.delivery;
       if (q.status && d.status != *q.status) continue;
       if (!q.subscription_id.empty() && d.subscription_id != q.subscription_id) continue;
+      if (!q.authority.empty()) {
+        auto s = subscriptions_.find(d.subscription_id);
+        if (s == subscriptions_.end() || s->second.authority != q.authority) continue;
+      }
       if (page.items.size() == limit) {
         page.next = page.items.back().id;
         break;

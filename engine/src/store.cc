@@ -17,6 +17,15 @@ bool Subscription::Matches(std::string_view type, std::string_view workflow) con
          (workflows.empty() || Contains(workflows, workflow));
 }
 
+bool Subscription::Receives(const Notification& n, const Request& r) const {
+  if (!Matches(n.type, n.workflow)) return false;
+  if (authority.empty()) return true;
+  for (const auto& [side, party] : r.parties) {
+    if (party == authority) return true;
+  }
+  return false;
+}
+
 const std::string& Notification::Body() const {
   if (!body.empty()) return body;
   nlohmann::json data{{"request_id", request_id},

@@ -166,9 +166,21 @@ TEST(ShippedWorkflowsTest, ReadmeSessionCreatesAnEioAndMovesIt) {
                               {"measures", {"banking_information"}}}}});
   ASSERT_EQ(issued.status, 200) << issued.text;
   EXPECT_EQ(issued.json["state"], "issued");
-  Answer transmitted = api.Fire(id, "transmit", ana, {{"data", {{"channel", "e_codex"}}}});
+  // The shipped config's two authorities (CONTRACT §8): Berlin does not see Paris's draft, as if
+  // it did not exist, until the transmission names it the executing party.
+  Answer hidden = api.Get("/v1/requests/" + id, eva);
+  EXPECT_EQ(hidden.status, 404) << hidden.text;
+  Answer unknown = api.Get("/v1/requests/01UNKNOWN", eva);
+  EXPECT_EQ(hidden.ErrorCode(), unknown.ErrorCode());
+  Answer eva_list = api.Get("/v1/requests?workflow=eio", eva);
+  ASSERT_EQ(eva_list.status, 200);
+  EXPECT_TRUE(eva_list.json["items"].empty()) << eva_list.text;
+  Answer transmitted =
+      api.Fire(id, "transmit", ana,
+               {{"data", {{"channel", "e_codex"}}}, {"parties", {{"executing", "de.sta_berlin"}}}});
   ASSERT_EQ(transmitted.status, 200) << transmitted.text;
   EXPECT_EQ(transmitted.json["phase"], "transmission");
+  EXPECT_EQ(api.Get("/v1/requests/" + id, eva).status, 200);
   EXPECT_EQ(api.Fire(id, "receive", ana).status, 403);  // not the executing side
   Answer received = api.Fire(id, "receive", eva);
   ASSERT_EQ(received.status, 200) << received.text;

@@ -103,7 +103,7 @@ INSTANTIATE_TEST_SUITE_P(Stores, SqlStoreTest,
 // running-due index of version 1.
 constexpr char kBackToVersion3[] =
     "DROP TABLE request_parties; ALTER TABLE requests DROP COLUMN parties; "
-    "ALTER TABLE history DROP COLUMN authority; "
+    "ALTER TABLE history DROP COLUMN authority; ALTER TABLE subscriptions DROP COLUMN authority; "
     "DROP INDEX deadlines_lapsed; DROP INDEX deadlines_running_due; "
     "ALTER TABLE deadlines DROP COLUMN lapsed; ALTER TABLE deadlines DROP COLUMN lapsed_at; "
     "CREATE INDEX deadlines_running_due ON deadlines (due_at) WHERE paused = 0; "
@@ -125,6 +125,12 @@ TEST_F(SqliteStoreTest, RefusesADatabaseWithANewerSchema) {
 TEST_F(SqliteStoreTest, MigratesAVersionOneDatabaseKeepingItsData) {
   RequestBuilder b("r-1");
   ASSERT_TRUE(db_.store().Apply(b.Create()).ok());
+  Subscription sub;
+  sub.id = "s-1";
+  sub.url = "https://consumer.example/hooks";
+  sub.secret = "whsec_c2VjcmV0";
+  sub.authority = "fr.pnf";
+  ASSERT_TRUE(db_.store().CreateSubscription(sub).ok());
   // What a version 1 database looks like: all pending rows indexed in id order, not by
   // subscription; definitions without their origin (version 3).
   SqliteExec(
@@ -140,6 +146,9 @@ TEST_F(SqliteStoreTest, MigratesAVersionOneDatabaseKeepingItsData) {
   ASSERT_TRUE(definitions.ok()) << definitions.status().ToString();
   ASSERT_EQ(definitions->size(), 1u);
   EXPECT_EQ((*definitions)[0].origin, "");  // recorded before origins were
+  auto migrated = db_.store().GetSubscription("s-1");
+  ASSERT_TRUE(migrated.ok()) << migrated.status().ToString();
+  EXPECT_EQ(migrated->authority, "");  // recorded before authorities were: a global admin's
   EXPECT_EQ(SqliteCount(db_.sqlite_path(),
                         "SELECT COUNT(*) FROM sqlite_master WHERE name = "
                         "'outbox_pending_subscription'"),

@@ -1,11 +1,25 @@
 // /v1/deliveries (admin): the webhook outbox, and re-queuing a dead or failed delivery (409 when
 // it is being sent, was delivered, was never tried, or its subscription is disabled or deleted:
-// the store judges that atomically).
+// the store judges that atomically). An admin with an authority (CONTRACT §8) sees only the
+// deliveries of its own subscriptions: any other answers 404, exactly as an unknown id.
 #include "call.h"
 #include "routes.h"
 
 namespace rogatory::http {
 namespace {
+
+// The delivery `id` if the caller may see it (its subscription is the caller's, or the caller is
+// a global admin); NotFound (as for an unknown id) otherwise.
+Result<Delivery> OwnDelivery(const ApiContext& ctx, const Call& c, const std::string& id) {
+  Result<Delivery> d = ctx.engine.store().GetDelivery(id);
+  if (!d.ok() || c.actor.authority.empty()) return d;
+  Result<Subscription> s = ctx.engine.store().GetSubscription(d->subscription_id);
+  if (!s.ok() && s.status().code() != StatusCode::kNotFound) return s.status();
+  if (!s.ok() || !s->ManagedBy(c.actor.authority)) {
+    return NotFoundError("delivery " + id + " not found");
+  }
+  return d;
+}
 
 nlohmann::json DeliveryToJson(const Delivery& d) {
   return {
@@ -32,6 +46,7 @@ void ListDeliveries(const ApiContext& ctx, Call& c) {
       return c.Error(400, "invalid_query", "status must be pending, delivered or dead");
   }
   q.subscription_id = c.Query("subscription").value_or("");
+  q.authority = c.actor.authority;
   q.after = c.Query("after").value_or("");
   if (auto limit = c.Query("limit")) {
     auto n = ParseDecimal(*limit, 1, 1000);
@@ -48,7 +63,7 @@ void ListDeliveries(const ApiContext& ctx, Call& c) {
 }
 
 void GetDelivery(const ApiContext& ctx, Call& c) {
-  auto d = ctx.engine.store().GetDelivery(c.Param(0));
+  auto d = OwnDelivery(ctx, c, c.Param(0));
   if (!d.ok()) return c.Fail(d.status());
   nlohmann::json out = DeliveryToJson(*d);
   nlohmann::json body = nlohmann::json::parse(d->body, nullptr, false);
@@ -57,6 +72,7 @@ void GetDelivery(const ApiContext& ctx, Call& c) {
 }
 
 void RetryDelivery(const ApiContext& ctx, Call& c) {
+  if (auto own = OwnDelivery(ctx, c, c.Param(0)); !own.ok()) return c.Fail(own.status());
   Status s = ctx.engine.store().RetryDelivery(c.Param(0), ctx.engine.clock().Now());
   if (!s.ok()) return c.Fail(s);
   ctx.OutboxWritten();

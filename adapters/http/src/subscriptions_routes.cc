@@ -1,4 +1,6 @@
-// /v1/subscriptions (admin): webhook subscriptions with their signing secrets.
+// /v1/subscriptions (admin): webhook subscriptions with their signing secrets. An admin with an
+// authority (CONTRACT §8) creates subscriptions of that authority and sees only those: any other
+// answers 404, exactly as an unknown id.
 #include "call.h"
 #include "client_text.h"
 #include "json_body.h"
@@ -11,9 +13,23 @@ namespace {
 
 // A subscription as GET shows it: the secret is shown only once, when it is created.
 nlohmann::json SubscriptionToJson(const Subscription& s) {
-  return {{"id", s.id},         {"url", s.url},
-          {"events", s.events}, {"workflows", s.workflows},
-          {"active", s.active}, {"created_at", FormatRfc3339(s.created_at)}};
+  return {
+      {"id", s.id},
+      {"url", s.url},
+      {"events", s.events},
+      {"workflows", s.workflows},
+      {"active", s.active},
+      {"authority", s.authority.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.authority)},
+      {"created_at", FormatRfc3339(s.created_at)}};
+}
+
+// The subscription `id` if the caller may manage it; NotFound (as for an unknown id) otherwise.
+Result<Subscription> OwnSubscription(const ApiContext& ctx, const Call& c, const std::string& id) {
+  Result<Subscription> s = ctx.engine.store().GetSubscription(id);
+  if (s.ok() && !s->ManagedBy(c.actor.authority)) {
+    return NotFoundError("subscription " + id + " not found");
+  }
+  return s;
 }
 
 bool IsEventType(const std::string& type) {
@@ -48,6 +64,7 @@ void CreateSubscription(const ApiContext& ctx, Call& c) {
   s.id = *id;
   s.secret = *secret;
   s.active = true;
+  s.authority = c.actor.authority;
   s.created_at = ctx.engine.clock().Now();
   st = ctx.engine.store().CreateSubscription(s);
   if (!st.ok()) return c.Fail(st);
@@ -62,12 +79,14 @@ void ListSubscriptions(const ApiContext& ctx, Call& c) {
   auto subs = ctx.engine.store().ListSubscriptions();
   if (!subs.ok()) return c.Fail(subs.status());
   nlohmann::json items = nlohmann::json::array();
-  for (const Subscription& s : *subs) items.push_back(SubscriptionToJson(s));
+  for (const Subscription& s : *subs) {
+    if (s.ManagedBy(c.actor.authority)) items.push_back(SubscriptionToJson(s));
+  }
   c.Json(200, {{"items", std::move(items)}, {"next", nullptr}});
 }
 
 void GetSubscription(const ApiContext& ctx, Call& c) {
-  auto s = ctx.engine.store().GetSubscription(c.Param(0));
+  auto s = OwnSubscription(ctx, c, c.Param(0));
   if (!s.ok()) return c.Fail(s.status());
   c.Json(200, SubscriptionToJson(*s));
 }
@@ -83,6 +102,7 @@ void PatchSubscription(const ApiContext& ctx, Call& c) {
     return c.Error(400, "bad_request",
                    "the body must be {\"active\": true} or {\"active\": false}");
   }
+  if (auto own = OwnSubscription(ctx, c, c.Param(0)); !own.ok()) return c.Fail(own.status());
   Status st = ctx.engine.store().SetSubscriptionActive(c.Param(0), active->get<bool>());
   if (!st.ok()) return c.Fail(st);
   auto s = ctx.engine.store().GetSubscription(c.Param(0));
@@ -91,6 +111,7 @@ void PatchSubscription(const ApiContext& ctx, Call& c) {
 }
 
 void DeleteSubscription(const ApiContext& ctx, Call& c) {
+  if (auto own = OwnSubscription(ctx, c, c.Param(0)); !own.ok()) return c.Fail(own.status());
   Status s = ctx.engine.store().DeleteSubscription(c.Param(0));
   if (!s.ok()) return c.Fail(s);
   c.Empty(204);

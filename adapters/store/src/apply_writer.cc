@@ -111,8 +111,9 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
           "DELETE FROM deadlines WHERE request_id = :request_id AND rev <> :rev", use(r.id),
           use(r.revision));
   Prepare(select_subscriptions_,
-          "SELECT id, events, workflows FROM subscriptions WHERE active = 1 ORDER BY id",
-          into(sub_id_), into(sub_events_), into(sub_workflows_));
+          "SELECT id, events, workflows, authority FROM subscriptions WHERE active = 1 "
+          "ORDER BY id",
+          into(sub_id_), into(sub_events_), into(sub_workflows_), into(sub_authority_));
   Prepare(insert_outbox_,
           "INSERT INTO outbox (subscription_id, request_id, revision, event_type, payload, "
           "status, attempts, last_error, next_attempt_at, created_at) VALUES "
@@ -131,6 +132,7 @@ std::vector<ActiveSubscription> ApplyWriter::LoadSubscriptions() {
     s.filter.events = StringListFromJson(sub_events_);
     s.filter.workflows = StringListFromJson(sub_workflows_);
     s.filter.active = true;
+    s.filter.authority = sub_authority_;
     out.push_back(std::move(s));
   }
   FinishRead(dialect_, select_subscriptions_);
@@ -225,7 +227,7 @@ void ApplyWriter::WriteOutbox(const Mutation& m,
   const Notification& n = *m.notification;
   bool rendered = false;
   for (const ActiveSubscription& s : subscriptions) {
-    if (!s.filter.Matches(n.type, n.workflow)) continue;
+    if (!s.filter.Receives(n, m.request)) continue;
     if (!rendered) {  // the body is rendered only for a step somebody subscribed to
       outbox_type_ = n.type;
       outbox_payload_ = n.Body();

@@ -17,7 +17,7 @@ namespace rogatory::store_internal {
 // What a subscription needs for the outbox fan-out.
 struct ActiveSubscription {
   std::string id;
-  Subscription filter;  // events and workflows, for Subscription::Matches
+  Subscription filter;  // events, workflows and authority, for Subscription::Receives
 };
 
 class ApplyWriter {
@@ -70,7 +70,7 @@ class ApplyWriter {
   long long deadline_started_at_ = 0, deadline_due_at_ = 0, deadline_remaining_ = 0;
   int deadline_paused_ = 0, deadline_extended_ = 0, deadline_lapsed_ = 0;
   long long deadline_lapsed_at_ = 0;
-  std::string sub_id_, sub_events_, sub_workflows_;
+  std::string sub_id_, sub_events_, sub_workflows_, sub_authority_;
   std::string outbox_type_, outbox_payload_;
   long long outbox_at_ = 0;
   std::string party_authority_;

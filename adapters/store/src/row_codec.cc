@@ -90,6 +90,7 @@ void ToRow(const Subscription& s, SubscriptionRow* row) {
   row->workflows = StringListToJson(s.workflows);
   row->active = s.active ? 1 : 0;
   row->created_at = ToUnixMicros(s.created_at);
+  row->authority = s.authority;
 }
 
 Result<Request> FromRow(const RequestRow& row) {
@@ -162,6 +163,7 @@ Result<Subscription> FromRow(const SubscriptionRow& row) {
   s.secret = row.secret;
   s.active = row.active != 0;
   s.created_at = FromUnixMicros(row.created_at);
+  s.authority = row.authority;
   try {
     s.events = StringListFromJson(row.events);
     s.workflows = StringListFromJson(row.workflows);

@@ -44,10 +44,10 @@ struct DeliveryRow {
 };
 
 inline constexpr char kSubscriptionColumns[] =
-    "id, url, secret, events, workflows, active, created_at";
+    "id, url, secret, events, workflows, active, created_at, authority";
 
 struct SubscriptionRow {
-  std::string id, url, secret, events, workflows;
+  std::string id, url, secret, events, workflows, authority;
   int active = 1;
   long long created_at = 0;
 };

@@ -106,7 +106,9 @@ const char* const kVersion4[] = {
 
 // Version 5 (CONTRACT §8, authorities): each request's parties as JSON (read with the request),
 // an index of them leading by authority so "the requests authority A is party to" is an index
-// walk in id order, and each history entry's authority.
+// walk in id order, and each history entry's authority. Each subscription's authority: that of
+// the admin who created it ('' for a global admin); such a subscription receives only events of
+// requests that authority is a party to, and only that authority's admins manage it.
 const char* const kVersion5[] = {
     "ALTER TABLE requests ADD COLUMN parties TEXT NOT NULL DEFAULT '{}'",
     "CREATE TABLE request_parties ("
@@ -114,6 +116,7 @@ const char* const kVersion5[] = {
     " PRIMARY KEY (authority, request_id)){keyed}",
     "CREATE INDEX request_parties_by_request ON request_parties (request_id)",
     "ALTER TABLE history ADD COLUMN authority TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE subscriptions ADD COLUMN authority {key} NOT NULL DEFAULT ''",
 };
 // clang-format on
 

@@ -20,6 +20,7 @@ void IntoSubscriptionRow(soci::statement& st, SubscriptionRow& r) {
   st.exchange(into(r.workflows));
   st.exchange(into(r.active));
   st.exchange(into(r.created_at));
+  st.exchange(into(r.authority));
 }
 
 void IntoDeliveryRow(soci::statement& st, DeliveryRow& r) {
@@ -55,11 +56,11 @@ Status SqlStore::CreateSubscription(const Subscription& s) {
     ToRow(s, &r);
     soci::statement insert(c.sql());
     Prepare(insert,
-            "INSERT INTO subscriptions (id, url, secret, events, workflows, active, created_at) "
-            "VALUES (:id, :url, :secret, :events, :workflows, :active, :created_at) "
-            "ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO subscriptions (id, url, secret, events, workflows, active, created_at, "
+            "authority) VALUES (:id, :url, :secret, :events, :workflows, :active, :created_at, "
+            ":authority) ON CONFLICT (id) DO NOTHING",
             use(r.id), use(r.url), use(r.secret), use(r.events), use(r.workflows), use(r.active),
-            use(r.created_at));
+            use(r.created_at), use(r.authority));
     insert.execute(true);
     if (insert.get_affected_rows() == 0) {
       return AlreadyExistsError("subscription " + s.id + " exists");
@@ -305,6 +306,11 @@ Result<DeliveryPage> SqlStore::ListDeliveries(const DeliveryQuery& q) {
     if (!q.subscription_id.empty()) {
       sql += " AND subscription_id = :subscription_id";
       select.exchange(use(q.subscription_id));
+    }
+    if (!q.authority.empty()) {
+      // An authority's admin: the rows of its own (existing) subscriptions only.
+      sql += " AND subscription_id IN (SELECT id FROM subscriptions WHERE authority = :authority)";
+      select.exchange(use(q.authority));
     }
     sql += " ORDER BY id LIMIT :limit";
     select.exchange(use(fetch));

@@ -121,6 +121,15 @@ struct Subscription {
   std::string authority{};
   // True when this subscription wants `type` events of `workflow`.
   bool Matches(std::string_view type, std::string_view workflow) const;
+  // True when it wants notification `n` about request `r` (the request after the step): it
+  // Matches n's type and workflow and, when it has an authority, that authority is one of r's
+  // parties. Stores fan out with this.
+  bool Receives(const Notification& n, const Request& r) const;
+  // True when an admin acting for `authority` (empty: a global admin) may see and manage it:
+  // a global admin manages every subscription, an authority's admin only its own.
+  bool ManagedBy(std::string_view authority) const {
+    return authority.empty() || authority == this->authority;
+  }
 };
 
 enum class DeliveryStatus : uint8_t { kPending, kDelivered, kDead };
@@ -153,6 +162,9 @@ Status RetryRefusal(const Delivery& d, bool claimed, std::optional<bool> subscri
 struct DeliveryQuery {
   std::optional<DeliveryStatus> status;
   std::string subscription_id;
+  // CONTRACT §8: only deliveries of the existing subscriptions with this authority (an
+  // authority's admin); empty: every delivery.
+  std::string authority;
   int limit = 50;
   std::string after;
 };
