@@ -125,7 +125,8 @@ TEST_F(EioTest, AcknowledgementLapseEscalatesWithoutMovingTheRequest) {
   EXPECT_EQ(s.last().event, "acknowledgement_overdue");
   EXPECT_EQ(s.last().actor, "system");
   EXPECT_EQ(s.deadlines(), std::vector<std::string>{"recognition_30d"});
-  s.Do("acknowledge", kExecutor);  // late, but still possible
+  EXPECT_EQ(s.lapsed(), std::vector<std::string>{"ack_1w"});  // stays visible until stopped
+  s.Do("acknowledge", kExecutor);                             // late, but still possible
   EXPECT_EQ(s.state(), "under_recognition");
 }
 

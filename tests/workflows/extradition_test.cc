@@ -79,6 +79,9 @@ TEST_F(ExtraditionTest, EighteenDaysIsANoticeFortyDaysEndsTheProvisionalArrest) 
   EXPECT_EQ(s.state(), "released_awaiting_request");  // ECE 16(4): never beyond 40 days
   EXPECT_EQ(s.last().actor, "system");
   EXPECT_TRUE(s.deadlines().empty());
+  // The 40-day lapse stays visible (CONTRACT §7) until a transition stops it; its step stopped
+  // the 18-day clock, lapsed before.
+  EXPECT_EQ(s.lapsed(), std::vector<std::string>{"provisional_40d"});
   s.Advance(Days(10));
   s.Do("transmit_request", kRequester, kFormalRequest);
   s.Do("receive_request", kCentral);  // ECE 16(5): re-arrest and extradition remain possible

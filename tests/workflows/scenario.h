@@ -129,10 +129,20 @@ class Scenario {
     const DeadlineState* d = r.FindDeadline(name);
     return d ? std::optional<DeadlineState>(*d) : std::nullopt;
   }
-  // The names of the clocks running or paused.
+  // The names of the clocks running or paused (not lapsed).
   std::vector<std::string> deadlines() const {
     std::vector<std::string> out;
-    for (const auto& d : request().deadlines) out.push_back(d.name);
+    for (const auto& d : request().deadlines) {
+      if (!d.lapsed) out.push_back(d.name);
+    }
+    return out;
+  }
+  // The clocks that lapsed and stay on the request (CONTRACT §7), in request order.
+  std::vector<std::string> lapsed() const {
+    std::vector<std::string> out;
+    for (const auto& d : request().deadlines) {
+      if (d.lapsed) out.push_back(d.name);
+    }
     return out;
   }
   // When the clock `name` falls due (RFC 3339), or "" when it is neither running nor paused.
