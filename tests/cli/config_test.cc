@@ -166,5 +166,111 @@ TEST(ConfigTest, MaxDefinitionBytesHasADefaultAFileKeyAndAnEnvironmentVariable) 
   EXPECT_EQ(r.errors[0].rfind("c.yaml:2:", 0), 0u) << r.errors[0];
 }
 
+// CONTRACT §8: authorities and the tokens' authority.
+constexpr char kHash[] = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+std::string AuthoritiesConfig(const std::string& tokens) {
+  return std::string(
+             "authorities:\n"
+             "  - {id: fr.pnf, name: Parquet national financier, country: FR}\n"
+             "  - {id: de.sta_berlin, name: Staatsanwaltschaft Berlin, country: DE}\n"
+             "auth:\n"
+             "  tokens:\n") +
+         tokens;
+}
+
+TEST(ConfigAuthoritiesTest, AuthoritiesAndTokenAuthoritiesAreRead) {
+  ConfigResult r = ParseConfig(
+      AuthoritiesConfig(
+          std::string("    - {actor: ana, authority: fr.pnf, roles: [issuing_authority], "
+                      "sha256: \"") +
+          kHash +
+          "\"}\n"
+          "    - {actor: audit, roles: [auditor], sha256: \"" +
+          std::string(64, 'a') +
+          "\"}\n"
+          "    - {actor: ops, roles: [admin, metrics], sha256: \"" +
+          std::string(64, 'b') + "\"}\n"),
+      "c.yaml", kNoEnv);
+  ASSERT_TRUE(r.ok()) << r.errors[0];
+  ASSERT_EQ(r.config.authorities.size(), 2u);
+  EXPECT_EQ(r.config.authorities[1].id, "de.sta_berlin");
+  EXPECT_EQ(r.config.authorities[1].name, "Staatsanwaltschaft Berlin");
+  EXPECT_EQ(r.config.authorities[1].country, "DE");
+  EXPECT_EQ(r.config.tokens[0].authority, "fr.pnf");
+  EXPECT_EQ(r.config.tokens[1].authority, "");
+}
+
+TEST(ConfigAuthoritiesTest, BadAuthoritiesAreErrorsWithTheirLine) {
+  struct Case {
+    const char* entry;
+    const char* message;
+  } cases[] = {
+      {"{id: Fr.PNF, name: x, country: FR}", "authority id 'Fr.PNF' is invalid"},
+      {"{id: fr.pnf, name: x, country: XX}", "country 'XX' is not an assigned ISO 3166-1 alpha-2"},
+      {"{id: fr.pnf, name: x, country: fr}", "write it in upper case: FR"},
+      {"{id: fr.pnf, name: x, country: FRA}", "country 'FRA' is not an assigned"},
+      {"{id: fr.pnf, country: FR}", "an authority needs its name"},
+      {"{id: fr.pnf, name: x, country: FR, city: Paris}", "unknown key 'city' in an authority"},
+  };
+  for (const Case& c : cases) {
+    ConfigResult r = ParseConfig(
+        std::string("listen: 127.0.0.1:1\nauthorities:\n  - ") + c.entry + "\n", "c.yaml", kNoEnv);
+    ASSERT_EQ(r.errors.size(), 1u) << c.entry;
+    EXPECT_NE(r.errors[0].find("c.yaml:3: "), std::string::npos) << r.errors[0];
+    EXPECT_NE(r.errors[0].find(c.message), std::string::npos) << r.errors[0];
+  }
+}
+
+TEST(ConfigAuthoritiesTest, DuplicateAuthorityIdsAreRefused) {
+  ConfigResult r = ParseConfig(
+      "authorities:\n  - {id: fr.pnf, name: a, country: FR}\n  - {id: fr.pnf, name: b, "
+      "country: FR}\n",
+      "c.yaml", kNoEnv);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].find("c.yaml:3: authority 'fr.pnf' is listed twice"), std::string::npos)
+      << r.errors[0];
+}
+
+TEST(ConfigAuthoritiesTest, WithAuthoritiesATokenWithAWorkflowRoleNeedsOne) {
+  ConfigResult r = ParseConfig(
+      AuthoritiesConfig(std::string("    - {actor: ana, roles: [issuing_authority], sha256: \"") +
+                        kHash + "\"}\n"),
+      "c.yaml", kNoEnv);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].find("c.yaml:6: the token of actor 'ana' needs an authority"),
+            std::string::npos)
+      << r.errors[0];
+}
+
+TEST(ConfigAuthoritiesTest, ATokensAuthorityMustBeConfigured) {
+  ConfigResult r =
+      ParseConfig(AuthoritiesConfig(
+                      std::string("    - {actor: ana, authority: es.fge, roles: [x], sha256: \"") +
+                      kHash + "\"}\n"),
+                  "c.yaml", kNoEnv);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].find("names authority 'es.fge', which is not configured (known: fr.pnf, "
+                             "de.sta_berlin)"),
+            std::string::npos)
+      << r.errors[0];
+  ConfigResult none = ParseConfig(
+      std::string(
+          "auth:\n  tokens:\n    - {actor: ana, authority: fr.pnf, roles: [x], sha256: \"") +
+          kHash + "\"}\n",
+      "c.yaml", kNoEnv);
+  ASSERT_EQ(none.errors.size(), 1u);
+  EXPECT_NE(none.errors[0].find("the config has no authorities"), std::string::npos)
+      << none.errors[0];
+}
+
+TEST(ConfigAuthoritiesTest, AuthoritiesComeFromTheEnvironmentToo) {
+  ConfigResult r = ParseConfig(
+      "", "", Env({{"ROGATORY_AUTHORITIES", "[{id: iq.ncijc, name: NCIJC, country: IQ}]"}}));
+  ASSERT_TRUE(r.ok()) << r.errors[0];
+  ASSERT_EQ(r.config.authorities.size(), 1u);
+  EXPECT_EQ(r.config.authorities[0].country, "IQ");
+}
+
 }  // namespace
 }  // namespace rogatory::cli

@@ -129,7 +129,10 @@ TEST_F(SqliteStoreTest, MigratesAVersionOneDatabaseKeepingItsData) {
              "ALTER TABLE subscriptions DROP COLUMN authority; ALTER TABLE requests DROP COLUMN "
              "parties; DROP TABLE request_parties; ALTER TABLE history DROP COLUMN authority; "
              "INSERT INTO definitions (workflow, version, source, loaded_at) "
-             "VALUES ('eio', 1, 'workflow: eio', 1); UPDATE schema_version SET version = 1");
+             "VALUES ('eio', 1, 'workflow: eio', 1); "
+             // ... and without parties or the history's authority (version 5).
+             "DROP TABLE request_parties; ALTER TABLE requests DROP COLUMN parties; "
+             "ALTER TABLE history DROP COLUMN authority; UPDATE schema_version SET version = 1");
   ASSERT_TRUE(db_.Reopen().ok());
   EXPECT_TRUE(db_.store().GetRequest("r-1").ok());
   auto definitions = db_.store().ListDefinitions();

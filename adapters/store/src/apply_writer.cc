@@ -82,8 +82,8 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
           use(h.authority));
   // CONTRACT §8: a step that set parties (rare: creation, an assigning transition) rewrites
   // the request's rows of the party index; every other step leaves them alone.
-  Prepare(update_parties_, "UPDATE requests SET parties = :parties WHERE id = :id",
-          use(r.parties), use(r.id));
+  Prepare(update_parties_, "UPDATE requests SET parties = :parties WHERE id = :id", use(r.parties),
+          use(r.id));
   Prepare(delete_party_rows_, "DELETE FROM request_parties WHERE request_id = :id", use(r.id));
   Prepare(insert_party_row_,
           "INSERT INTO request_parties (authority, request_id) VALUES (:authority, :id) "
