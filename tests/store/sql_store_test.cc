@@ -121,13 +121,12 @@ TEST_F(SqliteStoreTest, MigratesAVersionOneDatabaseKeepingItsData) {
   sub.authority = "fr.pnf";
   ASSERT_TRUE(db_.store().CreateSubscription(sub).ok());
   // What a version 1 database looks like: all pending rows indexed in id order, not by
-  // subscription; definitions without their origin (version 3); no parties, history
-  // authorities nor subscription authorities (version 5).
+  // subscription; definitions without their origin (version 3); subscriptions without their
+  // authority (version 5).
   SqliteExec(db_.sqlite_path(),
              "DROP INDEX outbox_pending_subscription; CREATE INDEX outbox_pending ON outbox (id) "
              "WHERE status = 'pending'; ALTER TABLE definitions DROP COLUMN origin; "
-             "ALTER TABLE subscriptions DROP COLUMN authority; ALTER TABLE requests DROP COLUMN "
-             "parties; DROP TABLE request_parties; ALTER TABLE history DROP COLUMN authority; "
+             "ALTER TABLE subscriptions DROP COLUMN authority; "
              "INSERT INTO definitions (workflow, version, source, loaded_at) "
              "VALUES ('eio', 1, 'workflow: eio', 1); "
              // ... and without parties or the history's authority (version 5).
