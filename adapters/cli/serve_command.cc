@@ -43,6 +43,8 @@ constexpr std::string_view kDemoTokenHashes[] = {
     "12678cd63538d0558d0b3135e52d94e524a01b8a9023627448c927cdb464ffc0",  // demo-executing-token
     "91c16f0d6cc1bec3c3603972182a07c66ff4fa71618a975e963d6dbe42b6dd37",  // demo-admin-token
     "7db5cc1a8926c21400b54e1ba69bc6cac9b3bb916ce8df7afdea3d9aca466cf0",  // demo-metrics-token
+    "d0ad8bb68835a23576c95ef7ddd7c1ffaec451daaf8de46902e7e82b1786886c",  // demo-auditor-token
+    "6790599ead2cd0030cd45aa218914574f1db6be99805c6960e017d5097d28eda",  // demo-paris-admin-token
 };
 
 // For an SQLite file store, creates the folder the file lives in, so the default

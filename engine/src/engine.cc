@@ -184,17 +184,8 @@ class Engine::Impl {
     r.parties = std::move(parties);
     m.parties_changed = !r.parties.empty();
     m.expected_revision = 0;
-    m.history = HistoryEntry{r.id,
-                             1,
-                             std::string(kCreateEvent),
-                             "",
-                             r.state,
-                             actor.id,
-                             actor.authority,
-                             now,
-                             std::move(data),
-                             call.comment,
-                             "",
+    m.history = HistoryEntry{r.id,     1,   std::string(kCreateEvent), "",           r.state,
+                             actor.id, now, std::move(data),           call.comment, "",
                              ""};
     m.history.authority = HistoryAuthority(actor);
     m.notification = NotificationOf(kEventRequestCreated, r, m.history, "");
@@ -348,7 +339,6 @@ class Engine::Impl {
                              from_name,
                              cw.state_names[static_cast<size_t>(to)],
                              actor.id,
-                             actor.authority,
                              now,
                              deadline.empty() ? event_data : nlohmann::json{{"deadline", deadline}},
                              comment,
@@ -494,7 +484,6 @@ class Engine::Impl {
                              from,
                              to,
                              actor.id,
-                             actor.authority,
                              now,
                              {{"from_version", from_version}, {"to_version", r.version}},
                              call.comment,

@@ -226,7 +226,6 @@ void BM_HistoryHash(benchmark::State& state) {
                  "transmitted",
                  "recognised",
                  "eve.executing",
-                 "",
                  FromUnixMicros(1'700'000'000'000'000),
                  nlohmann::json::object(),
                  "",

@@ -49,8 +49,18 @@ TEST(ConfigTest, ShippedFileLoadsWithItsDefaults) {
   EXPECT_EQ(r.config.store, kDefaultStore);
   EXPECT_EQ(r.config.limits.max_body, 1048576u);
   EXPECT_EQ(r.config.time_zone.name(), "UTC");
-  ASSERT_EQ(r.config.tokens.size(), 5u);  // issuing, central, executing, admin, metrics
+  // issuing, central, executing, admin, metrics, auditor, Paris's admin
+  ASSERT_EQ(r.config.tokens.size(), 7u);
   EXPECT_EQ(r.config.tokens[4].roles, std::vector<std::string>{"metrics"});
+  // The demo's two offices (CONTRACT §8): Paris issues, Berlin executes.
+  ASSERT_EQ(r.config.authorities.size(), 2u);
+  EXPECT_EQ(r.config.authorities[0].id, "fr.pnf");
+  EXPECT_EQ(r.config.authorities[1].id, "de.sta_berlin");
+  EXPECT_EQ(r.config.tokens[0].authority, "fr.pnf");
+  EXPECT_EQ(r.config.tokens[2].authority, "de.sta_berlin");
+  EXPECT_EQ(r.config.tokens[3].authority, "");  // the global admin
+  EXPECT_EQ(r.config.tokens[5].roles, std::vector<std::string>{"auditor"});
+  EXPECT_EQ(r.config.tokens[6].authority, "fr.pnf");
 }
 
 TEST(ConfigTest, UnknownKeysAreErrorsWithTheirLine) {

@@ -6,7 +6,8 @@ per file (so a file's blocks share its variables), under `set -euo pipefail`, ag
 `rogatory serve` this script starts: the shipped config/rogatory.yaml and workflows/, a fresh
 SQLite file, a free loopback port. `curl` is wrapped with --fail-with-body, so an error answer
 (HTTP 4xx/5xx) fails the block like a non-zero exit does. Before a file runs, API (the server's
-address) and the token header variables of the docs (ANA, EVA, ADMIN, PROM: `-H "$ANA"`, see
+address) and the token header variables of the docs (ANA, CARL, EVA, ADMIN, PROM, AUDIT,
+PARIS_ADMIN: `-H "$ANA"`, see
 docs/api.md) are set; the literal http://127.0.0.1:8080 in a block is replaced by the server's
 address, and `rogatory` is on the PATH. Blocks run in a scratch folder holding links to the
 source tree's workflows/ and config/. In ```console blocks only lines starting with `$ ` run.
@@ -44,6 +45,8 @@ TOKENS = {
     "EVA": "Authorization: Bearer demo-executing-token",
     "ADMIN": "Authorization: Bearer demo-admin-token",
     "PROM": "Authorization: Bearer demo-metrics-token",
+    "AUDIT": "Authorization: Bearer demo-auditor-token",
+    "PARIS_ADMIN": "Authorization: Bearer demo-paris-admin-token",
 }
 
 

@@ -57,7 +57,7 @@ class AuthoritiesTest : public ::testing::Test {
   explicit AuthoritiesTest(std::vector<Authority> authorities = Authorities())
       : store_(NewMemoryStore()),
         clock_(std::make_shared<ManualClock>(T0())),
-        engine_(EngineOptions{store_, clock_, std::move(authorities)}) {
+        engine_(EngineOptions{store_, clock_, TimeZone(), std::move(authorities)}) {
     Status s = engine_.LoadDefinition(MustParse(kSidesWorkflow, "mla.yaml"));
     EXPECT_TRUE(s.ok()) << s.ToString();
   }

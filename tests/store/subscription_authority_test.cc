@@ -146,6 +146,34 @@ TEST_P(SubscriptionAuthorityTest, ListingByAuthorityShowsOnlyItsOwnSubscriptions
               UnorderedElementsAre("s-de:r-1:1", "s-fr:r-1:1", "s-fr2:r-1:1", "s-global:r-1:1"));
 }
 
+// The party index walked from a cursor (CONTRACT §8 `?party=ID&after=`): every page holds only
+// the authority's requests, in id order, and the pages together hold each of them once.
+TEST_P(SubscriptionAuthorityTest, ListByPartyPagesFromTheCursorInIdOrder) {
+  std::vector<std::string> fr;
+  for (int i = 0; i < 9; ++i) {
+    const std::string id = "r-" + std::to_string(i);
+    RequestBuilder b(id);
+    b.request().parties = {{"issuing", i % 3 == 0 ? "de.sta_berlin" : "fr.pnf"}};
+    if (i % 3 != 0) fr.push_back(id);
+    Mutation m = b.Create();
+    m.parties_changed = true;
+    Status s = store().Apply(m);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  RequestQuery q;
+  q.party = "fr.pnf";
+  q.limit = 2;
+  std::vector<std::string> listed;
+  for (int pages = 0; pages < 10; ++pages) {
+    Result<RequestPage> page = store().ListRequests(q);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    for (const Request& r : page->items) listed.push_back(r.id);
+    if (page->next.empty()) break;
+    q.after = page->next;
+  }
+  EXPECT_EQ(listed, fr);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, SubscriptionAuthorityTest,
                          ::testing::Values(StoreKind::kMemory, StoreKind::kSqlite,
                                            StoreKind::kPostgres),

@@ -29,10 +29,15 @@ struct Authority {
 };
 
 struct EngineOptions {
-  // EngineOptions{store}, EngineOptions{store, clock} and EngineOptions{store, clock, zone}.
+  // EngineOptions{store}, EngineOptions{store, clock}, EngineOptions{store, clock, zone} and
+  // EngineOptions{store, clock, zone, authorities}.
   EngineOptions(std::shared_ptr<Store> store = nullptr,
-                std::shared_ptr<const Clock> clock = nullptr, TimeZone time_zone = TimeZone())
-      : store(std::move(store)), clock(std::move(clock)), time_zone(std::move(time_zone)) {}
+                std::shared_ptr<const Clock> clock = nullptr, TimeZone time_zone = TimeZone(),
+                std::vector<Authority> authorities = {})
+      : store(std::move(store)),
+        clock(std::move(clock)),
+        time_zone(std::move(time_zone)),
+        authorities(std::move(authorities)) {}
 
   std::shared_ptr<Store> store;        // required
   std::shared_ptr<const Clock> clock;  // default: the system clock
