@@ -250,7 +250,10 @@ TEST_F(DaysEngineTest, LapsesAtTheEndOfTheLastDayAndNotBefore) {
   Result<std::optional<Request>> lapsed = engine_.ExpireDeadline(id_, "answer", due);
   ASSERT_TRUE(lapsed.ok());
   ASSERT_TRUE(lapsed->has_value());
-  EXPECT_EQ((*lapsed)->FindDeadline("answer"), nullptr);
+  const DeadlineState* answer = (*lapsed)->FindDeadline("answer");
+  ASSERT_NE(answer, nullptr);  // CONTRACT §7: a lapsed clock stays on the request
+  EXPECT_TRUE(answer->lapsed);
+  EXPECT_EQ(answer->due_at, due);
 }
 
 // A definition built in code cannot slip a time part past `counting: days` either.

@@ -1,6 +1,6 @@
 // How an office adapts an unconfirmed ([U]) rule: a new version of the workflow, loaded beside
-// the shipped one. docs/workflows/examples/eio.v2.info-pauses-clock.yaml pauses the EIO
-// recognition clock while information is awaited; running requests stay on version 1.
+// the shipped one. docs/workflows/examples/eio.v3.info-pauses-clock.yaml pauses the EIO
+// recognition clock while information is awaited; running requests stay on version 2.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -14,7 +14,7 @@ namespace {
 using nlohmann::json;
 
 const char kExample[] =
-    ROGATORY_SOURCE_DIR "/docs/workflows/examples/eio.v2.info-pauses-clock.yaml";
+    ROGATORY_SOURCE_DIR "/docs/workflows/examples/eio.v3.info-pauses-clock.yaml";
 
 WorkflowDefinition LoadExample() {
   std::ifstream in(kExample);
@@ -39,23 +39,23 @@ void ToUnderRecognition(Scenario& s) {
 TEST(AdaptationTest, ExampleVariantIsAValidVersionTwo) {
   WorkflowDefinition v2 = LoadExample();
   EXPECT_EQ(v2.id, "eio");
-  EXPECT_EQ(v2.version, 2);
+  EXPECT_EQ(v2.version, 3);
 }
 
 TEST(AdaptationTest, NewVersionChangesOnlyNewRequests) {
   Scenario old_request("eio");
   old_request.Create({{"issuing_state", "IT"}, {"executing_state", "ES"}});
   ASSERT_TRUE(old_request.engine().LoadDefinition(LoadExample()).ok());
-  EXPECT_EQ(old_request.request().version, 1);
+  EXPECT_EQ(old_request.request().version, 2);
   ToUnderRecognition(old_request);
   old_request.Advance(Days(10));
   old_request.Do("request_info", "executing_authority", {{"info_requested", "account numbers"}});
-  EXPECT_FALSE(old_request.paused("recognition_30d"));  // version 1: keeps running
+  EXPECT_FALSE(old_request.paused("recognition_30d"));  // version 2: keeps running
 
-  // A new request on the same engine gets version 2, where the clock waits with the office.
+  // A new request on the same engine gets version 3, where the clock waits with the office.
   old_request.Create({{"issuing_state", "IT"}, {"executing_state", "ES"}});
   Scenario& s = old_request;
-  EXPECT_EQ(s.request().version, 2);
+  EXPECT_EQ(s.request().version, 3);
   ToUnderRecognition(s);
   s.Advance(Days(10));
   s.Do("request_info", "executing_authority", {{"info_requested", "account numbers"}});
@@ -72,11 +72,11 @@ TEST(AdaptationTest, RunningRequestMovesToTheNewVersionByExplicitMigration) {
   ToUnderRecognition(s);
   ASSERT_TRUE(s.engine().LoadDefinition(LoadExample()).ok());
   MigrationCall call;
-  call.target_version = 2;
+  call.target_version = 3;
   call.comment = "office adopts the pause-on-information reading";
   Result<Request> r = s.engine().Migrate(s.id(), call, As("admin"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(r->version, 2);
+  EXPECT_EQ(r->version, 3);
   EXPECT_EQ(r->state, "under_recognition");
   EXPECT_TRUE(s.deadline("recognition_30d"));  // the clock carries over
   EXPECT_EQ(s.last().event, "migrate");
