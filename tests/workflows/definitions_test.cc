@@ -46,6 +46,11 @@ std::set<std::pair<std::string, bool>> StatesWithClock(const WorkflowDefinition&
   auto push = [&](const std::string& state, bool running) {
     if (seen.emplace(state, running).second) queue.emplace_back(state, running);
   };
+  // A `while` clock runs by itself in its states, and only there.
+  if (!d.while_states.empty()) {
+    for (const auto& state : d.while_states) seen.emplace(state, true);
+    return seen;
+  }
   for (const auto& t : def.transitions) {
     if (!Contains(t.start, d.name)) continue;
     for (const auto& from : Sources(def, t)) push(t.to.empty() ? from : t.to, true);
@@ -87,6 +92,7 @@ TEST(ShippedWorkflowsTest, UseTheDocumentedRoles) {
                                        "participating_authority",
                                        "eurojust",
                                        "spoc",
+                                       "liaison_magistrate",
                                        "system"};
   for (const auto& def : ShippedWorkflows().definitions) {
     for (const auto& t : def.transitions) {

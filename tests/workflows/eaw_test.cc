@@ -36,7 +36,7 @@ class EawTest : public ::testing::Test {
     s.Do("record_no_consent", kExecutor);
   }
 
-  Scenario s{"eaw"};
+  Scenario s{"eaw", 1};  // version 1 (eaw_migration_test.cc covers version 2)
 };
 
 TEST_F(EawTest, ConsentShortensTheDecisionLimitToTenDays) {

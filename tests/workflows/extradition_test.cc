@@ -42,7 +42,7 @@ class ExtraditionTest : public ::testing::Test {
     s.Do("grant", "minister", {{"speciality_conditions", "ECE Art. 14"}});
   }
 
-  Scenario s{"extradition"};
+  Scenario s{"extradition", 1};  // version 1 (extradition_migration_test.cc covers version 2)
 };
 
 TEST_F(ExtraditionTest, ProvisionalArrestRequestInTimeThroughToSurrender) {

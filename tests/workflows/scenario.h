@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,11 +47,15 @@ inline const LoadReport& ShippedWorkflows() {
 // One request of `workflow` on a fresh engine whose clock starts at T0().
 class Scenario {
  public:
-  explicit Scenario(const std::string& workflow)
-      : store_(NewMemoryStore()),
+  // `version`: the workflow version requests are created on (default: the newest loaded);
+  // `store`: where they live (default: a fresh in-memory store).
+  explicit Scenario(const std::string& workflow, std::optional<int> version = std::nullopt,
+                    std::shared_ptr<Store> store = nullptr)
+      : store_(store ? std::move(store) : std::shared_ptr<Store>(NewMemoryStore())),
         clock_(std::make_shared<ManualClock>(T0())),
         engine_(EngineOptions{store_, clock_}),
-        workflow_(workflow) {
+        workflow_(workflow),
+        version_(version) {
     const LoadReport& report = ShippedWorkflows();
     EXPECT_TRUE(report.ok()) << report.ErrorText();
     for (const auto& def : report.definitions) {
@@ -62,6 +68,7 @@ class Scenario {
   void Create(const nlohmann::json& data, const std::string& role = "issuing_authority") {
     CreateCall call;
     call.workflow = workflow_;
+    call.version = version_;
     call.data = data;
     Result<Request> r = engine_.Create(call, As(role));
     ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -89,6 +96,16 @@ class Scenario {
   StatusCode Code(const std::string& event, const std::string& role,
                   const nlohmann::json& data = nlohmann::json::object()) {
     return Fire(event, role, data).status().code();
+  }
+
+  // Migrates the request as a global admin (POST /v1/requests/{id}/migrate).
+  Result<Request> Migrate(int target_version, const std::map<std::string, std::string>& state_map,
+                          const std::string& comment = "") {
+    MigrationCall call;
+    call.target_version = target_version;
+    call.state_map = state_map;
+    call.comment = comment;
+    return engine_.Migrate(id_, call, Actor{"admin", {"admin"}, ""});
   }
 
   // Moves the clock by `d`, then lapses every deadline due by then, earliest first, as the
@@ -192,6 +209,7 @@ class Scenario {
   std::shared_ptr<ManualClock> clock_;
   Engine engine_;
   std::string workflow_;
+  std::optional<int> version_;
   RequestId id_;
 };
 
