@@ -37,9 +37,12 @@ class SqliteFile {
   SqliteFile(const SqliteFile&) = delete;
   SqliteFile& operator=(const SqliteFile&) = delete;
 
-  // A new connection to the file (the schema is created on the first).
+  // A new connection to the file (the schema is created on the first). Commits are not flushed
+  // to the disk one by one (synchronous NORMAL): durability is not what these tests check.
   std::shared_ptr<Store> Open() const {
-    Result<std::unique_ptr<Store>> store = OpenStore(url_);
+    SqlStoreOptions options;
+    options.sqlite_synchronous = SqliteSync::kNormal;
+    Result<std::unique_ptr<Store>> store = OpenStore(url_, options);
     EXPECT_TRUE(store.ok()) << store.status().ToString();
     return store.ok() ? std::shared_ptr<Store>(std::move(*store)) : nullptr;
   }
