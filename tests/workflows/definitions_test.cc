@@ -87,6 +87,9 @@ TEST(ShippedWorkflowsTest, UseTheDocumentedRoles) {
                                        "participating_authority",
                                        "eurojust",
                                        "spoc",
+                                       "liaison_magistrate",
+                                       "notified_authority",
+                                       "partner_authority",
                                        "system"};
   for (const auto& def : ShippedWorkflows().definitions) {
     for (const auto& t : def.transitions) {
