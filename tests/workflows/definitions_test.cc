@@ -42,15 +42,16 @@ const TransitionDef* TransitionFor(const WorkflowDefinition& def, const std::str
 std::set<std::pair<std::string, bool>> StatesWithClock(const WorkflowDefinition& def,
                                                        const DeadlineDef& d) {
   std::set<std::pair<std::string, bool>> seen;
-  std::deque<std::pair<std::string, bool>> queue;
-  auto push = [&](const std::string& state, bool running) {
-    if (seen.emplace(state, running).second) queue.emplace_back(state, running);
-  };
-  // A `while` clock runs by itself in its states, and only there.
+  // A `while` clock runs exactly in its states: it starts on entering one and is removed on
+  // leaving them (a transition cannot start, stop, pause or resume it).
   if (!d.while_states.empty()) {
     for (const auto& state : d.while_states) seen.emplace(state, true);
     return seen;
   }
+  std::deque<std::pair<std::string, bool>> queue;
+  auto push = [&](const std::string& state, bool running) {
+    if (seen.emplace(state, running).second) queue.emplace_back(state, running);
+  };
   for (const auto& t : def.transitions) {
     if (!Contains(t.start, d.name)) continue;
     for (const auto& from : Sources(def, t)) push(t.to.empty() ? from : t.to, true);
@@ -93,6 +94,8 @@ TEST(ShippedWorkflowsTest, UseTheDocumentedRoles) {
                                        "eurojust",
                                        "spoc",
                                        "liaison_magistrate",
+                                       "notified_authority",
+                                       "partner_authority",
                                        "system"};
   for (const auto& def : ShippedWorkflows().definitions) {
     for (const auto& t : def.transitions) {

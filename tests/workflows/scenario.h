@@ -47,8 +47,9 @@ inline const LoadReport& ShippedWorkflows() {
 // One request of `workflow` on a fresh engine whose clock starts at T0().
 class Scenario {
  public:
-  // `version`: the workflow version requests are created on (default: the newest loaded);
-  // `store`: where they live (default: a fresh in-memory store).
+  // `version` pins the version Create uses (default: the newest loaded), so that the scenarios
+  // of an older version keep testing it once a newer one ships beside it; `store`: where the
+  // request lives (default: a fresh in-memory store; the migration tests pass a SQLite file).
   explicit Scenario(const std::string& workflow, std::optional<int> version = std::nullopt,
                     std::shared_ptr<Store> store = nullptr)
       : store_(store ? std::move(store) : std::shared_ptr<Store>(NewMemoryStore())),
