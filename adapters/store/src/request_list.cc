@@ -1,0 +1,262 @@
+// The overdue list has two regimes, and each needs a different walk to stay an index walk:
+// - few clocks due (a scheduler that keeps up): the due-time index names them all; read those
+//   requests in id order (cost: the number due);
+// - many due (2% of a million requests overdue is 20,000): reading every due row per page grows
+//   with them, while a walk of the candidates in id order, each checked against its own deadline
+//   rows, finds a page within a few thousand steps.
+// A cheap capped count of the due rows picks the regime; a walk that finds too few (a selective
+// filter) hands over to the due-time index from where it stopped, so the page is exact either way.
+#include "request_list.h"
+
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "request_reader.h"
+#include "row_codec.h"
+
+namespace rogatory::store_internal {
+namespace {
+
+using soci::into;
+using soci::use;
+
+// The values a list query binds. SOCI binds by reference, so they live as long as the call.
+struct Binds {
+  explicit Binds(const RequestQuery& query) : q(query) {}
+  const RequestQuery& q;
+  std::string after;
+  std::string phase;
+  std::string driver;  // the authority whose party index drives the walk, if any
+  std::string also;    // a second authority the request must have as a party
+  long long now = 0;
+  int rows = 0;
+  int walk = 0;
+};
+
+// The overdue condition on one deadline row (Request::IsOverdue, CONTRACT §7).
+constexpr char kRowOverdue[] = "(lapsed = 1 OR (paused = 0 AND due_at <= :now))";
+
+// Appends FROM and WHERE with q's filters to `sql`, exchanging their values on `st`; returns the
+// column that orders the walk. Each filter in use appears, so SQLite and PostgreSQL pick its
+// index: one filter's (workflow, state, phase), or two filters' (workflow with state or phase).
+// `checks_only`: the rows come from elsewhere (the due-time index), so on SQLite each filter is
+// written `+column` to keep the planner from walking that filter's index over every request.
+const char* AppendFilters(Binds& b, bool lite, bool checks_only, soci::statement& st,
+                          std::string& sql) {
+  const RequestQuery& q = b.q;
+  const char* id = "id";
+  if (!b.driver.empty()) {
+    // CONTRACT §8: the party index drives the query (CROSS JOIN keeps SQLite from choosing
+    // another order). `requests.id > :after_r` repeats the cursor for the requests side:
+    // PostgreSQL does not carry an inequality across the join, and its generic plan (a merge
+    // join) otherwise walked the requests key from the first id to `after`.
+    sql +=
+        " FROM request_parties CROSS JOIN requests WHERE requests.id = request_id"
+        " AND authority = :party AND request_id > :after AND requests.id > :after_r";
+    st.exchange(use(b.driver));
+    st.exchange(use(b.after));
+    st.exchange(use(b.after));
+    if (!b.also.empty() && b.also != b.driver) {
+      sql +=
+          " AND EXISTS (SELECT 1 FROM request_parties p2 WHERE p2.authority = :also"
+          " AND p2.request_id = requests.id)";
+      st.exchange(use(b.also));
+    }
+    id = "request_id";
+  } else {
+    sql += " FROM requests WHERE id > :after";
+    st.exchange(use(b.after));
+  }
+  const std::string check = checks_only && lite ? "+" : "";
+  if (!q.workflow.empty()) {
+    sql += " AND " + check + "workflow = :workflow";
+    st.exchange(use(q.workflow));
+  }
+  if (!q.state.empty()) {
+    sql += " AND " + check + "state = :state";
+    st.exchange(use(q.state));
+  }
+  if (q.phase) {
+    sql += " AND " + check + "phase = :phase";
+    st.exchange(use(b.phase));
+  }
+  return id;
+}
+
+// Appends up to b.rows requests after b.after matching q's filters to `out`, in id order. With
+// `due_index`, only those the due-time indexes name overdue: their rows drive the query. Each
+// planner is steered there: SQLite, without statistics on due_at's spread, would rather walk the
+// deadlines' primary key from `after` (every clock), so it is told the indexes; PostgreSQL
+// overestimates the due rows (paused clocks keep a past due_at) and would merge-join the whole
+// requests key, so it gets the ids as an array to look up.
+Status ReadRows(Connection& c, Binds& b, bool due_index, std::vector<Request>* out) {
+  const bool lite = c.dialect().sqlite();
+  RequestRow r;
+  soci::statement st(c.sql());
+  IntoRequestRow(st, r);
+  std::string sql = std::string("SELECT ") + kRequestColumns;
+  const std::string id = AppendFilters(b, lite, due_index, st, sql);
+  if (due_index) {
+    const std::string due =
+        std::string("SELECT request_id FROM deadlines") +
+        (lite ? " INDEXED BY deadlines_running_due" : "") +
+        " WHERE paused = 0 AND lapsed = 0 AND due_at <= :now AND request_id > :after2"
+        " UNION SELECT request_id FROM deadlines" +
+        (lite ? " INDEXED BY deadlines_lapsed" : "") + " WHERE lapsed = 1 AND request_id > :after3";
+    sql += lite ? " AND " + id + " IN (" + due + ")" : " AND " + id + " = ANY(ARRAY(" + due + "))";
+    st.exchange(use(b.now));
+    st.exchange(use(b.after));
+    st.exchange(use(b.after));
+  }
+  sql += " ORDER BY " + id + " LIMIT :limit";
+  st.exchange(use(b.rows));
+  st.alloc();
+  st.prepare(sql);
+  st.define_and_bind();
+  st.execute();
+  Status damaged;
+  while (st.fetch()) {
+    Result<Request> request = FromRow(r);
+    if (!request.ok()) {
+      damaged = request.status();
+      break;
+    }
+    out->push_back(std::move(request).value());
+  }
+  FinishRead(c.dialect(), st);
+  return damaged;
+}
+
+// True when each due-time index holds fewer than b.walk rows after b.after: reading the ids
+// they name is then cheap and exact. Counting stops at b.walk, so this costs at most that many
+// index steps however many clocks are due.
+bool FewDue(Connection& c, Binds& b) {
+  const bool lite = c.dialect().sqlite();
+  long long running = 0;
+  long long lapsed = 0;
+  c.sql() << std::string("SELECT COUNT(*) FROM (SELECT 1 FROM deadlines") +
+                 (lite ? " INDEXED BY deadlines_running_due" : "") +
+                 " WHERE paused = 0 AND lapsed = 0 AND due_at <= :now AND request_id > :after"
+                 " LIMIT :cap) AS due",
+      into(running), use(b.now), use(b.after), use(b.walk);
+  if (running >= b.walk) return false;
+  c.sql() << std::string("SELECT COUNT(*) FROM (SELECT 1 FROM deadlines") +
+                 (lite ? " INDEXED BY deadlines_lapsed" : "") +
+                 " WHERE lapsed = 1 AND request_id > :after LIMIT :cap) AS lapsed",
+      into(lapsed), use(b.after), use(b.walk);
+  return lapsed < b.walk;
+}
+
+// Walks up to b.walk candidates in id order from b.after, each checked against its deadline rows,
+// appending the overdue ones to `ids` until it has b.rows of them. Returns true when nothing is
+// left to check after them (the list ended, or `ids` is full); otherwise `*walked` is the last id
+// checked, and the ids after it are still to be looked at.
+bool WalkCandidates(Connection& c, Binds& b, std::vector<std::string>* ids, std::string* walked) {
+  const bool lite = c.dialect().sqlite();
+  const RequestQuery& q = b.q;
+  std::string id;
+  int overdue = 0;
+  soci::statement st(c.sql());
+  st.exchange(into(id));
+  st.exchange(into(overdue));
+  std::string sql;
+  // Without a filter the deadline rows themselves are the candidates (a request without a clock
+  // is never overdue): their primary key walked in request order, a few small rows per request.
+  const bool by_deadlines = b.driver.empty() && q.workflow.empty() && q.state.empty() && !q.phase;
+  if (by_deadlines) {
+    sql = std::string("SELECT request_id, CASE WHEN ") + kRowOverdue +
+          " THEN 1 ELSE 0 END FROM deadlines WHERE request_id > :after"
+          " ORDER BY request_id, name LIMIT :walk";
+    st.exchange(use(b.now));
+    st.exchange(use(b.after));
+  } else {
+    sql = "SELECT ";
+    const std::string probe = std::string("CASE WHEN EXISTS (SELECT 1 FROM deadlines d WHERE ") +
+                              "d.request_id = requests.id AND (d.lapsed = 1 OR (d.paused = 0 "
+                              "AND d.due_at <= :now))) THEN 1 ELSE 0 END";
+    st.exchange(use(b.now));
+    std::string from;
+    const std::string order = AppendFilters(b, lite, false, st, from);
+    sql += (b.driver.empty() ? "id" : "request_id") + std::string(", ") + probe + from +
+           " ORDER BY " + order + " LIMIT :walk";
+  }
+  st.exchange(use(b.walk));
+  st.alloc();
+  st.prepare(sql);
+  st.define_and_bind();
+  st.execute();
+  int rows = 0;
+  std::string last;  // the candidate being read
+  bool last_overdue = false;
+  bool full = false;
+  while (st.fetch()) {
+    ++rows;
+    if (id != last) {
+      if (last_overdue) ids->push_back(last);
+      if (static_cast<int>(ids->size()) == b.rows) {
+        full = true;
+        break;
+      }
+      *walked = last;  // every row of `last` has been read
+      last = id;
+      last_overdue = false;
+    }
+    last_overdue = last_overdue || overdue == 1;
+  }
+  FinishRead(c.dialect(), st);
+  if (full) return true;
+  if (rows < b.walk) {  // the walk reached the end: `last` was read whole
+    if (last_overdue) ids->push_back(last);
+    return true;
+  }
+  // Stopped by the bound: `last` may have rows unread (a deadline walk), so it is left to the
+  // due-time index; a request candidate is whole, but left too for one rule.
+  if (walked->empty()) *walked = b.after;
+  return false;
+}
+
+}  // namespace
+
+Result<RequestPage> ListRequestPage(Connection& c, const RequestQuery& q, int overdue_walk) {
+  const int limit = std::clamp(q.limit, 1, 1000);
+  Binds b(q);
+  b.walk = std::max(1, overdue_walk);
+  b.after = q.after;
+  b.phase = q.phase ? PhaseName(*q.phase) : "";
+  b.now = ToUnixMicros(q.now);
+  b.rows = limit + 1;  // one more tells whether there is a next page
+  // CONTRACT §8: the party (or the caller's authority) drives; a second one is checked per row.
+  b.driver = q.party.empty() ? q.visible_to : q.party;
+  b.also = q.party.empty() ? q.party : q.visible_to;
+  std::vector<Request> rows;
+  if (!q.overdue_only) {
+    ROGATORY_RETURN_IF_ERROR(ReadRows(c, b, false, &rows));
+  } else if (FewDue(c, b)) {
+    ROGATORY_RETURN_IF_ERROR(ReadRows(c, b, true, &rows));
+  } else {
+    std::vector<std::string> ids;
+    std::string walked;
+    const bool done = WalkCandidates(c, b, &ids, &walked);
+    for (const std::string& id : ids) {
+      ROGATORY_ASSIGN_OR_RETURN(Request r, c.reader().GetRequest(id));
+      rows.push_back(std::move(r));
+    }
+    if (!done) {
+      b.after = walked;
+      b.rows -= static_cast<int>(ids.size());
+      ROGATORY_RETURN_IF_ERROR(ReadRows(c, b, true, &rows));
+    }
+  }
+  RequestPage page;
+  if (rows.size() > static_cast<size_t>(limit)) {
+    rows.resize(static_cast<size_t>(limit));
+    page.next = rows.back().id;
+  }
+  page.items = std::move(rows);
+  return page;
+}
+
+}  // namespace rogatory::store_internal
