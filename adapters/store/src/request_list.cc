@@ -86,31 +86,27 @@ const char* AppendFilters(Binds& b, bool lite, bool checks_only, soci::statement
   return id;
 }
 
-// Appends up to b.rows requests after b.after matching q's filters to `out`, in id order. With
-// `due_index`, only those the due-time indexes name overdue: their rows drive the query. Each
-// planner is steered there: SQLite, without statistics on due_at's spread, would rather walk the
-// deadlines' primary key from `after` (every clock), so it is told the indexes; PostgreSQL
-// overestimates the due rows (paused clocks keep a past due_at) and would merge-join the whole
-// requests key, so it gets the ids as an array to look up.
-Status ReadRows(Connection& c, Binds& b, bool due_index, std::vector<Request>* out) {
-  const bool lite = c.dialect().sqlite();
+// The due-time indexes' ids after b.after, each index's first `n` in id order (:after and :n
+// bound by the caller): the running clocks due by now (read through the index by due time, then
+// the first n sorted, which keeps the sort to n rows) and the lapsed ones (an index in id order).
+std::string DueIds(bool lite, const char* running_name, const char* lapsed_name) {
+  return std::string("SELECT request_id FROM (SELECT request_id FROM deadlines") +
+         (lite ? " INDEXED BY deadlines_running_due" : "") +
+         " WHERE paused = 0 AND lapsed = 0 AND due_at <= :now AND request_id > :" + running_name +
+         " ORDER BY request_id LIMIT :n) AS running UNION SELECT request_id FROM (SELECT "
+         "request_id FROM deadlines" +
+         (lite ? " INDEXED BY deadlines_lapsed" : "") +
+         " WHERE lapsed = 1 AND request_id > :" + lapsed_name +
+         " ORDER BY request_id LIMIT :n2) AS lapsed";
+}
+
+// Appends up to b.rows requests after b.after matching q's filters to `out`, in id order.
+Status ReadRows(Connection& c, Binds& b, std::vector<Request>* out) {
   RequestRow r;
   soci::statement st(c.sql());
   IntoRequestRow(st, r);
   std::string sql = std::string("SELECT ") + kRequestColumns;
-  const std::string id = AppendFilters(b, lite, due_index, st, sql);
-  if (due_index) {
-    const std::string due =
-        std::string("SELECT request_id FROM deadlines") +
-        (lite ? " INDEXED BY deadlines_running_due" : "") +
-        " WHERE paused = 0 AND lapsed = 0 AND due_at <= :now AND request_id > :after2"
-        " UNION SELECT request_id FROM deadlines" +
-        (lite ? " INDEXED BY deadlines_lapsed" : "") + " WHERE lapsed = 1 AND request_id > :after3";
-    sql += lite ? " AND " + id + " IN (" + due + ")" : " AND " + id + " = ANY(ARRAY(" + due + "))";
-    st.exchange(use(b.now));
-    st.exchange(use(b.after));
-    st.exchange(use(b.after));
-  }
+  const std::string id = AppendFilters(b, c.dialect().sqlite(), false, st, sql);
   sql += " ORDER BY " + id + " LIMIT :limit";
   st.exchange(use(b.rows));
   st.alloc();
@@ -128,6 +124,85 @@ Status ReadRows(Connection& c, Binds& b, bool due_index, std::vector<Request>* o
   }
   FinishRead(c.dialect(), st);
   return damaged;
+}
+
+// Appends up to b.rows overdue requests after b.after matching q's filters to `out`, in id
+// order, found through the due-time indexes. Each round takes the first `n` ids of each index
+// after the cursor (a bounded sort, not every due id), reads the requests among them up to the
+// last id both lists are complete to, and doubles `n` while a selective filter leaves the page
+// short. Each planner is steered there: SQLite, without statistics on due_at's spread, would
+// rather walk the deadlines' primary key from `after` (every clock), so it is told the indexes;
+// PostgreSQL gets the ids as an array to look up (it merge-joined the whole requests key).
+Status ReadDueRows(Connection& c, Binds& b, std::vector<Request>* out) {
+  const bool lite = c.dialect().sqlite();
+  int n = std::max(2 * b.rows, 64);
+  for (;;) {
+    // The last id both indexes are complete to: the n-th of either, if it has that many.
+    std::string bound;
+    {
+      std::string last;
+      soci::statement ids(c.sql());
+      ids.exchange(into(last));
+      for (const bool running : {true, false}) {
+        int rows = 0;
+        const std::string sql =
+            running ? std::string("SELECT request_id FROM deadlines") +
+                          (lite ? " INDEXED BY deadlines_running_due" : "") +
+                          " WHERE paused = 0 AND lapsed = 0 AND due_at <= :now AND request_id > "
+                          ":after ORDER BY request_id LIMIT :n"
+                    : std::string("SELECT request_id FROM deadlines") +
+                          (lite ? " INDEXED BY deadlines_lapsed" : "") +
+                          " WHERE lapsed = 1 AND request_id > :after ORDER BY request_id LIMIT :n";
+        soci::rowset<std::string> got =
+            running ? (c.sql().prepare << sql, use(b.now), use(b.after), use(n))
+                    : (c.sql().prepare << sql, use(b.after), use(n));
+        for (const std::string& id : got) {
+          last = id;
+          ++rows;
+        }
+        if (rows == n && (bound.empty() || last < bound)) bound = last;
+      }
+    }
+    RequestRow r;
+    soci::statement st(c.sql());
+    IntoRequestRow(st, r);
+    std::string sql = std::string("SELECT ") + kRequestColumns;
+    const std::string id = AppendFilters(b, lite, true, st, sql);
+    const std::string due = DueIds(lite, "after2", "after3");
+    sql += lite ? " AND " + id + " IN (" + due + ")" : " AND " + id + " = ANY(ARRAY(" + due + "))";
+    st.exchange(use(b.now));
+    st.exchange(use(b.after));
+    st.exchange(use(n));
+    st.exchange(use(b.after));
+    st.exchange(use(n));
+    if (!bound.empty()) {
+      sql += " AND " + id + " <= :bound";
+      st.exchange(use(bound));
+    }
+    sql += " ORDER BY " + id + " LIMIT :limit";
+    st.exchange(use(b.rows));
+    st.alloc();
+    st.prepare(sql);
+    st.define_and_bind();
+    st.execute();
+    int found = 0;
+    Status damaged;
+    while (st.fetch()) {
+      Result<Request> request = FromRow(r);
+      if (!request.ok()) {
+        damaged = request.status();
+        break;
+      }
+      out->push_back(std::move(request).value());
+      ++found;
+    }
+    FinishRead(c.dialect(), st);
+    if (!damaged.ok()) return damaged;
+    if (found == b.rows || bound.empty()) return OkStatus();
+    b.after = bound;
+    b.rows -= found;
+    n *= 2;
+  }
 }
 
 // True when each due-time index holds fewer than b.walk rows after b.after: reading the ids
@@ -233,9 +308,9 @@ Result<RequestPage> ListRequestPage(Connection& c, const RequestQuery& q, int ov
   b.also = q.party.empty() ? q.party : q.visible_to;
   std::vector<Request> rows;
   if (!q.overdue_only) {
-    ROGATORY_RETURN_IF_ERROR(ReadRows(c, b, false, &rows));
+    ROGATORY_RETURN_IF_ERROR(ReadRows(c, b, &rows));
   } else if (FewDue(c, b)) {
-    ROGATORY_RETURN_IF_ERROR(ReadRows(c, b, true, &rows));
+    ROGATORY_RETURN_IF_ERROR(ReadDueRows(c, b, &rows));
   } else {
     std::vector<std::string> ids;
     std::string walked;
@@ -247,7 +322,7 @@ Result<RequestPage> ListRequestPage(Connection& c, const RequestQuery& q, int ov
     if (!done) {
       b.after = walked;
       b.rows -= static_cast<int>(ids.size());
-      ROGATORY_RETURN_IF_ERROR(ReadRows(c, b, true, &rows));
+      ROGATORY_RETURN_IF_ERROR(ReadDueRows(c, b, &rows));
     }
   }
   RequestPage page;
