@@ -86,18 +86,35 @@ const char* AppendFilters(Binds& b, bool lite, bool checks_only, soci::statement
   return id;
 }
 
-// The due-time indexes' ids after b.after, each index's first `n` in id order (:after and :n
-// bound by the caller): the running clocks due by now (read through the index by due time, then
-// the first n sorted, which keeps the sort to n rows) and the lapsed ones (an index in id order).
-std::string DueIds(bool lite, const char* running_name, const char* lapsed_name) {
-  return std::string("SELECT request_id FROM (SELECT request_id FROM deadlines") +
-         (lite ? " INDEXED BY deadlines_running_due" : "") +
-         " WHERE paused = 0 AND lapsed = 0 AND due_at <= :now AND request_id > :" + running_name +
-         " ORDER BY request_id LIMIT :n) AS running UNION SELECT request_id FROM (SELECT "
-         "request_id FROM deadlines" +
+// The first :n running clocks due by :now after the cursor named `after`, in id order: read
+// through the index by due time, then the first n sorted (a sort of n rows, not of every due
+// id). PostgreSQL would rather walk the deadlines' primary key in id order, filtering, which
+// reads every clock before the first due one (14 ms at 330,000 requests, against 2.5 ms); the
+// OFFSET 0 fence keeps the inner scan on the due-time index.
+std::string RunningDue(bool lite, const std::string& after, const char* n) {
+  if (lite) {
+    return "SELECT request_id FROM deadlines INDEXED BY deadlines_running_due"
+           " WHERE paused = 0 AND lapsed = 0 AND due_at <= :now AND request_id > :" +
+           after + " ORDER BY request_id LIMIT :" + n;
+  }
+  return "SELECT request_id FROM (SELECT request_id FROM deadlines WHERE paused = 0 AND"
+         " lapsed = 0 AND due_at <= :now AND request_id > :" +
+         after + " OFFSET 0) AS due_rows ORDER BY request_id LIMIT :" + n;
+}
+
+// The first :n lapsed clocks after the cursor named `after`, in id order (an index in id order).
+std::string LapsedIds(bool lite, const std::string& after, const char* n) {
+  return std::string("SELECT request_id FROM deadlines") +
          (lite ? " INDEXED BY deadlines_lapsed" : "") +
-         " WHERE lapsed = 1 AND request_id > :" + lapsed_name +
-         " ORDER BY request_id LIMIT :n2) AS lapsed";
+         " WHERE lapsed = 1 AND request_id > :" + after + " ORDER BY request_id LIMIT :" + n;
+}
+
+// The due-time indexes' ids after the cursor, each index's first n in id order (:now, the
+// cursor, n, the cursor, n bound by the caller).
+std::string DueIds(bool lite, const char* running_name, const char* lapsed_name) {
+  return "SELECT request_id FROM (" + RunningDue(lite, running_name, "n") +
+         ") AS running UNION SELECT request_id FROM (" + LapsedIds(lite, lapsed_name, "n2") +
+         ") AS lapsed";
 }
 
 // Appends up to b.rows requests after b.after matching q's filters to `out`, in id order.
@@ -258,13 +275,7 @@ Status ReadDueRows(Connection& c, Binds& b, std::vector<Request>* out) {
       for (const bool running : {true, false}) {
         int rows = 0;
         const std::string sql =
-            running ? std::string("SELECT request_id FROM deadlines") +
-                          (lite ? " INDEXED BY deadlines_running_due" : "") +
-                          " WHERE paused = 0 AND lapsed = 0 AND due_at <= :now AND request_id > "
-                          ":after ORDER BY request_id LIMIT :n"
-                    : std::string("SELECT request_id FROM deadlines") +
-                          (lite ? " INDEXED BY deadlines_lapsed" : "") +
-                          " WHERE lapsed = 1 AND request_id > :after ORDER BY request_id LIMIT :n";
+            running ? RunningDue(lite, "after", "n") : LapsedIds(lite, "after", "n");
         soci::rowset<std::string> got =
             running ? (c.sql().prepare << sql, use(b.now), use(b.after), use(n))
                     : (c.sql().prepare << sql, use(b.after), use(n));
@@ -306,6 +317,22 @@ bool FewDue(Connection& c, Binds& b) {
                  " WHERE lapsed = 1 AND request_id > :after LIMIT :cap) AS lapsed",
       into(lapsed), use(b.after), use(b.walk);
   return lapsed < b.walk;
+}
+
+// How many requests after b.after match q's filters, counted in the filters' index up to `cap`.
+long long CountCandidates(Connection& c, Binds& b, int& cap) {
+  long long n = 0;
+  soci::statement st(c.sql());
+  st.exchange(into(n));
+  std::string sql = "SELECT COUNT(*) FROM (SELECT 1";
+  AppendFilters(b, c.dialect().sqlite(), false, st, sql);
+  sql += " LIMIT :cap) AS candidates";
+  st.exchange(use(cap));
+  st.alloc();
+  st.prepare(sql);
+  st.define_and_bind();
+  st.execute(true);
+  return n;
 }
 
 // Walks up to b.walk candidates in id order from b.after, each checked against its deadline rows,
@@ -395,6 +422,15 @@ Result<RequestPage> ListRequestPage(Connection& c, const RequestQuery& q, int ov
   } else if (FewDue(c, b)) {
     ROGATORY_RETURN_IF_ERROR(ReadDueRows(c, b, &rows));
   } else {
+    // A filter that leaves few candidates (a small workflow, a state) is walked whole: checking
+    // each against its deadline rows costs less than checking every due id in the filter's index
+    // (at a million requests, 37,000 lapsed clocks took 0.3 s for a workflow with none of them).
+    const bool filtered = !b.driver.empty() || !q.workflow.empty() || !q.state.empty() || q.phase;
+    if (filtered) {
+      int cap = 20 * b.walk;
+      const long long candidates = CountCandidates(c, b, cap);
+      if (candidates < cap) b.walk = static_cast<int>(candidates) + 1;
+    }
     std::vector<std::string> ids;
     std::string walked;
     const bool done = WalkCandidates(c, b, &ids, &walked);
