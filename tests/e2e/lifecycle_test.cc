@@ -182,8 +182,15 @@ TEST(ShippedWorkflowsTest, ReadmeSessionCreatesAnEioAndMovesIt) {
   EXPECT_EQ(transmitted.json["phase"], "transmission");
   EXPECT_EQ(api.Get("/v1/requests/" + id, eva).status, 200);
   EXPECT_EQ(api.Fire(id, "receive", ana).status, 403);  // not the executing side
-  Answer received = api.Fire(id, "receive", eva);
+  // eio version 3: received by the competent executing authority, straight to recognition with
+  // the Annex B and 30-day clocks (Art. 12(3)); Annex B is then a record.
+  Answer received = api.Fire(id, "receive", eva,
+                             {{"data",
+                               {{"receiver", "competent_executing_authority"},
+                                {"received_at", "2026-03-02T09:00:00Z"},
+                                {"competent_receipt_on", "2026-03-02"}}}});
   ASSERT_EQ(received.status, 200) << received.text;
+  EXPECT_EQ(received.json["version"], 3);
   EXPECT_EQ(received.json["deadlines"].size(), 2u);
   Answer acknowledged = api.Fire(id, "acknowledge", eva, {{"expected_revision", 4}});
   ASSERT_EQ(acknowledged.status, 200) << acknowledged.text;

@@ -1,6 +1,6 @@
 // How an office adapts an unconfirmed ([U]) rule: a new version of the workflow, loaded beside
-// the shipped one. docs/workflows/examples/eio.v3.info-pauses-clock.yaml pauses the EIO
-// recognition clock while information is awaited; running requests stay on version 2.
+// the shipped one. docs/workflows/examples/eio.v4.info-pauses-clock.yaml pauses the EIO
+// recognition clock while information is awaited; running requests stay on version 3.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -14,7 +14,7 @@ namespace {
 using nlohmann::json;
 
 const char kExample[] =
-    ROGATORY_SOURCE_DIR "/docs/workflows/examples/eio.v3.info-pauses-clock.yaml";
+    ROGATORY_SOURCE_DIR "/docs/workflows/examples/eio.v4.info-pauses-clock.yaml";
 
 WorkflowDefinition LoadExample() {
   std::ifstream in(kExample);
@@ -32,38 +32,43 @@ void ToUnderRecognition(Scenario& s) {
         {"offence_classification", "money laundering"},
         {"measures", {"banking_information"}}});
   s.Do("transmit", "issuing_authority", {{"channel", "direct"}});
-  s.Do("receive", "executing_authority");
+  // Version 3 and later: the competent authority's receipt starts the 30 days (Art. 12(3)).
+  s.Do("receive", "executing_authority",
+       {{"receiver", "competent_executing_authority"},
+        {"received_at", FormatRfc3339(s.now())},
+        {"competent_receipt_on", FormatRfc3339(s.now()).substr(0, 10)}});
   s.Do("acknowledge", "executing_authority");
 }
 
-TEST(AdaptationTest, ExampleVariantIsAValidVersionTwo) {
-  WorkflowDefinition v2 = LoadExample();
-  EXPECT_EQ(v2.id, "eio");
-  EXPECT_EQ(v2.version, 3);
+TEST(AdaptationTest, ExampleVariantIsAValidVersionFour) {
+  WorkflowDefinition v4 = LoadExample();
+  EXPECT_EQ(v4.id, "eio");
+  EXPECT_EQ(v4.version, 4);
 }
 
 TEST(AdaptationTest, NewVersionChangesOnlyNewRequests) {
   Scenario old_request("eio");
   old_request.Create({{"issuing_state", "IT"}, {"executing_state", "ES"}});
   ASSERT_TRUE(old_request.engine().LoadDefinition(LoadExample()).ok());
-  EXPECT_EQ(old_request.request().version, 2);
+  EXPECT_EQ(old_request.request().version, 3);
   ToUnderRecognition(old_request);
   old_request.Advance(Days(10));
   old_request.Do("request_info", "executing_authority", {{"info_requested", "account numbers"}});
-  EXPECT_FALSE(old_request.paused("recognition_30d"));  // version 2: keeps running
+  EXPECT_FALSE(old_request.paused("recognition_30d"));  // version 3: keeps running
 
-  // A new request on the same engine gets version 3, where the clock waits with the office.
+  // A new request on the same engine gets version 4, where the clock waits with the office.
   old_request.Create({{"issuing_state", "IT"}, {"executing_state", "ES"}});
   Scenario& s = old_request;
-  EXPECT_EQ(s.request().version, 3);
+  EXPECT_EQ(s.request().version, 4);
   ToUnderRecognition(s);
   s.Advance(Days(10));
   s.Do("request_info", "executing_authority", {{"info_requested", "account numbers"}});
   EXPECT_TRUE(s.paused("recognition_30d"));
-  EXPECT_EQ(s.deadline("recognition_30d")->remaining, Days(20));
+  // The 30 days count from 00:00 UTC of the day of receipt (from_field), 9 hours before it.
+  EXPECT_EQ(s.deadline("recognition_30d")->remaining, Days(20) - Hours(9));
   s.Advance(Days(15));
   s.Do("supply_info", "issuing_authority", {{"info_supplied", "IBANs"}});
-  EXPECT_EQ(s.due_at("recognition_30d"), At(Days(10 + 10 + 15 + 20)));
+  EXPECT_EQ(s.due_at("recognition_30d"), At(Days(10 + 10 + 15 + 20) - Hours(9)));
 }
 
 TEST(AdaptationTest, RunningRequestMovesToTheNewVersionByExplicitMigration) {
@@ -72,11 +77,11 @@ TEST(AdaptationTest, RunningRequestMovesToTheNewVersionByExplicitMigration) {
   ToUnderRecognition(s);
   ASSERT_TRUE(s.engine().LoadDefinition(LoadExample()).ok());
   MigrationCall call;
-  call.target_version = 3;
+  call.target_version = 4;
   call.comment = "office adopts the pause-on-information reading";
   Result<Request> r = s.engine().Migrate(s.id(), call, As("admin"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(r->version, 3);
+  EXPECT_EQ(r->version, 4);
   EXPECT_EQ(r->state, "under_recognition");
   EXPECT_TRUE(s.deadline("recognition_30d"));  // the clock carries over
   EXPECT_EQ(s.last().event, "migrate");

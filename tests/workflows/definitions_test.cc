@@ -42,6 +42,12 @@ const TransitionDef* TransitionFor(const WorkflowDefinition& def, const std::str
 std::set<std::pair<std::string, bool>> StatesWithClock(const WorkflowDefinition& def,
                                                        const DeadlineDef& d) {
   std::set<std::pair<std::string, bool>> seen;
+  // A `while` clock runs exactly in its states: it starts on entering one and is removed on
+  // leaving them (a transition cannot start, stop, pause or resume it).
+  if (!d.while_states.empty()) {
+    for (const auto& state : d.while_states) seen.emplace(state, true);
+    return seen;
+  }
   std::deque<std::pair<std::string, bool>> queue;
   auto push = [&](const std::string& state, bool running) {
     if (seen.emplace(state, running).second) queue.emplace_back(state, running);
@@ -87,6 +93,9 @@ TEST(ShippedWorkflowsTest, UseTheDocumentedRoles) {
                                        "participating_authority",
                                        "eurojust",
                                        "spoc",
+                                       "liaison_magistrate",
+                                       "notified_authority",
+                                       "partner_authority",
                                        "system"};
   for (const auto& def : ShippedWorkflows().definitions) {
     for (const auto& t : def.transitions) {

@@ -40,7 +40,7 @@ class EioTest : public ::testing::Test {
     s.Do("recognise", kExecutor);
   }
 
-  Scenario s{"eio"};
+  Scenario s{"eio", 2};  // version 3: eio_v3_*.yaml and migration_v2_test.cc
 };
 
 TEST_F(EioTest, HappyPathFromAnnexAToClosure) {

@@ -28,7 +28,7 @@ class EpocTest : public ::testing::Test {
           {"offence_classification", "child sexual abuse material"}});
   }
 
-  Scenario s{"epoc"};
+  Scenario s{"epoc", 1};  // version 2: epoc_v2_*.yaml and migration_v2_test.cc
 };
 
 TEST_F(EpocTest, ProductionWithoutNotificationWithinTenDays) {

@@ -23,7 +23,7 @@ class JitTest : public ::testing::Test {
     s.Do("start_operations", kParty);
   }
 
-  Scenario s{"jit"};
+  Scenario s{"jit", 1};  // version 2: jit_v2.yaml and migration_v2_test.cc
 };
 
 TEST_F(JitTest, ProposalAgreementOperationExtensionsEvaluation) {
