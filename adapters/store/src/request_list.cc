@@ -270,8 +270,6 @@ Status ReadDueRows(Connection& c, Binds& b, std::vector<Request>* out) {
     std::string bound;
     {
       std::string last;
-      soci::statement ids(c.sql());
-      ids.exchange(into(last));
       for (const bool running : {true, false}) {
         int rows = 0;
         const std::string sql =
