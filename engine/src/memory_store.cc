@@ -13,6 +13,9 @@
 namespace rogatory {
 namespace {
 
+// Requests the overdue list checks in id order before it asks the due-time index.
+constexpr int kOverdueWalk = 2000;
+
 struct DeadlineLease {
   std::string owner;
   TimePoint until;
@@ -162,8 +165,15 @@ class MemoryStore final : public Store {
       return page;
     }
     if (q.overdue_only) {
-      // Driven by the due-time index: only the overdue requests are visited, in id order.
-      for (const RequestId& id : OverdueIds(q.now, q.after)) {
+      // Many overdue: a walk in id order finds a page within a few steps. Few (or a selective
+      // filter): after a bounded walk, the due-time index names the rest, kept to one page.
+      auto it = requests_.upper_bound(q.after);
+      for (int steps = 0; it != requests_.end() && steps < kOverdueWalk; ++it, ++steps) {
+        if (!take(it->second)) return page;
+      }
+      if (it == requests_.end()) return page;
+      const size_t wanted = limit + 1 - page.items.size();
+      for (const RequestId& id : OverdueIds(q.now, std::prev(it)->first, wanted)) {
         if (!take(requests_.at(id))) break;
       }
       return page;
@@ -396,12 +406,22 @@ class MemoryStore final : public Store {
     }
   }
 
-  std::set<RequestId> OverdueIds(TimePoint now, const RequestId& after) const {
+  // The first `wanted` ids after `after` of requests with a running clock due by `now` or a
+  // lapsed one, in id order.
+  std::set<RequestId> OverdueIds(TimePoint now, const RequestId& after, size_t wanted) const {
     std::set<RequestId> ids;
+    auto keep = [&](const RequestId& id) {
+      ids.insert(id);
+      if (ids.size() > wanted) ids.erase(std::prev(ids.end()));
+    };
     for (auto it = running_by_due_.begin(); it != running_by_due_.end() && it->first <= now; ++it) {
-      if (it->second > after) ids.insert(it->second);
+      if (it->second > after) keep(it->second);
     }
-    for (auto it = lapsed_.upper_bound(after); it != lapsed_.end(); ++it) ids.insert(*it);
+    // In id order: once the set is full, a larger id cannot enter it.
+    for (auto it = lapsed_.upper_bound(after);
+         it != lapsed_.end() && (ids.size() < wanted || *it < *ids.rbegin()); ++it) {
+      keep(*it);
+    }
     return ids;
   }
 

@@ -98,10 +98,20 @@ INSTANTIATE_TEST_SUITE_P(Stores, SqlStoreTest,
                            return StoreKindName(info.param);
                          });
 
-// Takes a SQLite database of this binary's schema back to version 3: without parties or the
-// history's authority (version 5), deadline rows without the lapsed columns (version 4) and the
-// running-due index of version 1.
+// Takes a SQLite database of this binary's schema back to version 5: without the two-filter
+// list indexes and with version 4's deadline indexes, which do not cover what they are read for.
+constexpr char kBackToVersion5[] =
+    "DROP INDEX requests_by_workflow_state; DROP INDEX requests_by_workflow_phase; "
+    "DROP INDEX deadlines_running_due; DROP INDEX deadlines_lapsed; "
+    "CREATE INDEX deadlines_running_due ON deadlines (due_at) WHERE paused = 0 AND lapsed = 0; "
+    "CREATE INDEX deadlines_lapsed ON deadlines (request_id) WHERE lapsed = 1; "
+    "UPDATE schema_version SET version = 5;";
+
+// Takes a SQLite database of this binary's schema back to version 3: without the list indexes
+// of version 6, parties or the history's authority (version 5), deadline rows without the
+// lapsed columns (version 4) and the running-due index of version 1.
 constexpr char kBackToVersion3[] =
+    "DROP INDEX requests_by_workflow_state; DROP INDEX requests_by_workflow_phase; "
     "DROP TABLE request_parties; ALTER TABLE requests DROP COLUMN parties; "
     "ALTER TABLE history DROP COLUMN authority; ALTER TABLE subscriptions DROP COLUMN authority; "
     "DROP INDEX deadlines_lapsed; DROP INDEX deadlines_running_due; "
@@ -202,6 +212,82 @@ TEST_F(SqliteStoreTest, MigratesAVersionThreeDatabaseWithARunningClock) {
   ASSERT_TRUE(page.ok()) << page.status().ToString();
   ASSERT_EQ(page->items.size(), 1u);
   EXPECT_TRUE(page->items[0].deadlines[0].lapsed);
+}
+
+// SQLite's plan for `sql` on a file: the detail column of EXPLAIN QUERY PLAN, one line per step.
+std::string SqlitePlan(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_stmt* st = nullptr;
+  std::string plan;
+  if (sqlite3_open(path.c_str(), &db) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &st, nullptr) ==
+          SQLITE_OK) {
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      plan += reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
+      plan += "\n";
+    }
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return plan;
+}
+
+TEST_F(SqliteStoreTest, MigratesAVersionFiveDatabaseToIndexWalksForEveryListFilter) {
+  // At a million requests, `workflow=&state=` walked the state's index over every workflow
+  // (229-349 ms p99) and the overdue list read each due clock's table row (0.4-2 s): version 6
+  // gives two filters their own index and makes the deadline indexes cover what they are read
+  // for. Each plan below is the shape of a query the store runs (adapters/store/src).
+  RequestBuilder due("r-1");
+  const TimePoint t0 = due.request().created_at;
+  due.request().deadlines = {Running("answer", t0, t0 + std::chrono::hours(1))};
+  ASSERT_TRUE(db_.store().Apply(due.Create()).ok());
+  RequestBuilder lapsed("r-2");
+  lapsed.request().deadlines = {Lapsed("answer", t0, t0, t0)};
+  ASSERT_TRUE(db_.store().Apply(lapsed.Create()).ok());
+  SqliteExec(db_.sqlite_path(), kBackToVersion5);
+  const std::string by_workflow_state =
+      "SELECT id FROM requests WHERE id > '' AND workflow = 'eio' AND state = 'draft' "
+      "ORDER BY id LIMIT 51";
+  const std::string by_workflow_phase =
+      "SELECT id FROM requests WHERE id > '' AND workflow = 'eio' AND phase = 'drafting' "
+      "ORDER BY id LIMIT 51";
+  const std::string running_due =
+      "SELECT request_id FROM deadlines INDEXED BY deadlines_running_due WHERE paused = 0 AND "
+      "lapsed = 0 AND due_at <= 1 AND request_id > ''";
+  const std::string lapsed_rows =
+      "SELECT request_id FROM deadlines INDEXED BY deadlines_lapsed WHERE lapsed = 1 AND "
+      "request_id > ''";
+  const std::string claim =
+      "SELECT request_id, name, due_at FROM deadlines WHERE paused = 0 AND lapsed = 0 AND "
+      "due_at <= 1 AND (claimed_until IS NULL OR claimed_until <= 1) "
+      "ORDER BY due_at, request_id, name LIMIT 50";
+  // Version 5: a one-filter index and checks row by row; the due rows read through the table.
+  EXPECT_THAT(SqlitePlan(db_.sqlite_path(), by_workflow_state),
+              Not(HasSubstr("requests_by_workflow_state")));
+  EXPECT_THAT(SqlitePlan(db_.sqlite_path(), running_due), Not(HasSubstr("COVERING")));
+  ASSERT_TRUE(db_.Reopen().ok());
+  EXPECT_EQ(SqliteCount(db_.sqlite_path(), "SELECT MAX(version) FROM schema_version"),
+            kStoreSchemaVersion);
+  const std::string path = db_.sqlite_path();
+  EXPECT_THAT(SqlitePlan(path, by_workflow_state), HasSubstr("requests_by_workflow_state"));
+  EXPECT_THAT(SqlitePlan(path, by_workflow_phase), HasSubstr("requests_by_workflow_phase"));
+  for (const std::string* sql : {&by_workflow_state, &by_workflow_phase}) {
+    EXPECT_THAT(SqlitePlan(path, *sql), Not(HasSubstr("TEMP B-TREE"))) << *sql;  // no sort
+  }
+  EXPECT_THAT(SqlitePlan(path, running_due), HasSubstr("COVERING INDEX deadlines_running_due"));
+  EXPECT_THAT(SqlitePlan(path, lapsed_rows), HasSubstr("COVERING INDEX deadlines_lapsed"));
+  EXPECT_THAT(SqlitePlan(path, claim), HasSubstr("COVERING INDEX deadlines_running_due"));
+  // The data came through: both are overdue, the running one is claimed.
+  RequestQuery q;
+  q.overdue_only = true;
+  q.now = t0 + std::chrono::hours(2);
+  auto page = db_.store().ListRequests(q);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->items[0].id, "r-1");
+  auto claimed = db_.store().ClaimDueDeadlines(q.now, "node", std::chrono::minutes(1), 10);
+  ASSERT_TRUE(claimed.ok()) << claimed.status().ToString();
+  EXPECT_EQ(claimed->size(), 1u);
 }
 
 TEST_F(SqliteStoreTest, DamagedRowIsInternalWithoutItsContentInTheMessage) {

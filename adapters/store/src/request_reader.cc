@@ -28,7 +28,8 @@ RequestReader::RequestReader(soci::session& sql, const Dialect& d)
       get_request_(sql),
       get_history_(sql),
       request_exists_(sql),
-      find_idempotency_(sql) {
+      find_idempotency_(sql),
+      sql_(sql) {
   IntoRequestRow(get_request_, request_);
   Prepare(get_request_, std::string("SELECT ") + kRequestColumns + " FROM requests WHERE id = :id",
           use(id_));
@@ -76,6 +77,37 @@ Result<std::vector<HistoryEntry>> RequestReader::GetHistory(const RequestId& id)
     FinishRead(dialect_, request_exists_);
     if (exists_ == 0) return NotFoundError("request " + id + " not found");
   }
+  return out;
+}
+
+Result<std::vector<HistoryEntry>> RequestReader::GetHistoryRange(const RequestId& first,
+                                                                 const RequestId& last) {
+  HistoryRow& h = history_;
+  if (history_range_ == nullptr) {
+    history_range_ = std::make_unique<soci::statement>(sql_);
+    Prepare(*history_range_,
+            std::string("SELECT ") + kHistoryColumns +
+                " FROM history WHERE request_id >= :first AND request_id <= :last"
+                " ORDER BY request_id, seq",
+            into(h.request_id), into(h.seq), into(h.event), into(h.from_state), into(h.to_state),
+            into(h.actor), into(h.at), into(h.data), into(h.comment), into(h.prev_hash),
+            into(h.hash), into(h.authority), use(first_), use(last_));
+  }
+  first_ = first;
+  last_ = last;
+  std::vector<HistoryEntry> out;
+  Status damaged;
+  history_range_->execute();
+  while (history_range_->fetch()) {
+    Result<HistoryEntry> e = FromRow(h);
+    if (!e.ok()) {
+      damaged = e.status();
+      break;
+    }
+    out.push_back(std::move(e).value());
+  }
+  FinishRead(dialect_, *history_range_);
+  if (!damaged.ok()) return damaged;
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <soci/soci.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,18 +29,23 @@ class RequestReader {
   Result<Request> GetRequest(const RequestId& id);
   // Its history oldest first, or NotFound when there is no such request.
   Result<std::vector<HistoryEntry>> GetHistory(const RequestId& id);
+  // The history entries of the request ids in [first, last], by request id then seq: one range
+  // read of the history's primary key (the audit reads a page of requests at once).
+  Result<std::vector<HistoryEntry>> GetHistoryRange(const RequestId& first, const RequestId& last);
   std::optional<IdempotencyRecord> FindIdempotency(const std::string& actor,
                                                    const std::string& key);
 
  private:
   const Dialect dialect_;
-  std::string id_, actor_, key_;
+  std::string id_, actor_, key_, first_, last_;
   RequestRow request_;
   HistoryRow history_;
   IdempotencyRecord idem_;
   long long idem_created_at_ = 0;
   long long exists_ = 0;
   soci::statement get_request_, get_history_, request_exists_, find_idempotency_;
+  std::unique_ptr<soci::statement> history_range_;  // prepared on first use (the audit's)
+  soci::session& sql_;
 };
 
 }  // namespace rogatory::store_internal

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "commit_stages.h"
+#include "request_list.h"
 #include "request_reader.h"
 #include "row_codec.h"
 #include "schema.h"
@@ -148,6 +149,12 @@ Result<std::vector<HistoryEntry>> SqlStore::GetHistory(const RequestId& id) {
                         [&](Connection& c) { return c.reader().GetHistory(id); });
 }
 
+Result<std::vector<HistoryEntry>> SqlStore::GetHistoryRange(const RequestId& first,
+                                                            const RequestId& last) {
+  return WithConnection(ReadPool(), "read history range",
+                        [&](Connection& c) { return c.reader().GetHistoryRange(first, last); });
+}
+
 Result<std::optional<IdempotencyRecord>> SqlStore::FindIdempotency(const std::string& actor,
                                                                    const std::string& key) {
   return WithConnection(ReadPool(), "find idempotency record",
@@ -157,102 +164,8 @@ Result<std::optional<IdempotencyRecord>> SqlStore::FindIdempotency(const std::st
 }
 
 Result<RequestPage> SqlStore::ListRequests(const RequestQuery& q) {
-  return WithConnection(ReadPool(), "list requests", [&](Connection& c) -> Result<RequestPage> {
-    const int limit = std::clamp(q.limit, 1, 1000);
-    const int fetch = limit + 1;  // one more tells whether there is a next page
-    const long long now = ToUnixMicros(q.now);
-    const std::string phase = q.phase ? PhaseName(*q.phase) : "";
-    RequestRow r;
-    soci::statement st(c.sql());
-    IntoRequestRow(st, r);
-    // Only the filters in use appear in the query, so each can use its index.
-    std::string sql = std::string("SELECT ") + kRequestColumns;
-    // CONTRACT §8: with a party (or the caller's authority) the party index drives the query:
-    // its rows of that authority, in request id order from `after`, each joined to its request
-    // (CROSS JOIN keeps SQLite from choosing another order), so a page costs `limit` index
-    // steps however many requests others have. A second authority is a point lookup per row.
-    const std::string& driver = q.party.empty() ? q.visible_to : q.party;
-    const std::string& also = q.party.empty() ? q.party : q.visible_to;
-    if (!driver.empty()) {
-      // `requests.id > :after` repeats the cursor for the requests side: PostgreSQL does not
-      // carry an inequality across the join, and its generic plan (a merge join) otherwise
-      // walked the requests key from the first id to `after` (100+ ms mid-list at 1 M rows).
-      sql +=
-          " FROM request_parties CROSS JOIN requests WHERE requests.id = request_id"
-          " AND authority = :party AND request_id > :after AND requests.id > :after_r";
-      st.exchange(use(driver));
-      st.exchange(use(q.after));
-      st.exchange(use(q.after));
-      if (!also.empty() && also != driver) {
-        sql +=
-            " AND EXISTS (SELECT 1 FROM request_parties p2 WHERE p2.authority = :also"
-            " AND p2.request_id = requests.id)";
-        st.exchange(use(also));
-      }
-    } else {
-      sql += " FROM requests WHERE id > :after";
-      st.exchange(use(q.after));
-    }
-    // With overdue_only the overdue deadline rows drive the query (few, found through
-    // deadlines_running_due), and the other filters only check the requests they name: the
-    // unary + keeps SQLite from walking a filter's index over every request instead.
-    const char* const check = q.overdue_only && dialect_.sqlite() ? "+" : "";
-    if (!q.workflow.empty()) {
-      sql += std::string(" AND ") + check + "workflow = :workflow";
-      st.exchange(use(q.workflow));
-    }
-    if (!q.state.empty()) {
-      sql += std::string(" AND ") + check + "state = :state";
-      st.exchange(use(q.state));
-    }
-    if (q.phase) {
-      sql += std::string(" AND ") + check + "phase = :phase";
-      st.exchange(use(phase));
-    }
-    if (q.overdue_only) {
-      // Overdue as Request::IsOverdue: a running deadline due at or before now, or a lapsed one
-      // (CONTRACT §7), read from the deadline rows through their two partial indexes joined
-      // with UNION. Each planner is steered to that: SQLite, without statistics on due_at's
-      // spread, would rather walk the deadlines' primary key from `after` (every clock), so it is
-      // told the indexes; PostgreSQL overestimates the due rows (paused clocks keep a past
-      // due_at) and would merge-join the whole requests key, so it gets the ids as an array to
-      // look up.
-      const bool lite = dialect_.sqlite();
-      const std::string due =
-          std::string("SELECT request_id FROM deadlines") +
-          (lite ? " INDEXED BY deadlines_running_due" : "") +
-          " WHERE paused = 0 AND lapsed = 0 AND due_at <= :now AND request_id > :after2"
-          " UNION SELECT request_id FROM deadlines" +
-          (lite ? " INDEXED BY deadlines_lapsed" : "") +
-          " WHERE lapsed = 1 AND request_id > :after3";
-      sql += lite ? " AND id IN (" + due + ")" : " AND id = ANY(ARRAY(" + due + "))";
-      st.exchange(use(now));
-      st.exchange(use(q.after));
-      st.exchange(use(q.after));
-    }
-    sql += driver.empty() ? " ORDER BY id LIMIT :limit" : " ORDER BY request_id LIMIT :limit";
-    st.exchange(use(fetch));
-    st.alloc();
-    st.prepare(sql);
-    st.define_and_bind();
-    st.execute();
-    RequestPage page;
-    Status damaged;
-    while (st.fetch()) {
-      if (page.items.size() == static_cast<size_t>(limit)) {
-        page.next = page.items.back().id;
-        break;
-      }
-      Result<Request> request = FromRow(r);
-      if (!request.ok()) {
-        damaged = request.status();
-        break;
-      }
-      page.items.push_back(std::move(request).value());
-    }
-    FinishRead(dialect_, st);
-    if (!damaged.ok()) return damaged;
-    return page;
+  return WithConnection(ReadPool(), "list requests", [&](Connection& c) {
+    return ListRequestPage(c, q, options_.overdue_walk);
   });
 }
 

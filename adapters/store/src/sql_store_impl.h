@@ -14,6 +14,7 @@
 #include "connection.h"
 #include "dialect.h"
 #include "group_commit.h"
+#include "rogatory/audit.h"
 #include "rogatory/sql_store.h"
 #include "rogatory/store.h"
 #include "sql_error.h"
@@ -21,7 +22,7 @@
 
 namespace rogatory::store_internal {
 
-class SqlStore final : public Store {
+class SqlStore final : public Store, public HistoryRangeReader {
  public:
   // Connects, migrates the schema, and returns the store; the errors of OpenStore.
   static Result<std::unique_ptr<Store>> Open(const StoreUrl& url, const SqlStoreOptions& options);
@@ -34,6 +35,8 @@ class SqlStore final : public Store {
   Result<Request> GetRequest(const RequestId& id) override;
   Result<std::vector<HistoryEntry>> GetHistory(const RequestId& id) override;
   Result<RequestPage> ListRequests(const RequestQuery& q) override;
+  Result<std::vector<HistoryEntry>> GetHistoryRange(const RequestId& first,
+                                                    const RequestId& last) override;
   Result<std::optional<IdempotencyRecord>> FindIdempotency(const std::string& actor,
                                                            const std::string& key) override;
   Result<std::vector<DueDeadline>> ClaimDueDeadlines(TimePoint now, const std::string& owner,

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "rogatory/request.h"
 #include "rogatory/status.h"
@@ -26,7 +27,20 @@ struct AuditReport {
   std::optional<BrokenLink> broken;  // set when a chain is broken; the walk stops there
 };
 
-// Walks every request in id order (ListRequests pages), reads its history and checks it with
+// A store that reads the histories of many requests in one ordered range read (the SQL stores
+// do). AuditHistories uses it when the store offers it, and otherwise reads one history per
+// request through Store::GetHistory.
+class HistoryRangeReader {
+ public:
+  virtual ~HistoryRangeReader() = default;
+  // Every history entry of the requests whose ids are in [first, last], ordered by request id,
+  // then seq.
+  virtual Result<std::vector<HistoryEntry>> GetHistoryRange(const RequestId& first,
+                                                            const RequestId& last) = 0;
+};
+
+// Walks every request in id order (ListRequests pages), reads its history (a page's histories in
+// one range read when the store is a HistoryRangeReader) and checks it with
 // VerifyHistoryChain; also checks that the request row agrees with its last entry (revision and
 // head hash). Returns the report, with `broken` naming the first broken link; an error only when
 // the store cannot be read.
