@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,14 +43,16 @@ inline const LoadReport& ShippedWorkflows() {
   return *report;
 }
 
-// One request of `workflow` on a fresh engine whose clock starts at T0().
+// One request of `workflow` on a fresh engine whose clock starts at T0(), on `version` (default:
+// the newest loaded; a test of an older version pins it).
 class Scenario {
  public:
-  explicit Scenario(const std::string& workflow)
+  explicit Scenario(const std::string& workflow, std::optional<int> version = std::nullopt)
       : store_(NewMemoryStore()),
         clock_(std::make_shared<ManualClock>(T0())),
         engine_(EngineOptions{store_, clock_}),
-        workflow_(workflow) {
+        workflow_(workflow),
+        version_(version) {
     const LoadReport& report = ShippedWorkflows();
     EXPECT_TRUE(report.ok()) << report.ErrorText();
     for (const auto& def : report.definitions) {
@@ -62,6 +65,7 @@ class Scenario {
   void Create(const nlohmann::json& data, const std::string& role = "issuing_authority") {
     CreateCall call;
     call.workflow = workflow_;
+    call.version = version_;
     call.data = data;
     Result<Request> r = engine_.Create(call, As(role));
     ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -192,6 +196,7 @@ class Scenario {
   std::shared_ptr<ManualClock> clock_;
   Engine engine_;
   std::string workflow_;
+  std::optional<int> version_;
   RequestId id_;
 };
 
