@@ -5,6 +5,7 @@
 // magistrate transmits.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -118,6 +119,37 @@ TEST_F(MlaSidesTest, OnlyTheRequestingStateGivesTheDeathPenaltyAssurance) {
   EXPECT_EQ(Fire(kNadia, "give_assurance", assurance), StatusCode::kPermissionDenied);
   Do(kParisCentral, "give_assurance", assurance);
   EXPECT_EQ(engine_.Get(id_)->data["assurance_date"], "2026-01-10");
+}
+
+}  // namespace
+}  // namespace rogatory::workflow_testing
+
+namespace rogatory::workflow_testing {
+namespace {
+
+// Issue 14, labels: the title, every state and every event name of the workflows of points 6-8
+// have French and Arabic labels, and the statistics name the refusal grounds and the
+// counterpart State.
+TEST(UntocLabelsTest, TitleStatesAndEventsHaveFrenchAndArabicLabels) {
+  const std::map<std::string, int> shipped = {
+      {"mla_untoc", 2}, {"spontaneous_information", 2}, {"asset_recovery", 1}};
+  int checked = 0;
+  for (const auto& def : ShippedWorkflows().definitions) {
+    auto it = shipped.find(def.id);
+    if (it == shipped.end() || it->second != def.version) continue;
+    ++checked;
+    auto both = [](const Labels& l) { return l.count("fr") == 1 && l.count("ar") == 1; };
+    EXPECT_TRUE(both(def.labels)) << def.id << " title";
+    for (const auto& s : def.states) EXPECT_TRUE(both(s.labels)) << def.id << " state " << s.name;
+    for (const auto& t : def.transitions) {
+      const EventDef* e = def.FindEvent(t.event);
+      ASSERT_NE(e, nullptr) << def.id << " event " << t.event;
+      EXPECT_TRUE(both(e->labels)) << def.id << " event " << t.event;
+    }
+    EXPECT_EQ(def.stats.fields.front(), "refusal_ground") << def.id;
+    EXPECT_FALSE(def.stats.counterpart.empty()) << def.id;
+  }
+  EXPECT_EQ(checked, 3);
 }
 
 }  // namespace
