@@ -45,6 +45,8 @@ constexpr std::string_view kDemoTokenHashes[] = {
     "7db5cc1a8926c21400b54e1ba69bc6cac9b3bb916ce8df7afdea3d9aca466cf0",  // demo-metrics-token
     "d0ad8bb68835a23576c95ef7ddd7c1ffaec451daaf8de46902e7e82b1786886c",  // demo-auditor-token
     "6790599ead2cd0030cd45aa218914574f1db6be99805c6960e017d5097d28eda",  // demo-paris-admin-token
+    "a115eec8bea41951143900ef3228295abf4e343ebb1cb086261a65025ef74f0a",  // demo-ncijc-token
+    "9fe1d5fdb6e93aea7ef9f4d0b1e9f1fad7822acacc556b18545ceadbd57479b3",  // demo-liaison-token
 };
 
 // For an SQLite file store, creates the folder the file lives in, so the default

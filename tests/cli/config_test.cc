@@ -50,12 +50,20 @@ TEST(ConfigTest, ShippedFileLoadsWithItsDefaults) {
   EXPECT_EQ(r.config.limits.max_body, 1048576u);
   EXPECT_EQ(r.config.time_zone.name(), "UTC");
   // issuing, central, executing, admin, metrics, auditor, Paris's admin
-  ASSERT_EQ(r.config.tokens.size(), 7u);
+  ASSERT_EQ(r.config.tokens.size(), 9u);
   EXPECT_EQ(r.config.tokens[4].roles, std::vector<std::string>{"metrics"});
   // The demo's two offices (CONTRACT §8): Paris issues, Berlin executes.
-  ASSERT_EQ(r.config.authorities.size(), 2u);
+  ASSERT_EQ(r.config.authorities.size(), 3u);
   EXPECT_EQ(r.config.authorities[0].id, "fr.pnf");
   EXPECT_EQ(r.config.authorities[1].id, "de.sta_berlin");
+  // Issue 14 point 9: Iraq's National Center for International Judicial Cooperation.
+  EXPECT_EQ(r.config.authorities[2].id, "iq.ncijc");
+  EXPECT_EQ(r.config.authorities[2].country, "IQ");
+  EXPECT_EQ(r.config.tokens[7].authority, "iq.ncijc");
+  EXPECT_EQ(r.config.tokens[7].roles, (std::vector<std::string>{"requesting_central_authority",
+                                                                "requested_central_authority"}));
+  EXPECT_EQ(r.config.tokens[8].roles, std::vector<std::string>{"liaison_magistrate"});
+  EXPECT_EQ(r.config.tokens[8].authority, "fr.pnf");
   EXPECT_EQ(r.config.tokens[0].authority, "fr.pnf");
   EXPECT_EQ(r.config.tokens[2].authority, "de.sta_berlin");
   EXPECT_EQ(r.config.tokens[3].authority, "");  // the global admin

@@ -175,6 +175,9 @@ TEST(LogFormatTest, JsonLinesHaveTheShapeOperationsMdShows) {
                   R"("level":"info",)"));
   EXPECT_THAT(access, ::testing::ContainsRegex(R"("duration_ms":[0-9]+(\.[0-9]{1,3})?,)"));
   EXPECT_NE(warn.find("\"level\":\"warn\""), std::string::npos) << warn;
+  // Every demo token of the shipped config is named, the Iraqi and liaison ones included.
+  EXPECT_NE(warn.find("nadia.ncijc"), std::string::npos) << warn;
+  EXPECT_NE(warn.find("louis.liaison"), std::string::npos) << warn;
 }
 
 }  // namespace

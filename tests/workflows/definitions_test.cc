@@ -77,8 +77,8 @@ TEST(ShippedWorkflowsTest, AllLoadWithoutErrors) {
   EXPECT_TRUE(report.ok()) << report.ErrorText();
   std::set<std::string> ids;
   for (const auto& def : report.definitions) ids.insert(def.id);
-  EXPECT_EQ(ids, (std::set<std::string>{"eaw", "eio", "epoc", "extradition", "jit", "mla_untoc",
-                                        "spontaneous_information"}));
+  EXPECT_EQ(ids, (std::set<std::string>{"asset_recovery", "eaw", "eio", "epoc", "extradition",
+                                        "jit", "mla_untoc", "spontaneous_information"}));
 }
 
 TEST(ShippedWorkflowsTest, UseTheDocumentedRoles) {
@@ -96,6 +96,8 @@ TEST(ShippedWorkflowsTest, UseTheDocumentedRoles) {
                                        "liaison_magistrate",
                                        "notified_authority",
                                        "partner_authority",
+                                       "requesting_central_authority",
+                                       "requested_central_authority",
                                        "system"};
   for (const auto& def : ShippedWorkflows().definitions) {
     for (const auto& t : def.transitions) {

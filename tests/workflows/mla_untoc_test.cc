@@ -39,7 +39,7 @@ class MlaTest : public ::testing::Test {
     s.Do("start_review", kCentral);
   }
 
-  Scenario s{"mla_untoc"};
+  Scenario s{"mla_untoc", 1};  // version 1 (version 2: mla_untoc_v2_test.cc)
 };
 
 TEST_F(MlaTest, HappyPathThroughCentralAuthorities) {

@@ -44,7 +44,8 @@ inline const LoadReport& ShippedWorkflows() {
   return *report;
 }
 
-// One request of `workflow` on a fresh engine whose clock starts at T0().
+// One request of `workflow` on a fresh engine whose clock starts at T0(), on `version` (default:
+// the newest loaded; a test of an older version pins it).
 class Scenario {
  public:
   // `version` pins the version Create uses (default: the newest loaded), so that the scenarios

@@ -21,7 +21,7 @@ class SpontaneousTest : public ::testing::Test {
          {{"requesting_state", "SE"}, {"information_requested", "vehicle registration holder"}});
   }
 
-  Scenario s{"spontaneous_information"};
+  Scenario s{"spontaneous_information", 1};  // version 1 (version 2: its v2 test)
 };
 
 TEST_F(SpontaneousTest, SpontaneousTransmissionLeadsToAFormalRequest) {
