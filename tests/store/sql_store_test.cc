@@ -46,6 +46,21 @@ int64_t SqliteCount(const std::string& path, const std::string& sql) {
   return n;
 }
 
+// The single text `sql` returns on a SQLite file, read behind the store's back.
+std::string SqliteText(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_stmt* st = nullptr;
+  std::string text = "<no row>";
+  if (sqlite3_open(path.c_str(), &db) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    text = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return text;
+}
+
 class SqlStoreTest : public ::testing::TestWithParam<StoreKind> {
  protected:
   void SetUp() override {
@@ -202,6 +217,53 @@ TEST_F(SqliteStoreTest, MigratesAVersionThreeDatabaseWithARunningClock) {
   ASSERT_TRUE(page.ok()) << page.status().ToString();
   ASSERT_EQ(page->items.size(), 1u);
   EXPECT_TRUE(page->items[0].deadlines[0].lapsed);
+}
+
+// The request row's JSON columns are rendered directly (not through nlohmann objects): the
+// text must stay what nlohmann's dump() wrote, keys sorted, strings escaped, for rows written
+// before and for other readers of the database.
+TEST_F(SqliteStoreTest, JsonColumnsAreWrittenAsNlohmannDumpsThem) {
+  RequestBuilder b("r-1");
+  Request& r = b.request();
+  DeadlineState running;
+  running.name = "reply";
+  running.started_at = FromUnixMicros(1'700'000'000'000'000);
+  running.due_at = FromUnixMicros(1'700'864'000'000'000);
+  running.remaining = Duration(-7);
+  running.extended = true;
+  DeadlineState lapsed = running;
+  lapsed.name = "odd \"name\"\t\u00e9";
+  lapsed.paused = true;
+  lapsed.lapsed = true;
+  lapsed.lapsed_at = FromUnixMicros(-3);
+  r.deadlines = {running, lapsed};
+  r.parties = {{"executing", "DE-BKA"}, {"issuing", "FR \"PNF\" \u00e9"}};
+  ASSERT_TRUE(db_.store().Apply(b.Create()).ok());
+  nlohmann::json deadlines = nlohmann::json::array();
+  for (const DeadlineState& d : r.deadlines) {
+    deadlines.push_back({{"name", d.name},
+                         {"started_at", ToUnixMicros(d.started_at)},
+                         {"due_at", ToUnixMicros(d.due_at)},
+                         {"paused", d.paused},
+                         {"remaining", d.remaining.count()},
+                         {"extended", d.extended}});
+    if (d.lapsed) {
+      deadlines.back()["lapsed"] = true;
+      deadlines.back()["lapsed_at"] = ToUnixMicros(d.lapsed_at);
+    }
+  }
+  EXPECT_EQ(SqliteText(db_.sqlite_path(), "SELECT deadlines FROM requests"), deadlines.dump());
+  EXPECT_EQ(SqliteText(db_.sqlite_path(), "SELECT parties FROM requests"),
+            nlohmann::json(r.parties).dump());
+  EXPECT_EQ(SqliteText(db_.sqlite_path(), "SELECT refs FROM requests"), "{}");
+  // And they read back as they were.
+  auto back = db_.store().GetRequest("r-1");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_EQ(back->deadlines.size(), 2u);
+  EXPECT_EQ(back->deadlines[1].name, lapsed.name);
+  EXPECT_EQ(back->deadlines[1].lapsed_at, lapsed.lapsed_at);
+  EXPECT_EQ(back->deadlines[0].remaining, running.remaining);
+  EXPECT_EQ(back->parties, r.parties);
 }
 
 TEST_F(SqliteStoreTest, DamagedRowIsInternalWithoutItsContentInTheMessage) {
