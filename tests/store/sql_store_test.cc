@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "rogatory/history.h"
 #include "store_test_util.h"
 
 namespace rogatory::testing {
@@ -264,6 +265,60 @@ TEST_F(SqliteStoreTest, JsonColumnsAreWrittenAsNlohmannDumpsThem) {
   EXPECT_EQ(back->deadlines[1].lapsed_at, lapsed.lapsed_at);
   EXPECT_EQ(back->deadlines[0].remaining, running.remaining);
   EXPECT_EQ(back->parties, r.parties);
+}
+
+// A batch of several steps inserts its history and outbox rows in bulk before COMMIT. When that
+// insert fails, the step whose row broke it fails alone: the others commit, rows and all.
+// The batch is forced by holding SQLite's write lock from outside while the steps queue.
+TEST_F(SqliteStoreTest, AFailingRowInABulkInsertFailsOnlyItsOwnStep) {
+  Subscription sub;
+  sub.id = "s-1";
+  sub.url = "https://consumer.example/hook";
+  sub.secret = "whsec_c2VjcmV0";
+  ASSERT_TRUE(db_.store().CreateSubscription(sub).ok());
+  constexpr int kSteps = 6;  // step 0 meets a history row planted where its entry goes
+  std::vector<RequestBuilder> builders;
+  for (int i = 0; i < kSteps; ++i) {
+    builders.emplace_back("r-" + std::to_string(i));
+    ASSERT_TRUE(db_.store().Apply(builders.back().Create()).ok());
+  }
+  SqliteExec(db_.sqlite_path(),
+             "INSERT INTO history (request_id, seq, event, from_state, to_state, actor, at, data, "
+             "comment, prev_hash, hash) VALUES ('r-0', 2, 'x', 'draft', 'draft', 'eve', 0, '{}', "
+             "'', '', '')");
+  std::vector<Mutation> steps;
+  for (auto& b : builders) {
+    steps.push_back(b.Step("note", "draft", Phase::kDrafting));
+    steps.back().notification = NotificationFor(steps.back(), kEventRequestTransitioned);
+  }
+  sqlite3* lock = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.sqlite_path().c_str(), &lock), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(lock, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  std::vector<Status> results(kSteps);
+  std::vector<std::thread> threads;
+  // Step 1 goes first and leads a batch of its own (waiting for the lock); the others, r-0's
+  // among them, queue meanwhile and form the next batch.
+  for (int i : {1, 0, 2, 3, 4, 5}) {
+    threads.emplace_back([&, i] { results[i] = db_.store().Apply(steps[i]); });
+    if (i == 1) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // all queue behind the lock
+  ASSERT_EQ(sqlite3_exec(lock, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(lock);
+  for (auto& t : threads) t.join();
+  EXPECT_FALSE(results[0].ok());
+  EXPECT_EQ(db_.store().GetRequest("r-0")->revision, 1);
+  for (int i = 1; i < kSteps; ++i) {
+    EXPECT_TRUE(results[i].ok()) << i << ": " << results[i].ToString();
+    auto h = db_.store().GetHistory("r-" + std::to_string(i));
+    ASSERT_TRUE(h.ok());
+    EXPECT_EQ(h->size(), 2u);
+    EXPECT_TRUE(VerifyHistoryChain(*h).ok());
+  }
+  EXPECT_EQ(SqliteCount(db_.sqlite_path(), "SELECT COUNT(*) FROM outbox WHERE request_id <> 'r-0'"),
+            kSteps - 1);
+  EXPECT_EQ(SqliteCount(db_.sqlite_path(), "SELECT COUNT(*) FROM outbox WHERE request_id = 'r-0'"),
+            0);
 }
 
 TEST_F(SqliteStoreTest, DamagedRowIsInternalWithoutItsContentInTheMessage) {
