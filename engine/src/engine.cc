@@ -82,7 +82,9 @@ class Engine::Impl {
 
   // Writes `m` (after hashing its history entry). On an idempotency-key race, returns the
   // winner's answer instead.
-  Result<Request> Commit(Mutation m, const Actor& actor, const std::string& key,
+  // Takes `m` by reference: a Mutation is three JSON objects and a dozen strings, and moving
+  // it once more per step costs more than the in-memory store's whole write.
+  Result<Request> Commit(Mutation& m, const Actor& actor, const std::string& key,
                          const std::string& fingerprint) {
     m.history.prev_hash = m.request.revision == 1 ? std::string(kGenesisHash) : m.request.head_hash;
     m.history.hash = ComputeHistoryHash(m.history);
@@ -189,7 +191,7 @@ class Engine::Impl {
                              ""};
     m.history.authority = HistoryAuthority(actor);
     m.notification = NotificationOf(kEventRequestCreated, r, m.history, "");
-    return Commit(std::move(m), actor, call.idempotency_key, fingerprint);
+    return Commit(m, actor, call.idempotency_key, fingerprint);
   }
 
   Result<Request> Fire(const RequestId& id, const EventCall& call, const Actor& actor) {
@@ -329,23 +331,27 @@ class Engine::Impl {
     RecomputeFromFieldClocks(cw, r.data, time_zone_, &r.deadlines);
     // Nothing leaves a terminal state, so no clock may lapse after it: closing stops them all.
     if (cw.state_terminal[static_cast<size_t>(to)]) r.deadlines.clear();
-    const std::string& from_name = r.state;
     // Assigned only with authorities (CheckAssigned refuses parties without them).
     for (const auto& [side, authority] : assigned) r.parties[side] = authority;
     m.parties_changed = !assigned.empty();
-    m.history = HistoryEntry{r.id,
-                             r.revision + 1,
-                             cw.event_names[static_cast<size_t>(t.event)],
-                             from_name,
-                             cw.state_names[static_cast<size_t>(to)],
-                             actor.id,
-                             now,
-                             deadline.empty() ? event_data : nlohmann::json{{"deadline", deadline}},
-                             comment,
-                             "",
-                             ""};
-    m.history.authority = HistoryAuthority(actor);
-    r.state = m.history.to_state;
+    // The entry is filled in place (no temporary HistoryEntry to move from): the request's
+    // old state name moves into from_state, the new one is copied once.
+    HistoryEntry& h = m.history;
+    h.request_id = r.id;
+    h.seq = r.revision + 1;
+    h.event = cw.event_names[static_cast<size_t>(t.event)];
+    h.from_state = std::move(r.state);
+    h.to_state = cw.state_names[static_cast<size_t>(to)];
+    h.actor = actor.id;
+    h.at = now;
+    if (deadline.empty()) {
+      h.data = event_data;
+    } else {
+      h.data = nlohmann::json{{"deadline", deadline}};
+    }
+    h.comment = comment;
+    h.authority = HistoryAuthority(actor);
+    r.state = h.to_state;
     r.phase = to_phase;
     r.revision += 1;
     r.updated_at = now;
@@ -354,7 +360,7 @@ class Engine::Impl {
                                 ? kEventRequestClosed
                                 : kEventRequestTransitioned;
     m.notification = NotificationOf(type, r, m.history, deadline);
-    return Commit(std::move(m), actor, key, fingerprint);
+    return Commit(m, actor, key, fingerprint);
   }
 
   Result<std::optional<Request>> Expire(const RequestId& id, const std::string& name,
@@ -492,7 +498,7 @@ class Engine::Impl {
     m.history.authority = HistoryAuthority(actor);
     m.notification =
         NotificationOf(closes ? kEventRequestClosed : kEventRequestTransitioned, r, m.history, "");
-    return Commit(std::move(m), actor, "", "");
+    return Commit(m, actor, "", "");
   }
 
   Result<std::vector<AvailableEvent>> Available(const RequestId& id, const Actor& actor) const {

@@ -3,6 +3,7 @@
 // is nlohmann's compact dump with sorted keys, both stable across stores.
 #include "rogatory/history.h"
 
+#include <charconv>
 #include <string>
 
 #include "sha256.h"
@@ -13,26 +14,46 @@ const char kGenesisHash[] = "000000000000000000000000000000000000000000000000000
 
 namespace {
 
+// Decimal digits of `v` into `out` (no allocation: std::to_string's temporaries cost as
+// much as the rest of the encoding).
+void AppendDecimal(std::string* out, int64_t v) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+  out->append(digits, static_cast<size_t>(end - digits));
+}
+
 void Append(std::string* out, std::string_view field) {
-  out->append(std::to_string(field.size()));
+  AppendDecimal(out, static_cast<int64_t>(field.size()));
   out->push_back(':');
   out->append(field);
+}
+
+// A number field: <length>:<decimal>.
+void AppendNumber(std::string* out, int64_t v) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+  Append(out, std::string_view(digits, static_cast<size_t>(end - digits)));
 }
 
 }  // namespace
 
 std::string ComputeHistoryHash(const HistoryEntry& e) {
-  std::string buf;
-  buf.reserve(256);
+  // One buffer per thread, reused: its capacity outlives the call.
+  thread_local std::string buf;
+  buf.clear();
   Append(&buf, e.prev_hash);
   Append(&buf, e.request_id);
-  Append(&buf, std::to_string(e.seq));
+  AppendNumber(&buf, e.seq);
   Append(&buf, e.event);
   Append(&buf, e.from_state);
   Append(&buf, e.to_state);
   Append(&buf, e.actor);
-  Append(&buf, std::to_string(ToUnixMicros(e.at)));
-  Append(&buf, e.data.is_object() && e.data.empty() ? std::string("{}") : e.data.dump());
+  AppendNumber(&buf, ToUnixMicros(e.at));
+  if (e.data.is_object() && e.data.empty()) {
+    Append(&buf, "{}");
+  } else {
+    Append(&buf, e.data.dump());
+  }
   Append(&buf, e.comment);
   // CONTRACT §8: the actor's authority, appended only when there is one, so every entry
   // written before authorities existed (and every entry of a deployment without them) keeps

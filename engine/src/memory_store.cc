@@ -90,15 +90,21 @@ class MemoryStore final : public Store {
     // Every check passed: nothing below can fail, so the step is all-or-nothing.
     if (it != requests_.end()) {
       // A deadline whose due time changed (stopped, restarted) loses its lease.
-      for (auto lease = leases_.begin(); lease != leases_.end();) {
-        lease = lease->first.first == m.request.id ? leases_.erase(lease) : std::next(lease);
+      // Leases are keyed (request id, name): the request's own are one contiguous range.
+      auto lease = leases_.lower_bound({m.request.id, std::string()});
+      while (lease != leases_.end() && lease->first.first == m.request.id) {
+        lease = leases_.erase(lease);
       }
     }
     if (it != requests_.end()) IndexDeadlines(it->second, /*add=*/false);
     IndexDeadlines(m.request, /*add=*/true);
     if (it != requests_.end()) IndexParties(it->second, /*add=*/false);
     IndexParties(m.request, /*add=*/true);
-    requests_[m.request.id] = m.request;
+    if (it != requests_.end()) {
+      it->second = m.request;  // assigning reuses the stored strings' buffers
+    } else {
+      requests_.emplace_hint(it, m.request.id, m.request);
+    }
     history_[m.request.id].push_back(m.history);
     if (m.notification) {
       for (const auto& [id, sub] : subscriptions_) {

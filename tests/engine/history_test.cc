@@ -43,6 +43,36 @@ TEST(HistoryTest, ChainVerifies) {
   EXPECT_TRUE(env.engine().VerifyHistory(id).ok());
 }
 
+// The canonical encoding is a contract (docs/api.md): stored chains must keep verifying
+// whatever the hashing code becomes. Expected values from an independent encoder (Python's
+// hashlib over <length>:<bytes> fields, json.dumps with sorted keys and no ASCII escaping).
+TEST(HistoryTest, HashOfCanonicalEncodingIsPinned) {
+  HistoryEntry plain{"01JD3X1Y2Z3A4B5C6D7E8F9G0H",
+                     42,
+                     "recognise",
+                     "transmitted",
+                     "recognised",
+                     "eve.executing",
+                     FromUnixMicros(1'700'000'000'000'000),
+                     nlohmann::json::object(),
+                     "",
+                     kGenesisHash,
+                     ""};
+  EXPECT_EQ(ComputeHistoryHash(plain),
+            "95b1c2beaf2acd7cf0f27415cd8d26d5a137395bd87e2307890b5bb09cac763d");
+  std::string prev;
+  for (int i = 0; i < 32; ++i) prev += "ab";
+  HistoryEntry full{
+      "01JD3X1Y2Z3A4B5C6D7E8F9G0H",  1,    "create", "", "drafting", "ana", FromUnixMicros(-5),
+      {{"b", 1}, {"a", "x \u00e9"}}, "ok", prev,     ""};
+  full.authority = "FR-PNF";
+  EXPECT_EQ(ComputeHistoryHash(full),
+            "350b5cbd2f6992792828db7b08e79c8f3716c3cbdbec5d169ff8d7262a2607b7");
+  // Twice in a row on one thread (the encoder reuses its buffer): the same answer.
+  EXPECT_EQ(ComputeHistoryHash(plain),
+            "95b1c2beaf2acd7cf0f27415cd8d26d5a137395bd87e2307890b5bb09cac763d");
+}
+
 TEST(HistoryTest, TamperingWithAnyFieldBreaksTheChain) {
   TestEngine env;
   auto h = *env.engine().History(env.Transmitted());

@@ -22,6 +22,25 @@ TEST(Utf8Test, FindsTheFirstBadByte) {
   EXPECT_EQ(FindInvalidUtf8("\xc3\x28"), 0u);          // bad continuation
 }
 
+// The scan skips eight ASCII bytes at a time: a bad byte (or a sequence cut short) is found
+// at every position around and across those words, and good text past them still passes.
+TEST(Utf8Test, FindsBadBytesAtEveryPositionAroundTheAsciiFastPath) {
+  for (size_t at = 0; at < 20; ++at) {
+    std::string text(24, 'a');
+    text[at] = '\xff';
+    EXPECT_EQ(FindInvalidUtf8(text), at) << at;
+    text[at] = 'a';
+    text.replace(at, 2, "\xc3\xbc");  // a good two-byte sequence anywhere
+    EXPECT_TRUE(IsValidUtf8(text)) << at;
+    text.resize(at + 1);  // ... cut after its first byte
+    EXPECT_EQ(FindInvalidUtf8(text), at) << at;
+  }
+  EXPECT_EQ(FindInvalidUtf8(std::string(16, 'a') + "\xe2\x82"), 16u);
+  EXPECT_TRUE(CheckJsonUtf8(nlohmann::json::object(), "data").ok());
+  EXPECT_TRUE(CheckJsonUtf8(nlohmann::json(), "data").ok());
+  EXPECT_FALSE(CheckJsonUtf8(nlohmann::json{{"k", std::string(9, 'a') + "\xff"}}, "data").ok());
+}
+
 TEST(Utf8Test, WorkflowFileWithBadBytesIsRefusedAtTheirLine) {
   std::string yaml = kTestWorkflow;
   yaml.replace(yaml.find("title: Test EIO"), 15, "title: Test \xff\xfe EIO");

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "rogatory/history.h"
 #include "store_test_util.h"
 
 namespace rogatory::testing {
@@ -44,6 +45,21 @@ int64_t SqliteCount(const std::string& path, const std::string& sql) {
   sqlite3_finalize(st);
   sqlite3_close(db);
   return n;
+}
+
+// The single text `sql` returns on a SQLite file, read behind the store's back.
+std::string SqliteText(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_stmt* st = nullptr;
+  std::string text = "<no row>";
+  if (sqlite3_open(path.c_str(), &db) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    text = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return text;
 }
 
 class SqlStoreTest : public ::testing::TestWithParam<StoreKind> {
@@ -288,6 +304,106 @@ TEST_F(SqliteStoreTest, MigratesAVersionFiveDatabaseToIndexWalksForEveryListFilt
   auto claimed = db_.store().ClaimDueDeadlines(q.now, "node", std::chrono::minutes(1), 10);
   ASSERT_TRUE(claimed.ok()) << claimed.status().ToString();
   EXPECT_EQ(claimed->size(), 1u);
+
+// The request row's JSON columns are rendered directly (not through nlohmann objects): the
+// text must stay what nlohmann's dump() wrote, keys sorted, strings escaped, for rows written
+// before and for other readers of the database.
+TEST_F(SqliteStoreTest, JsonColumnsAreWrittenAsNlohmannDumpsThem) {
+  RequestBuilder b("r-1");
+  Request& r = b.request();
+  DeadlineState running;
+  running.name = "reply";
+  running.started_at = FromUnixMicros(1'700'000'000'000'000);
+  running.due_at = FromUnixMicros(1'700'864'000'000'000);
+  running.remaining = Duration(-7);
+  running.extended = true;
+  DeadlineState lapsed = running;
+  lapsed.name = "odd \"name\"\t\u00e9";
+  lapsed.paused = true;
+  lapsed.lapsed = true;
+  lapsed.lapsed_at = FromUnixMicros(-3);
+  r.deadlines = {running, lapsed};
+  r.parties = {{"executing", "DE-BKA"}, {"issuing", "FR \"PNF\" \u00e9"}};
+  ASSERT_TRUE(db_.store().Apply(b.Create()).ok());
+  nlohmann::json deadlines = nlohmann::json::array();
+  for (const DeadlineState& d : r.deadlines) {
+    deadlines.push_back({{"name", d.name},
+                         {"started_at", ToUnixMicros(d.started_at)},
+                         {"due_at", ToUnixMicros(d.due_at)},
+                         {"paused", d.paused},
+                         {"remaining", d.remaining.count()},
+                         {"extended", d.extended}});
+    if (d.lapsed) {
+      deadlines.back()["lapsed"] = true;
+      deadlines.back()["lapsed_at"] = ToUnixMicros(d.lapsed_at);
+    }
+  }
+  EXPECT_EQ(SqliteText(db_.sqlite_path(), "SELECT deadlines FROM requests"), deadlines.dump());
+  EXPECT_EQ(SqliteText(db_.sqlite_path(), "SELECT parties FROM requests"),
+            nlohmann::json(r.parties).dump());
+  EXPECT_EQ(SqliteText(db_.sqlite_path(), "SELECT refs FROM requests"), "{}");
+  // And they read back as they were.
+  auto back = db_.store().GetRequest("r-1");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_EQ(back->deadlines.size(), 2u);
+  EXPECT_EQ(back->deadlines[1].name, lapsed.name);
+  EXPECT_EQ(back->deadlines[1].lapsed_at, lapsed.lapsed_at);
+  EXPECT_EQ(back->deadlines[0].remaining, running.remaining);
+  EXPECT_EQ(back->parties, r.parties);
+}
+
+// A batch of several steps inserts its history and outbox rows in bulk before COMMIT. When that
+// insert fails, the step whose row broke it fails alone: the others commit, rows and all.
+// The batch is forced by holding SQLite's write lock from outside while the steps queue.
+TEST_F(SqliteStoreTest, AFailingRowInABulkInsertFailsOnlyItsOwnStep) {
+  Subscription sub;
+  sub.id = "s-1";
+  sub.url = "https://consumer.example/hook";
+  sub.secret = "whsec_c2VjcmV0";
+  ASSERT_TRUE(db_.store().CreateSubscription(sub).ok());
+  constexpr int kSteps = 6;  // step 0 meets a history row planted where its entry goes
+  std::vector<RequestBuilder> builders;
+  for (int i = 0; i < kSteps; ++i) {
+    builders.emplace_back("r-" + std::to_string(i));
+    ASSERT_TRUE(db_.store().Apply(builders.back().Create()).ok());
+  }
+  SqliteExec(db_.sqlite_path(),
+             "INSERT INTO history (request_id, seq, event, from_state, to_state, actor, at, data, "
+             "comment, prev_hash, hash) VALUES ('r-0', 2, 'x', 'draft', 'draft', 'eve', 0, '{}', "
+             "'', '', '')");
+  std::vector<Mutation> steps;
+  for (auto& b : builders) {
+    steps.push_back(b.Step("note", "draft", Phase::kDrafting));
+    steps.back().notification = NotificationFor(steps.back(), kEventRequestTransitioned);
+  }
+  sqlite3* lock = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.sqlite_path().c_str(), &lock), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(lock, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  std::vector<Status> results(kSteps);
+  std::vector<std::thread> threads;
+  // Step 1 goes first and leads a batch of its own (waiting for the lock); the others, r-0's
+  // among them, queue meanwhile and form the next batch.
+  for (int i : {1, 0, 2, 3, 4, 5}) {
+    threads.emplace_back([&, i] { results[i] = db_.store().Apply(steps[i]); });
+    if (i == 1) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // all queue behind the lock
+  ASSERT_EQ(sqlite3_exec(lock, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(lock);
+  for (auto& t : threads) t.join();
+  EXPECT_FALSE(results[0].ok());
+  EXPECT_EQ(db_.store().GetRequest("r-0")->revision, 1);
+  for (int i = 1; i < kSteps; ++i) {
+    EXPECT_TRUE(results[i].ok()) << i << ": " << results[i].ToString();
+    auto h = db_.store().GetHistory("r-" + std::to_string(i));
+    ASSERT_TRUE(h.ok());
+    EXPECT_EQ(h->size(), 2u);
+    EXPECT_TRUE(VerifyHistoryChain(*h).ok());
+  }
+  EXPECT_EQ(SqliteCount(db_.sqlite_path(), "SELECT COUNT(*) FROM outbox WHERE request_id <> 'r-0'"),
+            kSteps - 1);
+  EXPECT_EQ(SqliteCount(db_.sqlite_path(), "SELECT COUNT(*) FROM outbox WHERE request_id = 'r-0'"),
+            0);
 }
 
 TEST_F(SqliteStoreTest, DamagedRowIsInternalWithoutItsContentInTheMessage) {

@@ -7,6 +7,35 @@ namespace rogatory::store_internal {
 using soci::into;
 using soci::use;
 
+namespace {
+
+void BindHistory(soci::statement& st, HistoryRow& h) {
+  st.exchange(use(h.request_id));
+  st.exchange(use(h.seq));
+  st.exchange(use(h.event));
+  st.exchange(use(h.from_state));
+  st.exchange(use(h.to_state));
+  st.exchange(use(h.actor));
+  st.exchange(use(h.at));
+  st.exchange(use(h.data));
+  st.exchange(use(h.comment));
+  st.exchange(use(h.prev_hash));
+  st.exchange(use(h.hash));
+  st.exchange(use(h.authority));
+}
+
+void BindOutbox(soci::statement& st, OutboxRow& o) {
+  st.exchange(use(o.subscription_id));
+  st.exchange(use(o.request_id));
+  st.exchange(use(o.revision));
+  st.exchange(use(o.type));
+  st.exchange(use(o.payload));
+  st.exchange(use(o.at));  // next_attempt_at
+  st.exchange(use(o.at));  // created_at
+}
+
+}  // namespace
+
 ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
     : dialect_(d),
       begin_(sql),
@@ -20,14 +49,18 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
       update_request_same_state_(sql),
       select_revision_(sql),
       insert_idempotency_(sql),
-      insert_history_(sql),
       upsert_deadline_(sql),
       delete_stale_deadlines_(sql),
       select_subscriptions_(sql),
-      insert_outbox_(sql),
       update_parties_(sql),
       delete_party_rows_(sql),
-      insert_party_row_(sql) {
+      insert_party_row_(sql),
+      history_rows_(sql, std::string("INSERT INTO history (") + kHistoryColumns + ") VALUES ",
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", BindHistory),
+      outbox_rows_(sql,
+                   "INSERT INTO outbox (subscription_id, request_id, revision, event_type, "
+                   "payload, status, attempts, last_error, next_attempt_at, created_at) VALUES ",
+                   "(?, ?, ?, ?, ?, 'pending', 0, '', ?, ?)", BindOutbox) {
   Prepare(begin_, d.BeginWrite());
   Prepare(commit_, "COMMIT");
   Prepare(rollback_, "ROLLBACK");
@@ -72,14 +105,6 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
           "ON CONFLICT (actor, idem_key) DO NOTHING",
           use(idem_actor_), use(idem_key_), use(idem_fingerprint_), use(idem_response_),
           use(idem_created_at_));
-  HistoryRow& h = history_;
-  Prepare(insert_history_,
-          "INSERT INTO history (request_id, seq, event, from_state, to_state, actor, at, data, "
-          "comment, prev_hash, hash, authority) VALUES (:request_id, :seq, :event, :from_state, "
-          ":to_state, :actor, :at, :data, :comment, :prev_hash, :hash, :authority)",
-          use(h.request_id), use(h.seq), use(h.event), use(h.from_state), use(h.to_state),
-          use(h.actor), use(h.at), use(h.data), use(h.comment), use(h.prev_hash), use(h.hash),
-          use(h.authority));
   // CONTRACT §8: a step that set parties (rare: creation, an assigning transition) rewrites
   // the request's rows of the party index; every other step leaves them alone.
   Prepare(update_parties_, "UPDATE requests SET parties = :parties WHERE id = :id", use(r.parties),
@@ -114,13 +139,6 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
           "SELECT id, events, workflows, authority FROM subscriptions WHERE active = 1 "
           "ORDER BY id",
           into(sub_id_), into(sub_events_), into(sub_workflows_), into(sub_authority_));
-  Prepare(insert_outbox_,
-          "INSERT INTO outbox (subscription_id, request_id, revision, event_type, payload, "
-          "status, attempts, last_error, next_attempt_at, created_at) VALUES "
-          "(:subscription_id, :request_id, :revision, :event_type, :payload, 'pending', 0, '', "
-          ":next_attempt_at, :created_at)",
-          use(sub_id_), use(r.id), use(r.revision), use(outbox_type_), use(outbox_payload_),
-          use(outbox_at_), use(outbox_at_));
 }
 
 std::vector<ActiveSubscription> ApplyWriter::LoadSubscriptions() {
@@ -159,11 +177,11 @@ Status ApplyWriter::Write(const Mutation& m, const std::vector<ActiveSubscriptio
       return AlreadyExistsError("idempotency key already used");
     }
   }
-  ToRow(m.history, &history_);
-  insert_history_.execute(true);
+  ToRow(m.history, &history_rows_.Add());
   if (m.parties_changed) WriteParties(m);
   WriteDeadlines(m);
   WriteOutbox(m, subscriptions);
+  if (!defer_rows_) FlushRows();
   return OkStatus();
 }
 
@@ -225,17 +243,15 @@ void ApplyWriter::WriteOutbox(const Mutation& m,
                               const std::vector<ActiveSubscription>& subscriptions) {
   if (!m.notification) return;
   const Notification& n = *m.notification;
-  bool rendered = false;
   for (const ActiveSubscription& s : subscriptions) {
     if (!s.filter.Receives(n, m.request)) continue;
-    if (!rendered) {  // the body is rendered only for a step somebody subscribed to
-      outbox_type_ = n.type;
-      outbox_payload_ = n.Body();
-      outbox_at_ = ToUnixMicros(m.history.at);
-      rendered = true;
-    }
-    sub_id_ = s.id;
-    insert_outbox_.execute(true);
+    OutboxRow& o = outbox_rows_.Add();
+    o.subscription_id = s.id;
+    o.request_id = m.request.id;
+    o.revision = m.request.revision;
+    o.type = n.type;
+    o.payload = n.Body();  // rendered once, only for a step somebody subscribed to
+    o.at = ToUnixMicros(m.history.at);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "bulk_insert.h"
 #include "dialect.h"
 #include "rogatory/store.h"
 #include "row_codec.h"
@@ -20,22 +21,50 @@ struct ActiveSubscription {
   Subscription filter;  // events, workflows and authority, for Subscription::Receives
 };
 
+// One outbox row as Apply inserts it (status pending, no attempt yet).
+struct OutboxRow {
+  std::string subscription_id, request_id, type, payload;
+  long long revision = 0, at = 0;
+};
+
 class ApplyWriter {
  public:
   ApplyWriter(soci::session& sql, const Dialect& d);
   ApplyWriter(const ApplyWriter&) = delete;
   ApplyWriter& operator=(const ApplyWriter&) = delete;
 
-  // Transaction control. Begin takes SQLite's write lock at once.
-  void Begin() { begin_.execute(true); }
+  // Transaction control. Begin takes SQLite's write lock at once. Begin and Rollback drop any
+  // rows still queued for FlushRows.
+  void Begin() {
+    DropQueuedRows(0, 0);
+    begin_.execute(true);
+  }
   void Commit() { commit_.execute(true); }
-  void Rollback() { rollback_.execute(true); }
+  void Rollback() {
+    DropQueuedRows(0, 0);
+    rollback_.execute(true);
+  }
   // One savepoint at a time, around a mutation that may be refused after its first write.
-  void Savepoint() { savepoint_.execute(true); }
+  void Savepoint() {
+    savepoint_history_ = history_rows_.size();
+    savepoint_outbox_ = outbox_rows_.size();
+    savepoint_.execute(true);
+  }
   void ReleaseSavepoint() { release_.execute(true); }
   void RollbackToSavepoint() {
+    DropQueuedRows(savepoint_history_, savepoint_outbox_);
     rollback_to_.execute(true);
     release_.execute(true);
+  }
+
+  // With `defer` (a batch of several mutations), Write queues each mutation's history and
+  // outbox rows and FlushRows inserts the whole batch's in bulk before COMMIT; without it,
+  // Write inserts them itself (so a failing row is the failing mutation's).
+  void DeferRows(bool defer) { defer_rows_ = defer; }
+  // Inserts the queued history and outbox rows. Throws on a database error.
+  void FlushRows() {
+    history_rows_.Flush();
+    outbox_rows_.Flush();
   }
 
   // The active subscriptions, read inside the current transaction (once per batch).
@@ -55,6 +84,10 @@ class ApplyWriter {
   void WriteDeadlines(const Mutation& m);
   void WriteParties(const Mutation& m);
   void WriteOutbox(const Mutation& m, const std::vector<ActiveSubscription>& subscriptions);
+  void DropQueuedRows(size_t history, size_t outbox) {
+    history_rows_.Truncate(history);
+    outbox_rows_.Truncate(outbox);
+  }
 
   const Dialect dialect_;
 
@@ -63,7 +96,6 @@ class ApplyWriter {
   long long expected_revision_ = 0;
   long long stored_revision_ = 0;
   soci::indicator stored_revision_ind_ = soci::i_null;
-  HistoryRow history_;
   std::string idem_actor_, idem_key_, idem_fingerprint_, idem_response_;
   long long idem_created_at_ = 0;
   std::string deadline_name_;
@@ -71,16 +103,19 @@ class ApplyWriter {
   int deadline_paused_ = 0, deadline_extended_ = 0, deadline_lapsed_ = 0;
   long long deadline_lapsed_at_ = 0;
   std::string sub_id_, sub_events_, sub_workflows_, sub_authority_;
-  std::string outbox_type_, outbox_payload_;
-  long long outbox_at_ = 0;
   std::string party_authority_;
 
   soci::statement begin_, commit_, rollback_, savepoint_, release_, rollback_to_;
   soci::statement insert_request_, update_request_, update_request_same_state_, select_revision_;
-  soci::statement insert_idempotency_, insert_history_;
+  soci::statement insert_idempotency_;
   soci::statement upsert_deadline_, delete_stale_deadlines_;
-  soci::statement select_subscriptions_, insert_outbox_;
+  soci::statement select_subscriptions_;
   soci::statement update_parties_, delete_party_rows_, insert_party_row_;
+  // Declared after the statements above: the rows' statements are prepared lazily.
+  BulkInsert<HistoryRow> history_rows_;
+  BulkInsert<OutboxRow> outbox_rows_;
+  bool defer_rows_ = false;
+  size_t savepoint_history_ = 0, savepoint_outbox_ = 0;
 };
 
 }  // namespace rogatory::store_internal

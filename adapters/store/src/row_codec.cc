@@ -9,22 +9,91 @@ namespace {
 
 using nlohmann::json;
 
-// Deadlines as the JSON text of the requests.deadlines column.
-std::string DeadlinesToJson(const std::vector<DeadlineState>& deadlines) {
-  json a = json::array();
-  for (const DeadlineState& d : deadlines) {
-    a.push_back({{"name", d.name},
-                 {"started_at", ToUnixMicros(d.started_at)},
-                 {"due_at", ToUnixMicros(d.due_at)},
-                 {"paused", d.paused},
-                 {"remaining", d.remaining.count()},
-                 {"extended", d.extended}});
-    if (d.lapsed) {
-      a.back()["lapsed"] = true;
-      a.back()["lapsed_at"] = ToUnixMicros(d.lapsed_at);
+// A JSON string literal of `text` (nlohmann's escaping, so the text is what dump() writes).
+void AppendJsonString(std::string* out, const std::string& text) {
+  bool plain = true;
+  for (char c : text) {
+    // Quotes, backslashes and control bytes are escaped, and non-ASCII text is checked as
+    // UTF-8, by nlohmann.
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\' || byte < 0x20 || byte >= 0x80) {
+      plain = false;
+      break;
     }
   }
-  return a.dump();
+  if (plain) {
+    out->push_back('"');
+    out->append(text);
+    out->push_back('"');
+  } else {
+    out->append(json(text).dump());
+  }
+}
+
+void AppendMember(std::string* out, std::string_view key, int64_t value) {
+  out->push_back('"');
+  out->append(key);
+  out->append("\":");
+  out->append(std::to_string(value));
+  out->push_back(',');
+}
+
+void AppendMember(std::string* out, std::string_view key, bool value) {
+  out->push_back('"');
+  out->append(key);
+  out->append(value ? "\":true," : "\":false,");
+}
+
+// Deadlines as the JSON text of the requests.deadlines column: the bytes nlohmann's dump of
+// [{"due_at", "extended", ["lapsed", "lapsed_at",] "name", "paused", "remaining",
+// "started_at"}] writes (keys sorted), rendered directly: building the JSON objects first cost
+// more than the rest of a step's row.
+std::string DeadlinesToJson(const std::vector<DeadlineState>& deadlines) {
+  if (deadlines.empty()) return "[]";
+  std::string out = "[";
+  for (const DeadlineState& d : deadlines) {
+    out.push_back('{');
+    AppendMember(&out, "due_at", static_cast<int64_t>(ToUnixMicros(d.due_at)));
+    AppendMember(&out, "extended", d.extended);
+    if (d.lapsed) {
+      AppendMember(&out, "lapsed", true);
+      AppendMember(&out, "lapsed_at", static_cast<int64_t>(ToUnixMicros(d.lapsed_at)));
+    }
+    out.append("\"name\":");
+    AppendJsonString(&out, d.name);
+    out.push_back(',');
+    AppendMember(&out, "paused", d.paused);
+    AppendMember(&out, "remaining", static_cast<int64_t>(d.remaining.count()));
+    AppendMember(&out, "started_at", static_cast<int64_t>(ToUnixMicros(d.started_at)));
+    out.back() = '}';
+    out.push_back(',');
+  }
+  out.back() = ']';
+  return out;
+}
+
+// The parties as a JSON object (a std::map: already in key order, as dump() sorts them).
+std::string PartiesToJson(const std::map<std::string, std::string>& parties) {
+  if (parties.empty()) return "{}";
+  std::string out = "{";
+  for (const auto& [side, authority] : parties) {
+    AppendJsonString(&out, side);
+    out.push_back(':');
+    AppendJsonString(&out, authority);
+    out.push_back(',');
+  }
+  out.back() = '}';
+  return out;
+}
+
+// An object column: "{}" without going through the serializer when empty (most refs and
+// event data are).
+void DumpObject(const json& j, std::string* out) {
+  if (j.is_object() && j.empty()) {
+    out->assign("{}");
+  } else {
+    *out = j.dump();
+  }
 }
 
 std::vector<DeadlineState> DeadlinesFromJson(const json& a) {
@@ -58,13 +127,13 @@ void ToRow(const Request& r, RequestRow* row) {
   row->state = r.state;
   row->phase = PhaseName(r.phase);
   row->revision = r.revision;
-  row->data = r.data.dump();
-  row->refs = r.references.dump();
+  DumpObject(r.data, &row->data);
+  DumpObject(r.references, &row->refs);
   row->deadlines = DeadlinesToJson(r.deadlines);
   row->created_at = ToUnixMicros(r.created_at);
   row->updated_at = ToUnixMicros(r.updated_at);
   row->head_hash = r.head_hash;
-  row->parties = json(r.parties).dump();
+  row->parties = PartiesToJson(r.parties);
 }
 
 void ToRow(const HistoryEntry& e, HistoryRow* row) {
@@ -75,7 +144,7 @@ void ToRow(const HistoryEntry& e, HistoryRow* row) {
   row->to_state = e.to_state;
   row->actor = e.actor;
   row->at = ToUnixMicros(e.at);
-  row->data = e.data.dump();
+  DumpObject(e.data, &row->data);
   row->comment = e.comment;
   row->prev_hash = e.prev_hash;
   row->hash = e.hash;

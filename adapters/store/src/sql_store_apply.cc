@@ -50,8 +50,13 @@ void SqlStore::RunBatch(std::vector<Item*>& batch) {
 // be refused after writing (an idempotency key clash) runs inside a savepoint when it shares the
 // transaction. Anything else that fails after writing rolls the whole transaction back, and the
 // others run again without it.
+//
+// The history and outbox rows of a batch of several mutations go in bulk, after the mutations'
+// own statements (ApplyWriter::DeferRows). Should that bulk insert fail, which mutation's row
+// failed is unknown: the batch runs again with each mutation inserting its own rows.
 void SqlStore::RunBatchOn(Connection& conn, std::vector<Item*> remaining) {
   ApplyWriter& w = conn.writer();
+  bool bulk = true;
   while (!remaining.empty()) {
     std::vector<Item*> written;
     bool redo = false;
@@ -60,6 +65,7 @@ void SqlStore::RunBatchOn(Connection& conn, std::vector<Item*> remaining) {
         StageTimer timer(CommitStage::kBegin);
         w.Begin();
       }
+      w.DeferRows(bulk && remaining.size() > 1);
       std::optional<StageTimer> statements(std::in_place, CommitStage::kStatements);
       std::vector<ActiveSubscription> subscriptions;
       if (std::any_of(remaining.begin(), remaining.end(),
@@ -98,12 +104,22 @@ void SqlStore::RunBatchOn(Connection& conn, std::vector<Item*> remaining) {
           break;
         }
       }
-      statements.reset();
       if (redo) continue;
       if (written.empty()) {
         w.Rollback();
         return;
       }
+      if (bulk && remaining.size() > 1) {
+        try {
+          w.FlushRows();
+        } catch (...) {
+          w.Rollback();
+          remaining = std::move(written);
+          bulk = false;
+          continue;
+        }
+      }
+      statements.reset();
       {
         StageTimer timer(CommitStage::kCommit);
         w.Commit();
