@@ -2,7 +2,8 @@
 // RequestToJson(r).dump(-1, ' ', false, replace) (what Call::Json sends), without building
 // the JSON tree first. Building and dumping the tree was the largest cost of a call on the
 // memory store (docs/performance.md, "Instructions per call").
-#pragma once
+#ifndef ROGATORY_ADAPTERS_HTTP_REQUEST_TEXT_H_
+#define ROGATORY_ADAPTERS_HTTP_REQUEST_TEXT_H_
 
 #include <string>
 #include <string_view>
@@ -23,3 +24,5 @@ void AppendRequestJson(std::string* out, const Request& r);
 std::string RequestJsonText(const Request& r);
 
 }  // namespace rogatory::http
+
+#endif  // ROGATORY_ADAPTERS_HTTP_REQUEST_TEXT_H_
