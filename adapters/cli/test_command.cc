@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "config.h"
 #include "rogatory/definition_loader.h"
+#include "rogatory/markup.h"
 #include "scenario.h"
 #include "scenario_coverage.h"
 #include "scenario_runner.h"
@@ -35,29 +36,6 @@ int Usage(const std::string& problem) {
   return 2;
 }
 
-std::string XmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 struct Outcome {
   const Scenario* scenario;
   ScenarioResult result;
@@ -76,20 +54,20 @@ void WriteJunit(const std::vector<Outcome>& outcomes, std::ostream& out) {
   for (const auto& [file, list] : by_file) {
     int file_failures = 0;
     for (const Outcome* o : list) file_failures += o->result.passed ? 0 : 1;
-    out << "  <testsuite name=\"" << XmlEscape(file) << "\" tests=\"" << list.size()
+    out << "  <testsuite name=\"" << EscapeMarkup(file) << "\" tests=\"" << list.size()
         << "\" failures=\"" << file_failures << "\">\n";
     for (const Outcome* o : list) {
       const Scenario& s = *o->scenario;
-      out << "    <testcase name=\"" << XmlEscape(s.name) << "\" classname=\""
-          << XmlEscape(s.workflow + "@" + std::to_string(s.version)) << "\" file=\""
-          << XmlEscape(s.file) << "\" line=\"" << (o->result.passed ? s.line : o->result.line)
+      out << "    <testcase name=\"" << EscapeMarkup(s.name) << "\" classname=\""
+          << EscapeMarkup(s.workflow + "@" + std::to_string(s.version)) << "\" file=\""
+          << EscapeMarkup(s.file) << "\" line=\"" << (o->result.passed ? s.line : o->result.line)
           << "\"";
       if (o->result.passed) {
         out << "/>\n";
       } else {
         const std::string where = s.file + ":" + std::to_string(o->result.line);
-        out << ">\n      <failure message=\"" << XmlEscape(o->result.message) << "\">"
-            << XmlEscape(where + ": " + o->result.message) << "</failure>\n    </testcase>\n";
+        out << ">\n      <failure message=\"" << EscapeMarkup(o->result.message) << "\">"
+            << EscapeMarkup(where + ": " + o->result.message) << "</failure>\n    </testcase>\n";
       }
     }
     out << "  </testsuite>\n";

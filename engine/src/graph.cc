@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "rogatory/markup.h"
+
 namespace rogatory {
 namespace {
 
@@ -146,33 +148,8 @@ std::string DotQuote(std::string_view text) {
   return out + "\"";
 }
 
-// Text for a Graphviz HTML-like label.
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\n':
-      case '\r':
-        out += ' ';
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+// Text for a Graphviz HTML-like label: one line.
+std::string HtmlEscape(std::string_view text) { return EscapeMarkup(text, true); }
 
 // A box label: the title in bold (italic for the "*" box), then one left-aligned line per move
 // that stays in the state.

@@ -2,7 +2,6 @@
 // code, stdout and stderr.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +10,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "run_rogatory.h"
 
 namespace {
 
@@ -23,45 +24,12 @@ const std::string kFixtures = ROGATORY_FIXTURES_DIR;
 const std::string kValid = kFixtures + "/definitions/valid";
 const std::string kInvalid = kFixtures + "/definitions/invalid";
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-std::string Quote(const std::string& arg) {
-  std::string out = "'";
-  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using rogatory::cli_test::Outcome;
+using rogatory::cli_test::ReadFile;
 
 // Runs `rogatory ARGS...` in `cwd` (the test's own when empty).
 Outcome Rogatory(const std::vector<std::string>& args, const fs::path& cwd = {}) {
-  const fs::path err_file =
-      fs::temp_directory_path() / ("rogatory_cli_test_" + std::to_string(::getpid()) + ".err");
-  std::string command;
-  if (!cwd.empty()) command = "cd " + Quote(cwd.string()) + " && ";
-  command += Quote(ROGATORY_BINARY);
-  for (const auto& a : args) command += " " + Quote(a);
-  command += " 2>" + Quote(err_file.string());
-  Outcome run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) run.out.append(buffer, n);
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.err = ReadFile(err_file);
-  fs::remove(err_file);
-  return run;
+  return rogatory::cli_test::RunRogatory(args, cwd);
 }
 
 std::vector<std::string> Lines(const std::string& text) {

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "run_rogatory.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -19,24 +21,8 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-std::string Quote(const std::string& arg) {
-  std::string out = "'";
-  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+using rogatory::cli_test::Outcome;
+using rogatory::cli_test::ShellQuote;
 
 // A temporary folder with workflows/tiny.yaml and workflows/tests/, where `rogatory` runs.
 class TestCommandTest : public ::testing::Test {
@@ -67,21 +53,9 @@ transitions:
     std::ofstream(dir_ / name, std::ios::binary) << text;
   }
 
+  // Runs `rogatory ARGS...` in the folder.
   Outcome Run(const std::vector<std::string>& args) {
-    const fs::path err_file = dir_ / "stderr.txt";
-    std::string command = "cd " + Quote(dir_.string()) + " && " + Quote(ROGATORY_BINARY);
-    for (const auto& a : args) command += " " + Quote(a);
-    command += " 2>" + Quote(err_file.string());
-    Outcome run;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) return run;
-    char buffer[4096];
-    size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) run.out.append(buffer, n);
-    const int status = ::pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.err = ReadFile(err_file);
-    return run;
+    return rogatory::cli_test::RunRogatory(args, dir_);
   }
 
   fs::path dir_;
@@ -245,8 +219,8 @@ TEST(TestCommandFixturesTest, EveryInvalidScenarioFixtureIsAFileLineError) {
   for (const auto& entry : fs::directory_iterator(fixtures)) {
     ++seen;
     const std::string file = entry.path().string();
-    const std::string command = Quote(ROGATORY_BINARY) + " test " + Quote(file) + " --workflows " +
-                                Quote(workflows.string()) + " 2>&1";
+    const std::string command = ShellQuote(ROGATORY_BINARY) + " test " + ShellQuote(file) +
+                                " --workflows " + ShellQuote(workflows.string()) + " 2>&1";
     std::string out;
     FILE* pipe = ::popen(command.c_str(), "r");
     ASSERT_NE(pipe, nullptr);

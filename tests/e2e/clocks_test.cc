@@ -7,8 +7,6 @@
 
 #include <chrono>
 #include <ctime>
-#include <filesystem>
-#include <fstream>
 #include <thread>
 
 #include "api.h"
@@ -41,17 +39,7 @@ transitions:
 )";
 
 std::string WriteConfig(const std::string& dir) {
-  std::filesystem::create_directories(dir + "/workflows");
-  std::ofstream(dir + "/workflows/clocked.yaml") << kClockedWorkflow;
-  const std::string path = dir + "/rogatory.yaml";
-  std::ofstream(path) << "listen: 127.0.0.1:0\n"
-                      << "store: \"" << FreshStoreUrl() << "\"\n"
-                      << "workflows: \"" << dir << "/workflows\"\n"
-                      << "auth:\n  tokens:\n"
-                      << "    - {actor: carla.clerk, roles: [clerk], sha256: \""
-                      << Sha256Hex(kClerkToken) << "\"}\n"
-                      << "log: {format: json, level: info}\n";
-  return path;
+  return WriteClerkConfig(dir, "clocked.yaml", kClockedWorkflow);
 }
 
 // `t` as RFC 3339 UTC to the second ("2026-03-02T09:00:05Z").

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 
@@ -55,6 +56,21 @@ const std::string& StoreKind() {
     return std::string(env != nullptr && *env != '\0' ? env : "sqlite");
   }();
   return kind;
+}
+
+std::string WriteClerkConfig(const std::string& dir, const std::string& file,
+                             const std::string& workflow) {
+  std::filesystem::create_directories(dir + "/workflows");
+  std::ofstream(dir + "/workflows/" + file) << workflow;
+  const std::string path = dir + "/rogatory.yaml";
+  std::ofstream(path) << "listen: 127.0.0.1:0\n"
+                      << "store: \"" << FreshStoreUrl() << "\"\n"
+                      << "workflows: \"" << dir << "/workflows\"\n"
+                      << "auth:\n  tokens:\n"
+                      << "    - {actor: carla.clerk, roles: [clerk], sha256: \""
+                      << Sha256Hex(kClerkToken) << "\"}\n"
+                      << "log: {format: json, level: info}\n";
+  return path;
 }
 
 std::string FreshStoreUrl() {

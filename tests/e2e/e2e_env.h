@@ -21,6 +21,12 @@ std::string FreshStoreUrl();
 std::string FixtureWorkflowsDir();
 std::string ShippedWorkflowsDir();
 
+// Writes DIR/workflows/FILE holding `workflow`, and DIR/rogatory.yaml: a loopback listener on a
+// free port, a fresh store (FreshStoreUrl), the clerk token (kClerkToken) and JSON logs.
+// Returns the config's path, for ServerProcess::StartWithConfigFile.
+std::string WriteClerkConfig(const std::string& dir, const std::string& file,
+                             const std::string& workflow);
+
 // The server shared by the tests of this process: fixture workflows, a fresh store,
 // max_body 8192, JSON logs. Started before the first test, stopped after the last.
 ServerProcess& SharedServer();

@@ -5,8 +5,6 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <filesystem>
-#include <fstream>
 #include <thread>
 
 #include "api.h"
@@ -42,17 +40,7 @@ transitions:
 )";
 
 std::string WriteConfig(const std::string& dir) {
-  std::filesystem::create_directories(dir + "/workflows");
-  std::ofstream(dir + "/workflows/guarded.yaml") << kGuardedWorkflow;
-  const std::string path = dir + "/rogatory.yaml";
-  std::ofstream(path) << "listen: 127.0.0.1:0\n"
-                      << "store: \"" << FreshStoreUrl() << "\"\n"
-                      << "workflows: \"" << dir << "/workflows\"\n"
-                      << "auth:\n  tokens:\n"
-                      << "    - {actor: carla.clerk, roles: [clerk], sha256: \""
-                      << Sha256Hex(kClerkToken) << "\"}\n"
-                      << "log: {format: json, level: info}\n";
-  return path;
+  return WriteClerkConfig(dir, "guarded.yaml", kGuardedWorkflow);
 }
 
 std::string Create(Api& api, json data) {

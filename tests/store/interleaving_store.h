@@ -9,13 +9,13 @@
 #include <mutex>
 #include <thread>
 
-#include "rogatory/store.h"
+#include "rogatory/forwarding_store.h"
 
 namespace rogatory::testing {
 
-class InterleavingStore final : public Store {
+class InterleavingStore final : public ForwardingStore {
  public:
-  explicit InterleavingStore(std::shared_ptr<Store> inner) : inner_(std::move(inner)) {}
+  explicit InterleavingStore(std::shared_ptr<Store> inner) : ForwardingStore(std::move(inner)) {}
 
   // Runs `action` on a new thread (and waits for it) when the calling thread next writes
   // (Apply) or reads a request for the `at_read`th time from now, whichever comes first. Once.
@@ -29,71 +29,14 @@ class InterleavingStore final : public Store {
 
   Status Apply(const Mutation& m) override {
     MaybeInterleave(/*write=*/true);
-    return inner_->Apply(m);
+    return inner().Apply(m);
   }
   Result<Request> GetRequest(const RequestId& id) override {
     MaybeInterleave(/*write=*/false);
-    return inner_->GetRequest(id);
+    return inner().GetRequest(id);
   }
 
-  // Everything else passes straight through.
-  Status SaveDefinition(const WorkflowDefinition& def, const std::string& origin) override {
-    return inner_->SaveDefinition(def, origin);
-  }
-  Result<std::vector<StoredDefinition>> ListDefinitions() override {
-    return inner_->ListDefinitions();
-  }
-  Result<StoredDefinition> GetStoredDefinition(const std::string& workflow,
-                                               std::optional<int> version) override {
-    return inner_->GetStoredDefinition(workflow, version);
-  }
-  Result<std::vector<HistoryEntry>> GetHistory(const RequestId& id) override {
-    return inner_->GetHistory(id);
-  }
-  Result<RequestPage> ListRequests(const RequestQuery& q) override {
-    return inner_->ListRequests(q);
-  }
-  Result<std::optional<IdempotencyRecord>> FindIdempotency(const std::string& actor,
-                                                           const std::string& key) override {
-    return inner_->FindIdempotency(actor, key);
-  }
-  Result<std::vector<DueDeadline>> ClaimDueDeadlines(TimePoint now, const std::string& owner,
-                                                     Duration lease, int limit) override {
-    return inner_->ClaimDueDeadlines(now, owner, lease, limit);
-  }
-  Result<int64_t> CountOverdueDeadlines(TimePoint now) override {
-    return inner_->CountOverdueDeadlines(now);
-  }
-  Status CreateSubscription(const Subscription& s) override {
-    return inner_->CreateSubscription(s);
-  }
-  Result<Subscription> GetSubscription(const std::string& id) override {
-    return inner_->GetSubscription(id);
-  }
-  Result<std::vector<Subscription>> ListSubscriptions() override {
-    return inner_->ListSubscriptions();
-  }
-  Status DeleteSubscription(const std::string& id) override {
-    return inner_->DeleteSubscription(id);
-  }
-  Status SetSubscriptionActive(const std::string& id, bool active) override {
-    return inner_->SetSubscriptionActive(id, active);
-  }
-  using Store::ClaimDeliveries;
-  Result<std::vector<Delivery>> ClaimDeliveries(TimePoint now, const std::string& owner,
-                                                Duration lease, const ClaimLimit& limit) override {
-    return inner_->ClaimDeliveries(now, owner, lease, limit);
-  }
-  Status RecordDeliveryAttempt(const DeliveryAttempt& a) override {
-    return inner_->RecordDeliveryAttempt(a);
-  }
-  Result<Delivery> GetDelivery(const std::string& id) override { return inner_->GetDelivery(id); }
-  Result<DeliveryPage> ListDeliveries(const DeliveryQuery& q) override {
-    return inner_->ListDeliveries(q);
-  }
-  Status RetryDelivery(const std::string& id, TimePoint now) override {
-    return inner_->RetryDelivery(id, now);
-  }
+  // Everything else passes straight through (ForwardingStore).
 
  private:
   void MaybeInterleave(bool write) {
@@ -109,7 +52,6 @@ class InterleavingStore final : public Store {
     other.join();
   }
 
-  const std::shared_ptr<Store> inner_;
   std::mutex mu_;
   std::function<void()> action_;
   std::thread::id armed_for_;

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "engine_on_store_test.h"
 #include "rogatory/definition_loader.h"
 #include "rogatory/engine.h"
 #include "store_test_util.h"
@@ -20,27 +21,10 @@ Actor Issuing() { return Actor{"ian.issuing", {"issuing_authority"}}; }
 
 TimePoint At(const char* text) { return ParseRfc3339(text).value(); }
 
-class StoreClockTest : public ::testing::TestWithParam<StoreKind> {
+class StoreClockTest : public EngineOnStoreTest {
  protected:
-  void SetUp() override {
-    db_ = std::make_unique<TestStore>(GetParam());
-    ASSERT_TRUE(db_->status().ok()) << db_->status().ToString();
-    StartEngine();
-  }
-
-  void StartEngine() {
-    LoadReport report =
-        LoadDefinitions({std::string(ROGATORY_FIXTURES_DIR) + "/clocks/surrender.yaml"});
-    ASSERT_TRUE(report.ok()) << report.ErrorText();
-    engine_ = std::make_unique<Engine>(EngineOptions{db_->shared(), clock_});
-    Status s = engine_->LoadDefinition(report.definitions.front());
-    ASSERT_TRUE(s.ok()) << s.ToString();
-  }
-
-  void Restart() {
-    engine_.reset();
-    ASSERT_TRUE(db_->Reopen().ok());
-    StartEngine();
+  std::vector<WorkflowDefinition> Definitions() override {
+    return Load({std::string(ROGATORY_FIXTURES_DIR) + "/clocks/surrender.yaml"});
   }
 
   RequestId MustCreate(nlohmann::json data = nlohmann::json::object()) {
@@ -62,19 +46,6 @@ class StoreClockTest : public ::testing::TestWithParam<StoreKind> {
     return r.ok() ? *r : Request{};
   }
 
-  // Lapses every due clock, as the scheduler does; returns how many lapsed.
-  int Lapse() {
-    auto due = db_->shared()->ClaimDueDeadlines(clock_->Now(), "t", std::chrono::seconds(30), 10);
-    EXPECT_TRUE(due.ok()) << due.status().ToString();
-    int n = 0;
-    for (const auto& d : *due) {
-      auto r = engine_->ExpireDeadline(d.request_id, d.name, d.due_at);
-      EXPECT_TRUE(r.ok()) << r.status().ToString();
-      if (r.ok() && r->has_value()) ++n;
-    }
-    return n;
-  }
-
   std::vector<RequestId> Overdue() {
     RequestQuery q;
     q.overdue_only = true;
@@ -94,10 +65,6 @@ class StoreClockTest : public ::testing::TestWithParam<StoreKind> {
     EXPECT_NE(d, nullptr) << name;
     return d != nullptr ? *d : DeadlineState{};
   }
-
-  std::shared_ptr<ManualClock> clock_ = std::make_shared<ManualClock>(At("2026-03-02T09:00:00Z"));
-  std::unique_ptr<TestStore> db_;
-  std::unique_ptr<Engine> engine_;
 };
 
 TEST_P(StoreClockTest, ALapsedClockStaysOverdueAcrossARestartUntilExtendedOrStopped) {

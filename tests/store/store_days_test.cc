@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "engine_on_store_test.h"
 #include "rogatory/definition_loader.h"
 #include "rogatory/engine.h"
 #include "rogatory/time_zone.h"
@@ -14,29 +15,18 @@ namespace {
 
 TimePoint At(const char* rfc3339) { return ParseRfc3339(rfc3339).value(); }
 
-class StoreDaysTest : public ::testing::TestWithParam<StoreKind> {
+class StoreDaysTest : public EngineOnStoreTest {
  protected:
-  void SetUp() override {
-    db_ = std::make_unique<TestStore>(GetParam());
-    ASSERT_TRUE(db_->status().ok()) << db_->status().ToString();
-    StartEngine();
-  }
+  StoreDaysTest() : EngineOnStoreTest(At("2026-03-19T10:00:00+01:00")) {}
 
-  void StartEngine() {
-    LoadReport report =
-        LoadDefinitions({std::string(ROGATORY_FIXTURES_DIR) + "/days/workflows/whole_days.yaml"});
-    ASSERT_TRUE(report.ok()) << report.ErrorText();
+  // Whole days count in Paris time.
+  EngineOptions Options() override {
     Result<TimeZone> paris = TimeZone::Find("Europe/Paris");
-    ASSERT_TRUE(paris.ok()) << paris.status().ToString();
-    engine_ = std::make_unique<Engine>(EngineOptions{db_->shared(), clock_, *paris});
-    Status s = engine_->LoadDefinition(report.definitions.front());
-    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_TRUE(paris.ok()) << paris.status().ToString();
+    return EngineOptions{db_->shared(), clock_, paris.ok() ? *paris : TimeZone()};
   }
-
-  void Restart() {
-    engine_.reset();
-    ASSERT_TRUE(db_->Reopen().ok());
-    StartEngine();
+  std::vector<WorkflowDefinition> Definitions() override {
+    return Load({std::string(ROGATORY_FIXTURES_DIR) + "/days/workflows/whole_days.yaml"});
   }
 
   RequestId MustCreate() {
@@ -69,10 +59,6 @@ class StoreDaysTest : public ::testing::TestWithParam<StoreKind> {
     return due.ok() ? *due : std::vector<DueDeadline>{};
   }
 
-  std::shared_ptr<ManualClock> clock_ =
-      std::make_shared<ManualClock>(At("2026-03-19T10:00:00+01:00"));
-  std::unique_ptr<TestStore> db_;
-  std::unique_ptr<Engine> engine_;
   Actor clerk_{"clara.clerk", {"clerk"}, ""};
 };
 

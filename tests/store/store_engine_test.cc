@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "engine_on_store_test.h"
 #include "rogatory/definition_loader.h"
 #include "rogatory/engine.h"
 #include "rogatory/history.h"
@@ -28,26 +29,9 @@ WorkflowDefinition LoadFixture() {
   return report.definitions.empty() ? WorkflowDefinition{} : report.definitions.front();
 }
 
-class StoreEngineTest : public ::testing::TestWithParam<StoreKind> {
+class StoreEngineTest : public EngineOnStoreTest {
  protected:
-  void SetUp() override {
-    db_ = std::make_unique<TestStore>(GetParam());
-    ASSERT_TRUE(db_->status().ok()) << db_->status().ToString();
-    StartEngine();
-  }
-
-  void StartEngine() {
-    engine_ = std::make_unique<Engine>(EngineOptions{db_->shared(), clock_});
-    Status s = engine_->LoadDefinition(LoadFixture());
-    ASSERT_TRUE(s.ok()) << s.ToString();
-  }
-
-  // Simulates a restart: a new engine on the store opened again from its database.
-  void Restart() {
-    engine_.reset();
-    ASSERT_TRUE(db_->Reopen().ok());
-    StartEngine();
-  }
+  std::vector<WorkflowDefinition> Definitions() override { return {LoadFixture()}; }
 
   Engine& engine() { return *engine_; }
 
@@ -69,11 +53,6 @@ class StoreEngineTest : public ::testing::TestWithParam<StoreKind> {
     call.expected_revision = expected;
     return engine().Fire(id, call, Clerk());
   }
-
-  std::shared_ptr<ManualClock> clock_ =
-      std::make_shared<ManualClock>(ParseRfc3339("2026-03-02T09:00:00Z").value());
-  std::unique_ptr<TestStore> db_;
-  std::unique_ptr<Engine> engine_;
 };
 
 TEST_P(StoreEngineTest, ALifecycleIsStoredAndSurvivesARestart) {

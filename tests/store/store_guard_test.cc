@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "engine_on_store_test.h"
 #include "rogatory/definition_loader.h"
 #include "rogatory/engine.h"
 #include "store_test_util.h"
@@ -18,27 +19,10 @@ using ::testing::IsEmpty;
 
 Actor Authority() { return Actor{"rita.requested", {"requested_authority"}, ""}; }
 
-class StoreGuardTest : public ::testing::TestWithParam<StoreKind> {
+class StoreGuardTest : public EngineOnStoreTest {
  protected:
-  void SetUp() override {
-    db_ = std::make_unique<TestStore>(GetParam());
-    ASSERT_TRUE(db_->status().ok()) << db_->status().ToString();
-    StartEngine();
-  }
-
-  void StartEngine() {
-    LoadReport report =
-        LoadDefinitions({std::string(ROGATORY_FIXTURES_DIR) + "/guards/provisional_arrest.yaml"});
-    ASSERT_TRUE(report.ok()) << report.ErrorText();
-    engine_ = std::make_unique<Engine>(EngineOptions{db_->shared(), clock_});
-    Status s = engine_->LoadDefinition(report.definitions.front());
-    ASSERT_TRUE(s.ok()) << s.ToString();
-  }
-
-  void Restart() {
-    engine_.reset();
-    ASSERT_TRUE(db_->Reopen().ok());
-    StartEngine();
+  std::vector<WorkflowDefinition> Definitions() override {
+    return Load({std::string(ROGATORY_FIXTURES_DIR) + "/guards/provisional_arrest.yaml"});
   }
 
   Request MustCreate(nlohmann::json data) {
@@ -57,24 +41,6 @@ class StoreGuardTest : public ::testing::TestWithParam<StoreKind> {
     call.data = std::move(data);
     return engine_->Fire(id, call, Authority());
   }
-
-  // Lapses every due clock, as the scheduler does; returns how many lapsed.
-  int Lapse() {
-    auto due = db_->shared()->ClaimDueDeadlines(clock_->Now(), "t", std::chrono::seconds(30), 10);
-    EXPECT_TRUE(due.ok()) << due.status().ToString();
-    int n = 0;
-    for (const auto& d : *due) {
-      auto r = engine_->ExpireDeadline(d.request_id, d.name, d.due_at);
-      EXPECT_TRUE(r.ok()) << r.status().ToString();
-      if (r.ok() && r->has_value()) ++n;
-    }
-    return n;
-  }
-
-  std::shared_ptr<ManualClock> clock_ =
-      std::make_shared<ManualClock>(ParseRfc3339("2026-03-02T09:00:00Z").value());
-  std::unique_ptr<TestStore> db_;
-  std::unique_ptr<Engine> engine_;
 };
 
 TEST_P(StoreGuardTest, TheFirstAlternativeWhoseWhenHoldsFires) {

@@ -49,6 +49,8 @@ class Call {
   // Answers `status` with `j` as the JSON body (invalid UTF-8 in strings becomes U+FFFD rather
   // than failing the call).
   void Json(int status, const nlohmann::json& j);
+  // Answers `status` with `json`, JSON text written already (request_text.h).
+  void JsonText(int status, std::string json) { Text(status, std::move(json), "application/json"); }
   // Answers `status` with `body` of `content_type`.
   void Text(int status, std::string body, std::string_view content_type);
   // Answers `status` with no body (204).

@@ -5,6 +5,7 @@
 #include "auth.h"
 #include "call.h"
 #include "json_body.h"
+#include "request_text.h"
 #include "routes.h"
 
 namespace rogatory::http {
@@ -59,14 +60,14 @@ void CreateRequest(const ApiContext& ctx, Call& c) {
   ctx.metrics.CountTransition(r->workflow, std::string(kCreateEvent));
   ctx.OutboxWritten();
   c.SetHeader("Location", "/v1/requests/" + r->id);
-  c.Json(201, RequestToJson(*r));
+  c.JsonText(201, RequestJsonText(*r));
 }
 
 void GetRequest(const ApiContext& ctx, Call& c) {
   // The engine decides what the caller may see (CONTRACT §8), for this and every id route.
   Result<Request> r = ctx.engine.Get(c.Param(0), c.actor);
   if (!r.ok()) return c.Fail(r.status());
-  c.Json(200, RequestToJson(*r));
+  c.JsonText(200, RequestJsonText(*r));
 }
 
 void ListRequests(const ApiContext& ctx, Call& c) {
@@ -96,11 +97,20 @@ void ListRequests(const ApiContext& ctx, Call& c) {
   }
   Result<RequestPage> page = ctx.engine.List(std::move(q), c.actor);
   if (!page.ok()) return c.Fail(page.status());
-  nlohmann::json items = nlohmann::json::array();
-  for (const Request& r : page->items) items.push_back(RequestToJson(r));
-  c.Json(200,
-         {{"items", std::move(items)},
-          {"next", page->next.empty() ? nlohmann::json(nullptr) : nlohmann::json(page->next)}});
+  // {"items": [...], "next": ...}, as nlohmann would dump it (request_text.h).
+  std::string out = "{\"items\":[";
+  for (size_t i = 0; i < page->items.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendRequestJson(&out, page->items[i]);
+  }
+  out += "],\"next\":";
+  if (page->next.empty()) {
+    out += "null";
+  } else {
+    AppendJsonString(&out, page->next);
+  }
+  out += '}';
+  c.JsonText(200, std::move(out));
 }
 
 void FireEvent(const ApiContext& ctx, Call& c) {
@@ -123,7 +133,7 @@ void FireEvent(const ApiContext& ctx, Call& c) {
   if (!r.ok()) return c.Fail(r.status());
   ctx.metrics.CountTransition(r->workflow, call.event);
   ctx.OutboxWritten();
-  c.Json(200, RequestToJson(*r));
+  c.JsonText(200, RequestJsonText(*r));
 }
 
 void AvailableEvents(const ApiContext& ctx, Call& c) {
@@ -162,7 +172,7 @@ void Migrate(const ApiContext& ctx, Call& c) {
   if (!r.ok()) return c.Fail(r.status());
   ctx.metrics.CountTransition(r->workflow, "migrate");
   ctx.OutboxWritten();
-  c.Json(200, RequestToJson(*r));
+  c.JsonText(200, RequestJsonText(*r));
 }
 
 }  // namespace
