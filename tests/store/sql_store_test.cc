@@ -304,6 +304,7 @@ TEST_F(SqliteStoreTest, MigratesAVersionFiveDatabaseToIndexWalksForEveryListFilt
   auto claimed = db_.store().ClaimDueDeadlines(q.now, "node", std::chrono::minutes(1), 10);
   ASSERT_TRUE(claimed.ok()) << claimed.status().ToString();
   EXPECT_EQ(claimed->size(), 1u);
+}
 
 // The request row's JSON columns are rendered directly (not through nlohmann objects): the
 // text must stay what nlohmann's dump() wrote, keys sorted, strings escaped, for rows written
