@@ -434,7 +434,9 @@ class MemoryStore final : public Store {
       running.insert(it->second);
     }
     for (const RequestId& id : running) {
-      const StatsRecord& r = stats_records_.at(id);
+      auto it = stats_records_.find(id);
+      if (it == stats_records_.end()) continue;
+      const StatsRecord& r = it->second;
       if (!r.lapsed_now && StatsRecordMatches(r, q)) {
         sums[{r.workflow, r.version, "overdue_running", ""}] += 1;
       }

@@ -93,6 +93,8 @@ class StatsStoreTest : public ::testing::TestWithParam<StoreKind> {
         call.parties[side] = other;
       }
       auto fired = engine_->Fire(id, call, actor);
+      // A clock extended once cannot be extended again: offered, but refused.
+      if (!fired.ok() && fired.status().code() == StatusCode::kFailedPrecondition) continue;
       ASSERT_TRUE(fired.ok()) << e.event << ": " << fired.status().ToString();
     }
   }
@@ -149,16 +151,18 @@ TEST_P(StatsStoreTest, IncrementalFiguresEqualTheRebuildAfterRandomWalks) {
 // The simple figures, checked against the requests themselves (not the same code path).
 TEST_P(StatsStoreTest, CountsMatchTheRequestsEachScopeMaySee) {
   RandomWalk(7, 200, 40);
-  std::vector<Actor> actors = {Admin()};
-  for (const std::string& a : kAuthorities) actors.push_back(Of(a));
-  for (const Actor& actor : actors) {
+  // (who asks for the statistics, who lists the same requests): a global admin lists nothing
+  // with authorities, so the auditor lists what the admin counts.
+  std::vector<std::pair<Actor, Actor>> actors = {{Admin(), Actor{"audit", {"auditor"}, ""}}};
+  for (const std::string& a : kAuthorities) actors.push_back({Of(a), Of(a)});
+  for (const auto& [actor, lister] : actors) {
     SCOPED_TRACE(actor.id);
     std::map<std::string, int64_t> by_state, by_phase;
     int64_t total = 0, closed = 0, overdue = 0;
     const TimePoint now = clock_->Now();
     RequestQuery q;
     q.limit = 1000;
-    auto page = engine_->List(q, actor);
+    auto page = engine_->List(q, lister);
     ASSERT_TRUE(page.ok());
     ASSERT_TRUE(page->next.empty());
     for (const Request& r : page->items) {

@@ -125,8 +125,11 @@ const char* const kVersion5[] = {
 // marked stale: statistics are refused until `rogatory stats --rebuild` recomputes them from
 // the histories (the migration itself cannot: it needs the workflow definitions).
 const char* const kVersion7[] = {
+    // workflow, version, day and lapsed repeat the record's, for the count of running clocks
+    // past due (joined from the deadlines' running-due index without reading the records).
     "CREATE TABLE stats_requests ("
-    " request_id {key} NOT NULL PRIMARY KEY, record TEXT NOT NULL){keyed}",
+    " request_id {key} NOT NULL PRIMARY KEY, workflow {key} NOT NULL, version INTEGER NOT NULL,"
+    " day {key} NOT NULL, lapsed INTEGER NOT NULL, record TEXT NOT NULL){keyed}",
     "CREATE TABLE stats_cells ("
     " scope {key} NOT NULL, workflow {key} NOT NULL, version INTEGER NOT NULL,"
     " day {key} NOT NULL, kind {key} NOT NULL, cell_key {key} NOT NULL, n BIGINT NOT NULL,"

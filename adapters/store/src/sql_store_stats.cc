@@ -1,7 +1,6 @@
 // CONTRACT §9: reading the statistics counters (a sum over the days a query covers, never a scan
 // of the requests) and replacing them all after a rebuild.
 #include <map>
-#include <tuple>
 
 #include "sql_store_impl.h"
 
@@ -58,26 +57,40 @@ Result<std::vector<StatsCell>> SqlStore::QueryStats(const StatsQuery& q) {
           out.push_back(cell);
         }
         FinishRead(c.dialect(), sum);
-        // Clocks past due that the scheduler has not lapsed yet: normally none or a few, found
-        // through the running-due index.
+        // Clocks past due that the scheduler has not lapsed yet (normally none or a few): from
+        // the running-due index to the requests' statistics rows, counted once per request.
         const long long now_us = ToUnixMicros(q.now);
-        std::string record_text;
+        std::string workflow;
+        int version = 0;
+        long long count = 0;
+        std::string sql =
+            "SELECT s.workflow, s.version, COUNT(*) FROM stats_requests s WHERE s.request_id IN "
+            "(SELECT d.request_id FROM deadlines d WHERE d.paused = 0 AND d.lapsed = 0 AND "
+            "d.due_at <= :now) AND s.lapsed = 0 AND s.day >= :from_day AND s.day <= :to_day";
+        if (!q.workflow.empty()) sql += " AND s.workflow = :workflow";
+        if (!q.scope.empty()) {
+          sql +=
+              " AND s.request_id IN (SELECT p.request_id FROM request_parties p WHERE "
+              "p.authority = :scope)";
+        }
+        sql += " GROUP BY s.workflow, s.version";
         soci::statement due(c.sql());
-        Prepare(due,
-                "SELECT s.record FROM stats_requests s WHERE s.request_id IN (SELECT d.request_id "
-                "FROM deadlines d WHERE d.paused = 0 AND d.lapsed = 0 AND d.due_at <= :now)",
-                into(record_text), use(now_us));
+        due.exchange(into(workflow));
+        due.exchange(into(version));
+        due.exchange(into(count));
+        due.exchange(use(now_us));
+        due.exchange(use(from));
+        due.exchange(use(to));
+        if (!q.workflow.empty()) due.exchange(use(q.workflow));
+        if (!q.scope.empty()) due.exchange(use(q.scope));
+        due.alloc();
+        due.prepare(sql);
+        due.define_and_bind();
         due.execute();
-        std::map<std::pair<std::string, int>, int64_t> running;
         while (due.fetch()) {
-          Result<StatsRecord> r = StatsRecordFromText(record_text);
-          if (!r.ok()) continue;
-          if (!r->lapsed_now && StatsRecordMatches(*r, q)) running[{r->workflow, r->version}] += 1;
+          out.push_back(StatsCell{workflow, version, "overdue_running", "", count});
         }
         FinishRead(c.dialect(), due);
-        for (const auto& [key, count] : running) {
-          out.push_back(StatsCell{key.first, key.second, "overdue_running", "", count});
-        }
         return out;
       });
 }
@@ -89,11 +102,19 @@ Status SqlStore::ReplaceStats(const std::vector<StatsRecord>& records) {
     c.sql() << "DELETE FROM stats_requests";
     std::string id, text;
     soci::statement insert_record(c.sql());
-    Prepare(insert_record, "INSERT INTO stats_requests (request_id, record) VALUES (:id, :record)",
-            use(id), use(text));
+    std::string workflow, day;
+    int version = 0, lapsed = 0;
+    Prepare(insert_record,
+            "INSERT INTO stats_requests (request_id, workflow, version, day, lapsed, record) "
+            "VALUES (:id, :workflow, :version, :day, :lapsed, :record)",
+            use(id), use(workflow), use(version), use(day), use(lapsed), use(text));
     std::map<StatsCellKey, int64_t> cells;
     for (const StatsRecord& r : records) {
       id = r.request_id;
+      workflow = r.workflow;
+      version = r.version;
+      day = r.created_day;
+      lapsed = r.lapsed_now ? 1 : 0;
       text = StatsRecordToText(r);
       insert_record.execute(true);
       for (const auto& [key, n] : StatsDelta(nullptr, &r)) cells[key] += n;

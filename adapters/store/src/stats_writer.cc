@@ -14,9 +14,12 @@ StatsWriter::StatsWriter(soci::session& sql)
   Prepare(select_record_, "SELECT record FROM stats_requests WHERE request_id = :id",
           into(record_text_, record_ind_), use(request_id_));
   Prepare(upsert_record_,
-          "INSERT INTO stats_requests (request_id, record) VALUES (:id, :record) "
-          "ON CONFLICT (request_id) DO UPDATE SET record = excluded.record",
-          use(request_id_), use(record_text_));
+          "INSERT INTO stats_requests (request_id, workflow, version, day, lapsed, record) "
+          "VALUES (:id, :workflow, :version, :day, :lapsed, :record) ON CONFLICT (request_id) DO "
+          "UPDATE SET version = excluded.version, lapsed = excluded.lapsed, "
+          "record = excluded.record",
+          use(request_id_), use(record_workflow_), use(record_version_), use(record_day_),
+          use(record_lapsed_), use(record_text_));
   Prepare(upsert_cell_,
           "INSERT INTO stats_cells (scope, workflow, version, day, kind, cell_key, n) VALUES "
           "(:scope, :workflow, :version, :day, :kind, :cell_key, :n) ON CONFLICT (scope, "
@@ -52,6 +55,10 @@ Status StatsWriter::Write(const Mutation& m) {
     upsert_cell_.execute(true);
   }
   request_id_ = m.request.id;
+  record_workflow_ = after.workflow;
+  record_version_ = after.version;
+  record_day_ = after.created_day;
+  record_lapsed_ = after.lapsed_now ? 1 : 0;
   record_text_ = StatsRecordToText(after);
   upsert_record_.execute(true);
   return OkStatus();

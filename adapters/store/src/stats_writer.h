@@ -22,7 +22,8 @@ class StatsWriter {
   Status Write(const Mutation& m);
 
  private:
-  std::string request_id_, record_text_;
+  std::string request_id_, record_text_, record_workflow_, record_day_;
+  int record_version_ = 0, record_lapsed_ = 0;
   soci::indicator record_ind_ = soci::i_null;
   std::string scope_, workflow_, day_, kind_, key_;
   int version_ = 0;
