@@ -16,19 +16,13 @@ std::string ValueText(const nlohmann::json& v) {
 
 }  // namespace
 
-StatsKeys StatsKeysOf(const WorkflowDefinition& def) {
-  (void)def;  // until the workflow language's `stats:` key is merged
-  return StatsKeys();
-}
-
 StatsFacts StatsFactsOf(const WorkflowDefinition& def, const Request& r, const TimeZone& zone) {
   StatsFacts f;
   const StateDef* state = def.FindState(r.state);
   f.terminal = state != nullptr && state->terminal;
   f.created_day = LocalDateText(r.created_at, zone);
   if (!def.sides.empty()) f.requesting_side = def.sides.front().name;
-  const StatsKeys keys = StatsKeysOf(def);
-  for (const std::string& field : keys.fields) {
+  for (const std::string& field : def.stats.fields) {
     auto it = r.data.find(field);
     if (it == r.data.end() || it->is_null()) continue;
     std::set<std::string> values;
@@ -39,8 +33,8 @@ StatsFacts StatsFactsOf(const WorkflowDefinition& def, const Request& r, const T
     }
     if (!values.empty()) f.breakdowns[field].assign(values.begin(), values.end());
   }
-  if (!keys.counterpart.empty()) {
-    auto it = r.data.find(keys.counterpart);
+  if (!def.stats.counterpart.empty()) {
+    auto it = r.data.find(def.stats.counterpart);
     if (it != r.data.end() && !it->is_null()) f.counterpart_value = ValueText(*it);
   }
   return f;

@@ -14,14 +14,6 @@
 
 namespace rogatory {
 
-// The workflow's `stats:` key: the fields whose values are broken down, and the field that
-// names the counterpart when a request has no other-side authority ("" for none).
-struct StatsKeys {
-  std::vector<std::string> fields;
-  std::string counterpart;
-};
-StatsKeys StatsKeysOf(const WorkflowDefinition& def);
-
 // The facts of request `r` (after a step) under its definition `def`, creation days in `zone`.
 // `lapsed_deadline` is left empty (the step sets it).
 StatsFacts StatsFactsOf(const WorkflowDefinition& def, const Request& r, const TimeZone& zone);

@@ -44,7 +44,7 @@ void SeedFromDefinition(const WorkflowDefinition& def, Figures* f) {
   }
   for (int p = 0; p < kPhaseCount; ++p) f->by_phase.emplace(PhaseName(static_cast<Phase>(p)), 0);
   for (const DeadlineDef& d : def.deadlines) f->lapses.emplace(d.name, 0);
-  for (const std::string& field : StatsKeysOf(def).fields) {
+  for (const std::string& field : def.stats.fields) {
     auto& values = f->breakdowns[field];
     if (const FieldDef* fd = def.FindField(field); fd != nullptr) {
       for (const std::string& v : fd->values) values.emplace(v, 0);

@@ -130,8 +130,12 @@ def scenario(api):
     check(everything["lapses"] == {"execution": 0, "recognition": 0},
           "lapses: %s" % everything["lapses"])
     # The global counterpart is the side other than the requesting (first) side's party.
-    check(everything["by_counterpart"].get("DE") == 1 and everything["by_counterpart"].get("FR") == 1,
+    # r2 has no executing authority yet: it counts under its `{counterpart: requested_state}`.
+    check(everything["by_counterpart"] == {"DE": 1, "FR": 1, "ES": 1},
           "admin by_counterpart: %s" % everything["by_counterpart"])
+    check(everything["breakdowns"] == {"refusal_ground": {"dual_criminality": 1,
+                                                          "ne_bis_in_idem": 0, "sovereignty": 0}},
+          "breakdowns: %s" % everything["breakdowns"])
     durations = {(d["from"], d["to"]): d for d in everything["durations"]}
     check([(d["from"], d["to"]) for d in everything["durations"]] ==
           [("transmission", "closure"), ("drafting", "transmission"),
@@ -151,8 +155,10 @@ def scenario(api):
     check((ivo["total"], ivo["open"], ivo["by_counterpart"]) == (1, 1, {"FR": 1}),
           "ivo: %s" % json.dumps(ivo))
     ana = only(expect(api, "ana", "GET", "/v1/stats", 200))
-    check(ana["total"] == 3 and ana["by_counterpart"].get("DE") == 1 and
-          ana["by_counterpart"].get("IT") == 1, "ana: %s" % json.dumps(ana))
+    check(ana["total"] == 3 and ana["by_counterpart"] == {"DE": 1, "IT": 1, "ES": 1},
+          "ana: %s" % json.dumps(ana))
+    check(eva["breakdowns"]["refusal_ground"]["dual_criminality"] == 1 and
+          ivo["breakdowns"]["refusal_ground"]["dual_criminality"] == 0, "scoped breakdowns")
 
     # Filters: by creation day (today counts, yesterday does not), and the workflow.
     today = time.strftime("%Y-%m-%d", time.gmtime())

@@ -146,6 +146,11 @@ TEST_P(StatsStoreTest, IncrementalFiguresEqualTheRebuildAfterRandomWalks) {
   EXPECT_GT(all["durations"][0]["count"].get<int>(), 0) << all.dump(1);
   EXPECT_GT(all["durations"][1]["count"].get<int>(), 0) << all.dump(1);
   EXPECT_FALSE(all["by_counterpart"].empty()) << all.dump(1);
+  int64_t grounds = 0;
+  for (const auto& [ground, n] : all["breakdowns"]["refusal_ground"].items()) {
+    grounds += n.get<int64_t>();
+  }
+  EXPECT_EQ(grounds, all["outcomes"]["refused"].get<int64_t>()) << all.dump(1);
 }
 
 // The simple figures, checked against the requests themselves (not the same code path).
