@@ -33,6 +33,9 @@ void AddSubscriptionsRoutes(Router& router, const ApiContext& ctx);
 // /v1/deliveries (admin).
 void AddDeliveriesRoutes(Router& router, const ApiContext& ctx);
 
+// GET /v1/stats (CONTRACT §9).
+void AddStatsRoutes(Router& router, const ApiContext& ctx);
+
 // The OpenAPI 3 document (docs/openapi.json, embedded at build time).
 std::string_view OpenApiDocument();
 

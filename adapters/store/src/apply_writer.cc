@@ -60,7 +60,8 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
       outbox_rows_(sql,
                    "INSERT INTO outbox (subscription_id, request_id, revision, event_type, "
                    "payload, status, attempts, last_error, next_attempt_at, created_at) VALUES ",
-                   "(?, ?, ?, ?, ?, 'pending', 0, '', ?, ?)", BindOutbox) {
+                   "(?, ?, ?, ?, ?, 'pending', 0, '', ?, ?)", BindOutbox),
+      stats_(sql) {
   Prepare(begin_, d.BeginWrite());
   Prepare(commit_, "COMMIT");
   Prepare(rollback_, "ROLLBACK");
@@ -182,7 +183,7 @@ Status ApplyWriter::Write(const Mutation& m, const std::vector<ActiveSubscriptio
   WriteDeadlines(m);
   WriteOutbox(m, subscriptions);
   if (!defer_rows_) FlushRows();
-  return OkStatus();
+  return stats_.Write(m);
 }
 
 Status ApplyWriter::WriteRequest(const Mutation& m) {

@@ -12,6 +12,7 @@
 #include "dialect.h"
 #include "rogatory/store.h"
 #include "row_codec.h"
+#include "stats_writer.h"
 
 namespace rogatory::store_internal {
 
@@ -116,6 +117,8 @@ class ApplyWriter {
   BulkInsert<OutboxRow> outbox_rows_;
   bool defer_rows_ = false;
   size_t savepoint_history_ = 0, savepoint_outbox_ = 0;
+
+  StatsWriter stats_;  // CONTRACT §9: the counters, one separate call per step
 };
 
 }  // namespace rogatory::store_internal

@@ -79,6 +79,12 @@ class ForwardingStore : public Store {
   Status RetryDelivery(const std::string& id, TimePoint now) override {
     return inner_->RetryDelivery(id, now);
   }
+  Result<std::vector<StatsCell>> QueryStats(const StatsQuery& q) override {
+    return inner_->QueryStats(q);
+  }
+  Status ReplaceStats(const std::vector<StatsRecord>& records) override {
+    return inner_->ReplaceStats(records);
+  }
 
  protected:
   // The store every call goes to.
