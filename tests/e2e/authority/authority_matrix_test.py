@@ -387,6 +387,8 @@ def main():
             ("GET", "/metrics"): m.metrics,
             ("GET", "/v1/workflows"): lambda: m.any_token("GET", "/v1/workflows"),
             ("GET", "/v1/workflows/{workflow}"): lambda: m.any_token("GET", "/v1/workflows/mla"),
+            ("GET", "/v1/workflows/{workflow}/diagram.svg"):
+                lambda: m.any_token("GET", "/v1/workflows/mla/diagram.svg"),
             ("POST", "/v1/workflows"): m.deploy,
             ("POST", "/v1/requests"): m.create,
             ("GET", "/v1/requests"): m.list_requests,
