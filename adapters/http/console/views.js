@@ -331,7 +331,7 @@ window.Rog = window.Rog || {};
     };
     const clocks = req.deadlines || [];
     const head = h('header', {class: 'request-head'},
-      h('p', {}, h('a', {href: '#/requests'}, '← ', t('back'))),
+      h('p', {}, h('a', {href: '#/requests'}, h('span', {class: 'flip', 'aria-hidden': 'true'}, '←'), ' ', t('back'))),
       h('h1', {class: 'mono'}, req.id),
       h('p', {class: 'muted'}, h('a', {href: '#/workflows/' + encodeURIComponent(req.workflow) + '?version=' + req.version},
         title(def, req.workflow)), ' · ', t('version'), ' ', Rog.formatNumber(req.version), ' · ',

@@ -283,7 +283,9 @@ def browser_checks(server, driver, shots, ids, lapsed_id):
     check(bool(err) and "summary" in err, "the server's error is shown next to its field: %r" % err)
     check(d.find_element(By.ID, "field-summary").get_attribute("aria-invalid") == "true", "the field is marked invalid")
     p.shot("04-request-error")
-    form.find_element(By.ID, "field-summary").send_keys("Bank records of account 42")
+    # Non-ASCII text: the browser's canonical form must count UTF-8 bytes as the server does.
+    form.find_element(By.ID, "field-summary").send_keys("Relevés bancaires — compte nº 42")
+    form.find_element(By.CSS_SELECTOR, "textarea[name=comment]").send_keys("عاجل: مصرف «Ω»")
     form.find_element(By.CSS_SELECTOR, "button.fire").click()
     p.wait(lambda: len(p.css("#timeline li")) == 2, "the timeline to grow")
     p.settled("the request after transmit")
