@@ -131,6 +131,7 @@ window.Rog = window.Rog || {};
         const d = await definition(req.workflow, req.version);
         rows.push(h('tr', {'data-id': req.id, class: marks(req).length ? 'late' : null},
           h('td', {}, h('a', {href: '#/requests/' + encodeURIComponent(req.id), class: 'mono'}, req.id)),
+          h('td', {class: 'refs'}, Object.values(req.references || {}).join(', ')),
           h('td', {}, title(d, req.workflow), h('span', {class: 'muted'}, ' v' + req.version)),
           h('td', {'data-state': req.state}, stateName(d, req.state)),
           h('td', {}, Rog.phaseName(req.phase)),
@@ -138,7 +139,7 @@ window.Rog = window.Rog || {};
           h('td', {class: 'marks'}, marks(req))));
       }
       body.push(h('div', {class: 'table-wrap'}, h('table', {id: 'request-table'},
-        h('thead', {}, h('tr', {}, [t('id'), t('workflow'), t('state'), t('phase'), t('updated'), t('marks')]
+        h('thead', {}, h('tr', {}, [t('id'), t('references'), t('workflow'), t('state'), t('phase'), t('updated'), t('marks')]
           .map((c) => h('th', {scope: 'col'}, c)))),
         h('tbody', {}, rows))));
     }
@@ -340,10 +341,13 @@ window.Rog = window.Rog || {};
         h('span', {class: 'pill state', id: 'request-state', 'data-state': req.state}, stateName(def, req.state)),
         h('span', {class: 'pill phase', 'data-phase': req.phase}, Rog.phaseName(req.phase)), marks(req)));
     const parties = Object.entries(req.parties || {});
+    const refs = Object.entries(req.references || {});
     const side = h('section', {class: 'card', 'aria-labelledby': 'parties-h'},
       h('h2', {id: 'parties-h'}, t('parties')),
       parties.length ? h('dl', {class: 'data', id: 'parties'}, parties.map(([s, a]) => [h('dt', {}, s), h('dd', {}, a)]))
         : h('p', {class: 'muted'}, '–'),
+      refs.length ? [h('h2', {}, t('references')),
+        h('dl', {class: 'data', id: 'references'}, refs.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))] : null,
       h('h2', {}, t('data')), dataList(def, req.data) || h('p', {class: 'muted'}, '–'));
     const clockBox = h('section', {class: 'card', 'aria-labelledby': 'clocks-h', id: 'clocks'},
       h('h2', {id: 'clocks-h'}, t('clocks')),

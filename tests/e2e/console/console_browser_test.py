@@ -111,10 +111,11 @@ class Server:
         self.log.close()
 
 
-def create(server, summary=None):
+def create(server, summary=None, n=0):
     data = {"summary": summary} if summary else {}
     status, _, body = server.call("POST", "/v1/requests", "ana", {
-        "workflow": "console_demo", "data": data, "parties": {"executing": "de.sta_berlin"}})
+        "workflow": "console_demo", "data": data, "parties": {"executing": "de.sta_berlin"},
+        "references": {"issuing": "PNF-2026-%04d" % (17 + n)}})
     assert status == 201, body
     return json.loads(body)["id"]
 
@@ -266,6 +267,7 @@ def browser_checks(server, driver, shots, ids, lapsed_id):
     check(d.find_element(By.ID, "request-state").get_attribute("data-state") == "draft", "the page shows the state")
     parties = d.find_element(By.ID, "parties").text
     check("fr.pnf" in parties and "de.sta_berlin" in parties, "the page shows the parties")
+    check("PNF-2026-0017" in d.find_element(By.ID, "references").text, "the page shows the references")
     check(len(p.css("#timeline li")) == 1, "the timeline starts with one entry")
     check(d.find_element(By.ID, "chain-status").get_attribute("data-ok") == "true", "the chain verifies in the browser")
 
@@ -399,8 +401,8 @@ def main():
     server = Server(os.path.abspath(args.rogatory), args.work)
     driver = None
     try:
-        ids = [create(server) for _ in range(11)]
-        lapsed_id = create(server, "Hearing of a witness")
+        ids = [create(server, n=i) for i in range(11)]
+        lapsed_id = create(server, "Hearing of a witness", 11)
         ids.append(lapsed_id)
         status, _, body = server.call("POST", "/v1/requests/%s/events" % lapsed_id, "ana",
                                       {"event": "transmit", "data": {"channel": "direct"}})
