@@ -213,6 +213,16 @@ def browser_checks(server, driver, shots, ids, lapsed_id):
     d = driver
     d.get(server.base + "/console/")
     token = p.wait(lambda: d.find_element(By.ID, "token"), "the sign-in form")
+    check(d.switch_to.active_element.get_attribute("id") == "token", "the token field has the focus")
+    check(not d.find_element(By.ID, "nav").is_displayed() and not d.find_element(By.ID, "signout").is_displayed(),
+          "before sign-in there is no navigation and no sign-out")
+    d.switch_to.active_element.send_keys(Keys.SHIFT, Keys.TAB)
+    focused = d.switch_to.active_element
+    check(focused.get_attribute("id") == "lang", "Shift+Tab reaches the language choice")
+    focused.send_keys(Keys.SHIFT, Keys.TAB)
+    check("skip" in (d.switch_to.active_element.get_attribute("class") or ""),
+          "the first stop is the skip link: %r" % d.switch_to.active_element.get_attribute("outerHTML")[:80])
+    token.click()
     p.shot("01-sign-in")
     token.send_keys("not-a-token", Keys.ENTER)
     p.wait(lambda: d.find_element(By.ID, "signin-error").text, "the bad-token message")
