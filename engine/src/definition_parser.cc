@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <climits>
 #include <cstdint>
@@ -29,13 +30,15 @@ std::string EntryKey(std::string_view kind, std::string_view name, std::string_v
 
 namespace {
 
-const std::vector<std::string> kTopKeys = {"workflow",    "version", "title",  "legal_basis",
-                                           "description", "fields",  "states", "deadlines",
-                                           "transitions", "sides"};
+const std::vector<std::string> kTopKeys = {
+    "workflow",  "version",     "title", "legal_basis", "description", "fields", "states",
+    "deadlines", "transitions", "sides", "labels",      "events",      "stats"};
 const std::vector<std::string> kRequiredTopKeys = {"workflow", "version", "states", "transitions"};
-const std::vector<std::string> kFieldKeys = {"type",   "required", "default",
-                                             "values", "items",    "description"};
-const std::vector<std::string> kStateKeys = {"phase", "initial", "terminal", "description"};
+const std::vector<std::string> kFieldKeys = {"type",  "required",    "default", "values",
+                                             "items", "description", "labels",  "value_labels"};
+const std::vector<std::string> kStateKeys = {"phase", "initial", "terminal", "description",
+                                             "labels"};
+const std::vector<std::string> kEventKeys = {"labels", "description"};
 const std::vector<std::string> kDeadlineKeys = {"duration",   "on_expiry", "extension",  "counting",
                                                 "from_field", "while",     "description"};
 const std::vector<std::string> kTransitionKeys = {
@@ -222,6 +225,10 @@ class Parser {
   void ParseDeadlines(const Entry& section);
   void ParseTransitions(const Entry& section);
   void ParseSides(const Entry& section);
+  void ParseEvents(const Entry& section);
+  void ParseStats(const Entry& section);
+  // A `labels: {LANG: text}` mapping; problems are reported and leave `out` partial.
+  void ParseLabels(const Entry& e, const std::string& where, Labels* out);
   void ParseTransition(const YAML::Node& node, int index);
   // A transition's `when`; conditions it cannot read are reported under `note` and left out.
   void ParseWhen(const Entry& e, const std::string& where, const std::string& note,
@@ -388,6 +395,114 @@ void Parser::ParseDocument(const YAML::Node& root) {
       ParseTransitions(e);
     } else if (e.key == "sides") {
       ParseSides(e);
+    } else if (e.key == "labels") {
+      ParseLabels(e, "the title", &def().labels);
+    } else if (e.key == "events") {
+      ParseEvents(e);
+    } else if (e.key == "stats") {
+      ParseStats(e);
+    }
+  }
+}
+
+namespace {
+
+// A BCP 47 language tag as the console needs it: a 2-3 letter language, then subtags of
+// 1-8 letters or digits ("fr", "ar", "pt-BR", "sr-Latn"). Not a full RFC 5646 check.
+bool IsLanguageTag(const std::string& tag) {
+  size_t i = 0;
+  while (i < tag.size() && std::isalpha(static_cast<unsigned char>(tag[i]))) ++i;
+  if (i < 2 || i > 3) return false;
+  while (i < tag.size()) {
+    if (tag[i] != '-') return false;
+    size_t start = ++i;
+    while (i < tag.size() && std::isalnum(static_cast<unsigned char>(tag[i]))) ++i;
+    if (i - start < 1 || i - start > 8) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void Parser::ParseLabels(const Entry& e, const std::string& where, Labels* out) {
+  if (!e.value.IsMap()) {
+    Error(e.line, Of("labels", where) +
+                      " must be a mapping of language tags to text, such as {fr: \"émis\", "
+                      "ar: \"صادر\"}, not " +
+                      Describe(e.value));
+    return;
+  }
+  for (const Entry& label : Entries(e.value, nullptr, Of("labels", where))) {
+    if (!IsLanguageTag(label.key)) {
+      Error(label.line, "'" + label.key + "' in " + Of("labels", where) +
+                            " is not a language tag; use a BCP 47 tag such as fr, ar or pt-BR");
+      continue;
+    }
+    if (!label.value.IsScalar() || IsNullValue(label.value) || label.value.Scalar().empty()) {
+      Error(label.line, "the '" + label.key + "' label of " + where + " must be text, not " +
+                            Describe(label.value));
+      continue;
+    }
+    (*out)[label.key] = label.value.Scalar();
+  }
+}
+
+void Parser::ParseEvents(const Entry& section) {
+  if (IsNullValue(section.value)) return;
+  if (!section.value.IsMap()) {
+    Error(section.line,
+          "'events' must be a mapping of event names, not " + Describe(section.value));
+    return;
+  }
+  for (const Entry& entry : Entries(section.value, nullptr, "'events'")) {
+    EventDef ev;
+    ev.name = entry.key;
+    ev.line = entry.line;
+    const std::string where = "event '" + ev.name + "'";
+    if (!entry.value.IsMap()) {
+      Error(entry.line, where + " must be a mapping such as {labels: {fr: \"émettre\"}}, not " +
+                            Describe(entry.value));
+      continue;
+    }
+    for (const Entry& e : Entries(entry.value, &kEventKeys, where)) {
+      if (e.key == "labels") {
+        ParseLabels(e, where, &ev.labels);
+      } else if (e.key == "description") {
+        if (auto t = Text(e, where, EntryKey("event", ev.name, "description"), true)) {
+          ev.description = *t;
+        }
+      }
+    }
+    def().events.push_back(std::move(ev));
+  }
+}
+
+void Parser::ParseStats(const Entry& section) {
+  if (IsNullValue(section.value)) return;
+  if (!section.value.IsSequence()) {
+    Error(section.line,
+          "'stats' must be a list of field names (and at most one {counterpart: FIELD}), not " +
+              Describe(section.value));
+    return;
+  }
+  for (const auto& item : section.value) {
+    const int line = LineOf(item);
+    if (item.IsScalar() && !IsNullValue(item)) {
+      def().stats.fields.push_back(item.Scalar());
+      def().stats.field_lines.push_back(line);
+    } else if (item.IsMap() && item.size() == 1 && item.begin()->first.IsScalar() &&
+               item.begin()->first.Scalar() == "counterpart" && item.begin()->second.IsScalar() &&
+               !IsNullValue(item.begin()->second)) {
+      if (!def().stats.counterpart.empty()) {
+        Error(line, "'stats' names a counterpart field twice (first on line " +
+                        std::to_string(def().stats.counterpart_line) + ")");
+        continue;
+      }
+      def().stats.counterpart = item.begin()->second.Scalar();
+      def().stats.counterpart_line = line;
+    } else {
+      Error(line, "each entry of 'stats' must be a field name or {counterpart: FIELD}, not " +
+                      Describe(item));
     }
   }
 }
@@ -437,6 +552,21 @@ void Parser::ParseFields(const Entry& section) {
       } else if (e.key == "description") {
         if (auto t = Text(e, where, EntryKey("field", f.name, "description"), true)) {
           f.description = *t;
+        }
+      } else if (e.key == "labels") {
+        ParseLabels(e, where, &f.labels);
+      } else if (e.key == "value_labels") {
+        f.value_labels_line = e.line;
+        if (!e.value.IsMap()) {
+          Error(e.line, Of("value_labels", where) +
+                            " must be a mapping of values to labels, such as {fraud: {fr: "
+                            "\"escroquerie\"}}, not " +
+                            Describe(e.value));
+        } else {
+          for (const Entry& v : Entries(e.value, nullptr, Of("value_labels", where))) {
+            Labels& labels = f.value_labels[v.key];
+            ParseLabels(v, "value '" + v.key + "' of " + where, &labels);
+          }
         }
       }
     }
@@ -488,6 +618,8 @@ void Parser::ParseStates(const Entry& section) {
         if (auto t = Text(e, where, EntryKey("state", s.name, "description"), true)) {
           s.description = *t;
         }
+      } else if (e.key == "labels") {
+        ParseLabels(e, where, &s.labels);
       }
     }
     if (!has_phase) {

@@ -72,6 +72,9 @@ class Validator {
     for (size_t i = 0; i < def_.transitions.size(); ++i) CheckTransition(i);
     for (const auto& d : def_.deadlines) CheckDeadline(d);
     CheckSides();
+    CheckEvents();
+    CheckValueLabels();
+    CheckStats();
     CheckGraph();
     return std::move(errors_);
   }
@@ -579,6 +582,72 @@ class Validator {
                           "') counting from field '" + field->name +
                           "', so that field must be given at creation; mark it required: true");
       }
+    }
+  }
+
+  // CONTRACT §9: the `events:` map describes events that some transition fires.
+  void CheckEvents() {
+    if (Reported("transitions") || notes_.transitions_incomplete) return;
+    for (const auto& e : def_.events) {
+      if (std::find(event_names_.begin(), event_names_.end(), e.name) == event_names_.end()) {
+        Error(e.line, "'events' names unknown event '" + e.name + "'; no transition fires it" +
+                          DidYouMean(e.name, event_names_));
+      }
+    }
+  }
+
+  // CONTRACT §9: `value_labels` translate the values an enum field (or a list of enum) allows.
+  void CheckValueLabels() {
+    for (const auto& f : def_.fields) {
+      if (f.value_labels.empty()) continue;
+      const bool enum_values =
+          f.type == FieldType::kEnum || (f.type == FieldType::kList && f.items == FieldType::kEnum);
+      if (!enum_values) {
+        Error(f.value_labels_line,
+              "'value_labels' applies only to enum fields (or lists with "
+              "items: enum); field '" +
+                  f.name + "' has type " + FieldTypeName(f.type));
+        continue;
+      }
+      for (const auto& [value, labels] : f.value_labels) {
+        if (std::find(f.values.begin(), f.values.end(), value) == f.values.end()) {
+          Error(f.value_labels_line, "'value_labels' of field '" + f.name + "' names value '" +
+                                         value + "', which is not one of " + "its values" +
+                                         DidYouMean(value, f.values));
+        }
+      }
+    }
+  }
+
+  // CONTRACT §9 `stats:`: breakdowns of enum, string or boolean fields (each once), and a
+  // counterpart field holding a state's name (string or enum).
+  void CheckStats() {
+    std::set<std::string> seen;
+    for (size_t i = 0; i < def_.stats.fields.size(); ++i) {
+      const std::string& name = def_.stats.fields[i];
+      const int line = i < def_.stats.field_lines.size() ? def_.stats.field_lines[i] : 0;
+      const FieldDef* f = def_.FindField(name);
+      if (f == nullptr) {
+        Error(line, "'stats' names unknown field '" + name + "'" + DidYouMean(name, field_names_));
+      } else if (f->type != FieldType::kEnum && f->type != FieldType::kString &&
+                 f->type != FieldType::kBoolean) {
+        Error(line, "'stats' can break down enum, string and boolean fields; field '" + name +
+                        "' has type " + FieldTypeName(f->type));
+      } else if (!seen.insert(name).second) {
+        Error(line, "'stats' names field '" + name + "' twice");
+      }
+    }
+    const std::string& counterpart = def_.stats.counterpart;
+    if (counterpart.empty()) return;
+    const FieldDef* f = def_.FindField(counterpart);
+    if (f == nullptr) {
+      Error(def_.stats.counterpart_line, "the counterpart in 'stats' names unknown field '" +
+                                             counterpart + "'" +
+                                             DidYouMean(counterpart, field_names_));
+    } else if (f->type != FieldType::kEnum && f->type != FieldType::kString) {
+      Error(def_.stats.counterpart_line,
+            "the counterpart in 'stats' must be a string or enum field; field '" + counterpart +
+                "' has type " + FieldTypeName(f->type));
     }
   }
 

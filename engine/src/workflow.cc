@@ -184,6 +184,13 @@ const SideDef* WorkflowDefinition::FindSide(std::string_view name) const {
   return nullptr;
 }
 
+const EventDef* WorkflowDefinition::FindEvent(std::string_view name) const {
+  for (const auto& e : events) {
+    if (e.name == name) return &e;
+  }
+  return nullptr;
+}
+
 const SideDef* WorkflowDefinition::SideOfRole(std::string_view role) const {
   for (const auto& side : sides) {
     for (const auto& r : side.roles) {
@@ -200,11 +207,22 @@ const StateDef* WorkflowDefinition::InitialState() const {
   return nullptr;
 }
 
+namespace {
+
+nlohmann::json LabelsJson(const Labels& labels) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [lang, text] : labels) out[lang] = text;
+  return out;
+}
+
+}  // namespace
+
 nlohmann::json DefinitionToJson(const WorkflowDefinition& def) {
   nlohmann::json j;
   j["workflow"] = def.id;
   j["version"] = def.version;
   j["title"] = def.title;
+  if (!def.labels.empty()) j["labels"] = LabelsJson(def.labels);
   if (!def.legal_basis.empty()) j["legal_basis"] = def.legal_basis;
   if (!def.description.empty()) j["description"] = def.description;
   nlohmann::json fields = nlohmann::json::object();
@@ -214,6 +232,12 @@ nlohmann::json DefinitionToJson(const WorkflowDefinition& def) {
     if (!f.values.empty()) fj["values"] = StringList(f.values);
     if (f.items) fj["items"] = FieldTypeName(*f.items);
     if (!f.description.empty()) fj["description"] = f.description;
+    if (!f.labels.empty()) fj["labels"] = LabelsJson(f.labels);
+    if (!f.value_labels.empty()) {
+      nlohmann::json vj = nlohmann::json::object();
+      for (const auto& [value, labels] : f.value_labels) vj[value] = LabelsJson(labels);
+      fj["value_labels"] = std::move(vj);
+    }
     fields[f.name] = std::move(fj);
   }
   j["fields"] = std::move(fields);
@@ -223,6 +247,7 @@ nlohmann::json DefinitionToJson(const WorkflowDefinition& def) {
     if (s.initial) sj["initial"] = true;
     if (s.terminal) sj["terminal"] = true;
     if (!s.description.empty()) sj["description"] = s.description;
+    if (!s.labels.empty()) sj["labels"] = LabelsJson(s.labels);
     states[s.name] = std::move(sj);
   }
   j["states"] = std::move(states);
@@ -239,6 +264,22 @@ nlohmann::json DefinitionToJson(const WorkflowDefinition& def) {
     deadlines[d.name] = std::move(dj);
   }
   j["deadlines"] = std::move(deadlines);
+  if (!def.events.empty()) {
+    nlohmann::json events = nlohmann::json::object();
+    for (const auto& e : def.events) {
+      nlohmann::json ej = nlohmann::json::object();
+      if (!e.labels.empty()) ej["labels"] = LabelsJson(e.labels);
+      if (!e.description.empty()) ej["description"] = e.description;
+      events[e.name] = std::move(ej);
+    }
+    j["events"] = std::move(events);
+  }
+  if (!def.stats.fields.empty() || !def.stats.counterpart.empty()) {
+    j["stats"] = {
+        {"fields", StringList(def.stats.fields)},
+        {"counterpart", def.stats.counterpart.empty() ? nlohmann::json(nullptr)
+                                                      : nlohmann::json(def.stats.counterpart)}};
+  }
   if (!def.sides.empty()) {
     nlohmann::json sides = nlohmann::json::object();
     for (const auto& side : def.sides) sides[side.name] = StringList(side.roles);

@@ -121,7 +121,8 @@ TEST(ValidateCliTest, ValidFolderPrintsOneLinePerDefinition) {
   Outcome run = Rogatory({"validate", kValid});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out, "ok eio@1 (" + kValid + "/eio.yaml)\n" + "ok eio@2 (" + kValid +
-                         "/eio_v2.yaml)\n" + "ok mla_request@3 (" + kValid + "/mla_full.yaml)\n");
+                         "/eio_v2.yaml)\n" + "ok labelled_request@1 (" + kValid +
+                         "/labelled.yaml)\n" + "ok mla_request@3 (" + kValid + "/mla_full.yaml)\n");
   EXPECT_THAT(run.err, IsEmpty());
 }
 

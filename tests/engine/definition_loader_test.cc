@@ -56,7 +56,7 @@ const Rule kRules[] = {
     // Unknown and repeated keys, at every level
     {"unknown_top_level_key",        4, "unknown key 'titel' (did you mean 'title'?)"},
     {"unknown_field_key",            6, "unknown key 'requird' in field 'issuing_state' (did you mean 'required'?)"},
-    {"unknown_state_key",           10, "unknown key 'colour' in state 'done'; expected one of: phase, initial, terminal, description"},
+    {"unknown_state_key",           10, "unknown key 'colour' in state 'done'; expected one of: phase, initial, terminal, description, labels"},
     {"unknown_deadline_key",        12, "unknown key 'descripton' in deadline 'answer' (did you mean 'description'?)"},
     {"unknown_transition_key",      15, "unknown key 'requires' in transition 'close' (did you mean 'require'?)"},
     {"duplicate_key",                9, "duplicate key 'phase' in state 'sent' (first on line 9)"},
@@ -136,6 +136,16 @@ const Rule kRules[] = {
     // Sides (CONTRACT §8)
     {"side_role_in_two_sides",      13, "role 'prosecutor' acts for side 'issuing' (line 12) and side 'executing'; a role acts for one side"},
     {"assign_unknown_side",         15, "transition 'send' assigns unknown side 'executin' (did you mean 'executing'?)"},
+    // CONTRACT §9: labels and stats
+    {"labels_bad_language",         18, "'french' in 'labels' of the title is not a language tag; use a BCP 47 tag such as fr, ar or pt-BR"},
+    {"labels_not_text",             18, "the 'fr' label of event 'send' must be text, not a list"},
+    {"events_unknown_event",        18, "'events' names unknown event 'clos'; no transition fires it (did you mean 'close'?)"},
+    {"value_labels_unknown_value",  10, "'value_labels' of field 'ground' names value 'immunty', which is not one of its values (did you mean 'immunity'?)"},
+    {"value_labels_on_non_enum",     6, "'value_labels' applies only to enum fields (or lists with items: enum); field 'issuing_state' has type string"},
+    {"stats_unknown_field",         16, "'stats' names unknown field 'grond' (did you mean 'ground'?)"},
+    {"stats_wrong_type",            16, "'stats' can break down enum, string and boolean fields; field 'received_on' has type date"},
+    {"stats_counterpart_wrong_type", 16, "the counterpart in 'stats' must be a string or enum field; field 'received_on' has type date"},
+    {"stats_bad_entry",             16, "each entry of 'stats' must be a field name or {counterpart: FIELD}, not a mapping"},
     {"side_never_set",              13, "side 'observer' lists no roles and no transition assigns it: no request could ever get a party for it"},
     {"side_unknown_role",           13, "side 'executing' names unknown role 'executing_authorty'; no transition lists it (did you mean 'executing_authority'?)"},
 };
@@ -282,7 +292,7 @@ TEST(ValidDefinitionTest, EveryValidFixtureLoadsInFileOrder) {
   EXPECT_TRUE(report.ok()) << report.ErrorText();
   std::vector<std::string> names;
   for (const auto& d : report.definitions) names.push_back(d.id + "@" + std::to_string(d.version));
-  EXPECT_THAT(names, ElementsAre("eio@1", "eio@2", "mla_request@3"));
+  EXPECT_THAT(names, ElementsAre("eio@1", "eio@2", "labelled_request@1", "mla_request@3"));
 }
 
 TEST(ValidDefinitionTest, ParsesTheContractExample) {
@@ -355,6 +365,46 @@ TEST(ValidDefinitionTest, ParsesEveryKeyOfTheFormat) {
   EXPECT_TRUE(withdraw.from.empty());
 }
 
+TEST(ValidDefinitionTest, ParsesLabelsEventsAndStatsAndServesThem) {
+  LoadReport report = LoadDefinitions({kValid + "/labelled.yaml"});
+  ASSERT_TRUE(report.ok()) << report.ErrorText();
+  const WorkflowDefinition& def = report.definitions.at(0);
+  EXPECT_EQ(def.labels.at("fr"), "Demande d'entraide");
+  EXPECT_EQ(def.labels.at("ar"), "طلب مساعدة");
+  EXPECT_EQ(def.FindState("draft")->labels.at("ar"), "مسودة");
+  EXPECT_EQ(def.FindState("sent")->labels.at("pt-BR"), "Enviado");
+  EXPECT_TRUE(def.FindState("executed")->labels.empty());
+  const FieldDef* ground = def.FindField("refusal_ground");
+  EXPECT_EQ(ground->labels.at("fr"), "Motif de refus");
+  EXPECT_EQ(ground->value_labels.at("immunity").at("fr"), "Immunité");
+  ASSERT_NE(def.FindEvent("send"), nullptr);
+  EXPECT_EQ(def.FindEvent("send")->labels.at("fr"), "Transmettre");
+  EXPECT_EQ(def.FindEvent("send")->description, "The central authority transmits.");
+  EXPECT_EQ(def.FindEvent("execute"), nullptr);
+  EXPECT_THAT(def.stats.fields, ElementsAre("refusal_ground", "urgent"));
+  EXPECT_EQ(def.stats.counterpart, "requested_state");
+
+  const nlohmann::json j = DefinitionToJson(def);
+  EXPECT_EQ(j["labels"]["fr"], "Demande d'entraide");
+  EXPECT_EQ(j["states"]["draft"]["labels"]["fr"], "Brouillon");
+  EXPECT_FALSE(j["states"]["executed"].contains("labels"));
+  EXPECT_EQ(j["fields"]["requested_state"]["labels"]["fr"], "État requis");
+  EXPECT_EQ(j["fields"]["refusal_ground"]["value_labels"]["ne_bis_in_idem"]["ar"],
+            "عدم جواز المحاكمة مرتين");
+  EXPECT_EQ(j["events"]["refuse"]["labels"]["fr"], "Refuser");
+  EXPECT_EQ(j["stats"]["fields"], nlohmann::json::array({"refusal_ground", "urgent"}));
+  EXPECT_EQ(j["stats"]["counterpart"], "requested_state");
+}
+
+TEST(ValidDefinitionTest, WithoutLabelsOrStatsTheJsonHasNoSuchKeys) {
+  LoadReport report = LoadDefinitions({kValid + "/eio.yaml"});
+  ASSERT_TRUE(report.ok()) << report.ErrorText();
+  const nlohmann::json j = DefinitionToJson(report.definitions.at(0));
+  EXPECT_FALSE(j.contains("labels"));
+  EXPECT_FALSE(j.contains("events"));
+  EXPECT_FALSE(j.contains("stats"));
+}
+
 // Regression: scenario files in workflows/tests/ were read as definitions, so `rogatory
 // validate workflows/` and `rogatory serve` refused them (unknown key 'steps').
 TEST(ValidDefinitionTest, SubfoldersNamedTestsHoldScenariosAndAreSkipped) {
@@ -370,7 +420,7 @@ TEST(ValidDefinitionTest, SubfoldersNamedTestsHoldScenariosAndAreSkipped) {
 TEST(ValidDefinitionTest, FileNamedTwiceIsLoadedOnce) {
   LoadReport report = LoadDefinitions({kValid + "/eio.yaml", kValid});
   EXPECT_TRUE(report.ok()) << report.ErrorText();
-  EXPECT_EQ(report.definitions.size(), 3u);
+  EXPECT_EQ(report.definitions.size(), 4u);
 }
 
 TEST(ValidateDefinitionTest, ChecksADefinitionBuiltInCode) {

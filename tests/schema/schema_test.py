@@ -68,6 +68,11 @@ NOT_SCHEMA_MATTERS = {
     "assign_unknown_side": "reference to a side",
     "side_never_set": "references from transitions",
     "side_unknown_role": "reference to transitions' roles",
+    "events_unknown_event": "reference to transitions' events",
+    "value_labels_unknown_value": "a value checked against the field's own values",
+    "stats_unknown_field": "reference to a field",
+    "stats_wrong_type": "reference to a field's type",
+    "stats_counterpart_wrong_type": "reference to a field's type",
     "duplicate_version/a_first": "valid alone",
     "duplicate_version/b_second": "a clash between two files",
 }

@@ -3,6 +3,7 @@
 #ifndef ROGATORY_WORKFLOW_H_
 #define ROGATORY_WORKFLOW_H_
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -35,6 +36,10 @@ inline constexpr std::string_view kCreateEvent = "create";
 // The role of the engine's own timers.
 inline constexpr std::string_view kSystemRole = "system";
 
+// CONTRACT §9: translations of one name or title, by BCP 47 language tag ("fr", "ar",
+// "pt-BR") to the text shown to users of that language.
+using Labels = std::map<std::string, std::string>;
+
 // One field of a request's data.
 struct FieldDef {
   std::string name;
@@ -45,6 +50,9 @@ struct FieldDef {
   std::optional<FieldType> items;   // kList: the type of each item (any scalar if unset)
   std::string description;
   int line = 0;  // where it is defined in the source, for error messages
+  Labels labels{};
+  std::map<std::string, Labels> value_labels{};  // kEnum (or list of enum): per allowed value
+  int value_labels_line = 0;
 };
 
 // One state of the workflow; each belongs to one lifecycle phase.
@@ -55,6 +63,7 @@ struct StateDef {
   bool terminal = false;
   std::string description;
   int line = 0;
+  Labels labels{};
 };
 
 // How a deadline counts its period (CONTRACT §7 `counting`): kExact sums to the microsecond
@@ -134,6 +143,24 @@ struct SideDef {
   int line = 0;
 };
 
+// CONTRACT §9: what the top-level `events:` map says about one event name (the transitions
+// that fire it are in `transitions`).
+struct EventDef {
+  std::string name;
+  Labels labels{};
+  std::string description{};
+  int line = 0;
+};
+
+// CONTRACT §9 `stats:`: the fields whose values statistics break down (refusal grounds and the
+// like), and the field naming the counterpart state when no other-side authority does.
+struct StatsDef {
+  std::vector<std::string> fields{};
+  std::vector<int> field_lines{};  // the line of each entry of `fields`
+  std::string counterpart{};       // empty: none
+  int counterpart_line = 0;
+};
+
 // A whole definition: one version of one workflow.
 struct WorkflowDefinition {
   std::string id;  // [a-z][a-z0-9_]*
@@ -149,12 +176,17 @@ struct WorkflowDefinition {
   std::string source;            // the YAML text it was parsed from (kept for the store and audit)
   std::string source_name;       // the file it came from, for messages
   int line = 1;                  // line of the document start
+  Labels labels{};               // translations of `title`
+  std::vector<EventDef> events{};
+  StatsDef stats{};
 
   // The state named `name`, or nullptr.
   const StateDef* FindState(std::string_view name) const;
   const FieldDef* FindField(std::string_view name) const;
   const DeadlineDef* FindDeadline(std::string_view name) const;
   const SideDef* FindSide(std::string_view name) const;
+  // The `events:` entry for `name`, or nullptr when the file says nothing about it.
+  const EventDef* FindEvent(std::string_view name) const;
   // The first side (in `sides` order) that `role` acts for, or nullptr.
   const SideDef* SideOfRole(std::string_view role) const;
   // The initial state, or nullptr if there is none (an invalid definition).
