@@ -353,6 +353,14 @@ def browser_checks(server, driver, shots, ids, lapsed_id):
     brand_rtl = d.find_element(By.ID, "brand").rect
     check(brand_ltr < width / 2 < brand_rtl["x"], "the header is mirrored (brand at %s, then %s)" % (brand_ltr, brand_rtl["x"]))
     check(d.find_element(By.ID, "clocks-h").text == "المهل", "the page speaks Arabic")
+    # The workflow's own labels in Arabic: state, title, field, enum value, event.
+    check(d.find_element(By.ID, "request-state").text == "مُحالة", "the state's Arabic label is shown")
+    check("طلب تجريبي" in d.find_element(By.CSS_SELECTOR, ".request-head").text, "the title's Arabic label is shown")
+    data_text = d.find_element(By.CSS_SELECTOR, "#parties ~ dl.data:last-of-type").text
+    check("الموضوع" in data_text and "مباشرة" in data_text,
+          "field and enum value labels are shown in Arabic: %r" % data_text)
+    check("سحب" in d.find_element(By.CSS_SELECTOR, 'form[data-event="withdraw"] h3').text,
+          "the event's Arabic label is shown")
     cols = d.find_elements(By.CSS_SELECTOR, ".request-grid > .col")
     check(cols[0].rect["x"] > cols[1].rect["x"], "the two columns swap sides")
     p.shot("09-request-ar")
@@ -366,6 +374,13 @@ def browser_checks(server, driver, shots, ids, lapsed_id):
     p.settled("the French list")
     check(d.execute_script("return document.documentElement.dir") == "ltr" and
           d.find_element(By.ID, "nav-requests").text == "Demandes", "French is left to right")
+    check({c.text for c in p.css('#request-table td[data-state="draft"]')} == {"Brouillon"},
+          "the list shows the states' French labels")
+    p.go("#/workflows/console_demo?version=1", "the French workflow page")
+    names = [e.text for e in p.css("main ul.plain strong")]
+    check("Brouillon" in names and "executing" in names and "Transmettre" in names,
+          "labelled names in French, the id where there is no label: %s" % names)
+    check(d.find_element(By.CSS_SELECTOR, "main h1").text == "Demande de démonstration", "the French title")
     Select(d.find_element(By.ID, "lang")).select_by_value("en")
     p.settled("back to English")
 
