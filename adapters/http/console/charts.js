@@ -37,7 +37,7 @@ window.Rog = window.Rog || {};
       rows.length === 0 ? h('p', {class: 'muted'}, Rog.t('none'))
         : h('div', {class: 'rows', role: 'list'}, rows.map((d) =>
           h('div', {class: 'row pair', role: 'listitem'},
-            h('span', {class: 'key'}, Rog.phaseName(d.from) + ' → ' + Rog.phaseName(d.to),
+            h('span', {class: 'key'}, Rog.phaseName(d.from), Rog.arrow(), Rog.phaseName(d.to),
               ' (' + Rog.formatNumber(d.count) + ')'),
             h('span', {class: 'bars'}, bar((d.median_days || 0) / max, 'median'),
               bar((d.p90_days || 0) / max, 'p90')),

@@ -20,6 +20,8 @@ window.Rog = window.Rog || {};
   // h('a', {href: '#/x', class: 'y'}, 'text', childNode, [more])
   Rog.h = (tag, attrs, ...children) => build(document.createElement(tag), attrs, children);
   Rog.svg = (tag, attrs, ...children) => build(document.createElementNS(SVG_NS, tag), attrs, children);
+  // "→" between two names: mirrored in a right-to-left page, so it still points forward.
+  Rog.arrow = () => Rog.h('span', {class: 'flip', 'aria-hidden': 'true'}, ' → ');
   Rog.clear = (el) => {
     while (el.firstChild) el.removeChild(el.firstChild);
     return el;

@@ -205,7 +205,7 @@ window.Rog = window.Rog || {};
         h('div', {class: 'when'}, h('time', {datetime: e.at}, Rog.formatDateTime(e.at))),
         h('div', {class: 'what'},
           h('strong', {}, e.event === 'create' ? t('created') : eventName(def, e.event)), ' ',
-          e.from ? stateName(def, e.from) + ' → ' : '', stateName(def, e.to),
+          e.from ? [stateName(def, e.from), Rog.arrow()] : '', stateName(def, e.to),
           h('div', {class: 'muted small'}, t('by'), ' ', e.actor, e.authority ? ' (' + e.authority + ')' : ''),
           e.comment ? h('blockquote', {}, e.comment) : null,
           dataList(def, e.data),
@@ -274,7 +274,7 @@ window.Rog = window.Rog || {};
     const others = Object.keys(def.fields || {}).filter((f) => !required.includes(f));
     const general = h('p', {class: 'field-error form-error', role: 'alert'});
     const form = h('form', {class: 'event-form card', 'data-event': ev.event, novalidate: true},
-      h('h3', {}, eventName(def, ev.event), h('span', {class: 'muted'}, ' → ', stateName(def, ev.to))),
+      h('h3', {}, eventName(def, ev.event), h('span', {class: 'muted'}, Rog.arrow(), stateName(def, ev.to))),
       required.map((f) => fieldInput(def, f, (req.data || {})[f], true)),
       others.length ? h('details', {}, h('summary', {}, t('optional_fields')),
                         others.map((f) => fieldInput(def, f, undefined, false))) : null,
