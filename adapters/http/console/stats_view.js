@@ -9,14 +9,21 @@ window.Rog = window.Rog || {};
     const q = new URLSearchParams();
     for (const k of ['workflow', 'from', 'to']) if (params.get(k)) q.set(k, params.get(k));
     const r = await Rog.api('/v1/stats' + (q.toString() ? '?' + q : ''));
+    const list = await Rog.api('/v1/workflows');
+    const ids = [...new Set((list.body || []).map((w) => w.workflow))];
+    const names = new Map();
+    for (const id of ids) names.set(id, title(await definition(id), id));
     const form = h('form', {class: 'filters', id: 'stats-filters'},
+      h('label', {}, h('span', {}, t('workflow')),
+        h('select', {id: 's-workflow'}, h('option', {value: ''}, t('any')),
+          ids.map((id) => h('option', {value: id, selected: id === params.get('workflow')}, names.get(id))))),
       h('label', {}, h('span', {}, t('from')), h('input', {type: 'date', id: 's-from', value: params.get('from') || ''})),
       h('label', {}, h('span', {}, t('to')), h('input', {type: 'date', id: 's-to', value: params.get('to') || ''})),
       h('button', {type: 'submit'}, t('apply')));
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       const n = new URLSearchParams(params);
-      for (const [k, id] of [['from', 's-from'], ['to', 's-to']]) {
+      for (const [k, id] of [['workflow', 's-workflow'], ['from', 's-from'], ['to', 's-to']]) {
         const v = form.querySelector('#' + id).value;
         if (v) n.set(k, v); else n.delete(k);
       }
