@@ -26,6 +26,10 @@ int RunAudit(int argc, char** argv);
 // runs scenario files on virtual time and reports coverage (test_command.cc).
 int RunTest(int argc, char** argv);
 
+// `rogatory stats [--config FILE] [--format table|json|csv] [--workflow W] [--from D] [--to D]`
+// and `rogatory stats --rebuild` (CONTRACT §9, stats_command.cc).
+int RunStats(int argc, char** argv);
+
 }  // namespace rogatory::cli
 
 #endif  // ROGATORY_ADAPTERS_CLI_COMMANDS_H_

@@ -25,6 +25,7 @@ constexpr Command kCommands[] = {
     {"test",     "PATH... [--workflows DIR] [--coverage]",        "run scenario files on virtual time, with coverage", RunTest},
     {"serve",    "[--config FILE]",                               "run the REST API, deadline scheduler and webhook dispatcher", RunServe},
     {"audit",    "verify [--config FILE]",                        "re-check every request's hash-chained history", RunAudit},
+    {"stats",    "[--config FILE] [--format table|json|csv] [--rebuild]", "print the statistics, or rebuild them", RunStats},
 };
 // clang-format on
 

@@ -76,4 +76,8 @@ Result<TimePoint> StartOfDate(std::string_view yyyy_mm_dd, const TimeZone& zone)
   return StartOfLocalDay(date::sys_days(date::year(y) / date::month(m) / date::day(d)), zone);
 }
 
+std::string LocalDateText(TimePoint t, const TimeZone& zone) {
+  return date::format("%F", LocalDay(t, zone));
+}
+
 }  // namespace rogatory

@@ -16,6 +16,7 @@
 #define ROGATORY_ENGINE_SRC_DAY_COUNTING_H_
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "rogatory/status.h"
@@ -42,6 +43,9 @@ Duration WholeDaysLeft(TimePoint now, TimePoint due, const TimeZone& zone);
 // 00:00 local time of the date `yyyy_mm_dd` (or the first instant of that day when midnight
 // does not exist there). InvalidArgument when it is not an existing YYYY-MM-DD date.
 Result<TimePoint> StartOfDate(std::string_view yyyy_mm_dd, const TimeZone& zone);
+
+// The local calendar date of `t` in `zone`, as YYYY-MM-DD.
+std::string LocalDateText(TimePoint t, const TimeZone& zone);
 
 }  // namespace rogatory
 

@@ -19,6 +19,8 @@
 #include "rogatory/definition_loader.h"
 #include "rogatory/history.h"
 #include "sha256.h"
+#include "stats_facts.h"
+#include "stats_report.h"
 #include "utf8.h"
 
 namespace rogatory {
@@ -87,6 +89,11 @@ class Engine::Impl {
     m.history.prev_hash = m.request.revision == 1 ? std::string(kGenesisHash) : m.request.head_hash;
     m.history.hash = ComputeHistoryHash(m.history);
     m.request.head_hash = m.history.hash;
+    if (Result<const CompiledWorkflow*> cw = Find(m.request.workflow, m.request.version); cw.ok()) {
+      std::string lapsed = std::move(m.stats.lapsed_deadline);
+      m.stats = StatsFactsOf((*cw)->def, m.request, time_zone_);
+      m.stats.lapsed_deadline = std::move(lapsed);
+    }
     if (!key.empty()) {
       m.idempotency = IdempotencyRecord{access_.IdempotencyScope(actor), key, fingerprint,
                                         RequestToJson(m.request).dump(), m.history.at};
@@ -354,6 +361,7 @@ class Engine::Impl {
                                 ? kEventRequestClosed
                                 : kEventRequestTransitioned;
     m.notification = NotificationOf(type, r, m.history, deadline);
+    m.stats.lapsed_deadline = deadline;
     return Commit(std::move(m), actor, key, fingerprint);
   }
 
@@ -651,6 +659,19 @@ Status Engine::VerifyHistory(const RequestId& id) const {
   ROGATORY_ASSIGN_OR_RETURN(auto entries, impl_->store_->GetHistory(id));
   return VerifyHistoryChain(entries);
 }
+
+Result<nlohmann::json> Engine::Stats(const StatsCall& call, const Actor& actor) const {
+  // CONTRACT §8 scoping: a global admin or auditor (or any actor without authorities) counts
+  // every request; an authority's actor the requests its authority is a party to.
+  const AccessPolicy& access = impl_->access_;
+  const bool global = !access.enabled() || actor.HasRole(kAuditorRole) ||
+                      (actor.authority.empty() && actor.HasRole("admin")) ||
+                      (actor.authority.empty() && actor.HasRole(kSystemRole));
+  const bool sees_nothing = !global && actor.authority.empty();
+  return BuildStatsReport(*this, call, global ? std::string() : actor.authority, sees_nothing);
+}
+
+Result<int64_t> Engine::RebuildStats() { return RebuildStatsFromHistories(*this); }
 
 Store& Engine::store() const { return *impl_->store_; }
 const Clock& Engine::clock() const { return *impl_->clock_; }

@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 namespace rogatory {
@@ -97,6 +98,7 @@ class MemoryStore final : public Store {
     IndexParties(m.request, /*add=*/true);
     requests_[m.request.id] = m.request;
     history_[m.request.id].push_back(m.history);
+    ApplyStats(m);
     if (m.notification) {
       for (const auto& [id, sub] : subscriptions_) {
         if (!sub.Receives(*m.notification, m.request)) continue;
@@ -396,6 +398,68 @@ class MemoryStore final : public Store {
     }
   }
 
+  // CONTRACT §9: the request's statistics record and the counters, in the step's critical
+  // section (the memory store's transaction).
+  void ApplyStats(const Mutation& m) {
+    auto it = stats_records_.find(m.request.id);
+    const StatsRecord* before = it == stats_records_.end() ? nullptr : &it->second;
+    StatsRecord after = NextStatsRecord(before, m.request, m.history, m.stats);
+    AddCells(StatsDelta(before, &after));
+    stats_records_[m.request.id] = std::move(after);
+  }
+
+  void AddCells(const std::map<StatsCellKey, int64_t>& delta) {
+    for (const auto& [key, n] : delta) {
+      auto [cell, inserted] = stats_cells_.emplace(key, n);
+      if (!inserted && (cell->second += n) == 0) stats_cells_.erase(cell);
+    }
+  }
+
+ public:
+  Result<std::vector<StatsCell>> QueryStats(const StatsQuery& q) override {
+    std::lock_guard lock(mu_);
+    std::map<std::tuple<std::string, int, std::string, std::string>, int64_t> sums;
+    for (auto it = stats_cells_.lower_bound(StatsCellKey{q.scope, q.workflow, 0, "", "", ""});
+         it != stats_cells_.end() && it->first.scope == q.scope; ++it) {
+      const StatsCellKey& k = it->first;
+      if (!q.workflow.empty() && k.workflow != q.workflow) break;
+      if ((!q.from_day.empty() && k.day < q.from_day) || (!q.to_day.empty() && k.day > q.to_day)) {
+        continue;
+      }
+      sums[{k.workflow, k.version, k.kind, k.key}] += it->second;
+    }
+    std::set<RequestId> running;
+    for (auto it = running_by_due_.begin(); it != running_by_due_.end() && it->first <= q.now;
+         ++it) {
+      running.insert(it->second);
+    }
+    for (const RequestId& id : running) {
+      auto it = stats_records_.find(id);
+      if (it == stats_records_.end()) continue;
+      const StatsRecord& r = it->second;
+      if (!r.lapsed_now && StatsRecordMatches(r, q)) {
+        sums[{r.workflow, r.version, "overdue_running", ""}] += 1;
+      }
+    }
+    std::vector<StatsCell> out;
+    for (const auto& [k, n] : sums) {
+      out.push_back(StatsCell{std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k), n});
+    }
+    return out;
+  }
+
+  Status ReplaceStats(const std::vector<StatsRecord>& records) override {
+    std::lock_guard lock(mu_);
+    stats_records_.clear();
+    stats_cells_.clear();
+    for (const StatsRecord& r : records) {
+      AddCells(StatsDelta(nullptr, &r));
+      stats_records_[r.request_id] = r;
+    }
+    return OkStatus();
+  }
+
+ private:
   std::set<RequestId> OverdueIds(TimePoint now, const RequestId& after) const {
     std::set<RequestId> ids;
     for (auto it = running_by_due_.begin(); it != running_by_due_.end() && it->first <= now; ++it) {
@@ -420,6 +484,8 @@ class MemoryStore final : public Store {
   std::map<std::string, Subscription> subscriptions_;
   std::map<std::string, StoredDelivery> deliveries_;
   uint64_t next_delivery_ = 0;
+  std::unordered_map<RequestId, StatsRecord> stats_records_;
+  std::map<StatsCellKey, int64_t> stats_cells_;
 };
 
 }  // namespace

@@ -93,4 +93,12 @@ Status RetryRefusal(const Delivery& d, bool claimed, std::optional<bool> subscri
   return OkStatus();
 }
 
+Result<std::vector<StatsCell>> Store::QueryStats(const StatsQuery&) {
+  return FailedPreconditionError("this store keeps no statistics");
+}
+
+Status Store::ReplaceStats(const std::vector<StatsRecord>&) {
+  return FailedPreconditionError("this store keeps no statistics");
+}
+
 }  // namespace rogatory

@@ -43,6 +43,7 @@ std::vector<RouteCase> AllRoutes(const std::string& id) {
       {"POST", "/v1/deliveries/1/retry", Needs::kAdmin},
       {"GET", "/metrics", Needs::kMetrics},
       {"GET", "/v1/openapi.json", Needs::kNoRole},
+      {"GET", "/v1/stats", Needs::kRequestRole},
   };
 }
 

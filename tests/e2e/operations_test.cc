@@ -60,7 +60,7 @@ TEST(OpenApiTest, ServedDocumentIsTheOneInDocs) {
         "/v1/workflows/{workflow}/diagram.svg", "/v1/requests", "/v1/requests/{id}",
         "/v1/requests/{id}/events", "/v1/requests/{id}/history", "/v1/requests/{id}/migrate",
         "/v1/subscriptions", "/v1/subscriptions/{id}", "/v1/deliveries", "/v1/deliveries/{id}",
-        "/v1/deliveries/{id}/retry", "/metrics", "/v1/openapi.json"}) {
+        "/v1/deliveries/{id}/retry", "/metrics", "/v1/openapi.json", "/v1/stats"}) {
     EXPECT_TRUE(a.json["paths"].contains(path)) << path;
   }
 }

@@ -91,6 +91,12 @@ class InterleavingStore final : public Store {
   Result<DeliveryPage> ListDeliveries(const DeliveryQuery& q) override {
     return inner_->ListDeliveries(q);
   }
+  Result<std::vector<StatsCell>> QueryStats(const StatsQuery& q) override {
+    return inner_->QueryStats(q);
+  }
+  Status ReplaceStats(const std::vector<StatsRecord>& records) override {
+    return inner_->ReplaceStats(records);
+  }
   Status RetryDelivery(const std::string& id, TimePoint now) override {
     return inner_->RetryDelivery(id, now);
   }

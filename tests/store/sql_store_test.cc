@@ -102,6 +102,7 @@ INSTANTIATE_TEST_SUITE_P(Stores, SqlStoreTest,
 // history's authority (version 5), deadline rows without the lapsed columns (version 4) and the
 // running-due index of version 1.
 constexpr char kBackToVersion3[] =
+    "DROP TABLE stats_requests; DROP TABLE stats_cells; DROP TABLE stats_state; "
     "DROP TABLE request_parties; ALTER TABLE requests DROP COLUMN parties; "
     "ALTER TABLE history DROP COLUMN authority; ALTER TABLE subscriptions DROP COLUMN authority; "
     "DROP INDEX deadlines_lapsed; DROP INDEX deadlines_running_due; "

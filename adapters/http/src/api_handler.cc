@@ -42,6 +42,7 @@ ApiHandler::ApiHandler(Engine& engine, HttpServerOptions options, TokenTable tok
   AddRequestsRoutes(router_, ctx_);
   AddSubscriptionsRoutes(router_, ctx_);
   AddDeliveriesRoutes(router_, ctx_);
+  AddStatsRoutes(router_, ctx_);
   AddConsoleRoutes(router_, ctx_);
 }
 

@@ -33,6 +33,8 @@ void AddSubscriptionsRoutes(Router& router, const ApiContext& ctx);
 // /v1/deliveries (admin).
 void AddDeliveriesRoutes(Router& router, const ApiContext& ctx);
 
+// GET /v1/stats (CONTRACT §9).
+void AddStatsRoutes(Router& router, const ApiContext& ctx);
 // GET /console, /console/ and /console/assets/{name}: the web console (public; it signs in
 // with a token of its own against the API).
 void AddConsoleRoutes(Router& router, const ApiContext& ctx);

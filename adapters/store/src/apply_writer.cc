@@ -27,7 +27,8 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
       insert_outbox_(sql),
       update_parties_(sql),
       delete_party_rows_(sql),
-      insert_party_row_(sql) {
+      insert_party_row_(sql),
+      stats_(sql) {
   Prepare(begin_, d.BeginWrite());
   Prepare(commit_, "COMMIT");
   Prepare(rollback_, "ROLLBACK");
@@ -164,7 +165,7 @@ Status ApplyWriter::Write(const Mutation& m, const std::vector<ActiveSubscriptio
   if (m.parties_changed) WriteParties(m);
   WriteDeadlines(m);
   WriteOutbox(m, subscriptions);
-  return OkStatus();
+  return stats_.Write(m);
 }
 
 Status ApplyWriter::WriteRequest(const Mutation& m) {

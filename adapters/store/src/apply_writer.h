@@ -11,6 +11,7 @@
 #include "dialect.h"
 #include "rogatory/store.h"
 #include "row_codec.h"
+#include "stats_writer.h"
 
 namespace rogatory::store_internal {
 
@@ -81,6 +82,8 @@ class ApplyWriter {
   soci::statement upsert_deadline_, delete_stale_deadlines_;
   soci::statement select_subscriptions_, insert_outbox_;
   soci::statement update_parties_, delete_party_rows_, insert_party_row_;
+
+  StatsWriter stats_;  // CONTRACT §9: the counters, one separate call per step
 };
 
 }  // namespace rogatory::store_internal

@@ -118,6 +118,26 @@ const char* const kVersion5[] = {
     "ALTER TABLE history ADD COLUMN authority TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE subscriptions ADD COLUMN authority {key} NOT NULL DEFAULT ''",
 };
+
+// Version 7 (CONTRACT §9, statistics; docs/statistics.md): each request's statistics record
+// and the counters, per scope ('' = every request, else a party authority), workflow, version
+// and creation day, kept by each step's transaction. A database that already holds requests is
+// marked stale: statistics are refused until `rogatory stats --rebuild` recomputes them from
+// the histories (the migration itself cannot: it needs the workflow definitions).
+const char* const kVersion7[] = {
+    // workflow, version, day and lapsed repeat the record's, for the count of running clocks
+    // past due (joined from the deadlines' running-due index without reading the records).
+    "CREATE TABLE stats_requests ("
+    " request_id {key} NOT NULL PRIMARY KEY, workflow {key} NOT NULL, version INTEGER NOT NULL,"
+    " day {key} NOT NULL, lapsed INTEGER NOT NULL, record TEXT NOT NULL){keyed}",
+    "CREATE TABLE stats_cells ("
+    " scope {key} NOT NULL, workflow {key} NOT NULL, version INTEGER NOT NULL,"
+    " day {key} NOT NULL, kind {key} NOT NULL, cell_key {key} NOT NULL, n BIGINT NOT NULL,"
+    " PRIMARY KEY (scope, workflow, version, day, kind, cell_key)){keyed}",
+    "CREATE TABLE stats_state (id INTEGER NOT NULL PRIMARY KEY, stale INTEGER NOT NULL)",
+    "INSERT INTO stats_state (id, stale) SELECT 1, CASE WHEN EXISTS (SELECT 1 FROM requests) "
+    "THEN 1 ELSE 0 END",
+};
 // clang-format on
 
 void Replace(std::string* text, const std::string& from, const std::string& to) {
@@ -151,6 +171,9 @@ std::vector<std::string> Migration(int v, const Dialect& d) {
   }
   if (v == 5) {
     for (const char* text : kVersion5) out.push_back(Expand(text, d));
+  }
+  if (v == 7) {
+    for (const char* text : kVersion7) out.push_back(Expand(text, d));
   }
   return out;
 }

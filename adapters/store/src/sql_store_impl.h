@@ -51,6 +51,8 @@ class SqlStore final : public Store {
   Result<Delivery> GetDelivery(const std::string& id) override;
   Result<DeliveryPage> ListDeliveries(const DeliveryQuery& q) override;
   Status RetryDelivery(const std::string& id, TimePoint now) override;
+  Result<std::vector<StatsCell>> QueryStats(const StatsQuery& q) override;
+  Status ReplaceStats(const std::vector<StatsRecord>& records) override;
 
  private:
   SqlStore(const StoreUrl& url, const SqlStoreOptions& options);

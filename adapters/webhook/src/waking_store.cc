@@ -15,6 +15,12 @@ class WakingStore final : public Store {
     if (s.ok() && m.notification) dispatcher_.Wake();
     return s;
   }
+  Result<std::vector<StatsCell>> QueryStats(const StatsQuery& q) override {
+    return inner_->QueryStats(q);
+  }
+  Status ReplaceStats(const std::vector<StatsRecord>& records) override {
+    return inner_->ReplaceStats(records);
+  }
   Status RetryDelivery(const std::string& id, TimePoint now) override {
     Status s = inner_->RetryDelivery(id, now);
     if (s.ok()) dispatcher_.Wake();

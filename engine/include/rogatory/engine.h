@@ -50,6 +50,13 @@ struct EngineOptions {
   std::vector<Authority> authorities{};
 };
 
+// CONTRACT §9: what GET /v1/stats and `rogatory stats` ask for.
+struct StatsCall {
+  std::string workflow;  // empty: every workflow
+  std::string from;      // YYYY-MM-DD (the request's creation day), empty: no lower bound
+  std::string to;        // YYYY-MM-DD, inclusive; empty: no upper bound
+};
+
 // A loaded definition: (workflow, version, title), where it came from and when this engine
 // loaded it.
 struct WorkflowSummary {
@@ -200,6 +207,18 @@ class Engine {
   // caller decides who may migrate (the REST API: admin). With authorities, an actor with an
   // authority gets NotFound for a request it may not see, and an auditor PermissionDenied.
   Result<Request> Migrate(const RequestId& id, const MigrationCall& call, const Actor& actor);
+
+  // CONTRACT §9: the statistics over the requests `actor` may see, per workflow and version,
+  // as docs/statistics.md defines them ({"from", "to", "workflows": [...]}). Admins without
+  // an authority, auditors, and everyone in a deployment without authorities see every request;
+  // an authority's actor the requests it is a party to; any other actor none.
+  // InvalidArgument: a bad date, or `from` after `to`. NotFound: a workflow that is not loaded.
+  // FailedPrecondition: the counters predate statistics (run `rogatory stats --rebuild`).
+  Result<nlohmann::json> Stats(const StatsCall& call, const Actor& actor) const;
+  // Recomputes every request's statistics record and all counters from the histories and
+  // replaces the stored ones atomically. Returns how many requests it counted. Needs every
+  // version a request was ever on to be loaded (FailedPrecondition otherwise).
+  Result<int64_t> RebuildStats();
 
   // Re-checks request `id`'s hash chain. Internal names the first broken entry.
   Status VerifyHistory(const RequestId& id) const;

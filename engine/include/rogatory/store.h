@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "rogatory/request.h"
+#include "rogatory/stats.h"
 #include "rogatory/status.h"
 #include "rogatory/time.h"
 #include "rogatory/workflow.h"
@@ -77,6 +78,9 @@ struct Mutation {
   // CONTRACT §8: true when the step set request.parties (a creation with parties, or a
   // transition that `assign`s sides): stores then rewrite the request's party index.
   bool parties_changed = false;
+  // CONTRACT §9: what the step means for the statistics (stats.h); stores update the request's
+  // StatsRecord and the counters in the step's transaction.
+  StatsFacts stats{};
 };
 
 // Filters and keyset pagination for listing requests; every filter is optional.
@@ -279,6 +283,16 @@ class Store {
   // refuses, judged atomically with the change (a claim is live while its lease runs at `now`).
   // NotFound if unknown.
   virtual Status RetryDelivery(const std::string& id, TimePoint now) = 0;
+
+  // --- Statistics (CONTRACT §9, stats.h) ---------------------------------------------------
+  // The counters of `q`, summed over its days, per workflow, version, kind and key; plus one
+  // "overdue_running" cell per request that q covers, has no lapsed clock and runs a clock due
+  // at or before q.now. FailedPrecondition when the counters are stale (a database made
+  // before statistics: `rogatory stats --rebuild`). The default: FailedPrecondition.
+  virtual Result<std::vector<StatsCell>> QueryStats(const StatsQuery& q);
+  // Replaces every record and counter with those of `records` (one per request), atomically,
+  // and marks the counters fresh. The default: FailedPrecondition.
+  virtual Status ReplaceStats(const std::vector<StatsRecord>& records);
 };
 
 }  // namespace rogatory

@@ -110,6 +110,12 @@ class CaseStore final : public Store {
   Result<DeliveryPage> ListDeliveries(const DeliveryQuery& q) override {
     return backend_->ListDeliveries(q);
   }
+  Result<std::vector<StatsCell>> QueryStats(const StatsQuery& q) override {
+    return backend_->QueryStats(q);
+  }
+  Status ReplaceStats(const std::vector<StatsRecord>& records) override {
+    return backend_->ReplaceStats(records);
+  }
   Status RetryDelivery(const std::string& id, TimePoint now) override {
     return backend_->RetryDelivery(id, now);
   }

@@ -12,7 +12,8 @@
 namespace rogatory::scale {
 namespace {
 
-constexpr double kListTargetMs = 20;  // issue 16: every list and get p99 <= 20 ms at 1 M
+constexpr double kListTargetMs = 20;   // issue 16: every list and get p99 <= 20 ms at 1 M
+constexpr double kStatsTargetMs = 50;  // issue 15: GET /v1/stats p99 <= 50 ms at 1 M
 
 // One measurement: `call` is timed `calls` times (its own setup, if any, happens before).
 struct Probe {
@@ -184,7 +185,18 @@ Status RunStoreProbes(const ProbeSetup& setup) {
       // TODO(issue 16, authorities): "list `party=`" — RequestQuery::party is a plain field
       // with no behaviour on this branch; add {"list `party=`", kListTargetMs, ...} here, one
       // random authority per call, once the authorities work lands. No figure until then.
-      // TODO(issue 16, stats): the stats call, once it lands, as one more row here.
+      // CONTRACT §9: GET /v1/stats as the engine answers it (issue 15: p99 <= 50 ms at 1 M).
+      {"stats (every workflow, all time)", kStatsTargetMs,
+       [&](std::mt19937_64&) { return engine.Stats(StatsCall{}, setup.actor).status(); }},
+      {"stats `workflow=&from=&to=` (random workflow, random 90 days)", kStatsTargetMs,
+       [&](std::mt19937_64& r) {
+         StatsCall call;
+         call.workflow = PickOne(workflows, r);
+         const TimePoint from = now - std::chrono::hours(24 * static_cast<int>(r() % 365));
+         call.from = FormatRfc3339(from).substr(0, 10);
+         call.to = FormatRfc3339(from + std::chrono::hours(24 * 90)).substr(0, 10);
+         return engine.Stats(call, setup.actor).status();
+       }},
       {"get (cold-ish: first read since open)", kListTargetMs,
        [&](std::mt19937_64&) {
          Result<Request> got = store.GetRequest(ids[next_id++ % ids.size()]);

@@ -1,0 +1,67 @@
+#include "stats_writer.h"
+
+#include <optional>
+
+#include "connection.h"
+
+namespace rogatory::store_internal {
+
+using soci::into;
+using soci::use;
+
+StatsWriter::StatsWriter(soci::session& sql)
+    : select_record_(sql), upsert_record_(sql), upsert_cell_(sql) {
+  Prepare(select_record_, "SELECT record FROM stats_requests WHERE request_id = :id",
+          into(record_text_, record_ind_), use(request_id_));
+  Prepare(upsert_record_,
+          "INSERT INTO stats_requests (request_id, workflow, version, day, lapsed, record) "
+          "VALUES (:id, :workflow, :version, :day, :lapsed, :record) ON CONFLICT (request_id) DO "
+          "UPDATE SET version = excluded.version, lapsed = excluded.lapsed, "
+          "record = excluded.record",
+          use(request_id_), use(record_workflow_), use(record_version_), use(record_day_),
+          use(record_lapsed_), use(record_text_));
+  Prepare(upsert_cell_,
+          "INSERT INTO stats_cells (scope, workflow, version, day, kind, cell_key, n) VALUES "
+          "(:scope, :workflow, :version, :day, :kind, :cell_key, :n) ON CONFLICT (scope, "
+          "workflow, version, day, kind, cell_key) DO UPDATE SET n = stats_cells.n + excluded.n",
+          use(scope_), use(workflow_), use(version_), use(day_), use(kind_), use(key_), use(n_));
+}
+
+Status StatsWriter::Write(const Mutation& m) {
+  request_id_ = m.request.id;
+  std::optional<StatsRecord> before;
+  if (m.expected_revision != 0) {
+    record_ind_ = soci::i_null;
+    const bool found = select_record_.execute(true) && record_ind_ == soci::i_ok;
+    if (found) {
+      Result<StatsRecord> r = StatsRecordFromText(record_text_);
+      if (!r.ok()) {
+        return InternalError("store: the statistics record of request " + m.request.id +
+                             " is unreadable; run `rogatory stats --rebuild`");
+      }
+      before = std::move(*r);
+    }
+  }
+  const StatsRecord after =
+      NextStatsRecord(before ? &*before : nullptr, m.request, m.history, m.stats);
+  for (const auto& [key, n] : StatsDelta(before ? &*before : nullptr, &after)) {
+    scope_ = key.scope;
+    workflow_ = key.workflow;
+    version_ = key.version;
+    day_ = key.day;
+    kind_ = key.kind;
+    key_ = key.key;
+    n_ = n;
+    upsert_cell_.execute(true);
+  }
+  request_id_ = m.request.id;
+  record_workflow_ = after.workflow;
+  record_version_ = after.version;
+  record_day_ = after.created_day;
+  record_lapsed_ = after.lapsed_now ? 1 : 0;
+  record_text_ = StatsRecordToText(after);
+  upsert_record_.execute(true);
+  return OkStatus();
+}
+
+}  // namespace rogatory::store_internal

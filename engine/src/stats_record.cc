@@ -1,0 +1,182 @@
+// A request's statistics record and its contribution to the counters (docs/statistics.md
+// defines each kind).
+#include <algorithm>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "rogatory/stats.h"
+
+namespace rogatory {
+namespace {
+
+constexpr int64_t kMicrosPerDay = int64_t{86'400} * 1'000'000;
+
+// The phase pairs whose durations are kept: the first entry into the first to the first entry
+// into the second.
+constexpr std::pair<Phase, Phase> kDurationPairs[] = {
+    {Phase::kTransmission, Phase::kClosure},
+    {Phase::kDrafting, Phase::kTransmission},
+    {Phase::kTransmission, Phase::kExecution},
+    {Phase::kExecution, Phase::kClosure},
+};
+
+struct Contribution {
+  std::string kind;
+  std::string key;
+  int64_t n = 0;
+};
+
+// The authority ids counted as the counterpart of `r` for `scope`: the parties other than the
+// scope's own authority; for the global scope, the parties other than the requesting side's.
+std::set<std::string> Counterparts(const StatsRecord& r, const std::string& scope) {
+  std::string self = scope;
+  if (self.empty()) {
+    auto it = r.parties.find(r.requesting_side);
+    if (it != r.parties.end()) self = it->second;
+  }
+  std::set<std::string> out;
+  for (const auto& [side, authority] : r.parties) {
+    if (authority != self) out.insert(authority);
+  }
+  return out;
+}
+
+std::vector<Contribution> ContributionOf(const StatsRecord& r, const std::string& scope) {
+  std::vector<Contribution> out;
+  out.push_back({"total", "", 1});
+  out.push_back({"state", r.state, 1});
+  out.push_back({"phase", PhaseName(r.phase), 1});
+  out.push_back({"status", r.terminal ? "closed" : "open", 1});
+  if (r.terminal) out.push_back({"outcome", r.state, 1});
+  if (r.lapsed_now) out.push_back({"overdue_lapsed", "", 1});
+  for (const auto& [deadline, n] : r.lapses) out.push_back({"lapse", deadline, n});
+  for (const auto& [field, values] : r.breakdowns) {
+    for (const std::string& v : values) out.push_back({"breakdown:" + field, v, 1});
+  }
+  const std::set<std::string> others = Counterparts(r, scope);
+  for (const std::string& authority : others) out.push_back({"cp_authority", authority, 1});
+  if (others.empty() && !r.counterpart_value.empty()) {
+    out.push_back({"cp_value", r.counterpart_value, 1});
+  }
+  for (const auto& [from, to] : kDurationPairs) {
+    const int64_t a = r.phase_entered_us[static_cast<size_t>(from)];
+    const int64_t b = r.phase_entered_us[static_cast<size_t>(to)];
+    if (a < 0 || b < a) continue;
+    out.push_back({std::string("dur:") + PhaseName(from) + ">" + PhaseName(to),
+                   std::to_string((b - a) / kMicrosPerDay), 1});
+  }
+  return out;
+}
+
+std::set<std::string> ScopesOf(const StatsRecord& r) {
+  std::set<std::string> scopes{""};
+  for (const auto& [side, authority] : r.parties) scopes.insert(authority);
+  return scopes;
+}
+
+void AddContribution(const StatsRecord& r, int64_t sign, std::map<StatsCellKey, int64_t>* delta) {
+  for (const std::string& scope : ScopesOf(r)) {
+    for (Contribution& c : ContributionOf(r, scope)) {
+      (*delta)[StatsCellKey{scope, r.workflow, r.version, r.created_day, std::move(c.kind),
+                            std::move(c.key)}] += sign * c.n;
+    }
+  }
+}
+
+std::string UtcDay(TimePoint t) { return FormatRfc3339(t).substr(0, 10); }
+
+}  // namespace
+
+StatsRecord NextStatsRecord(const StatsRecord* before, const Request& after,
+                            const HistoryEntry& entry, const StatsFacts& facts) {
+  StatsRecord r;
+  if (before != nullptr) {
+    r = *before;
+  } else {
+    r.request_id = after.id;
+    r.workflow = after.workflow;
+    r.created_day = facts.created_day.empty() ? UtcDay(after.created_at) : facts.created_day;
+  }
+  r.version = after.version;
+  r.state = after.state;
+  r.phase = after.phase;
+  r.terminal = facts.terminal;
+  r.lapsed_now = std::any_of(after.deadlines.begin(), after.deadlines.end(),
+                             [](const DeadlineState& d) { return d.lapsed; });
+  r.breakdowns = facts.breakdowns;
+  r.counterpart_value = facts.counterpart_value;
+  r.requesting_side = facts.requesting_side;
+  r.parties = after.parties;
+  int64_t& entered = r.phase_entered_us[static_cast<size_t>(after.phase)];
+  if (entered < 0) entered = ToUnixMicros(entry.at);
+  if (!facts.lapsed_deadline.empty()) r.lapses[facts.lapsed_deadline] += 1;
+  return r;
+}
+
+std::map<StatsCellKey, int64_t> StatsDelta(const StatsRecord* before, const StatsRecord* after) {
+  std::map<StatsCellKey, int64_t> delta;
+  if (before != nullptr) AddContribution(*before, -1, &delta);
+  if (after != nullptr) AddContribution(*after, 1, &delta);
+  for (auto it = delta.begin(); it != delta.end();) {
+    it = it->second == 0 ? delta.erase(it) : std::next(it);
+  }
+  return delta;
+}
+
+bool StatsRecordMatches(const StatsRecord& r, const StatsQuery& q) {
+  if (!q.workflow.empty() && r.workflow != q.workflow) return false;
+  if (!q.from_day.empty() && r.created_day < q.from_day) return false;
+  if (!q.to_day.empty() && r.created_day > q.to_day) return false;
+  if (q.scope.empty()) return true;
+  return std::any_of(r.parties.begin(), r.parties.end(),
+                     [&](const auto& p) { return p.second == q.scope; });
+}
+
+std::string StatsRecordToText(const StatsRecord& r) {
+  nlohmann::json j{{"id", r.request_id},
+                   {"workflow", r.workflow},
+                   {"version", r.version},
+                   {"day", r.created_day},
+                   {"state", r.state},
+                   {"phase", static_cast<int>(r.phase)},
+                   {"terminal", r.terminal},
+                   {"lapsed", r.lapsed_now},
+                   {"breakdowns", r.breakdowns},
+                   {"counterpart", r.counterpart_value},
+                   {"requesting_side", r.requesting_side},
+                   {"parties", r.parties},
+                   {"lapses", r.lapses},
+                   {"entered", r.phase_entered_us}};
+  return j.dump();
+}
+
+Result<StatsRecord> StatsRecordFromText(const std::string& text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return InvalidArgumentError("bad statistics record");
+  try {
+    StatsRecord r;
+    r.request_id = j.at("id").get<std::string>();
+    r.workflow = j.at("workflow").get<std::string>();
+    r.version = j.at("version").get<int>();
+    r.created_day = j.at("day").get<std::string>();
+    r.state = j.at("state").get<std::string>();
+    const int phase = j.at("phase").get<int>();
+    if (phase < 0 || phase >= kPhaseCount) return InvalidArgumentError("bad statistics phase");
+    r.phase = static_cast<Phase>(phase);
+    r.terminal = j.at("terminal").get<bool>();
+    r.lapsed_now = j.at("lapsed").get<bool>();
+    r.breakdowns = j.at("breakdowns").get<std::map<std::string, std::vector<std::string>>>();
+    r.counterpart_value = j.at("counterpart").get<std::string>();
+    r.requesting_side = j.at("requesting_side").get<std::string>();
+    r.parties = j.at("parties").get<std::map<std::string, std::string>>();
+    r.lapses = j.at("lapses").get<std::map<std::string, int64_t>>();
+    r.phase_entered_us = j.at("entered").get<std::array<int64_t, kPhaseCount>>();
+    return r;
+  } catch (const nlohmann::json::exception&) {
+    return InvalidArgumentError("bad statistics record");
+  }
+}
+
+}  // namespace rogatory

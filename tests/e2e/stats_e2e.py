@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+"""CONTRACT §9 end to end: GET /v1/stats on the real `rogatory serve` (SQLite) driven with curl,
+scoped per authority token (CONTRACT §8); then `rogatory stats` in its three formats on the same
+database, and `rogatory stats --rebuild` on a copy of it turned into a database made before the
+statistics existed (schema 6: no statistics tables), which must give the same figures.
+
+Usage: stats_e2e.py PATH_TO_ROGATORY WORKFLOWS_DIR
+"""
+import hashlib
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+ROGATORY = os.path.abspath(sys.argv[1])
+WORKFLOWS = os.path.abspath(sys.argv[2])
+FAILURES = []
+
+# actor -> (authority or None, roles)
+TOKENS = {
+    "ana": ("fr.pnf", ["issuing_authority", "executing_authority"]),
+    "eva": ("de.sta_berlin", ["issuing_authority", "executing_authority"]),
+    "ivo": ("it.pg_milano", ["issuing_authority", "executing_authority"]),
+    "audit": (None, ["auditor"]),
+    "ops": (None, ["admin"]),
+    "prom": (None, ["metrics"]),
+}
+
+
+def token_of(actor):
+    return "e2e-token-" + actor
+
+
+def config_text(port, db):
+    lines = [
+        "listen: 127.0.0.1:%d" % port,
+        "store: sqlite://%s" % db,
+        "workflows: %s" % WORKFLOWS,
+        "authorities:",
+        "  - {id: fr.pnf, name: Parquet national financier, country: FR}",
+        "  - {id: de.sta_berlin, name: Staatsanwaltschaft Berlin, country: DE}",
+        "  - {id: it.pg_milano, name: Procura della Repubblica di Milano, country: IT}",
+        "auth:",
+        "  tokens:",
+    ]
+    for actor, (authority, roles) in TOKENS.items():
+        entry = "    - {actor: %s, roles: [%s], sha256: \"%s\"" % (
+            actor, ", ".join(roles), hashlib.sha256(token_of(actor).encode()).hexdigest())
+        if authority:
+            entry += ", authority: %s" % authority
+        lines.append(entry + "}")
+    return "\n".join(lines) + "\n"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Api:
+    def __init__(self, port):
+        self.base = "http://127.0.0.1:%d" % port
+
+    def call(self, actor, method, path, body=None):
+        """Returns (status, parsed JSON body) as curl saw them."""
+        args = ["curl", "-s", "-o", "-", "-w", "\n%{http_code}", "-X", method,
+                "-H", "Authorization: Bearer " + token_of(actor), self.base + path]
+        if body is not None:
+            args += ["-H", "Content-Type: application/json", "--data-binary", json.dumps(body)]
+        out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+        text, _, status = out.rpartition("\n")
+        return int(status), (json.loads(text) if text else None)
+
+
+def check(condition, what):
+    if not condition:
+        FAILURES.append(what)
+        print("FAIL: " + what)
+
+
+def expect(api, actor, method, path, status, body=None, what=""):
+    got, answer = api.call(actor, method, path, body)
+    check(got == status, "%s %s %s as %s: expected %d, got %d %s" % (
+        what, method, path, actor, status, got, json.dumps(answer)))
+    return answer
+
+
+def fire(api, actor, rid, event, **extra):
+    body = {"event": event}
+    body.update(extra)
+    return expect(api, actor, "POST", "/v1/requests/%s/events" % rid, 200, body, event)
+
+
+def only(stats):
+    """The single workflow entry of a stats answer."""
+    check(len(stats["workflows"]) == 1, "one workflow: %s" % json.dumps(stats))
+    return stats["workflows"][0]
+
+
+def scenario(api):
+    # r1: Paris -> Berlin, recognised, then refused on a ground.
+    r1 = expect(api, "ana", "POST", "/v1/requests", 201, {"workflow": "stats_mla"}, "create")["id"]
+    fire(api, "ana", r1, "transmit", parties={"executing": "de.sta_berlin"})
+    fire(api, "eva", r1, "recognise")
+    fire(api, "eva", r1, "refuse", data={"refusal_ground": "dual_criminality"})
+    # r2: a Paris draft naming Spain as the requested state (no executing authority yet).
+    expect(api, "ana", "POST", "/v1/requests", 201,
+           {"workflow": "stats_mla", "data": {"requested_state": "ES"}}, "create")
+    # r3: Milan -> Paris, transmitted.
+    r3 = expect(api, "ivo", "POST", "/v1/requests", 201, {"workflow": "stats_mla"}, "create")["id"]
+    fire(api, "ivo", r3, "transmit", parties={"executing": "fr.pnf"})
+
+    everything = only(expect(api, "ops", "GET", "/v1/stats", 200))
+    check(everything["workflow"] == "stats_mla" and everything["version"] == 1, "workflow")
+    check((everything["total"], everything["open"], everything["closed"], everything["overdue"])
+          == (3, 2, 1, 0), "admin totals: %s" % json.dumps(everything))
+    check(everything["by_phase"] == {"drafting": 1, "transmission": 1, "execution": 0,
+                                     "closure": 1}, "by_phase: %s" % everything["by_phase"])
+    check(everything["by_state"]["refused"] == 1 and everything["by_state"]["draft"] == 1 and
+          everything["by_state"]["transmitted"] == 1 and everything["by_state"]["executed"] == 0,
+          "by_state: %s" % everything["by_state"])
+    check(everything["outcomes"] == {"executed": 0, "refused": 1, "withdrawn": 0},
+          "outcomes: %s" % everything["outcomes"])
+    check(everything["lapses"] == {"execution": 0, "recognition": 0},
+          "lapses: %s" % everything["lapses"])
+    # The global counterpart is the side other than the requesting (first) side's party.
+    # r2 has no executing authority yet: it counts under its `{counterpart: requested_state}`.
+    check(everything["by_counterpart"] == {"DE": 1, "FR": 1, "ES": 1},
+          "admin by_counterpart: %s" % everything["by_counterpart"])
+    check(everything["breakdowns"] == {"refusal_ground": {"dual_criminality": 1,
+                                                          "ne_bis_in_idem": 0, "sovereignty": 0}},
+          "breakdowns: %s" % everything["breakdowns"])
+    durations = {(d["from"], d["to"]): d for d in everything["durations"]}
+    check([(d["from"], d["to"]) for d in everything["durations"]] ==
+          [("transmission", "closure"), ("drafting", "transmission"),
+           ("transmission", "execution"), ("execution", "closure")], "duration order")
+    check(durations[("transmission", "closure")] ==
+          {"from": "transmission", "to": "closure", "count": 1, "median_days": 0, "p90_days": 0},
+          "transmission->closure: %s" % durations[("transmission", "closure")])
+    check(durations[("drafting", "transmission")]["count"] == 2, "drafting->transmission count")
+    check(expect(api, "audit", "GET", "/v1/stats", 200) == expect(api, "ops", "GET", "/v1/stats", 200),
+          "the auditor sees what the admin sees")
+
+    # Each authority counts only the requests it is a party to; its counterpart is the other side.
+    eva = only(expect(api, "eva", "GET", "/v1/stats", 200))
+    check((eva["total"], eva["closed"], eva["by_counterpart"]) == (1, 1, {"FR": 1}),
+          "eva: %s" % json.dumps(eva))
+    ivo = only(expect(api, "ivo", "GET", "/v1/stats", 200))
+    check((ivo["total"], ivo["open"], ivo["by_counterpart"]) == (1, 1, {"FR": 1}),
+          "ivo: %s" % json.dumps(ivo))
+    ana = only(expect(api, "ana", "GET", "/v1/stats", 200))
+    check(ana["total"] == 3 and ana["by_counterpart"] == {"DE": 1, "IT": 1, "ES": 1},
+          "ana: %s" % json.dumps(ana))
+    check(eva["breakdowns"]["refusal_ground"]["dual_criminality"] == 1 and
+          ivo["breakdowns"]["refusal_ground"]["dual_criminality"] == 0, "scoped breakdowns")
+
+    # Filters: by creation day (today counts, yesterday does not), and the workflow.
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    ranged = expect(api, "ops", "GET", "/v1/stats?workflow=stats_mla&from=%s&to=%s" % (today, today), 200)
+    check(ranged["from"] == today and ranged["to"] == today and only(ranged)["total"] == 3,
+          "today: %s" % json.dumps(ranged)[:300])
+    check(only(expect(api, "ops", "GET", "/v1/stats?to=2000-01-01", 200))["total"] == 0,
+          "before any request")
+
+    # Bad calls: JSON errors with the right status, nothing changes.
+    for query, status in [("from=2026-02-30", 400), ("to=yesterday", 400),
+                          ("from=2026-03-05&to=2026-03-01", 400), ("workflow=nope", 404),
+                          ("colour=red", 400)]:
+        answer = expect(api, "ops", "GET", "/v1/stats?" + query, status, what="bad query")
+        check(isinstance(answer, dict) and "error" in answer and "code" in answer["error"],
+              "error body for %s: %s" % (query, answer))
+    expect(api, "prom", "GET", "/v1/stats", 403, what="metrics-only token")
+    got, _ = api.call("nobody", "GET", "/v1/stats")
+    check(got == 401, "unknown token: %d" % got)
+    return expect(api, "ops", "GET", "/v1/stats", 200)
+
+
+def run(args, cwd):
+    return subprocess.run([ROGATORY] + args, capture_output=True, text=True, cwd=cwd)
+
+
+def cli(work, config, api_answer):
+    as_json = run(["stats", "--config", config, "--format", "json"], work)
+    check(as_json.returncode == 0, "stats --format json: %s" % as_json.stderr)
+    figures = json.loads(as_json.stdout) if as_json.returncode == 0 else None
+    check(figures == api_answer, "the CLI's json equals the admin's GET /v1/stats")
+
+    as_csv = run(["stats", "--config", config, "--format", "csv"], work)
+    lines = as_csv.stdout.splitlines()
+    check(as_csv.returncode == 0 and lines[0] == "workflow,version,figure,key,value",
+          "csv header: %s %s" % (lines[:1], as_csv.stderr))
+    for row in ["stats_mla,1,total,,3", "stats_mla,1,closed,,1", "stats_mla,1,outcomes,refused,1",
+                "stats_mla,1,by_counterpart,DE,1",
+                "stats_mla,1,duration_median_days,transmission>closure,0",
+                "stats_mla,1,duration_count,transmission>execution,1"]:
+        check(row in lines, "csv row %s in:\n%s" % (row, as_csv.stdout))
+
+    table = run(["stats", "--config", config, "--workflow", "stats_mla"], work)
+    check(table.returncode == 0 and
+          "stats_mla version 1: 3 requests, 2 open, 1 closed, 0 overdue" in table.stdout and
+          "transmission -> closure: 0 / 0 (n=1)" in table.stdout, "table:\n" + table.stdout)
+
+    bad = run(["stats", "--config", config, "--format", "xml"], work)
+    check(bad.returncode == 2, "--format xml: exit %d" % bad.returncode)
+    bad = run(["stats", "--config", config, "--from", "2026-13-01"], work)
+    check(bad.returncode == 2, "--from 2026-13-01: exit %d" % bad.returncode)
+
+
+def old_database(work, db, api_answer):
+    """A copy of the database as a binary before statistics left it: schema 6, no stats tables."""
+    old = os.path.join(work, "old.db")
+    shutil.copy(db, old)
+    with sqlite3.connect(old) as c:
+        c.executescript("DROP TABLE stats_requests; DROP TABLE stats_cells; DROP TABLE stats_state;"
+                        "UPDATE schema_version SET version = 6;")
+    c.close()
+    config = os.path.join(work, "old.yaml")
+    with open(config, "w") as f:
+        f.write(config_text(free_port(), old))
+    refused = run(["stats", "--config", config], work)
+    check(refused.returncode == 1 and "--rebuild" in refused.stderr,
+          "stale counters refused: exit %d %s" % (refused.returncode, refused.stderr))
+    rebuilt = run(["stats", "--rebuild", "--config", config], work)
+    check(rebuilt.returncode == 0 and "rebuilt the statistics of 3 requests" in rebuilt.stdout,
+          "rebuild: exit %d %s %s" % (rebuilt.returncode, rebuilt.stdout, rebuilt.stderr))
+    after = run(["stats", "--config", config, "--format", "json"], work)
+    check(after.returncode == 0 and json.loads(after.stdout) == api_answer,
+          "rebuilt figures equal the incremental ones:\n%s" % after.stdout)
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="rogatory-stats-e2e-")
+    db = os.path.join(work, "rogatory.db")
+    port = free_port()
+    config = os.path.join(work, "rogatory.yaml")
+    with open(config, "w") as f:
+        f.write(config_text(port, db))
+    log = open(os.path.join(work, "server.log"), "w")
+    server = subprocess.Popen([ROGATORY, "serve", "--config", config], stdout=log,
+                              stderr=subprocess.STDOUT, cwd=work)
+    api = Api(port)
+    try:
+        for _ in range(300):
+            try:
+                if api.call("ops", "GET", "/v1/health")[0] == 200:
+                    break
+            except subprocess.CalledProcessError:
+                pass
+            time.sleep(0.1)
+        else:
+            raise SystemExit("the server did not start: " + open(log.name).read())
+        answer = scenario(api)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    cli(work, config, answer)
+    old_database(work, db, answer)
+    if FAILURES:
+        print("%d failures; work folder: %s" % (len(FAILURES), work))
+        return 1
+    shutil.rmtree(work, ignore_errors=True)
+    print("ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
