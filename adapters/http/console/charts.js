@@ -7,7 +7,7 @@ window.Rog = window.Rog || {};
 
   function bar(fraction, kind) {
     const width = Math.max(0, Math.min(100, fraction * 100));
-    return svg('svg', {class: 'bar ' + (kind || ''), viewBox: '0 0 100 10',
+    return svg('svg', {class: 'meter ' + (kind || ''), viewBox: '0 0 100 10',
                        preserveAspectRatio: 'none', 'aria-hidden': 'true', focusable: 'false'},
                svg('rect', {x: 0, y: 0, width: width.toFixed(2), height: 10}));
   }

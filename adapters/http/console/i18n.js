@@ -29,7 +29,7 @@ window.Rog = window.Rog || {};
       median: 'median', p90: '90th pct', from: 'From', to: 'To', no_stats: 'Statistics are not available on this server.',
       loading: 'Loading…', not_found: 'Not found.', extended: 'extended', terminal: 'final',
       initial: 'initial', created: 'Created', revision: 'Revision', lapsed_at: 'lapsed',
-      references: 'References', back: 'Back to the list', forbidden: 'You may not see this.',
+      references: 'References', overdue_now: 'Overdue now', back: 'Back to the list', forbidden: 'You may not see this.',
       drafting: 'drafting', transmission: 'transmission', execution: 'execution', closure: 'closure',
     },
     fr: {
@@ -56,7 +56,7 @@ window.Rog = window.Rog || {};
       median: 'médiane', p90: '90e centile', from: 'Du', to: 'Au', no_stats: 'Les statistiques ne sont pas disponibles sur ce serveur.',
       loading: 'Chargement…', not_found: 'Introuvable.', extended: 'prorogé', terminal: 'final',
       initial: 'initial', created: 'Créée', revision: 'Révision', lapsed_at: 'expiré',
-      references: 'Références', back: 'Retour à la liste', forbidden: 'Accès refusé.',
+      references: 'Références', overdue_now: 'En retard', back: 'Retour à la liste', forbidden: 'Accès refusé.',
       drafting: 'rédaction', transmission: 'transmission', execution: 'exécution', closure: 'clôture',
     },
     ar: {
@@ -83,7 +83,7 @@ window.Rog = window.Rog || {};
       median: 'الوسيط', p90: 'المئين 90', from: 'من', to: 'إلى', no_stats: 'الإحصاءات غير متاحة على هذا الخادم.',
       loading: 'جارٍ التحميل…', not_found: 'غير موجود.', extended: 'ممدَّدة', terminal: 'نهائية',
       initial: 'أولية', created: 'أُنشئ', revision: 'المراجعة', lapsed_at: 'انقضت',
-      references: 'المراجع', back: 'العودة إلى القائمة', forbidden: 'غير مسموح لك.',
+      references: 'المراجع', overdue_now: 'متأخرة الآن', back: 'العودة إلى القائمة', forbidden: 'غير مسموح لك.',
       drafting: 'الصياغة', transmission: 'الإحالة', execution: 'التنفيذ', closure: 'الإغلاق',
     },
   };

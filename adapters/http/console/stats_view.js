@@ -38,7 +38,8 @@ window.Rog = window.Rog || {};
       for (const w of r.body.workflows || []) {
         const def = await definition(w.workflow, w.version);
         const cards = [['total', w.total], ['open', w.open], ['closed', w.closed], ['overdue', w.overdue]]
-          .map(([k, n]) => h('div', {class: 'figure ' + k}, h('span', {class: 'n'}, Rog.formatNumber(n || 0)), h('span', {}, t(k))));
+          .map(([k, n]) => h('div', {class: 'figure ' + k}, h('span', {class: 'n'}, Rog.formatNumber(n || 0)),
+            h('span', {}, t(k === 'overdue' ? 'overdue_now' : k))));
         const charts = [
           Rog.barChart(t('by_state'), w.by_state, (s) => stateName(def, s), 'by_state'),
           Rog.barChart(t('by_phase'), w.by_phase, Rog.phaseName, 'by_phase'),

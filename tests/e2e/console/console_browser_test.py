@@ -336,7 +336,17 @@ def browser_checks(server, driver, shots, ids, lapsed_id):
     if stats_status == 200:
         bars = p.css('section[data-workflow="console_demo"] [data-chart="by_state"] .row')
         check(len(bars) >= 2, "the by-state chart has a bar per state")
-        check(len(p.css('section[data-workflow="console_demo"] svg.bar rect')) > 0, "the charts are drawn in SVG")
+        check(len(p.css('section[data-workflow="console_demo"] svg.meter rect')) > 0, "the charts are drawn in SVG")
+        total = p.css('section[data-workflow="console_demo"] .figure.total .n')
+        check(bool(total) and total[0].text == "12", "the total counts the 12 requests")
+        channel = p.css('section[data-workflow="console_demo"] [data-chart="breakdown-channel"] .row')
+        counts = {r.find_element(By.CSS_SELECTOR, ".key").text: r.find_element(By.CSS_SELECTOR, ".num").text
+                  for r in channel}
+        check(counts.get("direct") == "1" and counts.get("e_codex") == "1",
+              "the workflow's stats: field (channel) is broken down by value: %s" % counts)
+        width = p.css('[data-chart="by_state"] .row svg rect')
+        widths = sorted(float(r.get_attribute("width")) for r in width)
+        check(widths[0] == 0 and widths[-1] == 100, "bars scale from 0 to the largest count: %s" % widths)
     else:
         print("note: this build has no GET /v1/stats (%d); the stats charts are checked once it is merged" % stats_status)
         check(len(p.css("main .message")) == 1, "the statistics page says they are not available")
