@@ -13,6 +13,9 @@ packages=(
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
   python3-jsonschema python3-yaml
   libgraphviz-dev  # rogatory graph --format svg: Graphviz's C library, in-process
+  # the web console's browser test (tests/e2e/console): headless chromium driven by selenium,
+  # and a font with Arabic glyphs for its right-to-left pages and screenshots
+  chromium chromium-driver python3-selenium fonts-dejavu-core
 )
 
 missing=()

@@ -18,6 +18,7 @@
 #include "logging.h"
 #include "rogatory/definition_loader.h"
 #include "rogatory/engine.h"
+#include "rogatory/graph_svg.h"
 #include "rogatory/http_server.h"
 #include "rogatory/sql_store.h"
 #include "serve_services.h"
@@ -86,6 +87,8 @@ HttpServerOptions MakeHttpOptions(const Config& config) {
   o.keep_alive_max = config.http.keep_alive_max;
   o.keep_alive_timeout = config.http.keep_alive_timeout;
   o.json_logs = config.log.format == "json";
+  // The console's workflow diagrams: the same SVG as `rogatory graph --format svg`.
+  o.draw_diagram = [](const WorkflowDefinition& def) { return RenderSvg(def); };
   return o;
 }
 

@@ -56,11 +56,11 @@ TEST(OpenApiTest, ServedDocumentIsTheOneInDocs) {
   ASSERT_TRUE(a.json.is_object());
   EXPECT_EQ(a.json["openapi"].get<std::string>().rfind("3.", 0), 0u);
   for (const char* path :
-       {"/v1/health", "/v1/workflows", "/v1/workflows/{workflow}", "/v1/requests",
-        "/v1/requests/{id}", "/v1/requests/{id}/events", "/v1/requests/{id}/history",
-        "/v1/requests/{id}/migrate", "/v1/subscriptions", "/v1/subscriptions/{id}",
-        "/v1/deliveries", "/v1/deliveries/{id}", "/v1/deliveries/{id}/retry", "/metrics",
-        "/v1/openapi.json", "/v1/stats"}) {
+       {"/v1/health", "/v1/workflows", "/v1/workflows/{workflow}",
+        "/v1/workflows/{workflow}/diagram.svg", "/v1/requests", "/v1/requests/{id}",
+        "/v1/requests/{id}/events", "/v1/requests/{id}/history", "/v1/requests/{id}/migrate",
+        "/v1/subscriptions", "/v1/subscriptions/{id}", "/v1/deliveries", "/v1/deliveries/{id}",
+        "/v1/deliveries/{id}/retry", "/metrics", "/v1/openapi.json", "/v1/stats"}) {
     EXPECT_TRUE(a.json["paths"].contains(path)) << path;
   }
 }

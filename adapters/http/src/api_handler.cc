@@ -43,6 +43,7 @@ ApiHandler::ApiHandler(Engine& engine, HttpServerOptions options, TokenTable tok
   AddSubscriptionsRoutes(router_, ctx_);
   AddDeliveriesRoutes(router_, ctx_);
   AddStatsRoutes(router_, ctx_);
+  AddConsoleRoutes(router_, ctx_);
 }
 
 void ApiHandler::Refuse(const FrameError& e, HttpResponse* res) {

@@ -24,7 +24,7 @@ struct ApiContext {
 
 // GET /v1/health, GET /v1/openapi.json, GET /metrics.
 void AddSystemRoutes(Router& router, const ApiContext& ctx);
-// GET /v1/workflows, GET /v1/workflows/{workflow}.
+// GET /v1/workflows, GET /v1/workflows/{workflow}, its diagram.svg, POST /v1/workflows.
 void AddWorkflowsRoutes(Router& router, const ApiContext& ctx);
 // /v1/requests and everything under it.
 void AddRequestsRoutes(Router& router, const ApiContext& ctx);
@@ -35,6 +35,9 @@ void AddDeliveriesRoutes(Router& router, const ApiContext& ctx);
 
 // GET /v1/stats (CONTRACT §9).
 void AddStatsRoutes(Router& router, const ApiContext& ctx);
+// GET /console, /console/ and /console/assets/{name}: the web console (public; it signs in
+// with a token of its own against the API).
+void AddConsoleRoutes(Router& router, const ApiContext& ctx);
 
 // The OpenAPI 3 document (docs/openapi.json, embedded at build time).
 std::string_view OpenApiDocument();

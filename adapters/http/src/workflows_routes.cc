@@ -45,6 +45,30 @@ void GetWorkflow(const ApiContext& ctx, Call& c) {
   c.Json(200, DefinitionToJson(*def));
 }
 
+// The definition's diagram (the same picture as `rogatory graph --format svg`), drawn on each
+// call by the server's draw_diagram. The SVG gets a policy of its own: opened directly, it runs
+// nothing.
+void GetDiagram(const ApiContext& ctx, Call& c) {
+  if (!c.CheckQuery({"version"})) return;
+  std::optional<int> version;
+  if (auto v = c.Query("version")) {
+    auto n = ParseDecimal(*v, 1, INT_MAX);
+    if (!n) return c.Error(400, "invalid_query", "version must be a positive integer");
+    version = static_cast<int>(*n);
+  }
+  Result<WorkflowDefinition> def = ctx.engine.GetDefinition(c.Param(0), version);
+  if (!def.ok()) return c.Fail(def.status());
+  if (!ctx.options.draw_diagram) {
+    return c.Error(501, "not_implemented", "this server draws no diagrams");
+  }
+  Result<std::string> svg = ctx.options.draw_diagram(*def);
+  if (!svg.ok()) return c.Fail(svg.status());
+  c.SetHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+  c.SetHeader("X-Content-Type-Options", "nosniff");
+  c.SetHeader("Cache-Control", "private, no-cache");
+  c.Text(200, std::move(*svg), "image/svg+xml");
+}
+
 // The body is the definition's YAML text, exactly as a file under workflows/ would hold it
 // (any Content-Type: YAML, and JSON as a subset of it). Every problem is listed with its line,
 // as `rogatory validate` prints them. 201 when new, 200 when the identical text was deployed
@@ -92,6 +116,9 @@ void AddWorkflowsRoutes(Router& router, const ApiContext& ctx) {
   router.Add(
       {"POST", "/v1/workflows", {true, true}, true, [x](Call& c) { DeployWorkflow(*x, c); }});
   router.Add({"GET", "/v1/workflows/{workflow}", {}, false, [x](Call& c) { GetWorkflow(*x, c); }});
+  router.Add({"GET", "/v1/workflows/{workflow}/diagram.svg", {}, false, [x](Call& c) {
+                GetDiagram(*x, c);
+              }});
 }
 
 }  // namespace rogatory::http

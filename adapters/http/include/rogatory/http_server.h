@@ -65,6 +65,10 @@ struct HttpServerOptions {
   // transition, a migration, a delivery re-queued), e.g. to wake the dispatcher. Must be
   // thread-safe and must not block.
   std::function<void()> on_outbox_written;
+  // Draws a workflow's diagram as an SVG document for GET /v1/workflows/{id}/diagram.svg
+  // (e.g. rogatory::RenderSvg of rogatory/graph_svg.h, wired by the composition root so this
+  // adapter does not depend on Graphviz). Unset: that route answers 501. Must be thread-safe.
+  std::function<Result<std::string>(const WorkflowDefinition&)> draw_diagram{};
 };
 
 // The REST server. Every route but GET /v1/health and GET /v1/openapi.json needs a bearer token.
