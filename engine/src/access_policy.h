@@ -61,10 +61,10 @@ class AccessPolicy {
   // when it has one ("fr.pnf:ana"), so equal actor ids of two authorities never share answers.
   std::string IdempotencyScope(const Actor& actor) const;
 
- private:
   // Reads every request: no authorities, an auditor, or the engine's own `system` actor.
   bool SeesAll(const Actor& actor) const;
 
+ private:
   std::vector<Authority> authorities_;
 };
 

@@ -667,12 +667,11 @@ Status Engine::VerifyHistory(const RequestId& id) const {
 }
 
 Result<nlohmann::json> Engine::Stats(const StatsCall& call, const Actor& actor) const {
-  // CONTRACT §8 scoping: a global admin or auditor (or any actor without authorities) counts
-  // every request; an authority's actor the requests its authority is a party to.
+  // CONTRACT §8 scoping, exactly as the request list: an auditor (or anyone, in a deployment
+  // without authorities) counts every request; an authority's actor the requests its authority
+  // is a party to; an actor without an authority (an admin who manages subscriptions) none.
   const AccessPolicy& access = impl_->access_;
-  const bool global = !access.enabled() || actor.HasRole(kAuditorRole) ||
-                      (actor.authority.empty() && actor.HasRole("admin")) ||
-                      (actor.authority.empty() && actor.HasRole(kSystemRole));
+  const bool global = access.SeesAll(actor);
   const bool sees_nothing = !global && actor.authority.empty();
   return BuildStatsReport(*this, call, global ? std::string() : actor.authority, sees_nothing);
 }

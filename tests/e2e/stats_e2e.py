@@ -116,10 +116,10 @@ def scenario(api):
     r3 = expect(api, "ivo", "POST", "/v1/requests", 201, {"workflow": "stats_mla"}, "create")["id"]
     fire(api, "ivo", r3, "transmit", parties={"executing": "fr.pnf"})
 
-    everything = only(expect(api, "ops", "GET", "/v1/stats", 200))
+    everything = only(expect(api, "audit", "GET", "/v1/stats", 200))
     check(everything["workflow"] == "stats_mla" and everything["version"] == 1, "workflow")
     check((everything["total"], everything["open"], everything["closed"], everything["overdue"])
-          == (3, 2, 1, 0), "admin totals: %s" % json.dumps(everything))
+          == (3, 2, 1, 0), "auditor totals: %s" % json.dumps(everything))
     check(everything["by_phase"] == {"drafting": 1, "transmission": 1, "execution": 0,
                                      "closure": 1}, "by_phase: %s" % everything["by_phase"])
     check(everything["by_state"]["refused"] == 1 and everything["by_state"]["draft"] == 1 and
@@ -132,7 +132,7 @@ def scenario(api):
     # The global counterpart is the side other than the requesting (first) side's party.
     # r2 has no executing authority yet: it counts under its `{counterpart: requested_state}`.
     check(everything["by_counterpart"] == {"DE": 1, "FR": 1, "ES": 1},
-          "admin by_counterpart: %s" % everything["by_counterpart"])
+          "auditor by_counterpart: %s" % everything["by_counterpart"])
     check(everything["breakdowns"] == {"refusal_ground": {"dual_criminality": 1,
                                                           "ne_bis_in_idem": 0, "sovereignty": 0}},
           "breakdowns: %s" % everything["breakdowns"])
@@ -144,8 +144,9 @@ def scenario(api):
           {"from": "transmission", "to": "closure", "count": 1, "median_days": 0, "p90_days": 0},
           "transmission->closure: %s" % durations[("transmission", "closure")])
     check(durations[("drafting", "transmission")]["count"] == 2, "drafting->transmission count")
-    check(expect(api, "audit", "GET", "/v1/stats", 200) == expect(api, "ops", "GET", "/v1/stats", 200),
-          "the auditor sees what the admin sees")
+    # An admin without an authority lists no request (CONTRACT §8), so it counts none either.
+    check(expect(api, "ops", "GET", "/v1/stats", 200)["workflows"] == [],
+          "an admin without an authority counts nothing")
 
     # Each authority counts only the requests it is a party to; its counterpart is the other side.
     eva = only(expect(api, "eva", "GET", "/v1/stats", 200))
@@ -162,23 +163,23 @@ def scenario(api):
 
     # Filters: by creation day (today counts, yesterday does not), and the workflow.
     today = time.strftime("%Y-%m-%d", time.gmtime())
-    ranged = expect(api, "ops", "GET", "/v1/stats?workflow=stats_mla&from=%s&to=%s" % (today, today), 200)
+    ranged = expect(api, "audit", "GET", "/v1/stats?workflow=stats_mla&from=%s&to=%s" % (today, today), 200)
     check(ranged["from"] == today and ranged["to"] == today and only(ranged)["total"] == 3,
           "today: %s" % json.dumps(ranged)[:300])
-    check(only(expect(api, "ops", "GET", "/v1/stats?to=2000-01-01", 200))["total"] == 0,
+    check(only(expect(api, "audit", "GET", "/v1/stats?to=2000-01-01", 200))["total"] == 0,
           "before any request")
 
     # Bad calls: JSON errors with the right status, nothing changes.
     for query, status in [("from=2026-02-30", 400), ("to=yesterday", 400),
                           ("from=2026-03-05&to=2026-03-01", 400), ("workflow=nope", 404),
                           ("colour=red", 400)]:
-        answer = expect(api, "ops", "GET", "/v1/stats?" + query, status, what="bad query")
+        answer = expect(api, "audit", "GET", "/v1/stats?" + query, status, what="bad query")
         check(isinstance(answer, dict) and "error" in answer and "code" in answer["error"],
               "error body for %s: %s" % (query, answer))
     expect(api, "prom", "GET", "/v1/stats", 403, what="metrics-only token")
     got, _ = api.call("nobody", "GET", "/v1/stats")
     check(got == 401, "unknown token: %d" % got)
-    return expect(api, "ops", "GET", "/v1/stats", 200)
+    return expect(api, "audit", "GET", "/v1/stats", 200)
 
 
 def run(args, cwd):

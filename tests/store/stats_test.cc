@@ -19,6 +19,9 @@ const std::vector<std::string> kAuthorities = {"fr.pnf", "de.sta", "it.pm"};
 Actor Of(const std::string& authority) {
   return Actor{"clerk@" + authority, {"issuing_authority", "executing_authority"}, authority};
 }
+// Who counts every request: the auditor (an admin without an authority lists, and so counts,
+// none; AdminWithoutAuthorityCountsNothing).
+Actor Auditor() { return Actor{"audit", {"auditor"}, ""}; }
 Actor Admin() { return Actor{"admin", {"admin"}, ""}; }
 
 class StatsStoreTest : public ::testing::TestWithParam<StoreKind> {
@@ -108,7 +111,7 @@ class StatsStoreTest : public ::testing::TestWithParam<StoreKind> {
   // Every scope and a few creation-day ranges.
   std::vector<nlohmann::json> AllViews() {
     std::vector<nlohmann::json> out;
-    std::vector<Actor> actors = {Admin(), Actor{"audit", {"auditor"}, ""}};
+    std::vector<Actor> actors = {Admin(), Auditor()};
     for (const std::string& a : kAuthorities) actors.push_back(Of(a));
     const std::vector<std::pair<std::string, std::string>> ranges = {
         {"", ""}, {"2026-03-02", "2026-03-20"}, {"2026-03-21", ""}, {"", "2026-04-30"}};
@@ -140,7 +143,7 @@ TEST_P(StatsStoreTest, IncrementalFiguresEqualTheRebuildAfterRandomWalks) {
     }
   }
   // The walks reached every kind of figure (else the comparison proves little).
-  const nlohmann::json all = Stats(Admin())["workflows"][0];
+  const nlohmann::json all = Stats(Auditor())["workflows"][0];
   EXPECT_GT(all["lapses"]["recognition"].get<int>(), 0) << all.dump(1);
   EXPECT_GT(all["outcomes"]["refused"].get<int>(), 0) << all.dump(1);
   EXPECT_GT(all["durations"][0]["count"].get<int>(), 0) << all.dump(1);
@@ -156,9 +159,8 @@ TEST_P(StatsStoreTest, IncrementalFiguresEqualTheRebuildAfterRandomWalks) {
 // The simple figures, checked against the requests themselves (not the same code path).
 TEST_P(StatsStoreTest, CountsMatchTheRequestsEachScopeMaySee) {
   RandomWalk(7, 200, 40);
-  // (who asks for the statistics, who lists the same requests): a global admin lists nothing
-  // with authorities, so the auditor lists what the admin counts.
-  std::vector<std::pair<Actor, Actor>> actors = {{Admin(), Actor{"audit", {"auditor"}, ""}}};
+  // (who asks for the statistics, who lists the same requests): each counts what it may list.
+  std::vector<std::pair<Actor, Actor>> actors = {{Auditor(), Auditor()}};
   for (const std::string& a : kAuthorities) actors.push_back({Of(a), Of(a)});
   for (const auto& [actor, lister] : actors) {
     SCOPED_TRACE(actor.id);
@@ -187,6 +189,17 @@ TEST_P(StatsStoreTest, CountsMatchTheRequestsEachScopeMaySee) {
   }
 }
 
+// Regression: an admin without an authority lists no request (CONTRACT §8) yet counted every
+// one; the statistics cover exactly what the caller may list.
+TEST_P(StatsStoreTest, AdminWithoutAuthorityCountsNothing) {
+  RandomWalk(3, 20, 5);
+  RequestQuery q;
+  auto page = engine_->List(q, Admin());
+  EXPECT_TRUE(!page.ok() || page->items.empty());
+  EXPECT_EQ(Stats(Admin())["workflows"], nlohmann::json::array());
+  EXPECT_FALSE(Stats(Auditor())["workflows"].empty());
+}
+
 // A clock past due that the scheduler has not lapsed yet counts as overdue at once.
 TEST_P(StatsStoreTest, ARunningClockPastDueIsOverdueBeforeItLapses) {
   CreateCall call;
@@ -197,23 +210,23 @@ TEST_P(StatsStoreTest, ARunningClockPastDueIsOverdueBeforeItLapses) {
   transmit.event = "transmit";
   transmit.parties = {{"executing", "de.sta"}};
   ASSERT_TRUE(engine_->Fire(r->id, transmit, Of("fr.pnf")).ok());
-  EXPECT_EQ(Stats(Admin())["workflows"][0]["overdue"], 0);
+  EXPECT_EQ(Stats(Auditor())["workflows"][0]["overdue"], 0);
   clock_->Advance(std::chrono::hours(24 * 31));
-  EXPECT_EQ(Stats(Admin())["workflows"][0]["overdue"], 1);
+  EXPECT_EQ(Stats(Auditor())["workflows"][0]["overdue"], 1);
   EXPECT_EQ(Stats(Of("de.sta"))["workflows"][0]["overdue"], 1);
   EXPECT_EQ(Stats(Of("it.pm"))["workflows"][0]["overdue"], 0);
   RunScheduler();  // lapsed now: still overdue, counted once
-  const nlohmann::json w = Stats(Admin())["workflows"][0];
+  const nlohmann::json w = Stats(Auditor())["workflows"][0];
   EXPECT_EQ(w["overdue"], 1);
   EXPECT_EQ(w["lapses"]["recognition"], 1);
 }
 
 TEST_P(StatsStoreTest, BadCallsAreRefused) {
-  EXPECT_EQ(engine_->Stats({"", "2026-02-30", ""}, Admin()).status().code(),
+  EXPECT_EQ(engine_->Stats({"", "2026-02-30", ""}, Auditor()).status().code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(engine_->Stats({"", "2026-03-05", "2026-03-01"}, Admin()).status().code(),
+  EXPECT_EQ(engine_->Stats({"", "2026-03-05", "2026-03-01"}, Auditor()).status().code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(engine_->Stats({"nope", "", ""}, Admin()).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(engine_->Stats({"nope", "", ""}, Auditor()).status().code(), StatusCode::kNotFound);
   // An actor with neither an authority nor a global role sees no request: no workflow listed.
   auto none = engine_->Stats({}, Actor{"x", {"clerk"}, ""});
   ASSERT_TRUE(none.ok());
