@@ -309,6 +309,28 @@ TEST_F(SqliteStoreTest, MigratesAVersionFiveDatabaseToIndexWalksForEveryListFilt
   EXPECT_EQ(claimed->size(), 1u);
 }
 
+// Regression (session 5): the statistics record's SELECT was left on its row, so a connection
+// kept a read snapshot open after its commit; its next write failed at once with "database is
+// locked" (SQLITE_BUSY_SNAPSHOT, no busy wait) whenever another node had written meanwhile:
+// two nodes on one SQLite file stopped claiming clocks.
+TEST_F(SqliteStoreTest, TwoStoresOnOneFileTakeTurnsWritingTheSameRequests) {
+  auto other = OpenStore("sqlite://" + db_.sqlite_path());
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  RequestBuilder a("r-1"), b("r-2");
+  ASSERT_TRUE(db_.store().Apply(a.Create()).ok());
+  ASSERT_TRUE((*other)->Apply(b.Create()).ok());
+  for (int i = 0; i < 3; ++i) {
+    // Each step of an existing request reads its statistics record first.
+    Status mine = db_.store().Apply(a.Step("note", "draft", Phase::kDrafting));
+    ASSERT_TRUE(mine.ok()) << mine.ToString();
+    Status theirs = (*other)->Apply(b.Step("note", "draft", Phase::kDrafting));
+    ASSERT_TRUE(theirs.ok()) << theirs.ToString();
+  }
+  auto history = (*other)->GetHistory("r-1");
+  ASSERT_TRUE(history.ok());
+  EXPECT_EQ(history->size(), 4u);
+}
+
 // The request row's JSON columns are rendered directly (not through nlohmann objects): the
 // text must stay what nlohmann's dump() wrote, keys sorted, strings escaped, for rows written
 // before and for other readers of the database.

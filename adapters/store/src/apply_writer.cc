@@ -61,7 +61,7 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
                    "INSERT INTO outbox (subscription_id, request_id, revision, event_type, "
                    "payload, status, attempts, last_error, next_attempt_at, created_at) VALUES ",
                    "(?, ?, ?, ?, ?, 'pending', 0, '', ?, ?)", BindOutbox),
-      stats_(sql) {
+      stats_(sql, d) {
   Prepare(begin_, d.BeginWrite());
   Prepare(commit_, "COMMIT");
   Prepare(rollback_, "ROLLBACK");

@@ -9,8 +9,8 @@ namespace rogatory::store_internal {
 using soci::into;
 using soci::use;
 
-StatsWriter::StatsWriter(soci::session& sql)
-    : select_record_(sql), upsert_record_(sql), upsert_cell_(sql) {
+StatsWriter::StatsWriter(soci::session& sql, const Dialect& dialect)
+    : dialect_(dialect), select_record_(sql), upsert_record_(sql), upsert_cell_(sql) {
   Prepare(select_record_, "SELECT record FROM stats_requests WHERE request_id = :id",
           into(record_text_, record_ind_), use(request_id_));
   Prepare(upsert_record_,
@@ -33,6 +33,10 @@ Status StatsWriter::Write(const Mutation& m) {
   if (m.expected_revision != 0) {
     record_ind_ = soci::i_null;
     const bool found = select_record_.execute(true) && record_ind_ == soci::i_ok;
+    // Reset at once: an SQLite statement left on its row keeps a read snapshot open past the
+    // commit, and this connection's next BEGIN IMMEDIATE then fails (SQLITE_BUSY_SNAPSHOT,
+    // without waiting) as soon as another connection has written.
+    FinishRead(dialect_, select_record_);
     if (found) {
       Result<StatsRecord> r = StatsRecordFromText(record_text_);
       if (!r.ok()) {

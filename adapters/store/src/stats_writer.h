@@ -7,13 +7,14 @@
 
 #include <string>
 
+#include "dialect.h"
 #include "rogatory/store.h"
 
 namespace rogatory::store_internal {
 
 class StatsWriter {
  public:
-  explicit StatsWriter(soci::session& sql);
+  StatsWriter(soci::session& sql, const Dialect& dialect);
   StatsWriter(const StatsWriter&) = delete;
   StatsWriter& operator=(const StatsWriter&) = delete;
 
@@ -29,6 +30,7 @@ class StatsWriter {
   int version_ = 0;
   long long n_ = 0;
 
+  const Dialect dialect_;
   soci::statement select_record_, upsert_record_, upsert_cell_;
 };
 
