@@ -14,23 +14,12 @@
 #include <string>
 #include <vector>
 
-#include "rogatory/sql_store.h"
-#include "workflows/scenario.h"
+#include "workflows/migration.h"
 
 namespace rogatory::workflow_testing {
 namespace {
 
 using nlohmann::json;
-
-// One step of a path: fire `event` as `role` with `data`, or (event empty) let `wait` pass.
-struct Step {
-  std::string event;
-  std::string role;
-  json data = json::object();
-  Duration wait{0};
-};
-
-Step Wait(Duration d) { return Step{"", "", json::object(), d}; }
 
 // A path from creation to a state of the older version.
 struct Path {
@@ -43,111 +32,6 @@ std::vector<Step> Then(std::vector<Step> base, const std::vector<Step>& more) {
   base.insert(base.end(), more.begin(), more.end());
   return base;
 }
-
-// An engine over a fresh SQLite file with the shipped workflows and a manual clock at T0().
-class SqliteEngine {
- public:
-  SqliteEngine()
-      : path_(std::filesystem::temp_directory_path() /
-              ("rogatory_migration_v2_" + std::to_string(::getpid()) + "_" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db")),
-        clock_(std::make_shared<ManualClock>(T0())) {
-    Remove();
-    Result<std::unique_ptr<Store>> opened = OpenStore("sqlite://" + path_.string());
-    EXPECT_TRUE(opened.ok()) << opened.status().ToString();
-    if (opened.ok()) store_ = std::shared_ptr<Store>(std::move(*opened));
-    engine_ = std::make_unique<Engine>(EngineOptions{store_, clock_});
-    const LoadReport& report = ShippedWorkflows();
-    EXPECT_TRUE(report.ok()) << report.ErrorText();
-    for (const auto& def : report.definitions) {
-      Status s = engine_->LoadDefinition(def);
-      EXPECT_TRUE(s.ok()) << s.ToString();
-    }
-  }
-  ~SqliteEngine() {
-    engine_.reset();
-    store_.reset();
-    Remove();
-  }
-
-  // Creates a request of `workflow` at `version` and walks `steps`; its id.
-  RequestId Walk(const std::string& workflow, int version, const json& data,
-                 const std::vector<Step>& steps, const std::string& creator) {
-    CreateCall call;
-    call.workflow = workflow;
-    call.version = version;
-    call.data = data;
-    Result<Request> r = engine_->Create(call, As(creator));
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    if (!r.ok()) return RequestId();
-    for (const Step& step : steps) {
-      if (step.event.empty()) {
-        clock_->Advance(step.wait);
-        RunDue();
-        continue;
-      }
-      EventCall fire;
-      fire.event = step.event;
-      fire.data = step.data;
-      Result<Request> fired = engine_->Fire(r->id, fire, As(step.role));
-      EXPECT_TRUE(fired.ok()) << step.event << " as " << step.role << ": "
-                              << fired.status().ToString();
-    }
-    return r->id;
-  }
-
-  // Lapses every clock due by now, as the scheduler would.
-  void RunDue() {
-    for (int round = 0; round < 100; ++round) {
-      Result<std::vector<DueDeadline>> due =
-          store_->ClaimDueDeadlines(clock_->Now(), "migration", Duration(1), 100);
-      ASSERT_TRUE(due.ok()) << due.status().ToString();
-      if (due->empty()) return;
-      for (const DueDeadline& d : *due) {
-        Result<std::optional<Request>> r = engine_->ExpireDeadline(d.request_id, d.name, d.due_at);
-        EXPECT_TRUE(r.ok()) << r.status().ToString();
-      }
-    }
-  }
-
-  Result<Request> Migrate(const RequestId& id, int target,
-                          const std::map<std::string, std::string>& state_map = {}) {
-    MigrationCall call;
-    call.target_version = target;
-    call.state_map = state_map;
-    call.comment = "issue 14 rollout";
-    return engine_->Migrate(id, call, As("admin"));
-  }
-
-  Request Get(const RequestId& id) {
-    Result<Request> r = engine_->Get(id);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : Request{};
-  }
-
-  Result<Request> Fire(const RequestId& id, const std::string& event, const std::string& role,
-                       const json& data = json::object()) {
-    EventCall call;
-    call.event = event;
-    call.data = data;
-    return engine_->Fire(id, call, As(role));
-  }
-
-  ManualClock& clock() { return *clock_; }
-
- private:
-  void Remove() {
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::error_code ignored;
-      std::filesystem::remove(path_.string() + suffix, ignored);
-    }
-  }
-
-  std::filesystem::path path_;
-  std::shared_ptr<ManualClock> clock_;
-  std::shared_ptr<Store> store_;
-  std::unique_ptr<Engine> engine_;
-};
 
 // The clocks of `r` that are not in `added`, sorted by name, for comparing before and after.
 std::vector<DeadlineState> ClocksWithout(const Request& r, const std::vector<std::string>& added) {
@@ -181,7 +65,7 @@ void CheckEveryState(const std::string& workflow, int from, int to, const json& 
     Request before = db.Get(id);
     ASSERT_EQ(before.state, path.state);
     ASSERT_EQ(before.version, from);
-    Result<Request> after = db.Migrate(id, to);
+    Result<Request> after = db.Migrate(id, to, {}, "issue 14 rollout");
     ASSERT_TRUE(after.ok()) << after.status().ToString();
     EXPECT_EQ(after->version, to);
     EXPECT_EQ(after->state, path.state);

@@ -5,116 +5,35 @@
 // mapped v2 state with its clocks unchanged (running, paused or lapsed, same due time), and runs
 // on version 2 afterwards.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "rogatory/sql_store.h"
-#include "workflows/scenario.h"
+#include "workflows/migration.h"
 
 namespace rogatory::workflow_testing {
 namespace {
 
 using nlohmann::json;
 
-// One v1 step: fire `event` as `role` with `data`, then let `wait` pass (lapsing what falls due).
-struct Step {
-  std::string event;
-  std::string role;
-  json data = json::object();
-  Duration wait{};
-};
-
 // How to reach a v1 state: the state before it and the steps from there.
 using Paths = std::map<std::string, std::pair<std::string, std::vector<Step>>>;
 
-// A fresh SQLite file in its own temporary folder, with the shipped workflows loaded.
-class SqliteEngine {
- public:
-  SqliteEngine() : clock_(std::make_shared<ManualClock>(T0())) {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "rogatory-untoc-migration-XXXXXX").string();
-    dir_ = mkdtemp(pattern.data()) != nullptr ? pattern : std::string();
-    EXPECT_FALSE(dir_.empty());
-    Result<std::unique_ptr<Store>> opened = OpenStore("sqlite://" + dir_ + "/rogatory.db");
-    EXPECT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::shared_ptr<Store>(std::move(*opened));
-    engine_ = std::make_unique<Engine>(EngineOptions{store_, clock_});
-    const LoadReport& report = ShippedWorkflows();
-    EXPECT_TRUE(report.ok()) << report.ErrorText();
-    for (const auto& def : report.definitions) {
-      Status s = engine_->LoadDefinition(def);
-      EXPECT_TRUE(s.ok()) << s.ToString();
-    }
+// A request of `workflow` version 1 created as `role` on `db`, driven to `state` along `paths`.
+RequestId DriveTo(SqliteEngine& db, const std::string& workflow, const std::string& role,
+                  const json& data, const Paths& paths, const std::string& state) {
+  std::vector<Step> steps;
+  for (std::string s = state; paths.count(s) != 0; s = paths.at(s).first) {
+    const std::vector<Step>& before = paths.at(s).second;
+    steps.insert(steps.begin(), before.begin(), before.end());
   }
-  ~SqliteEngine() {
-    engine_.reset();
-    store_.reset();
-    std::error_code ignored;
-    if (!dir_.empty()) std::filesystem::remove_all(dir_, ignored);
-  }
-
-  // A request of `workflow` version 1 created as `role`, driven to `state` along `paths`.
-  RequestId DriveTo(const std::string& workflow, const std::string& role, const json& data,
-                    const Paths& paths, const std::string& state) {
-    CreateCall call;
-    call.workflow = workflow;
-    call.version = 1;
-    call.data = data;
-    Result<Request> created = engine_->Create(call, As(role));
-    EXPECT_TRUE(created.ok()) << created.status().ToString();
-    if (!created.ok()) return "";
-    const RequestId id = created->id;
-    std::vector<const std::vector<Step>*> chain;
-    for (std::string s = state; paths.count(s) != 0; s = paths.at(s).first) {
-      chain.insert(chain.begin(), &paths.at(s).second);
-    }
-    for (const auto* steps : chain) {
-      for (const Step& step : *steps) {
-        EventCall e;
-        e.event = step.event;
-        e.data = step.data;
-        Result<Request> r = engine_->Fire(id, e, As(step.role));
-        EXPECT_TRUE(r.ok()) << step.event << ": " << r.status().ToString();
-        if (step.wait != Duration{}) Advance(step.wait);
-      }
-    }
-    EXPECT_EQ(Get(id).state, state);
-    return id;
-  }
-
-  void Advance(Duration d) {
-    clock_->Advance(d);
-    for (int round = 0; round < 10; ++round) {
-      Result<std::vector<DueDeadline>> due =
-          store_->ClaimDueDeadlines(clock_->Now(), "migration-test", Duration(1), 100);
-      ASSERT_TRUE(due.ok()) << due.status().ToString();
-      if (due->empty()) break;
-      for (const DueDeadline& d : *due) {
-        ASSERT_TRUE(engine_->ExpireDeadline(d.request_id, d.name, d.due_at).ok());
-      }
-    }
-  }
-
-  Request Get(const RequestId& id) {
-    Result<Request> r = engine_->Get(id);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : Request{};
-  }
-
-  Engine& engine() { return *engine_; }
-
- private:
-  std::string dir_;
-  std::shared_ptr<ManualClock> clock_;
-  std::shared_ptr<Store> store_;
-  std::unique_ptr<Engine> engine_;
-};
+  const RequestId id = db.Walk(workflow, 1, data, steps, role);
+  EXPECT_EQ(db.Get(id).state, state);
+  return id;
+}
 
 // The clocks as `name running|paused|lapsed due_at remaining`, for comparing before and after.
 std::vector<std::string> Clocks(const Request& r) {
@@ -138,14 +57,10 @@ void CheckEveryState(const std::string& workflow, const std::string& creator, co
   for (const std::string& state : states) {
     SCOPED_TRACE(workflow + " v1 state " + state);
     SqliteEngine db;
-    const RequestId id = db.DriveTo(workflow, creator, data, paths, state);
+    const RequestId id = DriveTo(db, workflow, creator, data, paths, state);
     const Request before = db.Get(id);
     ASSERT_EQ(before.version, 1);
-    MigrationCall call;
-    call.target_version = 2;
-    call.state_map = map;
-    call.comment = "issue 14: second edition";
-    Result<Request> after = db.engine().Migrate(id, call, As("admin"));
+    Result<Request> after = db.Migrate(id, 2, map);
     ASSERT_TRUE(after.ok()) << after.status().ToString();
     const std::string expected = map.count(state) != 0 ? map.at(state) : state;
     EXPECT_EQ(after->version, 2);
@@ -153,10 +68,9 @@ void CheckEveryState(const std::string& workflow, const std::string& creator, co
     EXPECT_EQ(Clocks(*after), Clocks(before));
     // Read back from the SQLite file, and moved on under version 2.
     EXPECT_EQ(db.Get(id).state, expected);
-    EventCall e;
-    e.event = probe;
-    e.data = {{"meeting_date", "2026-02-01"}, {"meeting_outcome", "after migration"}};
-    Result<Request> fired = db.engine().Fire(id, e, As(probe_role));
+    Result<Request> fired =
+        db.Fire(id, probe, probe_role,
+                {{"meeting_date", "2026-02-01"}, {"meeting_outcome", "after migration"}});
     EXPECT_TRUE(fired.ok()) << fired.status().ToString();
   }
 }
@@ -241,18 +155,14 @@ TEST(UntocMigrationTest, EveryRunningMlaV1StateMigratesToVersionTwoWithItsClocks
 TEST(UntocMigrationTest, MlaDefaultsOfVersionTwoFillTheMigratedData) {
   SqliteEngine db;
   const RequestId id =
-      db.DriveTo("mla_untoc", "issuing_authority", kMlaData, MlaPaths(), "executed");
-  MigrationCall call;
-  call.target_version = 2;
-  ASSERT_TRUE(db.engine().Migrate(id, call, As("admin")).ok());
+      DriveTo(db, "mla_untoc", "issuing_authority", kMlaData, MlaPaths(), "executed");
+  ASSERT_TRUE(db.Migrate(id, 2).ok());
   EXPECT_EQ(db.Get(id).data["death_penalty_risk"], false);
   // No death penalty at stake: the results go back as in version 1, by the requested side.
-  EventCall e;
-  e.event = "return_results";
-  e.data = {{"results_summary", "statements"}};
-  EXPECT_EQ(db.engine().Fire(id, e, As("central_authority")).status().code(),
+  const json results = {{"results_summary", "statements"}};
+  EXPECT_EQ(db.Fire(id, "return_results", "central_authority", results).status().code(),
             StatusCode::kPermissionDenied);
-  EXPECT_TRUE(db.engine().Fire(id, e, As("requested_central_authority")).ok());
+  EXPECT_TRUE(db.Fire(id, "return_results", "requested_central_authority", results).ok());
   EXPECT_EQ(db.Get(id).state, "results_returned");
 }
 
@@ -265,17 +175,13 @@ TEST(UntocMigrationTest, MlaConsultationOpenedInExecutionMapsToItsOwnState) {
       {{"open_consultation", "central_authority", {{"consultation_subject", "pending case"}}}}};
   SqliteEngine db;
   const RequestId id =
-      db.DriveTo("mla_untoc", "issuing_authority", kMlaData, paths, "consultation");
-  MigrationCall call;
-  call.target_version = 2;
-  call.state_map = {{"consultation", "consultation_in_execution"}};
-  Result<Request> after = db.engine().Migrate(id, call, As("admin"));
+      DriveTo(db, "mla_untoc", "issuing_authority", kMlaData, paths, "consultation");
+  Result<Request> after = db.Migrate(id, 2, {{"consultation", "consultation_in_execution"}});
   ASSERT_TRUE(after.ok()) << after.status().ToString();
   EXPECT_EQ(after->state, "consultation_in_execution");
-  EventCall e;
-  e.event = "close_consultation";
-  e.data = {{"consultation_outcome", "no ground"}};
-  ASSERT_TRUE(db.engine().Fire(id, e, As("requested_central_authority")).ok());
+  ASSERT_TRUE(db.Fire(id, "close_consultation", "requested_central_authority",
+                      {{"consultation_outcome", "no ground"}})
+                  .ok());
   EXPECT_EQ(db.Get(id).state, "in_execution");
 }
 
