@@ -7,17 +7,15 @@ lacks an authority does not start.
 
 Usage: authorities_e2e.py PATH_TO_ROGATORY
 """
-import hashlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
+
+from curl_session import FAILURES, check, config_text, expect, free_port, served
 
 ROGATORY = os.path.abspath(sys.argv[1])
-FAILURES = []
 
 WORKFLOW = """workflow: mla
 version: 1
@@ -49,65 +47,6 @@ TOKENS = {
 }
 
 
-def token_of(actor):
-    return "e2e-token-" + actor
-
-
-def config_text(port, db, workflows, tokens=TOKENS):
-    lines = [
-        "listen: 127.0.0.1:%d" % port,
-        "store: sqlite://%s" % db,
-        "workflows: %s" % workflows,
-        "authorities:",
-        "  - {id: fr.pnf, name: Parquet national financier, country: FR}",
-        "  - {id: de.sta_berlin, name: Staatsanwaltschaft Berlin, country: DE}",
-        "  - {id: it.pg_milano, name: Procura della Repubblica di Milano, country: IT}",
-        "auth:",
-        "  tokens:",
-    ]
-    for actor, (authority, roles) in tokens.items():
-        entry = "    - {actor: %s, roles: [%s], sha256: \"%s\"" % (
-            actor, ", ".join(roles), hashlib.sha256(token_of(actor).encode()).hexdigest())
-        if authority:
-            entry += ", authority: %s" % authority
-        lines.append(entry + "}")
-    return "\n".join(lines) + "\n"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Api:
-    def __init__(self, port):
-        self.base = "http://127.0.0.1:%d" % port
-
-    def call(self, actor, method, path, body=None):
-        """Returns (status, parsed JSON body) as curl saw them."""
-        args = ["curl", "-s", "-o", "-", "-w", "\n%{http_code}", "-X", method,
-                "-H", "Authorization: Bearer " + token_of(actor), self.base + path]
-        if body is not None:
-            args += ["-H", "Content-Type: application/json", "--data-binary", json.dumps(body)]
-        out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
-        text, _, status = out.rpartition("\n")
-        return int(status), (json.loads(text) if text else None)
-
-
-def check(condition, what):
-    if not condition:
-        FAILURES.append(what)
-        print("FAIL: " + what)
-
-
-def expect(api, actor, method, path, status, body=None, what=""):
-    got, answer = api.call(actor, method, path, body)
-    check(got == status, "%s %s %s as %s: expected %d, got %d %s" % (
-        what, method, path, actor, status, got, json.dumps(answer)))
-    return answer
-
-
 def main():
     work = tempfile.mkdtemp(prefix="rogatory-authz-e2e-")
     workflows = os.path.join(work, "workflows")
@@ -118,31 +57,16 @@ def main():
     port = free_port()
     config = os.path.join(work, "rogatory.yaml")
     with open(config, "w") as f:
-        f.write(config_text(port, db, workflows))
-    log = open(os.path.join(work, "server.log"), "w")
-    server = subprocess.Popen([ROGATORY, "serve", "--config", config], stdout=log,
-                              stderr=subprocess.STDOUT, cwd=work)
-    api = Api(port)
-    try:
-        for _ in range(300):
-            try:
-                if api.call("ana", "GET", "/v1/health")[0] == 200:
-                    break
-            except subprocess.CalledProcessError:
-                pass
-            time.sleep(0.1)
-        else:
-            raise SystemExit("the server did not start: " + open(log.name).read())
+        f.write(config_text(port, db, workflows, TOKENS))
+    log = os.path.join(work, "server.log")
+    with served(ROGATORY, config, port, work, log) as api:
         scenario(api)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     audit = subprocess.run([ROGATORY, "audit", "verify", "--config", config], capture_output=True,
                            text=True, cwd=work)
     check(audit.returncode == 0, "audit verify: %s %s" % (audit.stdout, audit.stderr))
     refuses_a_token_without_authority(work, workflows)
     if FAILURES:
-        print("%d failures; server log: %s" % (len(FAILURES), log.name))
+        print("%d failures; server log: %s" % (len(FAILURES), log))
         return 1
     print("ok")
     return 0

@@ -6,20 +6,20 @@ statistics existed (schema 6: no statistics tables), which must give the same fi
 
 Usage: stats_e2e.py PATH_TO_ROGATORY WORKFLOWS_DIR
 """
-import hashlib
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 
+from curl_session import FAILURES, check, expect, free_port, served
+from curl_session import config_text as config_for
+
 ROGATORY = os.path.abspath(sys.argv[1])
 WORKFLOWS = os.path.abspath(sys.argv[2])
-FAILURES = []
 
 # actor -> (authority or None, roles)
 TOKENS = {
@@ -32,63 +32,8 @@ TOKENS = {
 }
 
 
-def token_of(actor):
-    return "e2e-token-" + actor
-
-
 def config_text(port, db):
-    lines = [
-        "listen: 127.0.0.1:%d" % port,
-        "store: sqlite://%s" % db,
-        "workflows: %s" % WORKFLOWS,
-        "authorities:",
-        "  - {id: fr.pnf, name: Parquet national financier, country: FR}",
-        "  - {id: de.sta_berlin, name: Staatsanwaltschaft Berlin, country: DE}",
-        "  - {id: it.pg_milano, name: Procura della Repubblica di Milano, country: IT}",
-        "auth:",
-        "  tokens:",
-    ]
-    for actor, (authority, roles) in TOKENS.items():
-        entry = "    - {actor: %s, roles: [%s], sha256: \"%s\"" % (
-            actor, ", ".join(roles), hashlib.sha256(token_of(actor).encode()).hexdigest())
-        if authority:
-            entry += ", authority: %s" % authority
-        lines.append(entry + "}")
-    return "\n".join(lines) + "\n"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Api:
-    def __init__(self, port):
-        self.base = "http://127.0.0.1:%d" % port
-
-    def call(self, actor, method, path, body=None):
-        """Returns (status, parsed JSON body) as curl saw them."""
-        args = ["curl", "-s", "-o", "-", "-w", "\n%{http_code}", "-X", method,
-                "-H", "Authorization: Bearer " + token_of(actor), self.base + path]
-        if body is not None:
-            args += ["-H", "Content-Type: application/json", "--data-binary", json.dumps(body)]
-        out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
-        text, _, status = out.rpartition("\n")
-        return int(status), (json.loads(text) if text else None)
-
-
-def check(condition, what):
-    if not condition:
-        FAILURES.append(what)
-        print("FAIL: " + what)
-
-
-def expect(api, actor, method, path, status, body=None, what=""):
-    got, answer = api.call(actor, method, path, body)
-    check(got == status, "%s %s %s as %s: expected %d, got %d %s" % (
-        what, method, path, actor, status, got, json.dumps(answer)))
-    return answer
+    return config_for(port, db, WORKFLOWS, TOKENS)
 
 
 def fire(api, actor, rid, event, **extra):
@@ -242,24 +187,8 @@ def main():
     config = os.path.join(work, "rogatory.yaml")
     with open(config, "w") as f:
         f.write(config_text(port, db))
-    log = open(os.path.join(work, "server.log"), "w")
-    server = subprocess.Popen([ROGATORY, "serve", "--config", config], stdout=log,
-                              stderr=subprocess.STDOUT, cwd=work)
-    api = Api(port)
-    try:
-        for _ in range(300):
-            try:
-                if api.call("ops", "GET", "/v1/health")[0] == 200:
-                    break
-            except subprocess.CalledProcessError:
-                pass
-            time.sleep(0.1)
-        else:
-            raise SystemExit("the server did not start: " + open(log.name).read())
+    with served(ROGATORY, config, port, work, os.path.join(work, "server.log")) as api:
         answer = scenario(api)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     cli(work, config, answer)
     old_database(work, db, answer)
     if FAILURES:
