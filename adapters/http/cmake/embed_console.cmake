@@ -17,21 +17,7 @@ function(rogatory_content_type name out)
   set(${out} "${type}" PARENT_SCOPE)
 endfunction()
 
-# `content` as C++ raw string literal pieces (some compilers cap one literal's length).
-function(rogatory_literal content out)
-  string(LENGTH "${content}" length)
-  set(pieces "")
-  set(offset 0)
-  while(offset LESS length)
-    string(SUBSTRING "${content}" ${offset} 8000 piece)
-    string(APPEND pieces "R\"rogatory_console(${piece})rogatory_console\"\n")
-    math(EXPR offset "${offset} + 8000")
-  endwhile()
-  if(pieces STREQUAL "")
-    set(pieces "\"\"")
-  endif()
-  set(${out} "${pieces}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/embed_text.cmake)
 
 string(REPLACE "," ";" ASSETS "${ASSETS}")
 set(entries "")
@@ -48,7 +34,7 @@ foreach(asset IN LISTS ASSETS)
   string(REGEX REPLACE "^(.*)\\.([a-z]+)$" "\\1.${short}.\\2" versioned ${file_name})
   string(REPLACE "@${file_name}@" "assets/${versioned}" index "${index}")
   rogatory_content_type(${file_name} type)
-  rogatory_literal("${content}" literal)
+  rogatory_raw_literal("${content}" rogatory_console "" literal)
   string(APPEND definitions "constexpr char kAsset${i}[] =\n${literal};\n")
   string(APPEND entries
     "    {\"${versioned}\", \"${type}\", \"\\\"${digest}\\\"\", "
@@ -59,9 +45,9 @@ if(index MATCHES "@[A-Za-z0-9_.-]+@")
   message(FATAL_ERROR "index.html names an asset that is not embedded: ${CMAKE_MATCH_0}")
 endif()
 string(SHA256 index_digest "${index}")
-rogatory_literal("${index}" index_literal)
+rogatory_raw_literal("${index}" rogatory_console "" index_literal)
 
-file(WRITE ${OUTPUT}.tmp
+rogatory_write_if_different(${OUTPUT}
 "// Generated from adapters/http/console by adapters/http/cmake/embed_console.cmake. Do not edit.
 #include \"console_assets.h\"
 
@@ -93,5 +79,3 @@ const ConsoleAsset* FindConsoleAsset(std::string_view name) {
 
 }  // namespace rogatory::http
 ")
-file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)
-file(REMOVE ${OUTPUT}.tmp)

@@ -1,19 +1,9 @@
 # Writes OUTPUT, a C++ file defining rogatory::http::OpenApiDocument() as the text of INPUT.
 # Run as: cmake -DINPUT=docs/openapi.json -DOUTPUT=openapi_document.cc -P embed_openapi.cmake
 file(READ ${INPUT} content)
-# Raw string literals are limited by some compilers: split into chunks of 8000 characters.
-string(LENGTH "${content}" length)
-set(chunks "")
-set(offset 0)
-while(offset LESS length)
-  string(SUBSTRING "${content}" ${offset} 8000 piece)
-  string(APPEND chunks "    R\"rogatory_openapi(${piece})rogatory_openapi\"\n")
-  math(EXPR offset "${offset} + 8000")
-endwhile()
-if(chunks STREQUAL "")
-  set(chunks "    \"\"\n")
-endif()
-file(WRITE ${OUTPUT}.tmp
+include(${CMAKE_CURRENT_LIST_DIR}/embed_text.cmake)
+rogatory_raw_literal("${content}" rogatory_openapi "    " chunks)
+rogatory_write_if_different(${OUTPUT}
 "// Generated from docs/openapi.json by adapters/http/cmake/embed_openapi.cmake. Do not edit.
 #include <string_view>
 
@@ -27,5 +17,3 @@ ${chunks}  ;
 
 }  // namespace rogatory::http
 ")
-file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)
-file(REMOVE ${OUTPUT}.tmp)
