@@ -23,13 +23,15 @@ constexpr int kCannotCopy = 3;
 constexpr int kRefused = 4;
 
 void PrintStoreUsage(std::ostream& out) {
-  out << "usage: rogatory store copy (--from URL | --config FILE) --to URL [--verify-all]\n"
+  out << "usage: rogatory store copy [--from URL | --config FILE] --to URL [--verify-all]\n"
          "                           [--batch ROWS] [--sample N]\n\n"
          "Copies a whole store (every table of the schema: definitions, requests, history,\n"
          "clocks, parties, subscriptions, deliveries, idempotency keys, statistics) into an\n"
          "EMPTY store: SQLite to PostgreSQL, PostgreSQL to SQLite, or SQLite to SQLite. URLs as\n"
-         "in the config's `store:` (sqlite:///path/rogatory.db, postgresql://...); --config\n"
-         "takes the source from a config file. Ids, hash chains and id sequences are kept. The\n"
+         "in the config's `store:` (sqlite:///path/rogatory.db, postgresql://...); without\n"
+         "--from the source is the config's store (--config FILE, else $ROGATORY_CONFIG or the\n"
+         "default config, and $ROGATORY_STORE), as for `rogatory audit verify`. Ids, hash chains "
+         "and id sequences are kept. The\n"
          "source is only read; stop the servers writing to it first. Both stores must be at\n"
          "this binary's schema version. Progress goes to stderr.\n\n"
          "Afterwards each table's row count is compared, the copy is opened as a store and the\n"
@@ -108,16 +110,16 @@ int RunStore(int argc, char** argv) {
       return kUsage;
     }
   }
-  if (!copy || to.empty() || (from.empty() == config_path.empty())) {
+  if (!copy || to.empty() || (!from.empty() && !config_path.empty())) {
     std::cerr << "rogatory store: "
               << (!copy        ? "name a subcommand (copy)"
                   : to.empty() ? "--to is required"
-                               : "give the source as --from URL or --config FILE (one)")
+                               : "give the source as --from URL or --config FILE, not both")
               << "\n";
     PrintStoreUsage(std::cerr);
     return kUsage;
   }
-  if (!config_path.empty()) {
+  if (from.empty()) {
     ConfigResult config = LoadConfig(config_path);
     if (!config.ok()) {
       for (const std::string& e : config.errors) std::cerr << e << "\n";
