@@ -318,6 +318,22 @@ def refusals(work, source_db, pg_url, pg_conninfo, back_db):
     check(not os.path.exists(new_target), "no target file created by any refusal")
 
 
+def sequence_ahead(conninfo, pg_conninfo, pg_url, database):
+    """A PostgreSQL source whose outbox sequence runs ahead of its rows (the newest were deleted):
+    the PostgreSQL copy continues after the sequence, not after the largest id."""
+    top = int(psql(pg_conninfo, "SELECT MAX(id) FROM outbox"))
+    psql(pg_conninfo, "SELECT setval(pg_get_serial_sequence('outbox', 'id'), %d)" % (top + 100))
+    second = database + "_b"
+    psql(conninfo, "DROP DATABASE IF EXISTS %s" % second)
+    psql(conninfo, "CREATE DATABASE %s" % second)
+    second_conninfo = conninfo.replace("dbname=postgres", "dbname=" + second)
+    out = run("store", "copy", "--from", pg_url, "--to", "postgresql://" + second_conninfo)
+    check(out.returncode == 0, "PostgreSQL -> PostgreSQL: %s" % out.stderr)
+    nextval = int(psql(second_conninfo, "SELECT nextval(pg_get_serial_sequence('outbox', 'id'))"))
+    check(nextval == top + 101, "the copy's next outbox id %d, want %d" % (nextval, top + 101))
+    psql(conninfo, "DROP DATABASE IF EXISTS %s" % second)
+
+
 def main():
     work = tempfile.mkdtemp(prefix="rogatory-store-copy-e2e-")
     conninfo = open(PG_URL_FILE).read().strip()
@@ -373,6 +389,7 @@ def main():
     finally:
         source.stop()
     receiver.shutdown()
+    sequence_ahead(conninfo, pg_conninfo, pg_url, database)
     psql(conninfo, "DROP DATABASE IF EXISTS %s" % database)
     if FAILURES:
         print("%d failures; work folder: %s" % (len(FAILURES), work))
