@@ -2,7 +2,8 @@
 """`rogatory store copy` end to end: a store filled by the real `rogatory serve` (SQLite) through
 the API, with requests in every state, running clocks, parties, subscriptions, deliveries (to
 Python's http.server answering 204, and dead ones to a closed port), idempotency keys and
-statistics, is copied SQLite -> PostgreSQL (the throwaway cluster) -> SQLite and SQLite -> SQLite.
+statistics, is copied SQLite -> PostgreSQL (the throwaway cluster) -> SQLite, SQLite -> SQLite,
+and PostgreSQL -> PostgreSQL from a source whose outbox sequence runs ahead of its rows.
 Every table of the schema must hold rows in the source (so a table the copy missed cannot go
 unnoticed) and compare equal row by row, values and types, after the round trip. A server on
 the PostgreSQL copy answers the same request pages, statistics and deliveries as one on the
