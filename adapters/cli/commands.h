@@ -30,6 +30,10 @@ int RunTest(int argc, char** argv);
 // and `rogatory stats --rebuild` (CONTRACT §9, stats_command.cc).
 int RunStats(int argc, char** argv);
 
+// `rogatory store copy [--from URL | --config FILE] --to URL [--verify-all]`: copies a whole
+// store into an empty one of either kind and checks the copy (store_command.cc).
+int RunStore(int argc, char** argv);
+
 }  // namespace rogatory::cli
 
 #endif  // ROGATORY_ADAPTERS_CLI_COMMANDS_H_

@@ -26,6 +26,7 @@ constexpr Command kCommands[] = {
     {"serve",    "[--config FILE]",                               "run the REST API, deadline scheduler and webhook dispatcher", RunServe},
     {"audit",    "verify [--config FILE]",                        "re-check every request's hash-chained history", RunAudit},
     {"stats",    "[--config FILE] [--format table|json|csv] [--rebuild]", "print the statistics, or rebuild them", RunStats},
+    {"store",    "copy [--from URL | --config FILE] --to URL [--verify-all]", "copy a whole store into an empty SQLite or PostgreSQL store", RunStore},
 };
 // clang-format on
 
