@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <ctime>
 #include <fstream>
 #include <thread>
 
@@ -183,12 +184,20 @@ TEST(ShippedWorkflowsTest, ReadmeSessionCreatesAnEioAndMovesIt) {
   EXPECT_EQ(api.Get("/v1/requests/" + id, eva).status, 200);
   EXPECT_EQ(api.Fire(id, "receive", ana).status, 403);  // not the executing side
   // eio version 3: received by the competent executing authority, straight to recognition with
-  // the Annex B and 30-day clocks (Art. 12(3)); Annex B is then a record.
+  // the Annex B and 30-day clocks (Art. 12(3)); Annex B is then a record. Received now, as the
+  // README says: a receipt dated in the past would start a 30-day clock that is already due, and
+  // the server's scheduler could lapse it (a new revision) before the acknowledgement below.
+  const std::time_t seconds = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char now_text[32];
+  std::strftime(now_text, sizeof now_text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  const std::string now = now_text;
   Answer received = api.Fire(id, "receive", eva,
                              {{"data",
                                {{"receiver", "competent_executing_authority"},
-                                {"received_at", "2026-03-02T09:00:00Z"},
-                                {"competent_receipt_on", "2026-03-02"}}}});
+                                {"received_at", now},
+                                {"competent_receipt_on", now.substr(0, 10)}}}});
   ASSERT_EQ(received.status, 200) << received.text;
   EXPECT_EQ(received.json["version"], 3);
   EXPECT_EQ(received.json["deadlines"].size(), 2u);
