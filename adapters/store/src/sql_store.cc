@@ -155,6 +155,13 @@ Result<std::vector<HistoryEntry>> SqlStore::GetHistoryRange(const RequestId& fir
                         [&](Connection& c) { return c.reader().GetHistoryRange(first, last); });
 }
 
+Status SqlStore::VisitHistoryRange(const RequestId& first, const RequestId& last,
+                                   const std::function<void(const StoredHistoryEntry&)>& visit) {
+  return WithConnection(ReadPool(), "read history range", [&](Connection& c) {
+    return c.reader().VisitHistoryRange(first, last, visit);
+  });
+}
+
 Result<std::optional<IdempotencyRecord>> SqlStore::FindIdempotency(const std::string& actor,
                                                                    const std::string& key) {
   return WithConnection(ReadPool(), "find idempotency record",

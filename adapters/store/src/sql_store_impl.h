@@ -37,6 +37,8 @@ class SqlStore final : public Store, public HistoryRangeReader {
   Result<RequestPage> ListRequests(const RequestQuery& q) override;
   Result<std::vector<HistoryEntry>> GetHistoryRange(const RequestId& first,
                                                     const RequestId& last) override;
+  Status VisitHistoryRange(const RequestId& first, const RequestId& last,
+                           const std::function<void(const StoredHistoryEntry&)>& visit) override;
   Result<std::optional<IdempotencyRecord>> FindIdempotency(const std::string& actor,
                                                            const std::string& key) override;
   Result<std::vector<DueDeadline>> ClaimDueDeadlines(TimePoint now, const std::string& owner,
