@@ -110,6 +110,7 @@ class UndecodedPageCheck {
     return intact_;
   }
   int64_t entries() const { return entries_; }
+  int64_t redumped() const { return redumped_count_; }
 
  private:
   // The request at next_ has no more rows: it verifies when it had some and its row agrees
@@ -137,6 +138,7 @@ class UndecodedPageCheck {
     } catch (const nlohmann::json::exception&) {
       return nullptr;
     }
+    ++redumped_count_;
     dump_view_ = redumped_;
     return &dump_view_;
   }
@@ -149,6 +151,7 @@ class UndecodedPageCheck {
   bool intact_ = true;
   std::string redumped_;
   std::string_view dump_view_;
+  int64_t redumped_count_ = 0;
 };
 
 }  // namespace
@@ -176,10 +179,12 @@ Result<AuditReport> AuditHistories(Store& store) {
       if (check.Intact()) {
         report.requests += static_cast<int64_t>(page.items.size());
         report.entries += check.entries();
+        report.data_redumped += check.redumped();
         verified = true;
       }
     }
     if (!verified) {
+      if (ranges != nullptr) ++report.pages_decoded;
       ROGATORY_RETURN_IF_ERROR(CheckPageDecoded(store, ranges, page, &report));
       if (report.broken) return report;
     }

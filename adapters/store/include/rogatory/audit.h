@@ -27,6 +27,10 @@ struct AuditReport {
   int64_t requests = 0;              // requests checked
   int64_t entries = 0;               // history entries checked
   std::optional<BrokenLink> broken;  // set when a chain is broken; the walk stops there
+  // How the entries were checked (see AuditHistories): data texts that were not canonical and
+  // were parsed and dumped again, and pages checked again decoded.
+  int64_t data_redumped{};
+  int64_t pages_decoded{};
 };
 
 // A store that reads the histories of many requests in one ordered range read (the SQL stores
