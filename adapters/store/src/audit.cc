@@ -154,11 +154,28 @@ class UndecodedPageCheck {
   int64_t redumped_count_ = 0;
 };
 
+// Brackets the walk with the range reader's BeginFullScan and EndFullScan.
+class FullScan {
+ public:
+  explicit FullScan(HistoryRangeReader* ranges) : ranges_(ranges) {
+    if (ranges_ != nullptr) ranges_->BeginFullScan();
+  }
+  ~FullScan() {
+    if (ranges_ != nullptr) ranges_->EndFullScan();
+  }
+  FullScan(const FullScan&) = delete;
+  FullScan& operator=(const FullScan&) = delete;
+
+ private:
+  HistoryRangeReader* ranges_;
+};
+
 }  // namespace
 
 Result<AuditReport> AuditHistories(Store& store) {
   AuditReport report;
   auto* ranges = dynamic_cast<HistoryRangeReader*>(&store);
+  FullScan scan(ranges);
   RequestQuery q;
   q.limit = 500;
   ROGATORY_ASSIGN_OR_RETURN(RequestPage page, store.ListRequests(q));

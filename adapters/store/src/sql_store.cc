@@ -162,6 +162,17 @@ Status SqlStore::VisitHistoryRange(const RequestId& first, const RequestId& last
   });
 }
 
+void SqlStore::BeginFullScan() {
+  if (!dialect_.sqlite() || url_.target == ":memory:") return;
+  std::lock_guard<std::mutex> lock(prefetch_mu_);
+  if (prefetcher_ == nullptr) prefetcher_ = std::make_unique<FilePrefetcher>(url_.target);
+}
+
+void SqlStore::EndFullScan() {
+  std::lock_guard<std::mutex> lock(prefetch_mu_);
+  prefetcher_.reset();
+}
+
 Result<std::optional<IdempotencyRecord>> SqlStore::FindIdempotency(const std::string& actor,
                                                                    const std::string& key) {
   return WithConnection(ReadPool(), "find idempotency record",

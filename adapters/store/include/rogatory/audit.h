@@ -48,6 +48,11 @@ class HistoryRangeReader {
   // store cannot be read.
   virtual Status VisitHistoryRange(const RequestId& first, const RequestId& last,
                                    const std::function<void(const StoredHistoryEntry&)>& visit) = 0;
+  // Called before and after a walk over every history (the audit), so a store can prepare
+  // for it: the SQLite store reads its file ahead, front to back, on a thread of its own while
+  // the walk runs (when the file fits in half the available memory). By default nothing.
+  virtual void BeginFullScan() {}
+  virtual void EndFullScan() {}
 };
 
 // Walks every request in id order (ListRequests pages), reads its history (a page's histories in
