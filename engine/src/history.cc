@@ -35,9 +35,9 @@ void AppendNumber(std::string* out, int64_t v) {
   Append(out, std::string_view(digits, static_cast<size_t>(end - digits)));
 }
 
-}  // namespace
-
-std::string ComputeHistoryHash(const HistoryEntry& e) {
+// The canonical encoding of `e` with `data_dump` as its data, into the thread's buffer: the
+// one encoder behind both ComputeHistoryHash and StoredHistoryHashMatches.
+const std::string& Encode(const StoredHistoryEntry& e, std::string_view data_dump) {
   // One buffer per thread, reused: its capacity outlives the call.
   thread_local std::string buf;
   buf.clear();
@@ -48,18 +48,38 @@ std::string ComputeHistoryHash(const HistoryEntry& e) {
   Append(&buf, e.from_state);
   Append(&buf, e.to_state);
   Append(&buf, e.actor);
-  AppendNumber(&buf, ToUnixMicros(e.at));
-  if (e.data.is_object() && e.data.empty()) {
-    Append(&buf, "{}");
-  } else {
-    Append(&buf, e.data.dump());
-  }
+  AppendNumber(&buf, e.at_us);
+  Append(&buf, data_dump);
   Append(&buf, e.comment);
   // CONTRACT §8: the actor's authority, appended only when there is one, so every entry
   // written before authorities existed (and every entry of a deployment without them) keeps
   // its hash, while an entry with an authority encodes differently from one without.
   if (!e.authority.empty()) Append(&buf, e.authority);
-  return Sha256Hex(buf);
+  return buf;
+}
+
+}  // namespace
+
+std::string ComputeHistoryHash(const HistoryEntry& e) {
+  StoredHistoryEntry view;
+  view.request_id = e.request_id;
+  view.seq = e.seq;
+  view.event = e.event;
+  view.from_state = e.from_state;
+  view.to_state = e.to_state;
+  view.actor = e.actor;
+  view.at_us = ToUnixMicros(e.at);
+  view.comment = e.comment;
+  view.prev_hash = e.prev_hash;
+  view.authority = e.authority;
+  if (e.data.is_object() && e.data.empty()) return Sha256Hex(Encode(view, "{}"));
+  return Sha256Hex(Encode(view, e.data.dump()));
+}
+
+bool StoredHistoryHashMatches(const StoredHistoryEntry& e, std::string_view data_dump) {
+  char hex[kSha256HexLength];
+  Sha256HexTo(Encode(e, data_dump), hex);
+  return e.hash == std::string_view(hex, sizeof hex);
 }
 
 Status VerifyHistoryChain(const std::vector<HistoryEntry>& entries) {

@@ -8,19 +8,22 @@
 
 namespace rogatory {
 
-std::string Sha256Hex(std::string_view bytes) {
+void Sha256HexTo(std::string_view bytes, char* out) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256_CTX ctx;
   SHA256_Init(&ctx);
   SHA256_Update(&ctx, bytes.data(), bytes.size());
   SHA256_Final(digest, &ctx);
   static const char kDigits[] = "0123456789abcdef";
-  std::string out(static_cast<size_t>(SHA256_DIGEST_LENGTH) * 2, '0');
-  char* p = out.data();
   for (unsigned char byte : digest) {
-    *p++ = kDigits[byte >> 4];
-    *p++ = kDigits[byte & 0xf];
+    *out++ = kDigits[byte >> 4];
+    *out++ = kDigits[byte & 0xf];
   }
+}
+
+std::string Sha256Hex(std::string_view bytes) {
+  std::string out(static_cast<size_t>(kSha256HexLength), '0');
+  Sha256HexTo(bytes, out.data());
   return out;
 }
 

@@ -73,6 +73,70 @@ TEST(HistoryTest, HashOfCanonicalEncodingIsPinned) {
             "95b1c2beaf2acd7cf0f27415cd8d26d5a137395bd87e2307890b5bb09cac763d");
 }
 
+// The audit's check of a stored row (its data as stored text) against the pinned hashes above,
+// and against ComputeHistoryHash on the chain the engine wrote: the same encoding both ways.
+StoredHistoryEntry ViewOf(const HistoryEntry& e) {
+  StoredHistoryEntry v;
+  v.request_id = e.request_id;
+  v.seq = e.seq;
+  v.event = e.event;
+  v.from_state = e.from_state;
+  v.to_state = e.to_state;
+  v.actor = e.actor;
+  v.at_us = ToUnixMicros(e.at);
+  v.comment = e.comment;
+  v.prev_hash = e.prev_hash;
+  v.hash = e.hash;
+  v.authority = e.authority;
+  return v;
+}
+
+TEST(HistoryTest, StoredEntryHashMatchesThePinnedHashes) {
+  StoredHistoryEntry plain;
+  plain.request_id = "01JD3X1Y2Z3A4B5C6D7E8F9G0H";
+  plain.seq = 42;
+  plain.event = "recognise";
+  plain.from_state = "transmitted";
+  plain.to_state = "recognised";
+  plain.actor = "eve.executing";
+  plain.at_us = 1'700'000'000'000'000;
+  plain.prev_hash = kGenesisHash;
+  plain.hash = "95b1c2beaf2acd7cf0f27415cd8d26d5a137395bd87e2307890b5bb09cac763d";
+  EXPECT_TRUE(StoredHistoryHashMatches(plain, "{}"));
+  EXPECT_FALSE(StoredHistoryHashMatches(plain, "{ }"));
+  plain.authority = "FR-PNF";  // an authority is encoded only when present
+  EXPECT_FALSE(StoredHistoryHashMatches(plain, "{}"));
+
+  std::string prev;
+  for (int i = 0; i < 32; ++i) prev += "ab";
+  StoredHistoryEntry full;
+  full.request_id = "01JD3X1Y2Z3A4B5C6D7E8F9G0H";
+  full.seq = 1;
+  full.event = "create";
+  full.to_state = "drafting";
+  full.actor = "ana";
+  full.at_us = -5;
+  full.comment = "ok";
+  full.prev_hash = prev;
+  full.authority = "FR-PNF";
+  full.hash = "350b5cbd2f6992792828db7b08e79c8f3716c3cbdbec5d169ff8d7262a2607b7";
+  EXPECT_TRUE(StoredHistoryHashMatches(full, "{\"a\":\"x \u00e9\",\"b\":1}"));
+  EXPECT_FALSE(StoredHistoryHashMatches(full, "{\"b\":1,\"a\":\"x \u00e9\"}"));
+}
+
+TEST(HistoryTest, StoredEntryHashAgreesWithComputeHistoryHash) {
+  TestEngine env;
+  auto h = *env.engine().History(env.Transmitted());
+  ASSERT_GE(h.size(), 3u);
+  for (const HistoryEntry& e : h) {
+    const std::string dump = e.data.dump();
+    EXPECT_TRUE(StoredHistoryHashMatches(ViewOf(e), dump)) << e.seq << " " << dump;
+    StoredHistoryEntry changed = ViewOf(e);
+    changed.seq += 1;
+    EXPECT_FALSE(StoredHistoryHashMatches(changed, dump));
+  }
+}
+
 TEST(HistoryTest, TamperingWithAnyFieldBreaksTheChain) {
   TestEngine env;
   auto h = *env.engine().History(env.Transmitted());

@@ -45,6 +45,8 @@ class TestStore {
   Status Reopen();
   // The SQLite file (kSqlite only).
   const std::string& sqlite_path() const { return sqlite_path_; }
+  // The store's PostgreSQL schema (kPostgres only).
+  const std::string& pg_schema() const { return pg_schema_; }
 
  private:
   StoreKind kind_;

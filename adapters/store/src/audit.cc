@@ -1,8 +1,13 @@
 // The audit walks the Store port only, so it checks any store the same way.
 #include "rogatory/audit.h"
 
+#include <future>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
 #include <vector>
 
+#include "rogatory/canonical_json.h"
 #include "rogatory/history.h"
 
 namespace rogatory {
@@ -33,42 +38,175 @@ std::optional<BrokenLink> CheckRequest(const Request& r, const std::vector<Histo
   return std::nullopt;
 }
 
+// The decoded check of one page, entry by entry as HistoryEntry values (the reference the
+// undecoded check must agree with). Adds the requests and entries it checked to `report` and
+// stops at the first broken link (set in `report`).
+Status CheckPageDecoded(Store& store, HistoryRangeReader* ranges, const RequestPage& page,
+                        AuditReport* report) {
+  std::vector<HistoryEntry> entries;
+  if (ranges != nullptr && !page.items.empty()) {
+    // One ordered range read for the page: entries of request ids between the page's first
+    // and last, in (request id, seq) order, split below request by request.
+    ROGATORY_ASSIGN_OR_RETURN(entries,
+                              ranges->GetHistoryRange(page.items.front().id, page.items.back().id));
+  }
+  std::vector<HistoryEntry> history;
+  size_t next = 0;
+  for (const Request& r : page.items) {
+    if (ranges != nullptr) {
+      history.clear();
+      // Rows of an id with no request row (none should exist) are not any request's history.
+      while (next < entries.size() && entries[next].request_id < r.id) ++next;
+      while (next < entries.size() && entries[next].request_id == r.id) {
+        history.push_back(std::move(entries[next++]));
+      }
+    } else {
+      ROGATORY_ASSIGN_OR_RETURN(history, store.GetHistory(r.id));
+    }
+    ++report->requests;
+    report->entries += static_cast<int64_t>(history.size());
+    report->broken = CheckRequest(r, history);
+    if (report->broken) return OkStatus();
+  }
+  return OkStatus();
+}
+
+// The undecoded check of one page: walks the stored rows once, keeping only the current
+// request's chain state (its entry count, the previous hash), and hashes each entry's data text
+// as stored when it is canonical. `intact` stays true only when every request of the page
+// verifies exactly as CheckRequest would let it; anything else (a broken link, a data text
+// that does not parse) sets it false without saying why: the caller re-checks the page decoded
+// for the exact report.
+class UndecodedPageCheck {
+ public:
+  explicit UndecodedPageCheck(const std::vector<Request>& requests) : requests_(requests) {}
+
+  void Visit(const StoredHistoryEntry& e) {
+    if (!intact_) return;
+    while (next_ < requests_.size() && requests_[next_].id < e.request_id) FinishRequest();
+    if (next_ == requests_.size() || e.request_id < requests_[next_].id) {
+      // A row of an id with no request row belongs to no history, but the decoded read would
+      // still fail on its data if that does not parse.
+      if (DataDump(e.data) == nullptr) intact_ = false;
+      return;
+    }
+    ++count_;
+    ++entries_;
+    if (e.seq != count_ || e.prev_hash != prev_hash_) {
+      intact_ = false;
+      return;
+    }
+    const std::string_view* dump = DataDump(e.data);
+    if (dump == nullptr || !StoredHistoryHashMatches(e, *dump)) {
+      intact_ = false;
+      return;
+    }
+    prev_hash_.assign(e.hash);
+  }
+
+  // Call after the last row: true when the whole page verified.
+  bool Intact() {
+    while (intact_ && next_ < requests_.size()) FinishRequest();
+    return intact_;
+  }
+  int64_t entries() const { return entries_; }
+  int64_t redumped() const { return redumped_count_; }
+
+ private:
+  // The request at next_ has no more rows: it verifies when it had some and its row agrees
+  // with its last entry.
+  void FinishRequest() {
+    const Request& r = requests_[next_];
+    if (count_ == 0 || r.revision != count_ || r.head_hash != prev_hash_) intact_ = false;
+    ++next_;
+    count_ = 0;
+    prev_hash_.assign(kGenesisHash);
+  }
+
+  // The canonical dump of a stored data text: the text itself when it already is one (almost
+  // always: the store writes nlohmann's dump), else the text parsed and dumped again (an
+  // equivalent text formatted otherwise verifies as the decoded check would let it). Null when
+  // the text does not parse.
+  const std::string_view* DataDump(std::string_view text) {
+    if (IsCanonicalJsonText(text)) {
+      dump_view_ = text;
+      return &dump_view_;
+    }
+    try {
+      const nlohmann::json data = nlohmann::json::parse(text);
+      redumped_ = data.is_object() && data.empty() ? std::string("{}") : data.dump();
+    } catch (const nlohmann::json::exception&) {
+      return nullptr;
+    }
+    ++redumped_count_;
+    dump_view_ = redumped_;
+    return &dump_view_;
+  }
+
+  const std::vector<Request>& requests_;
+  size_t next_ = 0;                       // the request whose rows come now
+  int64_t count_ = 0;                     // its rows so far
+  std::string prev_hash_ = kGenesisHash;  // its last row's hash (capacity reused)
+  int64_t entries_ = 0;
+  bool intact_ = true;
+  std::string redumped_;
+  std::string_view dump_view_;
+  int64_t redumped_count_ = 0;
+};
+
+// Brackets the walk with the range reader's BeginFullScan and EndFullScan.
+class FullScan {
+ public:
+  explicit FullScan(HistoryRangeReader* ranges) : ranges_(ranges) {
+    if (ranges_ != nullptr) ranges_->BeginFullScan();
+  }
+  ~FullScan() {
+    if (ranges_ != nullptr) ranges_->EndFullScan();
+  }
+  FullScan(const FullScan&) = delete;
+  FullScan& operator=(const FullScan&) = delete;
+
+ private:
+  HistoryRangeReader* ranges_;
+};
+
 }  // namespace
 
 Result<AuditReport> AuditHistories(Store& store) {
   AuditReport report;
   auto* ranges = dynamic_cast<HistoryRangeReader*>(&store);
+  FullScan scan(ranges);
   RequestQuery q;
   q.limit = 500;
-  std::vector<HistoryEntry> history;
+  ROGATORY_ASSIGN_OR_RETURN(RequestPage page, store.ListRequests(q));
   for (;;) {
-    ROGATORY_ASSIGN_OR_RETURN(RequestPage page, store.ListRequests(q));
-    std::vector<HistoryEntry> entries;
-    if (ranges != nullptr && !page.items.empty()) {
-      // One ordered range read for the page: entries of request ids between the page's first
-      // and last, in (request id, seq) order, split below request by request.
-      ROGATORY_ASSIGN_OR_RETURN(
-          entries, ranges->GetHistoryRange(page.items.front().id, page.items.back().id));
+    // The next page of requests is listed on a second thread while this one's histories are
+    // read and checked (its result, or error, is taken only once this page has verified).
+    std::future<Result<RequestPage>> next_page;
+    if (!page.next.empty()) {
+      q.after = page.next;
+      next_page = std::async(std::launch::async, [&store, q] { return store.ListRequests(q); });
     }
-    size_t next = 0;
-    for (const Request& r : page.items) {
-      if (ranges != nullptr) {
-        history.clear();
-        // Rows of an id with no request row (none should exist) are not any request's history.
-        while (next < entries.size() && entries[next].request_id < r.id) ++next;
-        while (next < entries.size() && entries[next].request_id == r.id) {
-          history.push_back(std::move(entries[next++]));
-        }
-      } else {
-        ROGATORY_ASSIGN_OR_RETURN(history, store.GetHistory(r.id));
+    bool verified = false;
+    if (ranges != nullptr && !page.items.empty()) {
+      UndecodedPageCheck check(page.items);
+      ROGATORY_RETURN_IF_ERROR(
+          ranges->VisitHistoryRange(page.items.front().id, page.items.back().id,
+                                    [&check](const StoredHistoryEntry& e) { check.Visit(e); }));
+      if (check.Intact()) {
+        report.requests += static_cast<int64_t>(page.items.size());
+        report.entries += check.entries();
+        report.data_redumped += check.redumped();
+        verified = true;
       }
-      ++report.requests;
-      report.entries += static_cast<int64_t>(history.size());
-      report.broken = CheckRequest(r, history);
+    }
+    if (!verified) {
+      if (ranges != nullptr) ++report.pages_decoded;
+      ROGATORY_RETURN_IF_ERROR(CheckPageDecoded(store, ranges, page, &report));
       if (report.broken) return report;
     }
-    if (page.next.empty()) return report;
-    q.after = page.next;
+    if (!next_page.valid()) return report;
+    ROGATORY_ASSIGN_OR_RETURN(page, next_page.get());
   }
 }
 

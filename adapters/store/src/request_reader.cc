@@ -80,26 +80,29 @@ Result<std::vector<HistoryEntry>> RequestReader::GetHistory(const RequestId& id)
   return out;
 }
 
+void RequestReader::PrepareHistoryRange() {
+  if (history_range_ != nullptr) return;
+  HistoryRow& h = history_;
+  history_range_ = std::make_unique<soci::statement>(sql_);
+  Prepare(*history_range_,
+          std::string("SELECT ") + kHistoryColumns +
+              " FROM history WHERE request_id >= :first AND request_id <= :last"
+              " ORDER BY request_id, seq",
+          into(h.request_id), into(h.seq), into(h.event), into(h.from_state), into(h.to_state),
+          into(h.actor), into(h.at), into(h.data), into(h.comment), into(h.prev_hash), into(h.hash),
+          into(h.authority), use(first_), use(last_));
+}
+
 Result<std::vector<HistoryEntry>> RequestReader::GetHistoryRange(const RequestId& first,
                                                                  const RequestId& last) {
-  HistoryRow& h = history_;
-  if (history_range_ == nullptr) {
-    history_range_ = std::make_unique<soci::statement>(sql_);
-    Prepare(*history_range_,
-            std::string("SELECT ") + kHistoryColumns +
-                " FROM history WHERE request_id >= :first AND request_id <= :last"
-                " ORDER BY request_id, seq",
-            into(h.request_id), into(h.seq), into(h.event), into(h.from_state), into(h.to_state),
-            into(h.actor), into(h.at), into(h.data), into(h.comment), into(h.prev_hash),
-            into(h.hash), into(h.authority), use(first_), use(last_));
-  }
+  PrepareHistoryRange();
   first_ = first;
   last_ = last;
   std::vector<HistoryEntry> out;
   Status damaged;
   history_range_->execute();
   while (history_range_->fetch()) {
-    Result<HistoryEntry> e = FromRow(h);
+    Result<HistoryEntry> e = FromRow(history_);
     if (!e.ok()) {
       damaged = e.status();
       break;
@@ -109,6 +112,38 @@ Result<std::vector<HistoryEntry>> RequestReader::GetHistoryRange(const RequestId
   FinishRead(dialect_, *history_range_);
   if (!damaged.ok()) return damaged;
   return out;
+}
+
+Status RequestReader::VisitHistoryRange(
+    const RequestId& first, const RequestId& last,
+    const std::function<void(const StoredHistoryEntry&)>& visit) {
+  if (dialect_.sqlite()) {
+    if (sqlite_scan_ == nullptr) sqlite_scan_ = std::make_unique<SqliteHistoryScan>(sql_);
+    return sqlite_scan_->Visit(first, last, visit);
+  }
+  PrepareHistoryRange();
+  first_ = first;
+  last_ = last;
+  const HistoryRow& h = history_;
+  StoredHistoryEntry view;
+  history_range_->execute();
+  while (history_range_->fetch()) {
+    view.request_id = h.request_id;
+    view.seq = h.seq;
+    view.event = h.event;
+    view.from_state = h.from_state;
+    view.to_state = h.to_state;
+    view.actor = h.actor;
+    view.at_us = h.at;
+    view.data = h.data;
+    view.comment = h.comment;
+    view.prev_hash = h.prev_hash;
+    view.hash = h.hash;
+    view.authority = h.authority;
+    visit(view);
+  }
+  FinishRead(dialect_, *history_range_);
+  return OkStatus();
 }
 
 std::optional<IdempotencyRecord> RequestReader::FindIdempotency(const std::string& actor,

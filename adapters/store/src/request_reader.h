@@ -5,14 +5,17 @@
 
 #include <soci/soci.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "dialect.h"
+#include "rogatory/history.h"
 #include "rogatory/store.h"
 #include "row_codec.h"
+#include "sqlite_history_scan.h"
 
 namespace rogatory::store_internal {
 
@@ -32,6 +35,9 @@ class RequestReader {
   // The history entries of the request ids in [first, last], by request id then seq: one range
   // read of the history's primary key (the audit reads a page of requests at once).
   Result<std::vector<HistoryEntry>> GetHistoryRange(const RequestId& first, const RequestId& last);
+  // The same rows undecoded, each handed to `visit` as stored (the audit's fast check).
+  Status VisitHistoryRange(const RequestId& first, const RequestId& last,
+                           const std::function<void(const StoredHistoryEntry&)>& visit);
   std::optional<IdempotencyRecord> FindIdempotency(const std::string& actor,
                                                    const std::string& key);
 
@@ -45,6 +51,8 @@ class RequestReader {
   long long exists_ = 0;
   soci::statement get_request_, get_history_, request_exists_, find_idempotency_;
   std::unique_ptr<soci::statement> history_range_;  // prepared on first use (the audit's)
+  std::unique_ptr<SqliteHistoryScan> sqlite_scan_;  // the same, undecoded, on SQLite
+  void PrepareHistoryRange();
   soci::session& sql_;
 };
 

@@ -155,6 +155,24 @@ Result<std::vector<HistoryEntry>> SqlStore::GetHistoryRange(const RequestId& fir
                         [&](Connection& c) { return c.reader().GetHistoryRange(first, last); });
 }
 
+Status SqlStore::VisitHistoryRange(const RequestId& first, const RequestId& last,
+                                   const std::function<void(const StoredHistoryEntry&)>& visit) {
+  return WithConnection(ReadPool(), "read history range", [&](Connection& c) {
+    return c.reader().VisitHistoryRange(first, last, visit);
+  });
+}
+
+void SqlStore::BeginFullScan() {
+  if (!dialect_.sqlite() || url_.target == ":memory:") return;
+  std::lock_guard<std::mutex> lock(prefetch_mu_);
+  if (prefetcher_ == nullptr) prefetcher_ = std::make_unique<FilePrefetcher>(url_.target);
+}
+
+void SqlStore::EndFullScan() {
+  std::lock_guard<std::mutex> lock(prefetch_mu_);
+  prefetcher_.reset();
+}
+
 Result<std::optional<IdempotencyRecord>> SqlStore::FindIdempotency(const std::string& actor,
                                                                    const std::string& key) {
   return WithConnection(ReadPool(), "find idempotency record",

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,6 +14,7 @@
 #include "checkpointer.h"
 #include "connection.h"
 #include "dialect.h"
+#include "file_prefetcher.h"
 #include "group_commit.h"
 #include "rogatory/audit.h"
 #include "rogatory/sql_store.h"
@@ -37,6 +39,10 @@ class SqlStore final : public Store, public HistoryRangeReader {
   Result<RequestPage> ListRequests(const RequestQuery& q) override;
   Result<std::vector<HistoryEntry>> GetHistoryRange(const RequestId& first,
                                                     const RequestId& last) override;
+  Status VisitHistoryRange(const RequestId& first, const RequestId& last,
+                           const std::function<void(const StoredHistoryEntry&)>& visit) override;
+  void BeginFullScan() override;
+  void EndFullScan() override;
   Result<std::optional<IdempotencyRecord>> FindIdempotency(const std::string& actor,
                                                            const std::string& key) override;
   Result<std::vector<DueDeadline>> ClaimDueDeadlines(TimePoint now, const std::string& owner,
@@ -91,6 +97,8 @@ class SqlStore final : public Store, public HistoryRangeReader {
 
   const Dialect dialect_;
   const StoreUrl url_;
+  std::mutex prefetch_mu_;
+  std::unique_ptr<FilePrefetcher> prefetcher_;  // while a full scan runs (SQLite files only)
   const SqlStoreOptions options_;
   // Declared before the pools: their connections call it on every commit, so it outlives them.
   std::unique_ptr<Checkpointer> checkpointer_;  // null unless an SQLite file checkpoints apart

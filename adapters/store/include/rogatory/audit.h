@@ -4,10 +4,12 @@
 #define ROGATORY_AUDIT_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "rogatory/history.h"
 #include "rogatory/request.h"
 #include "rogatory/status.h"
 #include "rogatory/store.h"
@@ -25,6 +27,10 @@ struct AuditReport {
   int64_t requests = 0;              // requests checked
   int64_t entries = 0;               // history entries checked
   std::optional<BrokenLink> broken;  // set when a chain is broken; the walk stops there
+  // How the entries were checked (see AuditHistories): data texts that were not canonical and
+  // were parsed and dumped again, and pages checked again decoded.
+  int64_t data_redumped{};
+  int64_t pages_decoded{};
 };
 
 // A store that reads the histories of many requests in one ordered range read (the SQL stores
@@ -37,13 +43,29 @@ class HistoryRangeReader {
   // then seq.
   virtual Result<std::vector<HistoryEntry>> GetHistoryRange(const RequestId& first,
                                                             const RequestId& last) = 0;
+  // The same rows undecoded: calls `visit` with each as stored (its data the stored JSON
+  // text), in the same order; each view is valid during its call only. An error only when the
+  // store cannot be read.
+  virtual Status VisitHistoryRange(const RequestId& first, const RequestId& last,
+                                   const std::function<void(const StoredHistoryEntry&)>& visit) = 0;
+  // Called before and after a walk over every history (the audit), so a store can prepare
+  // for it: the SQLite store reads its file ahead, front to back, on a thread of its own while
+  // the walk runs (when the file fits in half the available memory). By default nothing.
+  virtual void BeginFullScan() {}
+  virtual void EndFullScan() {}
 };
 
 // Walks every request in id order (ListRequests pages), reads its history (a page's histories in
 // one range read when the store is a HistoryRangeReader) and checks it with
 // VerifyHistoryChain; also checks that the request row agrees with its last entry (revision and
 // head hash). Returns the report, with `broken` naming the first broken link; an error only when
-// the store cannot be read.
+// the store cannot be read (or a stored row does not decode).
+//
+// On a HistoryRangeReader each page is first checked undecoded (VisitHistoryRange): an entry's
+// data text is hashed as stored when it is already the canonical dump (IsCanonicalJsonText),
+// parsed and dumped again only when it is not. A page with anything that check does not accept
+// is checked again the decoded way above, so the report (requests, entries, the broken link and
+// its message, or the error) is the same either way.
 Result<AuditReport> AuditHistories(Store& store);
 
 }  // namespace rogatory

@@ -1,0 +1,76 @@
+#include "sqlite_history_scan.h"
+
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <string>
+#include <string_view>
+
+#include "row_codec.h"
+
+namespace rogatory::store_internal {
+
+struct SqliteHistoryScan::Handles {
+  sqlite_api::sqlite3* db = nullptr;
+  sqlite_api::sqlite3_stmt* stmt = nullptr;
+};
+
+namespace {
+
+std::string_view Text(sqlite_api::sqlite3_stmt* st, int column) {
+  const auto* text = reinterpret_cast<const char*>(sqlite_api::sqlite3_column_text(st, column));
+  if (text == nullptr) return {};
+  return std::string_view(text, static_cast<size_t>(sqlite_api::sqlite3_column_bytes(st, column)));
+}
+
+Status SqliteError(sqlite_api::sqlite3* db, const char* what) {
+  return InternalError(std::string("store: ") + what + ": " + sqlite_api::sqlite3_errmsg(db));
+}
+
+}  // namespace
+
+SqliteHistoryScan::SqliteHistoryScan(soci::session& sql) : handles_(std::make_unique<Handles>()) {
+  handles_->db = static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_;
+}
+
+SqliteHistoryScan::~SqliteHistoryScan() { sqlite_api::sqlite3_finalize(handles_->stmt); }
+
+Status SqliteHistoryScan::Visit(const RequestId& first, const RequestId& last,
+                                const std::function<void(const StoredHistoryEntry&)>& visit) {
+  sqlite_api::sqlite3* db = handles_->db;
+  if (handles_->stmt == nullptr) {
+    const std::string query = std::string("SELECT ") + kHistoryColumns +
+                              " FROM history WHERE request_id >= ?1 AND request_id <= ?2"
+                              " ORDER BY request_id, seq";
+    if (sqlite_api::sqlite3_prepare_v3(db, query.c_str(), -1, SQLITE_PREPARE_PERSISTENT,
+                                       &handles_->stmt, nullptr) != SQLITE_OK) {
+      return SqliteError(db, "prepare the history range read");
+    }
+  }
+  sqlite_api::sqlite3_stmt* st = handles_->stmt;
+  sqlite_api::sqlite3_bind_text(st, 1, first.data(), static_cast<int>(first.size()), SQLITE_STATIC);
+  sqlite_api::sqlite3_bind_text(st, 2, last.data(), static_cast<int>(last.size()), SQLITE_STATIC);
+  StoredHistoryEntry e;
+  int rc;
+  while ((rc = sqlite_api::sqlite3_step(st)) == SQLITE_ROW) {
+    e.request_id = Text(st, 0);
+    e.seq = sqlite_api::sqlite3_column_int64(st, 1);
+    e.event = Text(st, 2);
+    e.from_state = Text(st, 3);
+    e.to_state = Text(st, 4);
+    e.actor = Text(st, 5);
+    e.at_us = sqlite_api::sqlite3_column_int64(st, 6);
+    e.data = Text(st, 7);
+    e.comment = Text(st, 8);
+    e.prev_hash = Text(st, 9);
+    e.hash = Text(st, 10);
+    e.authority = Text(st, 11);
+    visit(e);
+  }
+  Status status = rc == SQLITE_DONE ? OkStatus() : SqliteError(db, "read a history range");
+  // Reset at once: a statement left on a row keeps its read snapshot (see FinishRead).
+  sqlite_api::sqlite3_reset(st);
+  sqlite_api::sqlite3_clear_bindings(st);
+  return status;
+}
+
+}  // namespace rogatory::store_internal

@@ -1,0 +1,38 @@
+// The audit's range read of history rows on SQLite through the C API: each column a view of
+// SQLite's own row buffer, where SOCI would copy every column into a string first.
+#ifndef ROGATORY_ADAPTERS_STORE_SQLITE_HISTORY_SCAN_H_
+#define ROGATORY_ADAPTERS_STORE_SQLITE_HISTORY_SCAN_H_
+
+#include <soci/soci.h>
+
+#include <functional>
+#include <memory>
+
+#include "rogatory/history.h"
+#include "rogatory/request.h"
+#include "rogatory/status.h"
+
+namespace rogatory::store_internal {
+
+class SqliteHistoryScan {
+ public:
+  // Prepares the range read on `sql`'s SQLite connection (which must outlive this).
+  explicit SqliteHistoryScan(soci::session& sql);
+  ~SqliteHistoryScan();
+  SqliteHistoryScan(const SqliteHistoryScan&) = delete;
+  SqliteHistoryScan& operator=(const SqliteHistoryScan&) = delete;
+
+  // Calls `visit` with each history row of the request ids in [first, last], by request id
+  // then seq, and resets the statement (no read snapshot stays open). Internal on an SQLite
+  // error.
+  Status Visit(const RequestId& first, const RequestId& last,
+               const std::function<void(const StoredHistoryEntry&)>& visit);
+
+ private:
+  struct Handles;  // the connection and the prepared statement (SQLite's types stay in the .cc)
+  std::unique_ptr<Handles> handles_;
+};
+
+}  // namespace rogatory::store_internal
+
+#endif  // ROGATORY_ADAPTERS_STORE_SQLITE_HISTORY_SCAN_H_
