@@ -77,7 +77,23 @@ Result<TimePoint> StartOfDate(std::string_view yyyy_mm_dd, const TimeZone& zone)
 }
 
 std::string LocalDateText(TimePoint t, const TimeZone& zone) {
-  return date::format("%F", LocalDay(t, zone));
+  // Written digit by digit: date::format builds an ostream and its locale per call, which cost
+  // more than the rest of a step's statistics (every step records its request's creation day).
+  const date::year_month_day ymd(LocalDay(t, zone));
+  const int y = static_cast<int>(ymd.year());
+  if (y < 0 || y > 9999) return date::format("%F", date::sys_days(ymd));
+  const unsigned m = static_cast<unsigned>(ymd.month());
+  const unsigned d = static_cast<unsigned>(ymd.day());
+  std::string out = "0000-00-00";
+  out[0] = static_cast<char>('0' + y / 1000);
+  out[1] = static_cast<char>('0' + y / 100 % 10);
+  out[2] = static_cast<char>('0' + y / 10 % 10);
+  out[3] = static_cast<char>('0' + y % 10);
+  out[5] = static_cast<char>('0' + m / 10);
+  out[6] = static_cast<char>('0' + m % 10);
+  out[8] = static_cast<char>('0' + d / 10);
+  out[9] = static_cast<char>('0' + d % 10);
+  return out;
 }
 
 }  // namespace rogatory

@@ -86,21 +86,32 @@ class Engine::Impl {
   // winner's answer instead.
   // Takes `m` by reference: a Mutation is three JSON objects and a dozen strings, and moving
   // it once more per step costs more than the in-memory store's whole write.
+  // `cw`, when the caller has it, is the request's compiled workflow (saves a lookup).
   Result<Request> Commit(Mutation& m, const Actor& actor, const std::string& key,
-                         const std::string& fingerprint) {
-    m.history.prev_hash = m.request.revision == 1 ? std::string(kGenesisHash) : m.request.head_hash;
+                         const std::string& fingerprint, const CompiledWorkflow* cw = nullptr) {
+    if (m.request.revision == 1) {
+      m.history.prev_hash = kGenesisHash;
+    } else {
+      m.history.prev_hash = std::move(m.request.head_hash);
+    }
     m.history.hash = ComputeHistoryHash(m.history);
     m.request.head_hash = m.history.hash;
-    if (Result<const CompiledWorkflow*> cw = Find(m.request.workflow, m.request.version); cw.ok()) {
+    if (cw == nullptr) {
+      Result<const CompiledWorkflow*> found = Find(m.request.workflow, m.request.version);
+      if (found.ok()) cw = *found;
+    }
+    if (cw != nullptr) {
       std::string lapsed = std::move(m.stats.lapsed_deadline);
-      m.stats = StatsFactsOf((*cw)->def, m.request, time_zone_);
+      m.stats = StatsFactsOf(cw->def, m.request, time_zone_);
       m.stats.lapsed_deadline = std::move(lapsed);
     }
     if (!key.empty()) {
       m.idempotency = IdempotencyRecord{access_.IdempotencyScope(actor), key, fingerprint,
                                         RequestToJson(m.request).dump(), m.history.at};
     }
-    Status s = store_->Apply(m);
+    // The store may keep the entry, notification and idempotency record without copying them:
+    // only m.request is used from here on.
+    Status s = store_->ApplyMoving(m);
     // A concurrent repeat of the same call that committed first makes this write lose, on the
     // key (AlreadyExists) or, for a step, on the revision (Aborted): answer with its result.
     if ((s.code() == StatusCode::kAlreadyExists || s.code() == StatusCode::kAborted) &&
@@ -296,16 +307,16 @@ class Engine::Impl {
                : std::string()));
     }
     ROGATORY_RETURN_IF_ERROR(access_.CheckAssigned(*c.t, call.event, call.parties));
-    return Step(std::move(before), *c.cw, c.state, *c.t, c.event_data, actor, call.comment, "",
-                call.idempotency_key, fingerprint, call.parties);
+    return Step(std::move(before), *c.cw, c.state, *c.t, std::move(c.event_data), actor,
+                call.comment, "", call.idempotency_key, fingerprint, call.parties);
   }
 
   // Builds and commits the request's next revision for transition `t` from `state`, merging
   // `event_data` into the request's data. `deadline` is set when a lapse caused the step: the
   // history entry then records {"deadline": name} and the request's data is left alone.
   Result<Request> Step(Request before, const CompiledWorkflow& cw, int32_t state,
-                       const CompiledTransition& t, const nlohmann::json& event_data,
-                       const Actor& actor, const std::string& comment, const std::string& deadline,
+                       const CompiledTransition& t, nlohmann::json event_data, const Actor& actor,
+                       const std::string& comment, const std::string& deadline,
                        const std::string& key, const std::string& fingerprint,
                        const Parties& assigned = {}) {
     const int32_t to = t.to < 0 ? state : t.to;
@@ -352,7 +363,7 @@ class Engine::Impl {
     h.actor = actor.id;
     h.at = now;
     if (deadline.empty()) {
-      h.data = event_data;
+      h.data = std::move(event_data);  // merged into the request above; the entry keeps it
     } else {
       h.data = nlohmann::json{{"deadline", deadline}};
     }
@@ -368,7 +379,7 @@ class Engine::Impl {
                                 : kEventRequestTransitioned;
     m.notification = NotificationOf(type, r, m.history, deadline);
     m.stats.lapsed_deadline = deadline;
-    return Commit(m, actor, key, fingerprint);
+    return Commit(m, actor, key, fingerprint, &cw);
   }
 
   Result<std::optional<Request>> Expire(const RequestId& id, const std::string& name,

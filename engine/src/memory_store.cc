@@ -72,7 +72,14 @@ class MemoryStore final : public Store {
     return it->second;
   }
 
-  Status Apply(const Mutation& m) override {
+  Status Apply(const Mutation& m) override { return Write(m, nullptr); }
+
+  // The history entry and the idempotency record move into the store instead of being copied.
+  Status ApplyMoving(Mutation& m) override { return Write(m, &m); }
+
+  // Apply; with `movable` (the same mutation) the parts the store keeps are moved from it once
+  // every check has passed.
+  Status Write(const Mutation& m, Mutation* movable) {
     std::lock_guard lock(mu_);
     auto it = requests_.find(m.request.id);
     if (m.expected_revision == 0) {
@@ -106,8 +113,13 @@ class MemoryStore final : public Store {
     } else {
       requests_.emplace_hint(it, m.request.id, m.request);
     }
-    history_[m.request.id].push_back(m.history);
     ApplyStats(m);
+    std::vector<HistoryEntry>& entries = history_[m.request.id];
+    if (movable != nullptr) {
+      entries.push_back(std::move(movable->history));
+    } else {
+      entries.push_back(m.history);
+    }
     if (m.notification) {
       for (const auto& [id, sub] : subscriptions_) {
         if (!sub.Receives(*m.notification, m.request)) continue;
@@ -119,13 +131,17 @@ class MemoryStore final : public Store {
         d.revision = m.request.revision;
         d.type = m.notification->type;
         d.body = m.notification->Body();
-        d.next_attempt_at = d.created_at = m.history.at;
+        d.next_attempt_at = d.created_at = entries.back().at;
         deliveries_.emplace(d.id, std::move(sd));
       }
     }
     if (m.idempotency) {
-      idempotency_.emplace(std::make_pair(m.idempotency->actor, m.idempotency->key),
-                           *m.idempotency);
+      std::pair<std::string, std::string> key(m.idempotency->actor, m.idempotency->key);
+      if (movable != nullptr) {
+        idempotency_.emplace(std::move(key), std::move(*movable->idempotency));
+      } else {
+        idempotency_.emplace(std::move(key), *m.idempotency);
+      }
     }
     return OkStatus();
   }
@@ -421,7 +437,11 @@ class MemoryStore final : public Store {
     const StatsRecord* before = it == stats_records_.end() ? nullptr : &it->second;
     StatsRecord after = NextStatsRecord(before, m.request, m.history, m.stats);
     AddCells(StatsDelta(before, &after));
-    stats_records_[m.request.id] = std::move(after);
+    if (it != stats_records_.end()) {
+      it->second = std::move(after);  // one lookup per step, not two
+    } else {
+      stats_records_.emplace(m.request.id, std::move(after));
+    }
   }
 
   void AddCells(const std::map<StatsCellKey, int64_t>& delta) {

@@ -1,8 +1,10 @@
 // A request's statistics record and its contribution to the counters (docs/statistics.md
 // defines each kind).
 #include <algorithm>
+#include <iterator>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -85,6 +87,136 @@ void AddContribution(const StatsRecord& r, int64_t sign, std::map<StatsCellKey, 
   }
 }
 
+// One record's contributions to one scope, as views into the record (and into `texts`, for
+// the few keys that are computed): what StatsDelta compares for a step.
+struct ContributionViews {
+  struct Item {
+    std::string_view kind;
+    std::string_view key;
+    int64_t n = 0;
+  };
+  std::vector<Item> items;
+  std::vector<std::string> texts;  // reserved up front: views into it stay valid
+  std::set<std::string> others;    // the counterpart authorities the views point into
+  std::vector<char> matched;       // DeltaOfStep's marks, one per item
+};
+
+// The duration kinds of kDurationPairs, in the same order, as ContributionOf spells them.
+const std::string& DurationKind(size_t i) {
+  static const std::vector<std::string> kinds = [] {
+    std::vector<std::string> out;
+    for (const auto& [from, to] : kDurationPairs) {
+      out.push_back(std::string("dur:") + PhaseName(from) + ">" + PhaseName(to));
+    }
+    return out;
+  }();
+  return kinds[i];
+}
+
+// ContributionOf(r, scope) without copying a string of the record: the same items (the
+// equivalence is tested against the full computation in stats_delta_test.cc).
+void ViewContributions(const StatsRecord& r, const std::string& scope, ContributionViews* out) {
+  out->items.clear();
+  out->texts.clear();
+  size_t computed = 0;
+  for (const auto& entry : r.breakdowns) computed += entry.second.empty() ? 0 : 1;
+  for (const auto& [from, to] : kDurationPairs) {
+    const int64_t a = r.phase_entered_us[static_cast<size_t>(from)];
+    computed += a >= 0 && r.phase_entered_us[static_cast<size_t>(to)] >= a ? 1 : 0;
+  }
+  if (out->texts.capacity() < computed) out->texts.reserve(computed);
+  auto add = [out](std::string_view kind, std::string_view key, int64_t n) {
+    out->items.push_back({kind, key, n});
+  };
+  add("total", "", 1);
+  add("state", r.state, 1);
+  add("phase", PhaseName(r.phase), 1);
+  add("status", r.terminal ? "closed" : "open", 1);
+  if (r.terminal) add("outcome", r.state, 1);
+  if (r.lapsed_now) add("overdue_lapsed", "", 1);
+  for (const auto& [deadline, n] : r.lapses) add("lapse", deadline, n);
+  for (const auto& [field, values] : r.breakdowns) {
+    if (values.empty()) continue;
+    out->texts.push_back("breakdown:" + field);
+    for (const std::string& v : values) add(out->texts.back(), v, 1);
+  }
+  if (r.parties.empty()) {
+    out->others.clear();  // no counterpart (the common case, without authorities)
+  } else {
+    out->others = Counterparts(r, scope);
+  }
+  for (const std::string& authority : out->others) add("cp_authority", authority, 1);
+  if (out->others.empty() && !r.counterpart_value.empty()) {
+    add("cp_value", r.counterpart_value, 1);
+  }
+  for (size_t i = 0; i < std::size(kDurationPairs); ++i) {
+    const auto& [from, to] = kDurationPairs[i];
+    const int64_t a = r.phase_entered_us[static_cast<size_t>(from)];
+    const int64_t b = r.phase_entered_us[static_cast<size_t>(to)];
+    if (a < 0 || b < a) continue;
+    out->texts.push_back(std::to_string((b - a) / kMicrosPerDay));
+    add(DurationKind(i), out->texts.back(), 1);
+  }
+}
+
+// True when both records count under the same workflow, version and creation day, so their
+// cells differ only in scope, kind and key.
+bool SameCells(const StatsRecord& a, const StatsRecord& b) {
+  return a.version == b.version && a.workflow == b.workflow && a.created_day == b.created_day;
+}
+
+// StatsDelta for two records with SameCells: per scope, the `after` items minus the `before`
+// items, each pair that cancels left out.
+void DeltaOfStep(const StatsRecord& before, const StatsRecord& after,
+                 std::map<StatsCellKey, int64_t>* delta) {
+  // Every step of every request comes here: the buffers keep their capacity between calls.
+  thread_local ContributionViews b;
+  thread_local ContributionViews a;
+  static const std::set<std::string> kGlobalOnly{""};
+  const bool no_parties = before.parties.empty() && after.parties.empty();
+  const std::set<std::string> before_scopes =
+      no_parties ? std::set<std::string>() : ScopesOf(before);
+  const std::set<std::string> after_scopes = no_parties ? std::set<std::string>() : ScopesOf(after);
+  const std::set<std::string>& before_in = no_parties ? kGlobalOnly : before_scopes;
+  const std::set<std::string>& after_in = no_parties ? kGlobalOnly : after_scopes;
+  auto put = [&](const std::string& scope, std::string_view kind, std::string_view key, int64_t n) {
+    if (n == 0) return;
+    (*delta)[StatsCellKey{scope, after.workflow, after.version, after.created_day,
+                          std::string(kind), std::string(key)}] += n;
+  };
+  for (const std::string& scope : after_in) {
+    ViewContributions(after, scope, &a);
+    if (before_in.count(scope) == 0) {
+      for (const auto& item : a.items) put(scope, item.kind, item.key, item.n);
+      continue;
+    }
+    ViewContributions(before, scope, &b);
+    b.matched.assign(b.items.size(), 0);
+    for (const auto& item : a.items) {
+      int64_t n = item.n;
+      for (size_t i = 0; i < b.items.size(); ++i) {
+        if (!b.matched[i] && b.items[i].kind == item.kind && b.items[i].key == item.key) {
+          b.matched[i] = 1;
+          n -= b.items[i].n;
+          break;
+        }
+      }
+      put(scope, item.kind, item.key, n);
+    }
+    for (size_t i = 0; i < b.items.size(); ++i) {
+      if (!b.matched[i]) put(scope, b.items[i].kind, b.items[i].key, -b.items[i].n);
+    }
+  }
+  for (const std::string& scope : before_in) {
+    if (after_in.count(scope) != 0) continue;
+    ViewContributions(before, scope, &b);
+    for (const auto& item : b.items) put(scope, item.kind, item.key, -item.n);
+  }
+  for (auto it = delta->begin(); it != delta->end();) {
+    it = it->second == 0 ? delta->erase(it) : std::next(it);
+  }
+}
+
 std::string UtcDay(TimePoint t) { return FormatRfc3339(t).substr(0, 10); }
 
 }  // namespace
@@ -117,6 +249,13 @@ StatsRecord NextStatsRecord(const StatsRecord* before, const Request& after,
 
 std::map<StatsCellKey, int64_t> StatsDelta(const StatsRecord* before, const StatsRecord* after) {
   std::map<StatsCellKey, int64_t> delta;
+  if (before != nullptr && after != nullptr && SameCells(*before, *after)) {
+    // A step: the cells differ only in kind and key, and most of them cancel (the request
+    // still counts once in "total", its status often stays "open"...). Only what changed is
+    // keyed, without building the contributions that cancel.
+    DeltaOfStep(*before, *after, &delta);
+    return delta;
+  }
   if (before != nullptr) AddContribution(*before, -1, &delta);
   if (after != nullptr) AddContribution(*after, 1, &delta);
   for (auto it = delta.begin(); it != delta.end();) {

@@ -284,5 +284,22 @@ TEST(DaysValidationTest, DefinitionJsonShowsDaysCountingOnly) {
   EXPECT_FALSE(j["deadlines"]["exact"].contains("counting"));
 }
 
+// LocalDateText writes the date digit by digit (date::format's stream cost more than the rest
+// of a step's statistics): the creation day a step records must stay the local one, padded,
+// on either side of a zone's midnight and of a daylight-saving change.
+TEST(LocalDateTextTest, WritesTheLocalDatePaddedAroundMidnightAndDaylightSaving) {
+  const TimeZone paris = Zone("Europe/Paris");
+  const TimeZone baghdad = Zone("Asia/Baghdad");
+  EXPECT_EQ(LocalDateText(At("2026-03-09T22:59:59Z"), paris), "2026-03-09");
+  EXPECT_EQ(LocalDateText(At("2026-03-09T23:00:00Z"), paris), "2026-03-10");
+  EXPECT_EQ(LocalDateText(At("2026-03-28T23:00:00Z"), paris), "2026-03-29");  // DST day
+  EXPECT_EQ(LocalDateText(At("2026-10-24T21:59:59Z"), paris), "2026-10-24");
+  EXPECT_EQ(LocalDateText(At("2026-10-24T22:00:00Z"), paris), "2026-10-25");
+  EXPECT_EQ(LocalDateText(At("2026-12-31T21:00:00Z"), baghdad), "2027-01-01");
+  EXPECT_EQ(LocalDateText(At("2026-12-31T23:59:59Z"), TimeZone()), "2026-12-31");
+  EXPECT_EQ(LocalDateText(At("0999-01-05T00:00:00Z"), TimeZone()), "0999-01-05");
+  EXPECT_EQ(LocalDateText(At("1970-01-01T00:00:00Z"), TimeZone()), "1970-01-01");
+}
+
 }  // namespace
 }  // namespace rogatory

@@ -65,6 +65,10 @@ class WebhookDispatcher::Impl {
   void Wake() {
     {
       std::lock_guard lock(mu_);
+      // Already flagged: the claim loop has not claimed since, and the claim it will make
+      // covers this commit too. A notification now changes no predicate the loop waits on and
+      // only costs it a wake-up (a context switch per API call under load, `rogatory serve`).
+      if (wake_) return;
       wake_ = true;
     }
     claim_cv_.notify_one();

@@ -62,9 +62,15 @@ struct StatsCellKey {
   std::string day;
   std::string kind;
   std::string key;
+  // Ordered by scope, workflow, version, day, kind, key (what std::tie gives), with one
+  // three-way comparison per field: every step's counters are looked up by it.
   friend bool operator<(const StatsCellKey& a, const StatsCellKey& b) {
-    return std::tie(a.scope, a.workflow, a.version, a.day, a.kind, a.key) <
-           std::tie(b.scope, b.workflow, b.version, b.day, b.kind, b.key);
+    if (int c = a.scope.compare(b.scope)) return c < 0;
+    if (int c = a.workflow.compare(b.workflow)) return c < 0;
+    if (a.version != b.version) return a.version < b.version;
+    if (int c = a.day.compare(b.day)) return c < 0;
+    if (int c = a.kind.compare(b.kind)) return c < 0;
+    return a.key.compare(b.key) < 0;
   }
 };
 

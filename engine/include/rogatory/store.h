@@ -224,6 +224,12 @@ class Store {
   // history entry, its replacement deadline rows, an outbox row per subscription matching the
   // notification, and the idempotency record (AlreadyExists if the key is taken).
   virtual Status Apply(const Mutation& m) = 0;
+  // Apply, for a caller that no longer needs `m` beyond m.request: when it returns OK the store
+  // may have moved from m.history, m.notification, m.idempotency and m.stats (never from
+  // m.request, which the engine returns to its caller); on an error `m` is left as it was. The
+  // engine writes every step through it. The default calls Apply(m), so a store (or a wrapper
+  // that overrides Apply) needs nothing more; the memory store keeps the entry without a copy.
+  virtual Status ApplyMoving(Mutation& m) { return Apply(m); }
   // The request `id`. NotFound if there is none.
   virtual Result<Request> GetRequest(const RequestId& id) = 0;
   // The request's history, oldest first. NotFound if there is no such request.
