@@ -51,10 +51,12 @@ struct SqlStoreOptions {
   // Creates or migrates the schema on open (false: the schema must already be this binary's
   // version, FailedPrecondition otherwise; for tools that only read, such as `audit verify`).
   bool migrate_schema = true;
-  // The overdue list (`overdue=true`) with many clocks due walks this many candidates in id
-  // order, each checked against its deadline rows, before it turns to the due-time index; with
-  // fewer due rows than this it reads them from that index at once. Either way the page is the
-  // same; this only bounds the work of each (tests set it low to exercise both).
+  // The overdue list (`overdue=true`) under a party filter (`party=` or the caller's authority),
+  // with many clocks due, walks this many candidates in id order, each checked against its
+  // deadline rows, before it turns to the due-time index; with fewer due rows than this it reads
+  // them from that index at once. Either way the page is the same; this only bounds the work of
+  // each (tests set it low to exercise both). Without a party the list reads the deadline rows'
+  // own indexes (schema 8) and ignores this.
   int overdue_walk = 2000;
 };
 
