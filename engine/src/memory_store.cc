@@ -7,6 +7,7 @@
 #include <iterator>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -14,8 +15,9 @@
 namespace rogatory {
 namespace {
 
-// Requests the overdue list checks in id order before it asks the due-time index.
-constexpr int kOverdueWalk = 2000;
+// The list filters a lapsed clock is indexed under (the SQL stores' lapsed indexes, schema 8):
+// workflow, state and phase, each empty (nullopt) for "any".
+using LapsedKey = std::tuple<std::string, std::string, std::optional<Phase>>;
 
 struct DeadlineLease {
   std::string owner;
@@ -189,15 +191,8 @@ class MemoryStore final : public Store {
       return page;
     }
     if (q.overdue_only) {
-      // Many overdue: a walk in id order finds a page within a few steps. Few (or a selective
-      // filter): after a bounded walk, the due-time index names the rest, kept to one page.
-      auto it = requests_.upper_bound(q.after);
-      for (int steps = 0; it != requests_.end() && steps < kOverdueWalk; ++it, ++steps) {
-        if (!take(it->second)) return page;
-      }
-      if (it == requests_.end()) return page;
-      const size_t wanted = limit + 1 - page.items.size();
-      for (const RequestId& id : OverdueIds(q.now, std::prev(it)->first, wanted)) {
+      // The first page of the filters' lapsed index and of the running clocks due, merged.
+      for (const RequestId& id : OverdueIds(q, limit + 1)) {
         if (!take(requests_.at(id))) break;
       }
       return page;
@@ -396,14 +391,19 @@ class MemoryStore final : public Store {
   }
 
   // Adds or removes the running deadlines of `r` in the due-time index, and its lapsed ones in
-  // the lapsed index.
+  // the lapsed index under each combination of its workflow, state and phase.
   void IndexDeadlines(const Request& r, bool add) {
     for (const auto& d : r.deadlines) {
       if (d.lapsed) {
-        if (add) {
-          lapsed_.insert(r.id);
-        } else if (auto it = lapsed_.find(r.id); it != lapsed_.end()) {
-          lapsed_.erase(it);
+        for (int any = 0; any < 8; ++any) {
+          const LapsedKey key{(any & 1) ? "" : r.workflow, (any & 2) ? "" : r.state,
+                              (any & 4) ? std::nullopt : std::optional<Phase>(r.phase)};
+          std::multiset<RequestId>& ids = lapsed_[key];
+          if (add) {
+            ids.insert(r.id);
+          } else if (auto it = ids.find(r.id); it != ids.end()) {
+            ids.erase(it);
+          }
         }
         continue;
       }
@@ -496,21 +496,27 @@ class MemoryStore final : public Store {
   }
 
  private:
-  // The first `wanted` ids after `after` of requests with a running clock due by `now` or a
-  // lapsed one, in id order.
-  std::set<RequestId> OverdueIds(TimePoint now, const RequestId& after, size_t wanted) const {
+  // The first `wanted` ids after q.after of requests matching q's workflow, state and phase
+  // with a lapsed clock (a walk of that filter's lapsed index, stopping at `wanted`) or a
+  // running clock due by q.now (each due clock's request checked), in id order.
+  std::set<RequestId> OverdueIds(const RequestQuery& q, size_t wanted) const {
     std::set<RequestId> ids;
-    auto keep = [&](const RequestId& id) {
-      ids.insert(id);
-      if (ids.size() > wanted) ids.erase(std::prev(ids.end()));
-    };
-    for (auto it = running_by_due_.begin(); it != running_by_due_.end() && it->first <= now; ++it) {
-      if (it->second > after) keep(it->second);
+    if (auto lapsed = lapsed_.find(LapsedKey{q.workflow, q.state, q.phase});
+        lapsed != lapsed_.end()) {
+      for (auto it = lapsed->second.upper_bound(q.after);
+           it != lapsed->second.end() && ids.size() < wanted; ++it) {
+        ids.insert(*it);
+      }
     }
-    // In id order: once the set is full, a larger id cannot enter it.
-    for (auto it = lapsed_.upper_bound(after);
-         it != lapsed_.end() && (ids.size() < wanted || *it < *ids.rbegin()); ++it) {
-      keep(*it);
+    for (auto it = running_by_due_.begin(); it != running_by_due_.end() && it->first <= q.now;
+         ++it) {
+      if (it->second <= q.after) continue;
+      const Request& r = requests_.at(it->second);
+      if (!q.workflow.empty() && r.workflow != q.workflow) continue;
+      if (!q.state.empty() && r.state != q.state) continue;
+      if (q.phase && r.phase != *q.phase) continue;
+      ids.insert(r.id);
+      if (ids.size() > wanted) ids.erase(std::prev(ids.end()));
     }
     return ids;
   }
@@ -521,8 +527,9 @@ class MemoryStore final : public Store {
   // (due_at, request id) of every running deadline: the overdue list reads only what is due.
   // A multiset: two clocks of one request may be due at the same time.
   std::multiset<std::pair<TimePoint, RequestId>> running_by_due_;
-  // The id of a request once per lapsed clock it carries (CONTRACT §7: lapsed clocks are overdue).
-  std::multiset<RequestId> lapsed_;
+  // The id of a request once per lapsed clock it carries (CONTRACT §7: lapsed clocks are
+  // overdue), under each combination of its workflow, state and phase (LapsedKey).
+  std::map<LapsedKey, std::multiset<RequestId>> lapsed_;
   std::unordered_map<RequestId, std::vector<HistoryEntry>> history_;
   std::map<std::string, std::set<RequestId>> by_party_;  // authority -> requests, by id
   std::map<std::pair<RequestId, std::string>, DeadlineLease> leases_;

@@ -50,10 +50,11 @@ std::atomic<int> next_request{0};
 const TimePoint kT0 = FromUnixMicros(1772442000000000);
 
 // One request's successive steps, as the engine builds them: revision + 1, a hash-chained
-// history entry and a webhook notification (one outbox row for the one subscription).
+// history entry and a webhook notification (one outbox row for the one subscription), and
+// `running` running clocks and `lapsed` lapsed ones (deadline rows each step rewrites).
 class Stepper {
  public:
-  Stepper() {
+  explicit Stepper(int running = 0, int lapsed = 0) {
     // Unique across runs: the PostgreSQL database outlives the process.
     static const std::string run =
         std::to_string(getpid()) + "-" +
@@ -66,6 +67,15 @@ class Stepper {
     r_.data = {{"issuing_state", "AT"}, {"executing_state", "DE"}};
     r_.references = {{"issuing", "AT/2026/17"}};
     r_.created_at = kT0;
+    for (int i = 0; i < running + lapsed; ++i) {
+      DeadlineState d;
+      d.name = "clock" + std::to_string(i);
+      d.started_at = kT0;
+      d.due_at = kT0 + std::chrono::hours(24 * (i < running ? 30 : -1));
+      d.lapsed = i >= running;
+      if (d.lapsed) d.lapsed_at = kT0;
+      r_.deadlines.push_back(d);
+    }
   }
   Mutation Next() {
     Mutation m;
@@ -137,7 +147,7 @@ std::string PostgresUrl() {
   return url.rfind("postgres", 0) == 0 ? url : "postgresql://" + url;
 }
 
-void ApplyLoop(benchmark::State& state, const std::string& url) {
+void ApplyLoop(benchmark::State& state, const std::string& url, int running = 0, int lapsed = 0) {
   if (url.empty()) {
     state.SkipWithError("set ROGATORY_TEST_PG_URL (tests/store/pg_test_cluster.sh --durable)");
     return;
@@ -147,7 +157,7 @@ void ApplyLoop(benchmark::State& state, const std::string& url) {
     state.SkipWithError("cannot open the store");
     return;
   }
-  Stepper stepper;
+  Stepper stepper(running, lapsed);
   if (!store->Apply(stepper.Next()).ok()) state.SkipWithError("create failed");
   for (auto _ : state) {
     Status s = store->Apply(stepper.Next());
@@ -162,6 +172,12 @@ void ApplyLoop(benchmark::State& state, const std::string& url) {
 // Store::Apply of one transition (request update, history row, outbox row) per iteration.
 void BM_SqliteApply(benchmark::State& state) { ApplyLoop(state, SqliteUrl()); }
 BENCHMARK(BM_SqliteApply)->Threads(1)->Threads(4)->Threads(16)->UseRealTime();
+
+// The same with two running clocks and one lapsed one on the request (each step upserts its
+// three deadline rows): the write cost of the deadline rows and their indexes (schema 8 copies
+// the request's workflow, state and phase onto them).
+void BM_SqliteApplyWithClocks(benchmark::State& state) { ApplyLoop(state, SqliteUrl(), 2, 1); }
+BENCHMARK(BM_SqliteApplyWithClocks)->Threads(1)->UseRealTime();
 
 void BM_PostgresApply(benchmark::State& state) { ApplyLoop(state, PostgresUrl()); }
 BENCHMARK(BM_PostgresApply)->Threads(1)->Threads(8)->UseRealTime();
@@ -346,9 +362,10 @@ std::vector<std::string> FillOverdueSql(bool sqlite, int64_t n) {
           ", " + t0 + ", '' FROM s",
       series +
           "INSERT INTO deadlines (request_id, name, started_at, due_at, paused, remaining, "
-          "extended, rev) SELECT " +
+          "extended, rev, workflow, state, phase) SELECT " +
           id + ", 'answer', " + t0 + ", " + due + ", CASE WHEN " + paused +
-          " THEN 1 ELSE 0 END, 0, 0, 2 FROM s",
+          " THEN 1 ELSE 0 END, 0, 0, 2, CASE WHEN i % 3 = 0 THEN 'eio' ELSE 'eaw' END, "
+          "'transmitted', 'transmission' FROM s",
       sqlite ? "ANALYZE" : "ANALYZE requests; ANALYZE deadlines",
   };
 }

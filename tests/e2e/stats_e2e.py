@@ -163,6 +163,16 @@ def old_database(work, db, api_answer):
     old = os.path.join(work, "old.db")
     shutil.copy(db, old)
     with sqlite3.connect(old) as c:
+        # Schema 8 first (the deadline rows' copies of their request's workflow, state and phase).
+        c.executescript(
+            "DROP INDEX deadlines_lapsed_by_workflow; DROP INDEX deadlines_lapsed_by_state;"
+            "DROP INDEX deadlines_lapsed_by_phase; DROP INDEX deadlines_lapsed_by_workflow_state;"
+            "DROP INDEX deadlines_lapsed_by_workflow_phase; DROP INDEX deadlines_running_due;"
+            "CREATE INDEX deadlines_running_due ON deadlines"
+            " (due_at, request_id, name, claimed_until, paused, lapsed)"
+            " WHERE paused = 0 AND lapsed = 0;"
+            "ALTER TABLE deadlines DROP COLUMN workflow; ALTER TABLE deadlines DROP COLUMN state;"
+            "ALTER TABLE deadlines DROP COLUMN phase;")
         c.executescript("DROP TABLE stats_requests; DROP TABLE stats_cells; DROP TABLE stats_state;"
                         "UPDATE schema_version SET version = 6;")
     c.close()

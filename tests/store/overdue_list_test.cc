@@ -3,7 +3,8 @@
 // index where a bounded walk stops, and the due-time index alone when few are. Whatever the way,
 // every page must be what a scan of every request would give: the same ids, in id order, with
 // the same cursors, under every filter. `overdue_walk` set to 1 and 3 forces the walk and the
-// hand-over on a small store; 2000 keeps it on the due-time index.
+// hand-over on a small store; 2000 keeps it on the due-time index. Without a party filter the SQL
+// stores read the deadline rows' own indexes (schema 8), whatever `overdue_walk` says.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -145,6 +146,67 @@ TEST_P(OverdueListTest, FewDueAndNoneDueAreExactToo) {
   EXPECT_EQ(Pages(q), Scan(q));
   q.after = "q-59";
   EXPECT_THAT(Pages(q), IsEmpty());
+}
+
+// Schema 8: the SQL stores list overdue requests from the deadline rows' copies of the request's
+// workflow, state and phase. A step that moves the request (a transition, a migration to another
+// version and state) or changes its clocks (lapse, pause, resume, restart, stop) must carry the
+// copies along: a stale copy lists the request under a state it left, or misses it in the one it
+// entered. Each step is checked against what the requests themselves say.
+TEST_P(OverdueListTest, FiltersFollowTheRequestThroughEveryKindOfStep) {
+  RequestBuilder b("z-1", "eaw");
+  b.request().deadlines = {Lapsed("x", T(0), T(2), T(3)), Running("y", T(0), T(5))};
+  ASSERT_TRUE(db_->store().Apply(b.Create("draft", Phase::kDrafting)).ok());
+  // The list under each filter the request can be found by, before and after each step.
+  auto check = [&](const std::string& after_what) {
+    std::vector<RequestQuery> filters(8);
+    filters[1].workflow = "eaw";
+    filters[2].state = "draft";
+    filters[3].state = "executing";
+    filters[4].phase = Phase::kDrafting;
+    filters[5].phase = Phase::kExecution;
+    filters[6].workflow = "eaw";
+    filters[6].state = "executing";
+    filters[7].workflow = "eaw";
+    filters[7].phase = Phase::kDrafting;
+    for (RequestQuery q : filters) {
+      q.overdue_only = true;
+      q.limit = 3;
+      for (int minutes : {4, 10}) {  // the running clock not yet due, then due
+        q.now = T(minutes);
+        EXPECT_EQ(Pages(q), Scan(q))
+            << after_what << ": workflow=" << q.workflow << " state=" << q.state
+            << " phase=" << (q.phase ? PhaseName(*q.phase) : "") << " now=T(" << minutes << ")";
+      }
+    }
+  };
+  check("created");
+  ASSERT_TRUE(db_->store().Apply(b.Step("start", "executing", Phase::kExecution)).ok());
+  check("a transition to another state and phase");
+  b.request().deadlines = {Lapsed("x", T(0), T(2), T(3)), Paused("y", T(0), T(5), kMinute)};
+  ASSERT_TRUE(db_->store().Apply(b.Step("hold", "draft", Phase::kDrafting)).ok());
+  check("a transition that pauses the running clock");
+  b.request().deadlines = {Lapsed("x", T(0), T(2), T(3)), Running("y", T(0), T(8))};
+  ASSERT_TRUE(db_->store().Apply(b.Step("resume", "executing", Phase::kExecution)).ok());
+  check("a transition that resumes it");
+  b.request().deadlines = {Lapsed("x", T(0), T(2), T(3)), Lapsed("y", T(0), T(8), T(9))};
+  ASSERT_TRUE(db_->store().Apply(b.Step("y_overdue", "executing", Phase::kExecution)).ok());
+  check("a lapse in the same state");
+  b.request().version = 2;
+  b.request().deadlines = {Running("x", T(3), T(20)), Lapsed("y", T(0), T(8), T(9))};
+  ASSERT_TRUE(db_->store().Apply(b.Step("migrate", "draft", Phase::kDrafting)).ok());
+  check("a migration to another version, state and phase that restarts a clock");
+  b.request().deadlines = {Running("x", T(3), T(20))};
+  ASSERT_TRUE(db_->store().Apply(b.Step("answer", "executing", Phase::kExecution)).ok());
+  check("a transition that stops the lapsed clock");
+  // The request itself is overdue in its new state only when a clock says so.
+  RequestQuery q;
+  q.overdue_only = true;
+  q.state = "executing";
+  q.now = T(30);
+  EXPECT_THAT(Pages(q), ::testing::Contains("z-1"));
+  q.state = "draft";
+  EXPECT_THAT(Pages(q), ::testing::Not(::testing::Contains("z-1")));
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, OverdueListTest,

@@ -114,10 +114,23 @@ INSTANTIATE_TEST_SUITE_P(Stores, SqlStoreTest,
                            return StoreKindName(info.param);
                          });
 
+// Takes a SQLite database of this binary's schema back to version 7: deadline rows without
+// their request's workflow, state and phase, without the lapsed index of each list filter, and
+// with version 6's running-due index (which does not cover the filter columns).
+const std::string kBackToVersion7 =
+    "DROP INDEX deadlines_lapsed_by_workflow; DROP INDEX deadlines_lapsed_by_state; "
+    "DROP INDEX deadlines_lapsed_by_phase; DROP INDEX deadlines_lapsed_by_workflow_state; "
+    "DROP INDEX deadlines_lapsed_by_workflow_phase; DROP INDEX deadlines_running_due; "
+    "CREATE INDEX deadlines_running_due ON deadlines"
+    " (due_at, request_id, name, claimed_until, paused, lapsed) WHERE paused = 0 AND lapsed = 0; "
+    "ALTER TABLE deadlines DROP COLUMN workflow; ALTER TABLE deadlines DROP COLUMN state; "
+    "ALTER TABLE deadlines DROP COLUMN phase; UPDATE schema_version SET version = 7;";
+
 // Takes a SQLite database of this binary's schema back to version 5: without the statistics
 // tables of version 7, the two-filter
 // list indexes and with version 4's deadline indexes, which do not cover what they are read for.
-constexpr char kBackToVersion5[] =
+const std::string kBackToVersion5 =
+    kBackToVersion7 +
     "DROP TABLE stats_requests; DROP TABLE stats_cells; DROP TABLE stats_state; "
     "DROP INDEX requests_by_workflow_state; DROP INDEX requests_by_workflow_phase; "
     "DROP INDEX deadlines_running_due; DROP INDEX deadlines_lapsed; "
@@ -128,7 +141,8 @@ constexpr char kBackToVersion5[] =
 // Takes a SQLite database of this binary's schema back to version 3: without the list indexes
 // of version 6, parties or the history's authority (version 5), deadline rows without the
 // lapsed columns (version 4) and the running-due index of version 1.
-constexpr char kBackToVersion3[] =
+const std::string kBackToVersion3 =
+    kBackToVersion7 +
     "DROP TABLE stats_requests; DROP TABLE stats_cells; DROP TABLE stats_state; "
     "DROP INDEX requests_by_workflow_state; DROP INDEX requests_by_workflow_phase; "
     "DROP TABLE request_parties; ALTER TABLE requests DROP COLUMN parties; "
@@ -164,7 +178,7 @@ TEST_F(SqliteStoreTest, MigratesAVersionOneDatabaseKeepingItsData) {
   // subscription; definitions without their origin (version 3).
   SqliteExec(
       db_.sqlite_path(),
-      std::string(kBackToVersion3) +
+      kBackToVersion3 +
           "DROP INDEX outbox_pending_subscription; CREATE INDEX outbox_pending ON outbox (id) "
           "WHERE status = 'pending'; ALTER TABLE definitions DROP COLUMN origin; "
           "INSERT INTO definitions (workflow, version, source, loaded_at) "
@@ -307,6 +321,82 @@ TEST_F(SqliteStoreTest, MigratesAVersionFiveDatabaseToIndexWalksForEveryListFilt
   auto claimed = db_.store().ClaimDueDeadlines(q.now, "node", std::chrono::minutes(1), 10);
   ASSERT_TRUE(claimed.ok()) << claimed.status().ToString();
   EXPECT_EQ(claimed->size(), 1u);
+}
+
+// At a million requests the overdue list under a filter took 133-252 ms p50 and 0.65-2.4 s p99
+// (docs/performance.md): schema 7 had to rule out each of 37,000 lapsed clocks in the filter's
+// request index. Version 8 copies each request's workflow, state and phase onto its deadline
+// rows, filled by the migration, so that each filter is one walk of a lapsed index in id order
+// and the due clocks are checked in the due-time index. The plans are the shapes the overdue
+// list runs (adapters/store/src/request_list.cc, ReadOverdueByDeadlines).
+TEST_F(SqliteStoreTest, MigratesAVersionSevenDatabaseToOverdueIndexWalksUnderEveryFilter) {
+  RequestBuilder lapsed("r-1", "eio");
+  const TimePoint t0 = lapsed.request().created_at;
+  lapsed.request().deadlines = {Lapsed("answer", t0, t0, t0), Lapsed("reply", t0, t0, t0)};
+  ASSERT_TRUE(db_.store().Apply(lapsed.Create()).ok());
+  ASSERT_TRUE(db_.store().Apply(lapsed.Step("transmit", "transmitted", Phase::kTransmission)).ok());
+  RequestBuilder due("r-2", "eaw");
+  due.request().deadlines = {Running("answer", t0, t0 + std::chrono::hours(1))};
+  ASSERT_TRUE(db_.store().Apply(due.Create("executing", Phase::kExecution)).ok());
+  ASSERT_TRUE(db_.store().Apply(RequestBuilder("r-3", "eio").Create()).ok());
+  SqliteExec(db_.sqlite_path(), kBackToVersion7);
+  const std::string path = db_.sqlite_path();
+  const std::string copies_match =
+      "SELECT COUNT(*) FROM deadlines d JOIN requests r ON r.id = d.request_id WHERE "
+      "d.workflow = r.workflow AND d.state = r.state AND d.phase = r.phase";
+  EXPECT_EQ(SqliteCount(path, copies_match), -1) << "version 7 has no copies";
+  ASSERT_TRUE(db_.Reopen().ok());
+  EXPECT_EQ(SqliteCount(path, "SELECT MAX(version) FROM schema_version"), kStoreSchemaVersion);
+  EXPECT_EQ(SqliteCount(path, copies_match), 3) << "the migration fills every row's copies";
+  // Each filter's lapsed clocks: one covering index walk in id order, no sort.
+  const std::vector<std::pair<std::string, std::string>> lapsed_walks = {
+      {"deadlines_lapsed", ""},
+      {"deadlines_lapsed_by_workflow", " AND workflow = 'eio'"},
+      {"deadlines_lapsed_by_state", " AND state = 'transmitted'"},
+      {"deadlines_lapsed_by_state", " AND state = 'transmitted' AND phase = 'transmission'"},
+      {"deadlines_lapsed_by_phase", " AND phase = 'transmission'"},
+      {"deadlines_lapsed_by_workflow_state", " AND workflow = 'eio' AND state = 'transmitted'"},
+      {"deadlines_lapsed_by_workflow_state",
+       " AND workflow = 'eio' AND state = 'transmitted' AND phase = 'transmission'"},
+      {"deadlines_lapsed_by_workflow_phase", " AND workflow = 'eio' AND phase = 'transmission'"},
+  };
+  for (const auto& [index, filters] : lapsed_walks) {
+    const std::string sql = "SELECT DISTINCT request_id FROM deadlines INDEXED BY " + index +
+                            " WHERE lapsed = 1 AND request_id > ''" + filters +
+                            " ORDER BY request_id LIMIT 51";
+    const std::string plan = SqlitePlan(path, sql);
+    EXPECT_THAT(plan, HasSubstr("COVERING INDEX " + index)) << sql;
+    EXPECT_THAT(plan, Not(HasSubstr("TEMP B-TREE"))) << sql;
+  }
+  // The running clocks due: checked in the due-time index, never in the table.
+  EXPECT_THAT(SqlitePlan(path,
+                         "SELECT request_id FROM deadlines INDEXED BY deadlines_running_due "
+                         "WHERE paused = 0 AND lapsed = 0 AND due_at <= 1 AND request_id > '' "
+                         "AND workflow = 'eaw' AND state = 'executing' AND phase = 'execution' "
+                         "ORDER BY request_id LIMIT 51"),
+              HasSubstr("COVERING INDEX deadlines_running_due"));
+  // The data came through: each list finds its request, and only it.
+  RequestQuery q;
+  q.overdue_only = true;
+  q.now = t0 + std::chrono::hours(2);
+  auto ids = [&](RequestQuery query) {
+    std::vector<std::string> out;
+    auto page = db_.store().ListRequests(query);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    if (page.ok()) {
+      for (const Request& r : page->items) out.push_back(r.id);
+    }
+    return out;
+  };
+  EXPECT_EQ(ids(q), (std::vector<std::string>{"r-1", "r-2"}));
+  q.workflow = "eio";
+  EXPECT_EQ(ids(q), std::vector<std::string>{"r-1"});
+  q.state = "draft";
+  EXPECT_TRUE(ids(q).empty()) << "r-1 left draft before the migration";
+  q.workflow.clear();
+  q.state.clear();
+  q.phase = Phase::kExecution;
+  EXPECT_EQ(ids(q), std::vector<std::string>{"r-2"});
 }
 
 // Regression (session 5): the statistics record's SELECT was left on its row, so a connection

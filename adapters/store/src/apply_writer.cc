@@ -116,22 +116,27 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
           "ON CONFLICT (authority, request_id) DO NOTHING",
           use(party_authority_), use(r.id));
   // A deadline whose due time and pause state are unchanged keeps its claim; one that was
-  // restarted, extended, paused or resumed is claimable afresh (a lapsed one never is).
+  // restarted, extended, paused or resumed is claimable afresh (a lapsed one never is). Every
+  // step rewrites every deadline row of the request, so the copies of its workflow, state and
+  // phase (schema 8: the overdue list's indexes) follow each transition and migration.
   Prepare(upsert_deadline_,
           "INSERT INTO deadlines (request_id, name, started_at, due_at, paused, remaining, "
-          "extended, lapsed, lapsed_at, rev) VALUES (:request_id, :name, :started_at, :due_at, "
-          ":paused, :remaining, :extended, :lapsed, :lapsed_at, :rev) ON CONFLICT (request_id, "
+          "extended, lapsed, lapsed_at, rev, workflow, state, phase) VALUES (:request_id, :name, "
+          ":started_at, :due_at, :paused, :remaining, :extended, :lapsed, :lapsed_at, :rev, "
+          ":workflow, :state, :phase) ON CONFLICT (request_id, "
           "name) DO UPDATE SET started_at = excluded.started_at, due_at = excluded.due_at, "
           "paused = excluded.paused, remaining = excluded.remaining, "
           "extended = excluded.extended, lapsed = excluded.lapsed, "
-          "lapsed_at = excluded.lapsed_at, rev = excluded.rev, "
+          "lapsed_at = excluded.lapsed_at, rev = excluded.rev, workflow = excluded.workflow, "
+          "state = excluded.state, phase = excluded.phase, "
           "claimed_by = CASE WHEN deadlines.due_at = excluded.due_at AND "
           "deadlines.paused = excluded.paused THEN deadlines.claimed_by END, "
           "claimed_until = CASE WHEN deadlines.due_at = excluded.due_at AND "
           "deadlines.paused = excluded.paused THEN deadlines.claimed_until END",
           use(r.id), use(deadline_name_), use(deadline_started_at_), use(deadline_due_at_),
           use(deadline_paused_), use(deadline_remaining_), use(deadline_extended_),
-          use(deadline_lapsed_), use(deadline_lapsed_at_), use(r.revision));
+          use(deadline_lapsed_), use(deadline_lapsed_at_), use(r.revision), use(r.workflow),
+          use(r.state), use(r.phase));
   // Rows the step did not write are deadlines it stopped.
   Prepare(delete_stale_deadlines_,
           "DELETE FROM deadlines WHERE request_id = :request_id AND rev <> :rev", use(r.id),

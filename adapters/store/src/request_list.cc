@@ -1,9 +1,17 @@
-// The overdue list has two regimes, and each needs a different walk to stay an index walk:
-// - few clocks due (a scheduler that keeps up): the due-time index names them all; read those
-//   requests in id order (cost: the number due);
-// - many due (2% of a million requests overdue is 20,000): reading every due row per page grows
-//   with them, while a walk of the candidates in id order, each checked against its own deadline
-//   rows, finds a page within a few thousand steps.
+// The overdue list (`overdue=true`, CONTRACT §7). A request is overdue when one of its clocks
+// has lapsed, or runs and is due by `now`. Since schema 8 each deadline row carries its request's
+// workflow, state and phase, so without a party filter a page is two index walks on the deadline
+// rows alone: the lapsed clocks (a stable set) through the lapsed index of the query's filters,
+// in id order from the cursor, stopping after a page; and the running clocks due by `now` (few
+// when the scheduler keeps up) from the due-time index, each checked there, the first page of
+// them in id order. The two are merged; only the page's requests are read, by their key.
+//
+// With a party filter (or the caller's authority, CONTRACT §8) the party index drives, and the
+// list picks its regime as before schema 8:
+// - few clocks due: the due-time indexes name them all; read those requests in id order (cost:
+//   the number due);
+// - many due: a walk of the candidates in id order, each checked against its own deadline rows,
+//   finds a page within a few thousand steps.
 // A cheap capped count of the due rows picks the regime; a walk that finds too few (a selective
 // filter) hands over to the due-time index from where it stopped, so the page is exact either way.
 #include "request_list.h"
@@ -39,13 +47,58 @@ struct Binds {
 // The overdue condition on one deadline row (Request::IsOverdue, CONTRACT §7).
 constexpr char kRowOverdue[] = "(lapsed = 1 OR (paused = 0 AND due_at <= :now))";
 
+// Runs `sql` on `st`, whose exchanges are set, leaving it on its first row (if any).
+void Run(soci::statement& st, const std::string& sql) {
+  st.alloc();
+  st.prepare(sql);
+  st.define_and_bind();
+  st.execute();
+}
+
+// Runs `sql` on `st`, whose request columns are bound to `r`, and appends each row's request to
+// `out`; returns how many. Internal when a row does not decode (the rows before it are kept).
+Result<int> FetchRequests(Connection& c, soci::statement& st, RequestRow& r, const std::string& sql,
+                          std::vector<Request>* out) {
+  Run(st, sql);
+  int found = 0;
+  Status damaged;
+  while (st.fetch()) {
+    Result<Request> request = FromRow(r);
+    if (!request.ok()) {
+      damaged = request.status();
+      break;
+    }
+    out->push_back(std::move(request).value());
+    ++found;
+  }
+  FinishRead(c.dialect(), st);
+  if (!damaged.ok()) return damaged;
+  return found;
+}
+
+// Runs `sql` on `st`, whose one column is bound to `id`, and returns every row's id.
+std::vector<std::string> FetchIds(Connection& c, soci::statement& st, std::string& id,
+                                  const std::string& sql) {
+  Run(st, sql);
+  std::vector<std::string> ids;
+  while (st.fetch()) ids.push_back(id);
+  FinishRead(c.dialect(), st);
+  return ids;
+}
+
+// Appends the requests named by `ids` to `out`, each read by its key.
+Status AppendByKey(Connection& c, const std::vector<std::string>& ids, std::vector<Request>* out) {
+  for (const std::string& id : ids) {
+    ROGATORY_ASSIGN_OR_RETURN(Request r, c.reader().GetRequest(id));
+    out->push_back(std::move(r));
+  }
+  return OkStatus();
+}
+
 // Appends FROM and WHERE with q's filters to `sql`, exchanging their values on `st`; returns the
 // column that orders the walk. Each filter in use appears, so SQLite and PostgreSQL pick its
 // index: one filter's (workflow, state, phase), or two filters' (workflow with state or phase).
-// `checks_only`: the rows come from elsewhere (the due-time index), so on SQLite each filter is
-// written `+column` to keep the planner from walking that filter's index over every request.
-const char* AppendFilters(Binds& b, bool lite, bool checks_only, soci::statement& st,
-                          std::string& sql) {
+const char* AppendFilters(Binds& b, soci::statement& st, std::string& sql) {
   const RequestQuery& q = b.q;
   const char* id = "id";
   if (!b.driver.empty()) {
@@ -70,17 +123,16 @@ const char* AppendFilters(Binds& b, bool lite, bool checks_only, soci::statement
     sql += " FROM requests WHERE id > :after";
     st.exchange(use(b.after));
   }
-  const std::string check = checks_only && lite ? "+" : "";
   if (!q.workflow.empty()) {
-    sql += " AND " + check + "workflow = :workflow";
+    sql += " AND workflow = :workflow";
     st.exchange(use(q.workflow));
   }
   if (!q.state.empty()) {
-    sql += " AND " + check + "state = :state";
+    sql += " AND state = :state";
     st.exchange(use(q.state));
   }
   if (q.phase) {
-    sql += " AND " + check + "phase = :phase";
+    sql += " AND phase = :phase";
     st.exchange(use(b.phase));
   }
   return id;
@@ -123,67 +175,10 @@ Status ReadRows(Connection& c, Binds& b, std::vector<Request>* out) {
   soci::statement st(c.sql());
   IntoRequestRow(st, r);
   std::string sql = std::string("SELECT ") + kRequestColumns;
-  const std::string id = AppendFilters(b, c.dialect().sqlite(), false, st, sql);
+  const std::string id = AppendFilters(b, st, sql);
   sql += " ORDER BY " + id + " LIMIT :limit";
   st.exchange(use(b.rows));
-  st.alloc();
-  st.prepare(sql);
-  st.define_and_bind();
-  st.execute();
-  Status damaged;
-  while (st.fetch()) {
-    Result<Request> request = FromRow(r);
-    if (!request.ok()) {
-      damaged = request.status();
-      break;
-    }
-    out->push_back(std::move(request).value());
-  }
-  FinishRead(c.dialect(), st);
-  return damaged;
-}
-
-// One round of ReadDueRows without a filter: the first b.rows requests among the due ids (up
-// to `bound`, if set), each read by its key.
-Result<int> ReadUnfilteredDue(Connection& c, Binds& b, int& n, std::string& bound,
-                              std::vector<Request>* out) {
-  const bool lite = c.dialect().sqlite();
-  RequestRow r;
-  soci::statement st(c.sql());
-  IntoRequestRow(st, r);
-  std::string sql = std::string("SELECT ") + kRequestColumns;
-  const std::string id = AppendFilters(b, lite, true, st, sql);
-  const std::string due = DueIds(lite, "after2", "after3");
-  sql += lite ? " AND " + id + " IN (" + due + ")" : " AND " + id + " = ANY(ARRAY(" + due + "))";
-  st.exchange(use(b.now));
-  st.exchange(use(b.after));
-  st.exchange(use(n));
-  st.exchange(use(b.after));
-  st.exchange(use(n));
-  if (!bound.empty()) {
-    sql += " AND " + id + " <= :bound";
-    st.exchange(use(bound));
-  }
-  sql += " ORDER BY " + id + " LIMIT :limit";
-  st.exchange(use(b.rows));
-  st.alloc();
-  st.prepare(sql);
-  st.define_and_bind();
-  st.execute();
-  int found = 0;
-  Status damaged;
-  while (st.fetch()) {
-    Result<Request> request = FromRow(r);
-    if (!request.ok()) {
-      damaged = request.status();
-      break;
-    }
-    out->push_back(std::move(request).value());
-    ++found;
-  }
-  FinishRead(c.dialect(), st);
-  if (!damaged.ok()) return damaged;
-  return found;
+  return FetchRequests(c, st, r, sql, out).status();
 }
 
 // One round of ReadDueRows with filters: the due ids in id order, each checked in the filters'
@@ -237,17 +232,8 @@ Result<int> ReadFilteredDue(Connection& c, Binds& b, int& n, std::string& bound,
   }
   sql += " ORDER BY due.request_id LIMIT :limit";
   st.exchange(use(b.rows));
-  st.alloc();
-  st.prepare(sql);
-  st.define_and_bind();
-  st.execute();
-  std::vector<std::string> ids;
-  while (st.fetch()) ids.push_back(id);
-  FinishRead(c.dialect(), st);
-  for (const std::string& match : ids) {
-    ROGATORY_ASSIGN_OR_RETURN(Request r, c.reader().GetRequest(match));
-    out->push_back(std::move(r));
-  }
+  const std::vector<std::string> ids = FetchIds(c, st, id, sql);
+  ROGATORY_RETURN_IF_ERROR(AppendByKey(c, ids, out));
   return static_cast<int>(ids.size());
 }
 
@@ -260,11 +246,9 @@ Result<int> ReadFilteredDue(Connection& c, Binds& b, int& n, std::string& bound,
 // PostgreSQL gets the ids as an array to look up (it merge-joined the whole requests key).
 Status ReadDueRows(Connection& c, Binds& b, std::vector<Request>* out) {
   const bool lite = c.dialect().sqlite();
-  // Without a filter each due id is a request of the page; with one, most are not, so the
-  // rounds start larger and grow faster (each reads the due-time index once).
-  const RequestQuery& q = b.q;
-  const bool filtered = !b.driver.empty() || !q.workflow.empty() || !q.state.empty() || q.phase;
-  int n = filtered ? std::max(16 * b.rows, 1024) : std::max(2 * b.rows, 64);
+  // The party filter leaves most due ids out, so the rounds start large and grow fast (each
+  // reads the due-time index once).
+  int n = std::max(16 * b.rows, 1024);
   for (;;) {
     // The last id both indexes are complete to: the n-th of either, if it has that many.
     std::string bound;
@@ -284,16 +268,11 @@ Status ReadDueRows(Connection& c, Binds& b, std::vector<Request>* out) {
         if (rows == n && (bound.empty() || last < bound)) bound = last;
       }
     }
-    int found = 0;
-    if (filtered) {
-      ROGATORY_ASSIGN_OR_RETURN(found, ReadFilteredDue(c, b, n, bound, out));
-    } else {
-      ROGATORY_ASSIGN_OR_RETURN(found, ReadUnfilteredDue(c, b, n, bound, out));
-    }
+    ROGATORY_ASSIGN_OR_RETURN(const int found, ReadFilteredDue(c, b, n, bound, out));
     if (found == b.rows || bound.empty()) return OkStatus();
     b.after = bound;
     b.rows -= found;
-    n *= filtered ? 4 : 2;
+    n *= 4;
   }
 }
 
@@ -327,13 +306,12 @@ long long CountCandidates(Connection& c, Binds& b, int& cap) {
   soci::statement st(c.sql());
   st.exchange(into(n));
   std::string sql = "SELECT COUNT(*) FROM (SELECT 1";
-  AppendFilters(b, c.dialect().sqlite(), false, st, sql);
+  AppendFilters(b, st, sql);
   sql += " LIMIT :cap) AS candidates";
   st.exchange(use(cap));
-  st.alloc();
-  st.prepare(sql);
-  st.define_and_bind();
-  st.execute(true);
+  Run(st, sql);
+  st.fetch();
+  FinishRead(c.dialect(), st);
   return n;
 }
 
@@ -342,41 +320,21 @@ long long CountCandidates(Connection& c, Binds& b, int& cap) {
 // left to check after them (the list ended, or `ids` is full); otherwise `*walked` is the last id
 // checked, and the ids after it are still to be looked at.
 bool WalkCandidates(Connection& c, Binds& b, std::vector<std::string>* ids, std::string* walked) {
-  const bool lite = c.dialect().sqlite();
-  const RequestQuery& q = b.q;
   std::string id;
   int overdue = 0;
   soci::statement st(c.sql());
   st.exchange(into(id));
   st.exchange(into(overdue));
-  std::string sql;
-  // Without a filter the deadline rows themselves are the candidates (a request without a clock
-  // is never overdue): their primary key walked in request order, a few small rows per request.
-  const bool by_deadlines = b.driver.empty() && q.workflow.empty() && q.state.empty() && !q.phase;
-  if (by_deadlines) {
-    sql = std::string("SELECT request_id, CASE WHEN ") + kRowOverdue +
-          " THEN 1 ELSE 0 END FROM deadlines WHERE request_id > :after"
-          " ORDER BY request_id, name LIMIT :walk";
-    st.exchange(use(b.now));
-    st.exchange(use(b.after));
-  } else {
-    sql = "SELECT ";
-    // A correlated scalar subquery, probed by the deadlines' key for each candidate: PostgreSQL
-    // turned the same test written as EXISTS into one hashed scan of every deadline (244 ms).
-    const std::string probe =
-        "COALESCE((SELECT MAX(CASE WHEN d.lapsed = 1 OR (d.paused = 0 AND d.due_at <= :now) THEN "
-        "1 ELSE 0 END) FROM deadlines d WHERE d.request_id = requests.id), 0)";
-    st.exchange(use(b.now));
-    std::string from;
-    const std::string order = AppendFilters(b, lite, false, st, from);
-    sql += (b.driver.empty() ? "id" : "request_id") + std::string(", ") + probe + from +
-           " ORDER BY " + order + " LIMIT :walk";
-  }
+  // A correlated scalar subquery, probed by the deadlines' key for each candidate: PostgreSQL
+  // turned the same test written as EXISTS into one hashed scan of every deadline (244 ms).
+  std::string sql = std::string("SELECT request_id, COALESCE((SELECT MAX(CASE WHEN ") +
+                    kRowOverdue +
+                    " THEN 1 ELSE 0 END) FROM deadlines d WHERE d.request_id = requests.id), 0)";
+  st.exchange(use(b.now));
+  const std::string order = AppendFilters(b, st, sql);
+  sql += " ORDER BY " + std::string(order) + " LIMIT :walk";
   st.exchange(use(b.walk));
-  st.alloc();
-  st.prepare(sql);
-  st.define_and_bind();
-  st.execute();
+  Run(st, sql);
   int rows = 0;
   std::string last;  // the candidate being read
   bool last_overdue = false;
@@ -407,6 +365,72 @@ bool WalkCandidates(Connection& c, Binds& b, std::vector<std::string>* ids, std:
   return false;
 }
 
+// The lapsed-clock index (schema 8) that holds q's filters ahead of the request id, so that the
+// lapsed clocks matching them are one walk in id order. A state and a phase together use the
+// state's index, whose rows carry the phase.
+const char* LapsedIndex(const RequestQuery& q) {
+  if (!q.workflow.empty() && !q.state.empty()) return "deadlines_lapsed_by_workflow_state";
+  if (!q.workflow.empty() && q.phase) return "deadlines_lapsed_by_workflow_phase";
+  if (!q.workflow.empty()) return "deadlines_lapsed_by_workflow";
+  if (!q.state.empty()) return "deadlines_lapsed_by_state";
+  if (q.phase) return "deadlines_lapsed_by_phase";
+  return "deadlines_lapsed";
+}
+
+// Appends q's filters on the deadline rows' copies of the request's columns (schema 8); `n`
+// tells the placeholders of one statement's second use apart.
+void AppendDeadlineFilters(Binds& b, soci::statement& st, std::string& sql, const char* n) {
+  const RequestQuery& q = b.q;
+  if (!q.workflow.empty()) {
+    sql += std::string(" AND workflow = :workflow") + n;
+    st.exchange(use(q.workflow));
+  }
+  if (!q.state.empty()) {
+    sql += std::string(" AND state = :state") + n;
+    st.exchange(use(q.state));
+  }
+  if (q.phase) {
+    sql += std::string(" AND phase = :phase") + n;
+    st.exchange(use(b.phase));
+  }
+}
+
+// Appends up to b.rows overdue requests after b.after matching q's workflow, state and phase
+// (no party) to `out`, in id order, from the deadline rows alone: the first b.rows requests with
+// a lapsed clock (one walk of the filters' lapsed index), merged with the first b.rows with a
+// running clock due by `now` (read from the due-time index, which covers the filter columns;
+// a sort of the due rows that match, not of every clock). PostgreSQL keeps the due rows' scan on
+// the due-time index behind an OFFSET 0 fence (it would rather walk the deadlines' key in id
+// order, reading every clock before the first due one).
+Status ReadOverdueByDeadlines(Connection& c, Binds& b, std::vector<Request>* out) {
+  const bool lite = c.dialect().sqlite();
+  std::string id;
+  soci::statement st(c.sql());
+  st.exchange(into(id));
+  std::string sql = "SELECT request_id FROM (SELECT DISTINCT request_id FROM deadlines";
+  if (lite) sql += std::string(" INDEXED BY ") + LapsedIndex(b.q);
+  sql += " WHERE lapsed = 1 AND request_id > :after";
+  st.exchange(use(b.after));
+  AppendDeadlineFilters(b, st, sql, "1");
+  sql += " ORDER BY request_id LIMIT :rows) AS lapsed UNION SELECT request_id FROM (";
+  st.exchange(use(b.rows));
+  // DISTINCT: two clocks of one request due are one row of the page.
+  std::string due = lite ? "SELECT DISTINCT request_id FROM deadlines INDEXED BY"
+                           " deadlines_running_due"
+                         : "SELECT request_id FROM deadlines";
+  due += " WHERE paused = 0 AND lapsed = 0 AND due_at <= :now AND request_id > :after2";
+  st.exchange(use(b.now));
+  st.exchange(use(b.after));
+  AppendDeadlineFilters(b, st, due, "2");
+  sql += lite ? due + " ORDER BY request_id LIMIT :rows2) AS running"
+              : "SELECT DISTINCT request_id FROM (" + due +
+                    " OFFSET 0) AS due_rows ORDER BY request_id LIMIT :rows2) AS running";
+  st.exchange(use(b.rows));
+  sql += " ORDER BY request_id LIMIT :rows3";
+  st.exchange(use(b.rows));
+  return AppendByKey(c, FetchIds(c, st, id, sql), out);
+}
+
 }  // namespace
 
 Result<RequestPage> ListRequestPage(Connection& c, const RequestQuery& q, int overdue_walk) {
@@ -423,32 +447,22 @@ Result<RequestPage> ListRequestPage(Connection& c, const RequestQuery& q, int ov
   std::vector<Request> rows;
   if (!q.overdue_only) {
     ROGATORY_RETURN_IF_ERROR(ReadRows(c, b, &rows));
+  } else if (b.driver.empty()) {
+    ROGATORY_RETURN_IF_ERROR(ReadOverdueByDeadlines(c, b, &rows));
   } else if (FewDue(c, b)) {
     ROGATORY_RETURN_IF_ERROR(ReadDueRows(c, b, &rows));
-  } else if (!c.dialect().sqlite() && b.driver.empty() && q.workflow.empty() && q.state.empty() &&
-             !q.phase) {
-    // PostgreSQL reads the deadline rows of a walk from the table (2,000 took 39 ms), while the
-    // due-time indexes answer from the index alone: without a filter they give the page at once.
-    ROGATORY_RETURN_IF_ERROR(ReadDueRows(c, b, &rows));
   } else {
-    // A filter that leaves few candidates (a small workflow, a state) is walked whole: checking
-    // each against its deadline rows costs less than checking every due id in the filter's index
-    // (at a million requests, 37,000 lapsed clocks took 0.3 s for a workflow with none of them).
-    const bool filtered = !b.driver.empty() || !q.workflow.empty() || !q.state.empty() || q.phase;
-    if (filtered) {
-      // PostgreSQL counts in the index but checks rows the visibility map does not cover in
-      // the table (390 ms for 40,000), so it walks whole only smaller filters.
-      int cap = (c.dialect().sqlite() ? 20 : 2) * b.walk;
-      const long long candidates = CountCandidates(c, b, cap);
-      if (candidates < cap) b.walk = static_cast<int>(candidates) + 1;
-    }
+    // A party that leaves few candidates is walked whole: checking each against its deadline
+    // rows costs less than checking every due id in the party index. PostgreSQL counts in the
+    // index but checks rows the visibility map does not cover in the table (390 ms for 40,000),
+    // so it walks whole only smaller ones.
+    int cap = (c.dialect().sqlite() ? 20 : 2) * b.walk;
+    const long long candidates = CountCandidates(c, b, cap);
+    if (candidates < cap) b.walk = static_cast<int>(candidates) + 1;
     std::vector<std::string> ids;
     std::string walked;
     const bool done = WalkCandidates(c, b, &ids, &walked);
-    for (const std::string& id : ids) {
-      ROGATORY_ASSIGN_OR_RETURN(Request r, c.reader().GetRequest(id));
-      rows.push_back(std::move(r));
-    }
+    ROGATORY_RETURN_IF_ERROR(AppendByKey(c, ids, &rows));
     if (!done) {
       b.after = walked;
       b.rows -= static_cast<int>(ids.size());

@@ -8,10 +8,10 @@
 
 namespace rogatory::store_internal {
 
-// The page of requests `q` asks for, read on `c` (Store::ListRequests). With `overdue_only`,
-// `overdue_walk` is how many candidates it checks in id order before it turns to the due-time
-// index, and how many due rows it counts before calling them many (SqlStoreOptions). Throws on
-// a database error; Internal when a row does not decode.
+// The page of requests `q` asks for, read on `c` (Store::ListRequests). With `overdue_only` and
+// a party filter, `overdue_walk` is how many candidates it checks in id order before it turns to
+// the due-time index, and how many due rows it counts before calling them many (SqlStoreOptions).
+// Throws on a database error; Internal when a row does not decode.
 Result<RequestPage> ListRequestPage(Connection& c, const RequestQuery& q, int overdue_walk);
 
 }  // namespace rogatory::store_internal

@@ -154,6 +154,35 @@ const char* const kVersion7[] = {
     "INSERT INTO stats_state (id, stale) SELECT 1, CASE WHEN EXISTS (SELECT 1 FROM requests) "
     "THEN 1 ELSE 0 END",
 };
+
+// Version 8 (issue 16, the overdue list at a million requests): each deadline row carries its
+// request's workflow, state and phase (rewritten by every step, which upserts every deadline row
+// of the request), so "overdue, in id order, under these filters" is a walk of one index on the
+// deadline rows: a lapsed-clock index per list filter, in request id order (small: only lapsed
+// rows, which a step rarely writes), and the running-due index covering the filter columns so
+// that the few due clocks are checked there. The copies are filled from the requests before the
+// indexes are built.
+const char* const kVersion8[] = {
+    "DROP INDEX deadlines_running_due",
+    "ALTER TABLE deadlines ADD COLUMN workflow {key} NOT NULL DEFAULT ''",
+    "ALTER TABLE deadlines ADD COLUMN state {key} NOT NULL DEFAULT ''",
+    "ALTER TABLE deadlines ADD COLUMN phase {key} NOT NULL DEFAULT ''",
+    "UPDATE deadlines SET workflow = requests.workflow, state = requests.state,"
+    " phase = requests.phase FROM requests WHERE requests.id = deadlines.request_id",
+    "CREATE INDEX deadlines_running_due ON deadlines"
+    " (due_at, request_id, name, claimed_until, paused, lapsed, workflow, state, phase)"
+    " WHERE paused = 0 AND lapsed = 0",
+    "CREATE INDEX deadlines_lapsed_by_workflow ON deadlines (workflow, request_id, lapsed)"
+    " WHERE lapsed = 1",
+    "CREATE INDEX deadlines_lapsed_by_state ON deadlines (state, request_id, phase, lapsed)"
+    " WHERE lapsed = 1",
+    "CREATE INDEX deadlines_lapsed_by_phase ON deadlines (phase, request_id, lapsed)"
+    " WHERE lapsed = 1",
+    "CREATE INDEX deadlines_lapsed_by_workflow_state ON deadlines"
+    " (workflow, state, request_id, phase, lapsed) WHERE lapsed = 1",
+    "CREATE INDEX deadlines_lapsed_by_workflow_phase ON deadlines"
+    " (workflow, phase, request_id, lapsed) WHERE lapsed = 1",
+};
 // clang-format on
 
 void Replace(std::string* text, const std::string& from, const std::string& to) {
@@ -193,6 +222,9 @@ std::vector<std::string> Migration(int v, const Dialect& d) {
   }
   if (v == 7) {
     for (const char* text : kVersion7) out.push_back(Expand(text, d));
+  }
+  if (v == 8) {
+    for (const char* text : kVersion8) out.push_back(Expand(text, d));
   }
   return out;
 }

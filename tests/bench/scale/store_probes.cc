@@ -174,6 +174,41 @@ Status RunStoreProbes(const ProbeSetup& setup) {
          q.workflow = PickOne(workflows, r);
          return ListStatus(store.ListRequests(q));
        }},
+      {"list `overdue=true&state=`", kListTargetMs,
+       [&](std::mt19937_64& r) {
+         RequestQuery q;
+         q.overdue_only = true;
+         q.now = SystemClock().Now();
+         q.state = PickOne(states, r);
+         return ListStatus(store.ListRequests(q));
+       }},
+      {"list `overdue=true&phase=`", kListTargetMs,
+       [&](std::mt19937_64& r) {
+         RequestQuery q;
+         q.overdue_only = true;
+         q.now = SystemClock().Now();
+         q.phase = PickOne(phases, r);
+         return ListStatus(store.ListRequests(q));
+       }},
+      {"list `overdue=true&workflow=&state=`", kListTargetMs,
+       [&](std::mt19937_64& r) {
+         const WorkflowDefinition& def = PickOne(defs, r);
+         RequestQuery q;
+         q.overdue_only = true;
+         q.now = SystemClock().Now();
+         q.workflow = def.id;
+         q.state = PickOne(def.states, r).name;
+         return ListStatus(store.ListRequests(q));
+       }},
+      {"list `overdue=true&workflow=`, cursor page", kListTargetMs,
+       [&](std::mt19937_64& r) {
+         RequestQuery q;
+         q.overdue_only = true;
+         q.now = SystemClock().Now();
+         q.workflow = PickOne(workflows, r);
+         q.after = PickOne(ids, r);
+         return ListStatus(store.ListRequests(q));
+       }},
       {"list `overdue=true`, cursor page", kListTargetMs,
        [&](std::mt19937_64& r) {
          RequestQuery q;

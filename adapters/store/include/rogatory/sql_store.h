@@ -16,7 +16,7 @@ namespace rogatory {
 
 // The schema version this binary creates and understands. A database whose schema is newer is
 // refused (FailedPrecondition) rather than misread.
-inline constexpr int kStoreSchemaVersion = 7;
+inline constexpr int kStoreSchemaVersion = 8;
 
 // How hard SQLite flushes at each commit (PRAGMA synchronous).
 enum class SqliteSync : uint8_t { kOff, kNormal, kFull, kExtra };
@@ -51,10 +51,12 @@ struct SqlStoreOptions {
   // Creates or migrates the schema on open (false: the schema must already be this binary's
   // version, FailedPrecondition otherwise; for tools that only read, such as `audit verify`).
   bool migrate_schema = true;
-  // The overdue list (`overdue=true`) with many clocks due walks this many candidates in id
-  // order, each checked against its deadline rows, before it turns to the due-time index; with
-  // fewer due rows than this it reads them from that index at once. Either way the page is the
-  // same; this only bounds the work of each (tests set it low to exercise both).
+  // The overdue list (`overdue=true`) under a party filter (`party=` or the caller's authority),
+  // with many clocks due, walks this many candidates in id order, each checked against its
+  // deadline rows, before it turns to the due-time index; with fewer due rows than this it reads
+  // them from that index at once. Either way the page is the same; this only bounds the work of
+  // each (tests set it low to exercise both). Without a party the list reads the deadline rows'
+  // own indexes (schema 8) and ignores this.
   int overdue_walk = 2000;
 };
 
