@@ -11,6 +11,8 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "rogatory/stats_range.h"
+
 namespace rogatory {
 namespace {
 

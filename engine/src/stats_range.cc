@@ -1,7 +1,7 @@
 // Cutting a statistics range into whole months (the roll-ups) and partial-month days.
-#include <string>
+#include "rogatory/stats_range.h"
 
-#include "rogatory/stats.h"
+#include <string>
 
 namespace rogatory {
 namespace {

@@ -160,15 +160,17 @@ const char* const kVersion7[] = {
 // Version 9 (issue 15, statistics at 1 M): the day counters rolled up per month, kept in the
 // same transaction as the day counters, so a call sums whole months from here and only its
 // partial months' days from stats_cells (at 1 M over a year, ~30 times fewer rows for an
-// all-time call). Built from the day counters of a version-7 database.
+// all-time call). Built from the day counters of a version-7 database. The month comes last in
+// the key, so a call's sum per (workflow, version, kind, key) reads the rows in key order and
+// needs no sort (at 1 M, sorting the 5,940 month rows cost more than reading them).
 const char* const kVersion9[] = {
     "CREATE TABLE stats_months ("
     " scope {key} NOT NULL, workflow {key} NOT NULL, version INTEGER NOT NULL,"
-    " month {key} NOT NULL, kind {key} NOT NULL, cell_key {key} NOT NULL, n BIGINT NOT NULL,"
-    " PRIMARY KEY (scope, workflow, version, month, kind, cell_key)){keyed}",
-    "INSERT INTO stats_months (scope, workflow, version, month, kind, cell_key, n)"
-    " SELECT scope, workflow, version, SUBSTR(day, 1, 7), kind, cell_key, CAST(SUM(n) AS BIGINT)"
-    " FROM stats_cells GROUP BY scope, workflow, version, SUBSTR(day, 1, 7), kind, cell_key"
+    " kind {key} NOT NULL, cell_key {key} NOT NULL, month {key} NOT NULL, n BIGINT NOT NULL,"
+    " PRIMARY KEY (scope, workflow, version, kind, cell_key, month)){keyed}",
+    "INSERT INTO stats_months (scope, workflow, version, kind, cell_key, month, n)"
+    " SELECT scope, workflow, version, kind, cell_key, SUBSTR(day, 1, 7), CAST(SUM(n) AS BIGINT)"
+    " FROM stats_cells GROUP BY scope, workflow, version, kind, cell_key, SUBSTR(day, 1, 7)"
     " HAVING SUM(n) <> 0",
 };
 // clang-format on

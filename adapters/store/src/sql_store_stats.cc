@@ -4,6 +4,7 @@
 #include <map>
 #include <tuple>
 
+#include "rogatory/stats_range.h"
 #include "sql_store_impl.h"
 
 namespace rogatory::store_internal {

@@ -33,7 +33,7 @@ StatsWriter::StatsWriter(soci::session& sql, const Dialect& dialect)
   Prepare(upsert_month_,
           "INSERT INTO stats_months (scope, workflow, version, month, kind, cell_key, n) VALUES "
           "(:scope, :workflow, :version, :month, :kind, :cell_key, :n) ON CONFLICT (scope, "
-          "workflow, version, month, kind, cell_key) DO UPDATE SET n = stats_months.n + "
+          "workflow, version, kind, cell_key, month) DO UPDATE SET n = stats_months.n + "
           "excluded.n",
           use(scope_), use(workflow_), use(version_), use(month_), use(kind_), use(key_), use(n_));
 }
