@@ -115,10 +115,11 @@ INSTANTIATE_TEST_SUITE_P(Stores, SqlStoreTest,
                          });
 
 // Takes a SQLite database of this binary's schema back to version 5: without the statistics
-// tables of version 7, the two-filter
+// tables of version 7 (and their monthly roll-ups, version 9), the two-filter
 // list indexes and with version 4's deadline indexes, which do not cover what they are read for.
 constexpr char kBackToVersion5[] =
     "DROP TABLE stats_requests; DROP TABLE stats_cells; DROP TABLE stats_state; "
+    "DROP TABLE stats_months; "
     "DROP INDEX requests_by_workflow_state; DROP INDEX requests_by_workflow_phase; "
     "DROP INDEX deadlines_running_due; DROP INDEX deadlines_lapsed; "
     "CREATE INDEX deadlines_running_due ON deadlines (due_at) WHERE paused = 0 AND lapsed = 0; "
@@ -130,6 +131,7 @@ constexpr char kBackToVersion5[] =
 // lapsed columns (version 4) and the running-due index of version 1.
 constexpr char kBackToVersion3[] =
     "DROP TABLE stats_requests; DROP TABLE stats_cells; DROP TABLE stats_state; "
+    "DROP TABLE stats_months; "
     "DROP INDEX requests_by_workflow_state; DROP INDEX requests_by_workflow_phase; "
     "DROP TABLE request_parties; ALTER TABLE requests DROP COLUMN parties; "
     "ALTER TABLE history DROP COLUMN authority; ALTER TABLE subscriptions DROP COLUMN authority; "
