@@ -12,6 +12,8 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "rogatory/stats_range.h"
+
 namespace rogatory {
 namespace {
 
@@ -444,26 +446,41 @@ class MemoryStore final : public Store {
     }
   }
 
+  // Adds to the day counters and to their monthly roll-ups.
   void AddCells(const std::map<StatsCellKey, int64_t>& delta) {
     for (const auto& [key, n] : delta) {
-      auto [cell, inserted] = stats_cells_.emplace(key, n);
-      if (!inserted && (cell->second += n) == 0) stats_cells_.erase(cell);
+      AddCell(&stats_cells_, key, n);
+      AddCell(&stats_months_, StatsMonthKey(key), n);
+    }
+  }
+
+  static void AddCell(std::map<StatsCellKey, int64_t>* cells, const StatsCellKey& key, int64_t n) {
+    auto [cell, inserted] = cells->emplace(key, n);
+    if (!inserted && (cell->second += n) == 0) cells->erase(cell);
+  }
+
+  // Sums into `sums` the counters of `cells` for q's scope and workflow whose day (or month)
+  // lies in [lo, hi].
+  using StatsSums = std::map<std::tuple<std::string, int, std::string, std::string>, int64_t>;
+  static void SumCells(const std::map<StatsCellKey, int64_t>& cells, const StatsQuery& q,
+                       const std::string& lo, const std::string& hi, StatsSums* sums) {
+    for (auto it = cells.lower_bound(StatsCellKey{q.scope, q.workflow, 0, "", "", ""});
+         it != cells.end() && it->first.scope == q.scope; ++it) {
+      const StatsCellKey& k = it->first;
+      if (!q.workflow.empty() && k.workflow != q.workflow) break;
+      if (k.day < lo || k.day > hi) continue;
+      (*sums)[{k.workflow, k.version, k.kind, k.key}] += it->second;
     }
   }
 
  public:
   Result<std::vector<StatsCell>> QueryStats(const StatsQuery& q) override {
     std::lock_guard lock(mu_);
-    std::map<std::tuple<std::string, int, std::string, std::string>, int64_t> sums;
-    for (auto it = stats_cells_.lower_bound(StatsCellKey{q.scope, q.workflow, 0, "", "", ""});
-         it != stats_cells_.end() && it->first.scope == q.scope; ++it) {
-      const StatsCellKey& k = it->first;
-      if (!q.workflow.empty() && k.workflow != q.workflow) break;
-      if ((!q.from_day.empty() && k.day < q.from_day) || (!q.to_day.empty() && k.day > q.to_day)) {
-        continue;
-      }
-      sums[{k.workflow, k.version, k.kind, k.key}] += it->second;
-    }
+    // Whole months from the roll-ups, partial months from the day counters.
+    StatsSums sums;
+    const StatsRangeParts parts = SplitStatsRange(q.from_day, q.to_day);
+    if (parts.has_months) SumCells(stats_months_, q, parts.from_month, parts.to_month, &sums);
+    for (const auto& [lo, hi] : parts.day_ranges) SumCells(stats_cells_, q, lo, hi, &sums);
     std::set<RequestId> running;
     for (auto it = running_by_due_.begin(); it != running_by_due_.end() && it->first <= q.now;
          ++it) {
@@ -479,6 +496,7 @@ class MemoryStore final : public Store {
     }
     std::vector<StatsCell> out;
     for (const auto& [k, n] : sums) {
+      if (n == 0) continue;
       out.push_back(StatsCell{std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k), n});
     }
     return out;
@@ -488,6 +506,7 @@ class MemoryStore final : public Store {
     std::lock_guard lock(mu_);
     stats_records_.clear();
     stats_cells_.clear();
+    stats_months_.clear();
     for (const StatsRecord& r : records) {
       AddCells(StatsDelta(nullptr, &r));
       stats_records_[r.request_id] = r;
@@ -539,6 +558,7 @@ class MemoryStore final : public Store {
   uint64_t next_delivery_ = 0;
   std::unordered_map<RequestId, StatsRecord> stats_records_;
   std::map<StatsCellKey, int64_t> stats_cells_;
+  std::map<StatsCellKey, int64_t> stats_months_;  // the day counters rolled up (day = YYYY-MM)
 };
 
 }  // namespace

@@ -174,7 +174,7 @@ def old_database(work, db, api_answer):
             "ALTER TABLE deadlines DROP COLUMN workflow; ALTER TABLE deadlines DROP COLUMN state;"
             "ALTER TABLE deadlines DROP COLUMN phase;")
         c.executescript("DROP TABLE stats_requests; DROP TABLE stats_cells; DROP TABLE stats_state;"
-                        "UPDATE schema_version SET version = 6;")
+                        "DROP TABLE stats_months; UPDATE schema_version SET version = 6;")
     c.close()
     config = os.path.join(work, "old.yaml")
     with open(config, "w") as f:

@@ -114,10 +114,12 @@ INSTANTIATE_TEST_SUITE_P(Stores, SqlStoreTest,
                            return StoreKindName(info.param);
                          });
 
-// Takes a SQLite database of this binary's schema back to version 7: deadline rows without
-// their request's workflow, state and phase, without the lapsed index of each list filter, and
-// with version 6's running-due index (which does not cover the filter columns).
+// Takes a SQLite database of this binary's schema back to version 7: without the statistics'
+// monthly roll-ups (version 9), deadline rows without their request's workflow, state and phase,
+// without the lapsed index of each list filter, and with version 6's running-due index (which
+// does not cover the filter columns).
 const std::string kBackToVersion7 =
+    "DROP TABLE stats_months; "
     "DROP INDEX deadlines_lapsed_by_workflow; DROP INDEX deadlines_lapsed_by_state; "
     "DROP INDEX deadlines_lapsed_by_phase; DROP INDEX deadlines_lapsed_by_workflow_state; "
     "DROP INDEX deadlines_lapsed_by_workflow_phase; DROP INDEX deadlines_running_due; "

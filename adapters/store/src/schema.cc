@@ -183,6 +183,23 @@ const char* const kVersion8[] = {
     "CREATE INDEX deadlines_lapsed_by_workflow_phase ON deadlines"
     " (workflow, phase, request_id, lapsed) WHERE lapsed = 1",
 };
+
+// Version 9 (issue 15, statistics at 1 M): the day counters rolled up per month, kept in the
+// same transaction as the day counters, so a call sums whole months from here and only its
+// partial months' days from stats_cells (at 1 M over a year, ~30 times fewer rows for an
+// all-time call). Built from the day counters of a version-7 database. The month comes last in
+// the key, so a call's sum per (workflow, version, kind, key) reads the rows in key order and
+// needs no sort (at 1 M, sorting the 5,940 month rows cost more than reading them).
+const char* const kVersion9[] = {
+    "CREATE TABLE stats_months ("
+    " scope {key} NOT NULL, workflow {key} NOT NULL, version INTEGER NOT NULL,"
+    " kind {key} NOT NULL, cell_key {key} NOT NULL, month {key} NOT NULL, n BIGINT NOT NULL,"
+    " PRIMARY KEY (scope, workflow, version, kind, cell_key, month)){keyed}",
+    "INSERT INTO stats_months (scope, workflow, version, kind, cell_key, month, n)"
+    " SELECT scope, workflow, version, kind, cell_key, SUBSTR(day, 1, 7), CAST(SUM(n) AS BIGINT)"
+    " FROM stats_cells GROUP BY scope, workflow, version, kind, cell_key, SUBSTR(day, 1, 7)"
+    " HAVING SUM(n) <> 0",
+};
 // clang-format on
 
 void Replace(std::string* text, const std::string& from, const std::string& to) {
@@ -225,6 +242,9 @@ std::vector<std::string> Migration(int v, const Dialect& d) {
   }
   if (v == 8) {
     for (const char* text : kVersion8) out.push_back(Expand(text, d));
+  }
+  if (v == 9) {
+    for (const char* text : kVersion9) out.push_back(Expand(text, d));
   }
   return out;
 }

@@ -1,7 +1,10 @@
-// CONTRACT §9: reading the statistics counters (a sum over the days a query covers, never a scan
-// of the requests) and replacing them all after a rebuild.
+// CONTRACT §9: reading the statistics counters (a sum over the whole months a query covers from
+// the monthly roll-ups and over its partial months' days, never a scan of the requests) and
+// replacing them all after a rebuild.
 #include <map>
+#include <tuple>
 
+#include "rogatory/stats_range.h"
 #include "sql_store_impl.h"
 
 namespace rogatory::store_internal {
@@ -21,6 +24,32 @@ bool Stale(soci::session& sql) {
   return ind == soci::i_ok && stale != 0;
 }
 
+// Adds to `sums` the counters of `table` (stats_cells by `column` day, or stats_months by
+// month) for q's scope and workflow with `column` in [lo, hi].
+void SumCounters(Connection& c, const StatsQuery& q, const std::string& table,
+                 const std::string& column, const std::string& lo, const std::string& hi,
+                 std::map<std::tuple<std::string, int, std::string, std::string>, int64_t>* sums) {
+  std::string workflow, kind, key;
+  int version = 0;
+  long long n = 0;
+  soci::statement sum(c.sql());
+  const std::string head =
+      "SELECT workflow, version, kind, cell_key, CAST(SUM(n) AS BIGINT) FROM " + table +
+      " WHERE scope = :scope AND ";
+  const std::string tail =
+      column + " >= :lo AND " + column + " <= :hi GROUP BY workflow, version, kind, cell_key";
+  if (q.workflow.empty()) {
+    Prepare(sum, head + tail, into(workflow), into(version), into(kind), into(key), into(n),
+            use(q.scope), use(lo), use(hi));
+  } else {
+    Prepare(sum, head + "workflow = :workflow AND " + tail, into(workflow), into(version),
+            into(kind), into(key), into(n), use(q.scope), use(q.workflow), use(lo), use(hi));
+  }
+  sum.execute();
+  while (sum.fetch()) (*sums)[{workflow, version, kind, key}] += n;
+  FinishRead(c.dialect(), sum);
+}
+
 }  // namespace
 
 Result<std::vector<StatsCell>> SqlStore::QueryStats(const StatsQuery& q) {
@@ -31,32 +60,23 @@ Result<std::vector<StatsCell>> SqlStore::QueryStats(const StatsQuery& q) {
               "statistics: this database was made before statistics were kept; run "
               "`rogatory stats --rebuild` once to count its requests");
         }
+        // Whole months from the roll-ups, partial months' days from the day counters.
+        std::map<std::tuple<std::string, int, std::string, std::string>, int64_t> sums;
+        const StatsRangeParts parts = SplitStatsRange(q.from_day, q.to_day);
+        if (parts.has_months) {
+          SumCounters(c, q, "stats_months", "month", parts.from_month, parts.to_month, &sums);
+        }
+        for (const auto& [lo, hi] : parts.day_ranges) {
+          SumCounters(c, q, "stats_cells", "day", lo, hi, &sums);
+        }
+        std::vector<StatsCell> out;
+        for (const auto& [k, n] : sums) {
+          if (n == 0) continue;
+          out.push_back(
+              StatsCell{std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k), n});
+        }
         const std::string from = q.from_day;
         const std::string to = q.to_day.empty() ? std::string(kAfterEveryDay) : q.to_day;
-        std::vector<StatsCell> out;
-        StatsCell cell;
-        long long n = 0;
-        soci::statement sum(c.sql());
-        const std::string head =
-            "SELECT workflow, version, kind, cell_key, CAST(SUM(n) AS BIGINT) FROM stats_cells "
-            "WHERE scope = :scope AND ";
-        const std::string tail =
-            "day >= :from_day AND day <= :to_day GROUP BY workflow, version, kind, cell_key "
-            "HAVING SUM(n) <> 0";
-        if (q.workflow.empty()) {
-          Prepare(sum, head + tail, into(cell.workflow), into(cell.version), into(cell.kind),
-                  into(cell.key), into(n), use(q.scope), use(from), use(to));
-        } else {
-          Prepare(sum, head + "workflow = :workflow AND " + tail, into(cell.workflow),
-                  into(cell.version), into(cell.kind), into(cell.key), into(n), use(q.scope),
-                  use(q.workflow), use(from), use(to));
-        }
-        sum.execute();
-        while (sum.fetch()) {
-          cell.n = n;
-          out.push_back(cell);
-        }
-        FinishRead(c.dialect(), sum);
         // Clocks past due that the scheduler has not lapsed yet (normally none or a few): from
         // the running-due index to the requests' statistics rows, counted once per request.
         const long long now_us = ToUnixMicros(q.now);
@@ -99,6 +119,7 @@ Status SqlStore::ReplaceStats(const std::vector<StatsRecord>& records) {
   return WithConnection(WritePool(), "rebuild statistics", [&](Connection& c) -> Status {
     WriteTransaction tx(c);
     c.sql() << "DELETE FROM stats_cells";
+    c.sql() << "DELETE FROM stats_months";
     c.sql() << "DELETE FROM stats_requests";
     std::string id, text;
     soci::statement insert_record(c.sql());
@@ -127,10 +148,23 @@ Status SqlStore::ReplaceStats(const std::vector<StatsRecord>& records) {
             "(:scope, :workflow, :version, :day, :kind, :cell_key, :n)",
             use(k.scope), use(k.workflow), use(k.version), use(k.day), use(k.kind), use(k.key),
             use(n));
+    std::map<StatsCellKey, int64_t> months;
     for (const auto& [key, count] : cells) {
       k = key;
       n = count;
       insert_cell.execute(true);
+      if (count != 0) months[StatsMonthKey(key)] += count;
+    }
+    soci::statement insert_month(c.sql());
+    Prepare(insert_month,
+            "INSERT INTO stats_months (scope, workflow, version, month, kind, cell_key, n) VALUES "
+            "(:scope, :workflow, :version, :month, :kind, :cell_key, :n)",
+            use(k.scope), use(k.workflow), use(k.version), use(k.day), use(k.kind), use(k.key),
+            use(n));
+    for (const auto& [key, count] : months) {
+      k = key;
+      n = count;
+      insert_month.execute(true);
     }
     c.sql() << "UPDATE stats_state SET stale = 0 WHERE id = 1";
     tx.Commit();

@@ -10,7 +10,11 @@ using soci::into;
 using soci::use;
 
 StatsWriter::StatsWriter(soci::session& sql, const Dialect& dialect)
-    : dialect_(dialect), select_record_(sql), upsert_record_(sql), upsert_cell_(sql) {
+    : dialect_(dialect),
+      select_record_(sql),
+      upsert_record_(sql),
+      upsert_cell_(sql),
+      upsert_month_(sql) {
   Prepare(select_record_, "SELECT record FROM stats_requests WHERE request_id = :id",
           into(record_text_, record_ind_), use(request_id_));
   Prepare(upsert_record_,
@@ -25,6 +29,13 @@ StatsWriter::StatsWriter(soci::session& sql, const Dialect& dialect)
           "(:scope, :workflow, :version, :day, :kind, :cell_key, :n) ON CONFLICT (scope, "
           "workflow, version, day, kind, cell_key) DO UPDATE SET n = stats_cells.n + excluded.n",
           use(scope_), use(workflow_), use(version_), use(day_), use(kind_), use(key_), use(n_));
+  // The same difference to the month's roll-up (schema 9), bound to the same values.
+  Prepare(upsert_month_,
+          "INSERT INTO stats_months (scope, workflow, version, month, kind, cell_key, n) VALUES "
+          "(:scope, :workflow, :version, :month, :kind, :cell_key, :n) ON CONFLICT (scope, "
+          "workflow, version, kind, cell_key, month) DO UPDATE SET n = stats_months.n + "
+          "excluded.n",
+          use(scope_), use(workflow_), use(version_), use(month_), use(kind_), use(key_), use(n_));
 }
 
 Status StatsWriter::Write(const Mutation& m) {
@@ -57,6 +68,8 @@ Status StatsWriter::Write(const Mutation& m) {
     key_ = key.key;
     n_ = n;
     upsert_cell_.execute(true);
+    month_.assign(key.day, 0, 7);
+    upsert_month_.execute(true);
   }
   request_id_ = m.request.id;
   record_workflow_ = after.workflow;
