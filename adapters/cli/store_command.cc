@@ -76,9 +76,11 @@ int RunStore(int argc, char** argv) {
   bool copy = false, verify_all = false;
   StoreCopyOptions options;
   auto number = [](std::string_view text, int* out) {
+    // The text must outlive `end`, which points into it.
+    const std::string digits(text);
     char* end = nullptr;
-    const long v = std::strtol(std::string(text).c_str(), &end, 10);
-    if (end == nullptr || *end != '\0' || v < 0 || v > 10'000'000) return false;
+    const long v = std::strtol(digits.c_str(), &end, 10);
+    if (digits.empty() || end == nullptr || *end != '\0' || v < 0 || v > 10'000'000) return false;
     *out = static_cast<int>(v);
     return true;
   };
