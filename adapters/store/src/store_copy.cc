@@ -201,7 +201,11 @@ Result<StoreCopyReport> CopyStore(const std::string& from_url, const std::string
     progress("copying " + std::to_string(total) + " rows in " + std::to_string(plan.size()) +
              " tables");
     int64_t done_total = 0;
-    for (auto& [table, rows] : plan) {
+    for (auto& planned : plan) {
+      // Named references, not a structured binding: lambdas below capture them, which C++17
+      // allows only for variables (clang refuses a captured binding).
+      CopyTable& table = planned.first;
+      const int64_t rows = planned.second;
       table_name = table.name;
       // The source's columns by name, in the target's order; both must have the same set.
       const CopyTable source_table = source->Describe(table.name);
