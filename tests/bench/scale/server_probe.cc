@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <functional>
 #include <random>
@@ -22,6 +23,16 @@
 
 namespace rogatory::scale {
 namespace {
+
+// YYYY-MM-DD of an instant, in UTC (the stats API's `from`/`to`).
+std::string Day(std::chrono::system_clock::time_point t) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
+  return text;
+}
 
 constexpr const char* kToken = "scale-bench-token";
 
@@ -219,6 +230,16 @@ Result<ServerRun> ProbeServer(const ServerConfig& config, const std::string& con
        [&] { return "/v1/requests/" + ids[rng() % ids.size()] + "/history"; }},
       {"GET /v1/requests/{id}/events",
        [&] { return "/v1/requests/" + ids[rng() % ids.size()] + "/events"; }},
+      // CONTRACT §9 over HTTP (issue 15: p99 <= 50 ms at 1 M): every workflow over all time,
+      // and one random workflow over a random 90 days of the last year.
+      {"GET /v1/stats", [&] { return std::string("/v1/stats"); }},
+      {"GET /v1/stats?workflow=&from=&to= (90 days)",
+       [&] {
+         const auto from = std::chrono::system_clock::now() -
+                           std::chrono::hours(24 * static_cast<int>(rng() % 365));
+         return "/v1/stats?workflow=" + workflows[rng() % workflows.size()] + "&from=" + Day(from) +
+                "&to=" + Day(from + std::chrono::hours(24 * 90));
+       }},
   };
   Client client(port);
   for (int i = 0; i < calls; ++i) {
