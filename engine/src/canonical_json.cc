@@ -4,6 +4,9 @@
 #include "rogatory/canonical_json.h"
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
+
+#include "utf8.h"
 
 namespace rogatory {
 namespace {
@@ -202,5 +205,24 @@ class Recogniser {
 }  // namespace
 
 bool IsCanonicalJsonText(std::string_view text) { return Recogniser(text).Whole(); }
+
+void AppendCanonicalJsonString(std::string* out, std::string_view text) {
+  bool ascii = true;
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\' || byte < 0x20) {
+      out->append(nlohmann::json(std::string(text)).dump());  // escapes: rare in stored text
+      return;
+    }
+    ascii = ascii && byte < 0x80;
+  }
+  if (!ascii && !IsValidUtf8(text)) {
+    out->append(nlohmann::json(std::string(text)).dump());  // throws, as dump() always did
+    return;
+  }
+  out->push_back('"');
+  out->append(text);
+  out->push_back('"');
+}
 
 }  // namespace rogatory

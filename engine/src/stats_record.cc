@@ -273,49 +273,4 @@ bool StatsRecordMatches(const StatsRecord& r, const StatsQuery& q) {
                      [&](const auto& p) { return p.second == q.scope; });
 }
 
-std::string StatsRecordToText(const StatsRecord& r) {
-  nlohmann::json j{{"id", r.request_id},
-                   {"workflow", r.workflow},
-                   {"version", r.version},
-                   {"day", r.created_day},
-                   {"state", r.state},
-                   {"phase", static_cast<int>(r.phase)},
-                   {"terminal", r.terminal},
-                   {"lapsed", r.lapsed_now},
-                   {"breakdowns", r.breakdowns},
-                   {"counterpart", r.counterpart_value},
-                   {"requesting_side", r.requesting_side},
-                   {"parties", r.parties},
-                   {"lapses", r.lapses},
-                   {"entered", r.phase_entered_us}};
-  return j.dump();
-}
-
-Result<StatsRecord> StatsRecordFromText(const std::string& text) {
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return InvalidArgumentError("bad statistics record");
-  try {
-    StatsRecord r;
-    r.request_id = j.at("id").get<std::string>();
-    r.workflow = j.at("workflow").get<std::string>();
-    r.version = j.at("version").get<int>();
-    r.created_day = j.at("day").get<std::string>();
-    r.state = j.at("state").get<std::string>();
-    const int phase = j.at("phase").get<int>();
-    if (phase < 0 || phase >= kPhaseCount) return InvalidArgumentError("bad statistics phase");
-    r.phase = static_cast<Phase>(phase);
-    r.terminal = j.at("terminal").get<bool>();
-    r.lapsed_now = j.at("lapsed").get<bool>();
-    r.breakdowns = j.at("breakdowns").get<std::map<std::string, std::vector<std::string>>>();
-    r.counterpart_value = j.at("counterpart").get<std::string>();
-    r.requesting_side = j.at("requesting_side").get<std::string>();
-    r.parties = j.at("parties").get<std::map<std::string, std::string>>();
-    r.lapses = j.at("lapses").get<std::map<std::string, int64_t>>();
-    r.phase_entered_us = j.at("entered").get<std::array<int64_t, kPhaseCount>>();
-    return r;
-  } catch (const nlohmann::json::exception&) {
-    return InvalidArgumentError("bad statistics record");
-  }
-}
-
 }  // namespace rogatory

@@ -144,5 +144,29 @@ TEST(CanonicalJsonTest, RandomDumpsAndTheirMutationsAreJudgedSoundly) {
   }
 }
 
+// AppendCanonicalJsonString writes what dump() writes for a string, byte for byte, every
+// byte value (alone and after a plain prefix) and the multi-byte sequences included.
+TEST(CanonicalJsonTest, AppendsStringsAsDumpWritesThem) {
+  std::vector<std::string> texts = {
+      "", "plain", "caf\xc3\xa9", "\xe2\x82\xac\xf0\x9f\x98\x80", "a\"b\\c", "\x7f/"};
+  for (int b = 0; b < 0x80; ++b) {
+    texts.push_back(std::string(1, static_cast<char>(b)));
+    texts.push_back("id-" + std::string(1, static_cast<char>(b)) + "-\xc3\xa9");
+  }
+  for (const std::string& text : texts) {
+    std::string out = "x";
+    AppendCanonicalJsonString(&out, text);
+    EXPECT_EQ(out, "x" + json(text).dump()) << text;
+  }
+}
+
+TEST(CanonicalJsonTest, AppendingInvalidUtf8ThrowsAsDumpDoes) {
+  for (const std::string text : {"\x80", "caf\xc3", "\xed\xa0\x80", "\xc0\xaf", "a\"\xff"}) {
+    std::string out;
+    EXPECT_THROW(json(text).dump(), json::type_error) << text;
+    EXPECT_THROW(AppendCanonicalJsonString(&out, text), json::type_error) << text;
+  }
+}
+
 }  // namespace
 }  // namespace rogatory

@@ -4,31 +4,12 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "rogatory/canonical_json.h"
+
 namespace rogatory::store_internal {
 namespace {
 
 using nlohmann::json;
-
-// A JSON string literal of `text` (nlohmann's escaping, so the text is what dump() writes).
-void AppendJsonString(std::string* out, const std::string& text) {
-  bool plain = true;
-  for (char c : text) {
-    // Quotes, backslashes and control bytes are escaped, and non-ASCII text is checked as
-    // UTF-8, by nlohmann.
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\' || byte < 0x20 || byte >= 0x80) {
-      plain = false;
-      break;
-    }
-  }
-  if (plain) {
-    out->push_back('"');
-    out->append(text);
-    out->push_back('"');
-  } else {
-    out->append(json(text).dump());
-  }
-}
 
 void AppendMember(std::string* out, std::string_view key, int64_t value) {
   out->push_back('"');
@@ -60,7 +41,7 @@ std::string DeadlinesToJson(const std::vector<DeadlineState>& deadlines) {
       AppendMember(&out, "lapsed_at", static_cast<int64_t>(ToUnixMicros(d.lapsed_at)));
     }
     out.append("\"name\":");
-    AppendJsonString(&out, d.name);
+    AppendCanonicalJsonString(&out, d.name);
     out.push_back(',');
     AppendMember(&out, "paused", d.paused);
     AppendMember(&out, "remaining", static_cast<int64_t>(d.remaining.count()));
@@ -77,9 +58,9 @@ std::string PartiesToJson(const std::map<std::string, std::string>& parties) {
   if (parties.empty()) return "{}";
   std::string out = "{";
   for (const auto& [side, authority] : parties) {
-    AppendJsonString(&out, side);
+    AppendCanonicalJsonString(&out, side);
     out.push_back(':');
-    AppendJsonString(&out, authority);
+    AppendCanonicalJsonString(&out, authority);
     out.push_back(',');
   }
   out.back() = '}';

@@ -76,7 +76,7 @@ Status StatsWriter::Write(const Mutation& m) {
   record_version_ = after.version;
   record_day_ = after.created_day;
   record_lapsed_ = after.lapsed_now ? 1 : 0;
-  record_text_ = StatsRecordToText(after);
+  StatsRecordToText(after, &record_text_);
   upsert_record_.execute(true);
   return OkStatus();
 }

@@ -103,9 +103,11 @@ std::map<StatsCellKey, int64_t> StatsDelta(const StatsRecord* before, const Stat
 // True when `r` falls in `q` (scope, workflow, creation day range).
 bool StatsRecordMatches(const StatsRecord& r, const StatsQuery& q);
 
-// The record as compact JSON text and back (SQL stores keep it in one column).
-// InvalidArgument when `text` is not such a record.
+// The record as compact JSON text and back (SQL stores keep it in one column): the bytes of
+// nlohmann's dump() of its object, keys sorted. InvalidArgument when `text` is not such a
+// record. The out-parameter form reuses `out`'s buffer (a writer's, step after step).
 std::string StatsRecordToText(const StatsRecord& r);
+void StatsRecordToText(const StatsRecord& r, std::string* out);
 Result<StatsRecord> StatsRecordFromText(const std::string& text);
 
 }  // namespace rogatory
