@@ -327,6 +327,16 @@ class Engine::Impl {
     }
     Mutation m;
     m.expected_revision = before.revision;
+    // Most steps leave the clocks alone: the SQL stores then leave their deadline rows alone.
+    m.deadlines_before = before.deadlines;
+    if (!deadline.empty()) {
+      // Expire marked the lapsing clock in `before`; as stored, it was still running.
+      for (DeadlineState& d : *m.deadlines_before) {
+        if (d.name != deadline) continue;
+        d.lapsed = false;
+        d.lapsed_at = TimePoint();
+      }
+    }
     Request& r = m.request;
     r = std::move(before);
     for (auto it = event_data.begin(); it != event_data.end(); ++it) {
@@ -484,6 +494,7 @@ class Engine::Impl {
     Request& r = m.request;
     const std::string from = before.state;
     const int from_version = before.version;
+    m.deadlines_before = before.deadlines;
     r = std::move(before);
     // Clocks the new version does not know are dropped; the others keep running.
     r.deadlines.erase(std::remove_if(r.deadlines.begin(), r.deadlines.end(),

@@ -108,8 +108,15 @@ class MemoryStore final : public Store {
         lease = leases_.erase(lease);
       }
     }
-    if (it != requests_.end()) IndexDeadlines(it->second, /*add=*/false);
-    IndexDeadlines(m.request, /*add=*/true);
+    // As the SQL stores leave unchanged deadline rows alone, a step that keeps the clocks and
+    // the request's state and phase (a request never changes workflow) keeps their entries.
+    const bool reindex = it == requests_.end() || it->second.state != m.request.state ||
+                         it->second.phase != m.request.phase ||
+                         it->second.deadlines != m.request.deadlines;
+    if (reindex) {
+      if (it != requests_.end()) IndexDeadlines(it->second, /*add=*/false);
+      IndexDeadlines(m.request, /*add=*/true);
+    }
     if (it != requests_.end()) IndexParties(it->second, /*add=*/false);
     IndexParties(m.request, /*add=*/true);
     if (it != requests_.end()) {

@@ -147,6 +147,11 @@ Mutation RequestBuilder::Finish(const std::string& event, const std::string& fro
                                 int64_t expected) {
   Mutation m;
   m.expected_revision = expected;
+  // As the engine does: the clocks of the revision the step starts from, when this builder
+  // built it (a test may have set the request to another revision itself).
+  if (expected != 0 && expected == built_revision_) m.deadlines_before = built_deadlines_;
+  built_deadlines_ = request_.deadlines;
+  built_revision_ = expected + 1;
   request_.revision = expected + 1;
   request_.updated_at = at_;
   HistoryEntry& h = m.history;

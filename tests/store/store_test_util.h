@@ -3,6 +3,7 @@
 #ifndef ROGATORY_TESTS_STORE_STORE_TEST_UTIL_H_
 #define ROGATORY_TESTS_STORE_STORE_TEST_UTIL_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,7 +58,7 @@ class TestStore {
 };
 
 // Builds a request's successive mutations as the engine would: revisions counting up, each
-// history entry hash-chained to the previous one.
+// history entry hash-chained to the previous one, each step saying the clocks it started from.
 class RequestBuilder {
  public:
   RequestBuilder(std::string id, std::string workflow = "eio", TimePoint at = DefaultTime());
@@ -78,6 +79,9 @@ class RequestBuilder {
 
   Request request_;
   TimePoint at_;
+  // The clocks and revision of the last built mutation.
+  std::vector<DeadlineState> built_deadlines_;
+  int64_t built_revision_ = 0;
 };
 
 // A deadline as the engine keeps it.

@@ -34,6 +34,23 @@ void BindOutbox(soci::statement& st, OutboxRow& o) {
   st.exchange(use(o.at));  // created_at
 }
 
+// The clock named `name` in `deadlines`, or null.
+const DeadlineState* FindClock(const std::vector<DeadlineState>& deadlines,
+                               const std::string& name) {
+  for (const DeadlineState& d : deadlines) {
+    if (d.name == name) return &d;
+  }
+  return nullptr;
+}
+
+// True when the step leaves the request in its state and phase (the history says where it was;
+// a migration to another version may put the same state name in another phase). A request
+// never changes workflow.
+bool StaysInState(const Mutation& m) {
+  return m.history.from_state == m.request.state && m.history.to_state == m.request.state &&
+         m.history.event != "migrate";
+}
+
 }  // namespace
 
 ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
@@ -51,6 +68,7 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
       insert_idempotency_(sql),
       upsert_deadline_(sql),
       delete_stale_deadlines_(sql),
+      delete_deadline_(sql),
       select_subscriptions_(sql),
       update_parties_(sql),
       delete_party_rows_(sql),
@@ -116,9 +134,10 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
           "ON CONFLICT (authority, request_id) DO NOTHING",
           use(party_authority_), use(r.id));
   // A deadline whose due time and pause state are unchanged keeps its claim; one that was
-  // restarted, extended, paused or resumed is claimable afresh (a lapsed one never is). Every
-  // step rewrites every deadline row of the request, so the copies of its workflow, state and
-  // phase (schema 8: the overdue list's indexes) follow each transition and migration.
+  // restarted, extended, paused or resumed is claimable afresh (a lapsed one never is). A step
+  // upserts the rows of the clocks it changed, and all of them when it moves the request, so
+  // the copies of its workflow, state and phase (schema 8: the overdue list's indexes) follow
+  // each transition and migration. `rev` is the revision that last wrote the row.
   Prepare(upsert_deadline_,
           "INSERT INTO deadlines (request_id, name, started_at, due_at, paused, remaining, "
           "extended, lapsed, lapsed_at, rev, workflow, state, phase) VALUES (:request_id, :name, "
@@ -137,10 +156,14 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
           use(deadline_paused_), use(deadline_remaining_), use(deadline_extended_),
           use(deadline_lapsed_), use(deadline_lapsed_at_), use(r.revision), use(r.workflow),
           use(r.state), use(r.phase));
-  // Rows the step did not write are deadlines it stopped.
+  // A mutation without its clocks before rewrites every row: those it did not write are the
+  // deadlines it stopped.
   Prepare(delete_stale_deadlines_,
           "DELETE FROM deadlines WHERE request_id = :request_id AND rev <> :rev", use(r.id),
           use(r.revision));
+  // With them, the deadlines it stopped are deleted by name.
+  Prepare(delete_deadline_, "DELETE FROM deadlines WHERE request_id = :request_id AND name = :name",
+          use(r.id), use(deadline_name_));
   Prepare(select_subscriptions_,
           "SELECT id, events, workflows, authority FROM subscriptions WHERE active = 1 "
           "ORDER BY id",
@@ -203,9 +226,7 @@ Status ApplyWriter::WriteRequest(const Mutation& m) {
   expected_revision_ = m.expected_revision;
   // The history says where the request was: same state before and after, and not a migration
   // to another version (where the same state name may sit in another phase).
-  const bool same_state = m.history.from_state == m.request.state &&
-                          m.history.to_state == m.request.state && m.history.event != "migrate";
-  soci::statement& update = same_state ? update_request_same_state_ : update_request_;
+  soci::statement& update = StaysInState(m) ? update_request_same_state_ : update_request_;
   update.execute(true);
   if (update.get_affected_rows() == 1) return OkStatus();
   // Refused: say why (the failure path only).
@@ -230,7 +251,17 @@ void ApplyWriter::WriteParties(const Mutation& m) {
 }
 
 void ApplyWriter::WriteDeadlines(const Mutation& m) {
+  // Issue 16: rewriting an unchanged row of a lapsed clock rewrote its entries in six indexes
+  // at every step. With the clocks before the step, a row is skipped when its clock and the
+  // request's place (workflow, state, phase) are as before.
+  const std::vector<DeadlineState>* before =
+      m.expected_revision != 0 && m.deadlines_before ? &*m.deadlines_before : nullptr;
+  const bool stays = before != nullptr && StaysInState(m);
   for (const DeadlineState& d : m.request.deadlines) {
+    if (stays) {
+      const DeadlineState* old = FindClock(*before, d.name);
+      if (old != nullptr && *old == d) continue;
+    }
     deadline_name_ = d.name;
     deadline_started_at_ = ToUnixMicros(d.started_at);
     deadline_due_at_ = ToUnixMicros(d.due_at);
@@ -242,7 +273,16 @@ void ApplyWriter::WriteDeadlines(const Mutation& m) {
     upsert_deadline_.execute(true);
   }
   // A new request has no older rows to remove.
-  if (m.expected_revision != 0) delete_stale_deadlines_.execute(true);
+  if (m.expected_revision == 0) return;
+  if (before == nullptr) {
+    delete_stale_deadlines_.execute(true);
+    return;
+  }
+  for (const DeadlineState& d : *before) {
+    if (FindClock(m.request.deadlines, d.name) != nullptr) continue;
+    deadline_name_ = d.name;
+    delete_deadline_.execute(true);
+  }
 }
 
 void ApplyWriter::WriteOutbox(const Mutation& m,

@@ -72,11 +72,12 @@ class ApplyWriter {
   std::vector<ActiveSubscription> LoadSubscriptions();
 
   // Writes `m` in the current transaction: the request (insert, or update guarded by its
-  // revision), the idempotency record, the history entry, the deadline rows (unchanged ones keep
-  // their claim), an outbox row per matching subscription. A refusal comes back as a Status
-  // (AlreadyExists: id or idempotency key taken; NotFound: no such request; Aborted: stale
-  // revision; Internal: an inconsistent mutation); `*dirty` then says whether some of m's rows
-  // were already written (the caller must roll them back). Throws on a database error.
+  // revision), the idempotency record, the history entry, the deadline rows the step changed
+  // (those that keep their due time and pause state keep their claim), an outbox row per
+  // matching subscription. A refusal comes back as a Status (AlreadyExists: id or idempotency
+  // key taken; NotFound: no such request; Aborted: stale revision; Internal: an inconsistent
+  // mutation); `*dirty` then says whether some of m's rows were already written (the caller
+  // must roll them back). Throws on a database error.
   Status Write(const Mutation& m, const std::vector<ActiveSubscription>& subscriptions,
                bool* dirty);
 
@@ -109,7 +110,7 @@ class ApplyWriter {
   soci::statement begin_, commit_, rollback_, savepoint_, release_, rollback_to_;
   soci::statement insert_request_, update_request_, update_request_same_state_, select_revision_;
   soci::statement insert_idempotency_;
-  soci::statement upsert_deadline_, delete_stale_deadlines_;
+  soci::statement upsert_deadline_, delete_stale_deadlines_, delete_deadline_;
   soci::statement select_subscriptions_;
   soci::statement update_parties_, delete_party_rows_, insert_party_row_;
   // Declared after the statements above: the rows' statements are prepared lazily.

@@ -40,7 +40,8 @@ const char* const kVersion1[] = {
     " data TEXT NOT NULL, comment TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,"
     " PRIMARY KEY (request_id, seq)){keyed}",
 
-    // `rev`: the request revision that last wrote the row; a step deletes the rows it did not
+    // `rev`: the request revision that last wrote the row; a step that does not say its clocks
+    // before (Mutation::deadlines_before) rewrites every row and deletes the rows it did not
     // write (the deadlines it stopped). claimed_by/claimed_until: a scheduler node's lease.
     "CREATE TABLE deadlines ("
     " request_id {key} NOT NULL, name {key} NOT NULL, started_at BIGINT NOT NULL,"

@@ -81,6 +81,11 @@ struct Mutation {
   // CONTRACT §9: what the step means for the statistics (stats.h); stores update the request's
   // StatsRecord and the counters in the step's transaction.
   StatsFacts stats{};
+  // The request's clocks before the step (its state before is history.from_state). Given, SQL
+  // stores write only the deadline rows the step changed and delete the ones it stopped by
+  // name, so a step that leaves the clocks alone writes none. Absent (a new request, or a
+  // caller that does not say), they rewrite every row of the request.
+  std::optional<std::vector<DeadlineState>> deadlines_before{};
 };
 
 // Filters and keyset pagination for listing requests; every filter is optional.
