@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 
-from curl_session import FAILURES, check, expect, free_port, served
+from curl_session import check, expect, finish, free_port, served
 from curl_session import config_text as config_for
 
 ROGATORY = os.path.abspath(sys.argv[1])
@@ -201,12 +201,7 @@ def main():
         answer = scenario(api)
     cli(work, config, answer)
     old_database(work, db, answer)
-    if FAILURES:
-        print("%d failures; work folder: %s" % (len(FAILURES), work))
-        return 1
-    shutil.rmtree(work, ignore_errors=True)
-    print("ok")
-    return 0
+    return finish(work)
 
 
 if __name__ == "__main__":

@@ -15,10 +15,8 @@ Usage: store_copy_e2e.py PATH_TO_ROGATORY WORKFLOWS_DIR PG_URL_FILE
 """
 import hashlib
 import http.server
-import json
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -26,10 +24,11 @@ import tempfile
 import threading
 import time
 
+from curl_session import check, expect, finish, free_port, served_store
+
 ROGATORY = os.path.abspath(sys.argv[1])
 WORKFLOWS = os.path.abspath(sys.argv[2])
 PG_URL_FILE = sys.argv[3]
-FAILURES = []
 
 TOKENS = {
     "ana": ("fr.pnf", ["issuing_authority", "executing_authority"]),
@@ -41,91 +40,10 @@ TOKENS = {
 AWKWARD = "tab\there\nnew line\\backslash \\N 'quote' \"dq\" \r\u00e9\u4e2d\U0001F600"
 
 
-def token_of(actor):
-    return "e2e-token-" + actor
-
-
-def config_text(port, store):
-    lines = [
-        "listen: 127.0.0.1:%d" % port,
-        "store: %s" % store,
-        "workflows: %s" % WORKFLOWS,
-        "webhooks: {allow_private: true, max_attempts: 1}",
-        "authorities:",
-        "  - {id: fr.pnf, name: Parquet national financier, country: FR}",
-        "  - {id: de.sta_berlin, name: Staatsanwaltschaft Berlin, country: DE}",
-        "auth:",
-        "  tokens:",
-    ]
-    for actor, (authority, roles) in TOKENS.items():
-        entry = "    - {actor: %s, roles: [%s], sha256: \"%s\"" % (
-            actor, ", ".join(roles), hashlib.sha256(token_of(actor).encode()).hexdigest())
-        if authority:
-            entry += ", authority: %s" % authority
-        lines.append(entry + "}")
-    return "\n".join(lines) + "\n"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def check(condition, what):
-    if not condition:
-        FAILURES.append(what)
-        print("FAIL: " + what)
-    return condition
-
-
-class Api:
-    def __init__(self, port):
-        self.base = "http://127.0.0.1:%d" % port
-
-    def call(self, actor, method, path, body=None, headers=()):
-        args = ["curl", "-s", "-o", "-", "-w", "\n%{http_code}", "-X", method,
-                "-H", "Authorization: Bearer " + token_of(actor), self.base + path]
-        for h in headers:
-            args += ["-H", h]
-        if body is not None:
-            args += ["-H", "Content-Type: application/json", "--data-binary", json.dumps(body)]
-        out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
-        text, _, status = out.rpartition("\n")
-        return int(status), (json.loads(text) if text else None)
-
-    def expect(self, actor, method, path, status, body=None, headers=()):
-        got, answer = self.call(actor, method, path, body, headers)
-        check(got == status, "%s %s as %s: expected %d, got %d %s" % (
-            method, path, actor, status, got, json.dumps(answer)[:300]))
-        return answer
-
-
-class Server:
-    """`rogatory serve` on a config of its own, until stop()."""
-
-    def __init__(self, work, name, store):
-        self.port = free_port()
-        self.config = os.path.join(work, name + ".yaml")
-        with open(self.config, "w") as f:
-            f.write(config_text(self.port, store))
-        self.log = open(os.path.join(work, name + ".log"), "w")
-        self.process = subprocess.Popen([ROGATORY, "serve", "--config", self.config],
-                                        stdout=self.log, stderr=subprocess.STDOUT, cwd=work)
-        self.api = Api(self.port)
-        for _ in range(300):
-            try:
-                if self.api.call("ops", "GET", "/v1/health")[0] == 200:
-                    return
-            except subprocess.CalledProcessError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise SystemExit("the server did not start: " + open(self.log.name).read())
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=30)
+def serve(work, name, store):
+    """A server on `store` whose deliveries go to private addresses and are tried once."""
+    return served_store(ROGATORY, work, name, store, WORKFLOWS, TOKENS,
+                        ["webhooks: {allow_private: true, max_attempts: 1}"])
 
 
 class Receiver(http.server.BaseHTTPRequestHandler):
@@ -140,25 +58,25 @@ class Receiver(http.server.BaseHTTPRequestHandler):
 
 def fill(api, receiver_port):
     """Requests in every state of stats_mla, with clocks, parties, deliveries and replays."""
-    ok = api.expect("ops", "POST", "/v1/subscriptions", 201,
+    ok = expect(api, "ops", "POST", "/v1/subscriptions", 201,
                     {"url": "http://127.0.0.1:%d/hook" % receiver_port})
     closed = free_port()  # nothing listens there: its deliveries fail once and are dead
-    api.expect("ops", "POST", "/v1/subscriptions", 201,
+    expect(api, "ops", "POST", "/v1/subscriptions", 201,
                {"url": "http://127.0.0.1:%d/hook" % closed, "events": ["request.transitioned"]})
 
     def create(actor, key, data=None):
         body = {"workflow": "stats_mla", "data": data or {}}
-        first = api.expect(actor, "POST", "/v1/requests", 201, body,
-                           ["Idempotency-Key: " + key])
-        replay = api.expect(actor, "POST", "/v1/requests", 201, body,
-                            ["Idempotency-Key: " + key])
+        first = expect(api, actor, "POST", "/v1/requests", 201, body,
+                       headers=["Idempotency-Key: " + key])
+        replay = expect(api, actor, "POST", "/v1/requests", 201, body,
+                        headers=["Idempotency-Key: " + key])
         check(first["id"] == replay["id"], "idempotent replay")
         return first["id"]
 
     def fire(actor, rid, event, **extra):
         body = {"event": event}
         body.update(extra)
-        return api.expect(actor, "POST", "/v1/requests/%s/events" % rid, 200, body)
+        return expect(api, actor, "POST", "/v1/requests/%s/events" % rid, 200, body)
 
     paths = {
         "draft": [],
@@ -185,12 +103,12 @@ def fill(api, receiver_port):
                 fire(actor, rid, event, **extra)
     # Wait until the dispatcher has delivered to the receiver and given up on the closed port.
     for _ in range(300):
-        delivered = api.expect("ops", "GET", "/v1/deliveries?status=delivered&limit=1", 200)
-        pending = api.expect("ops", "GET", "/v1/deliveries?status=pending&limit=1", 200)
+        delivered = expect(api, "ops", "GET", "/v1/deliveries?status=delivered&limit=1", 200)
+        pending = expect(api, "ops", "GET", "/v1/deliveries?status=pending&limit=1", 200)
         if delivered["items"] and not pending["items"]:
             break
         time.sleep(0.1)
-    check(api.expect("ops", "GET", "/v1/deliveries?status=dead&limit=1", 200)["items"],
+    check(expect(api, "ops", "GET", "/v1/deliveries?status=dead&limit=1", 200)["items"],
           "a dead delivery in the source")
     return ok["id"]
 
@@ -247,8 +165,8 @@ def pages(api, actor, path, limit=4):
     out, after = [], ""
     for _ in range(100):
         sep = "&" if "?" in path else "?"
-        page = api.expect(actor, "GET", "%s%slimit=%d%s" % (path, sep, limit,
-                                                         "&after=" + after if after else ""), 200)
+        query = "%s%slimit=%d%s" % (path, sep, limit, "&after=" + after if after else "")
+        page = expect(api, actor, "GET", query, 200)
         out.append(page)
         after = page.get("next") or ""
         if not after:
@@ -264,20 +182,21 @@ def same_answers(source, copy):
         a, b = pages(source, actor, path), pages(copy, actor, path)
         check(a == b, "%s as %s: the copy answers differently" % (path, actor))
     for actor in ["audit", "ana", "eva"]:
-        check(source.expect(actor, "GET", "/v1/stats", 200) == copy.expect(actor, "GET", "/v1/stats", 200),
+        check(expect(source, actor, "GET", "/v1/stats", 200) ==
+              expect(copy, actor, "GET", "/v1/stats", 200),
               "/v1/stats as %s: the copy answers differently" % actor)
-    check(source.expect("ops", "GET", "/v1/subscriptions", 200) ==
-          copy.expect("ops", "GET", "/v1/subscriptions", 200), "/v1/subscriptions differ")
+    check(expect(source, "ops", "GET", "/v1/subscriptions", 200) ==
+          expect(copy, "ops", "GET", "/v1/subscriptions", 200), "/v1/subscriptions differ")
     first = pages(source, "audit", "/v1/requests", 1000)[0]["items"]
     for r in first[:5]:
         path = "/v1/requests/%s/history" % r["id"]
-        check(source.expect("audit", "GET", path, 200) == copy.expect("audit", "GET", path, 200),
+        check(expect(source, "audit", "GET", path, 200) == expect(copy, "audit", "GET", path, 200),
               "%s differs" % path)
     # The next delivery (an auto-numbered outbox row) gets the same id on both: the copy's
     # sequence continues after the copied rows.
     rid = [r for r in first if r["state"] == "draft"][0]["id"]
     for api in (source, copy):
-        api.expect("ana", "POST", "/v1/requests/%s/events" % rid, 200, {"event": "note"})
+        expect(api, "ana", "POST", "/v1/requests/%s/events" % rid, 200, {"event": "note"})
     newest = [max(int(d["id"]) for p in pages(api, "ops", "/v1/deliveries", 1000) for d in p["items"])
               for api in (source, copy)]
     check(newest[0] == newest[1], "the next delivery ids: source %d, copy %d" % tuple(newest))
@@ -347,11 +266,8 @@ def main():
     receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     source_db = os.path.join(work, "source.db")
-    server = Server(work, "source", "sqlite://" + source_db)
-    try:
-        fill(server.api, receiver.server_address[1])
-    finally:
-        server.stop()
+    with serve(work, "source", "sqlite://" + source_db) as api:
+        fill(api, receiver.server_address[1])
 
     # Every table of the schema holds rows, so a table the copy left out fails below.
     for table in tables(source_db):
@@ -380,24 +296,13 @@ def main():
 
     refusals(work, source_db, pg_url, pg_conninfo, back_db)
 
-    source = Server(work, "source-again", "sqlite://" + source_db)
-    try:
-        copy = Server(work, "copy", pg_url)
-        try:
-            same_answers(source.api, copy.api)
-        finally:
-            copy.stop()
-    finally:
-        source.stop()
+    with serve(work, "source-again", "sqlite://" + source_db) as source:
+        with serve(work, "copy", pg_url) as copy:
+            same_answers(source, copy)
     receiver.shutdown()
     sequence_ahead(conninfo, pg_conninfo, pg_url, database)
     psql(conninfo, "DROP DATABASE IF EXISTS %s" % database)
-    if FAILURES:
-        print("%d failures; work folder: %s" % (len(FAILURES), work))
-        return 1
-    shutil.rmtree(work, ignore_errors=True)
-    print("ok")
-    return 0
+    return finish(work)
 
 
 if __name__ == "__main__":

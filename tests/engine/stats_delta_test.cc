@@ -1,11 +1,14 @@
-// StatsDelta for a step (both records of one workflow, version and creation day) keys only the
-// cells that change, without building the contributions that cancel. It must give exactly the
-// counters of the full computation: the after record's contribution minus the before record's
-// (each computed alone, by StatsDelta from nothing), zero changes left out.
+// StatsDelta checked against counters computed without it: a reference written here from the
+// definitions of docs/statistics.md (what one record adds to each counter), itself checked on
+// hand-made records whose counters are written out by hand. A step (both records of one
+// workflow, version and creation day) takes StatsDelta's fast path, which keys only the cells
+// that change: it must give exactly the reference's after-minus-before, zero changes left out.
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 
 #include "rogatory/stats.h"
@@ -15,10 +18,61 @@ namespace {
 
 using Cells = std::map<StatsCellKey, int64_t>;
 
-// after's cells minus before's, each from nothing: the definition of the delta.
-Cells FullDelta(const StatsRecord& before, const StatsRecord& after) {
-  Cells out = StatsDelta(nullptr, &after);
-  for (const auto& [key, n] : StatsDelta(nullptr, &before)) out[key] -= n;
+constexpr int64_t kDayUs = int64_t{86'400'000'000};
+constexpr int64_t kHourUs = kDayUs / 24;
+
+// The phases by their enum value, spelled as docs/statistics.md does.
+const char* const kPhaseNames[] = {"drafting", "transmission", "execution", "closure"};
+
+// One record's counters, straight from docs/statistics.md ("The figures", "Durations"): the
+// request counts once in each scope (every request, and each authority that is a party to it).
+Cells ReferenceCells(const StatsRecord& r) {
+  std::set<std::string> scopes{""};
+  for (const auto& party : r.parties) scopes.insert(party.second);
+  Cells out;
+  for (const std::string& scope : scopes) {
+    auto count = [&](const std::string& kind, const std::string& key, int64_t n) {
+      out[StatsCellKey{scope, r.workflow, r.version, r.created_day, kind, key}] += n;
+    };
+    count("total", "", 1);
+    count("state", r.state, 1);
+    count("phase", kPhaseNames[static_cast<int>(r.phase)], 1);
+    count("status", r.terminal ? "closed" : "open", 1);
+    if (r.terminal) count("outcome", r.state, 1);
+    if (r.lapsed_now) count("overdue_lapsed", "", 1);
+    for (const auto& lapse : r.lapses) count("lapse", lapse.first, lapse.second);
+    for (const auto& field : r.breakdowns) {
+      for (const std::string& value : field.second) count("breakdown:" + field.first, value, 1);
+    }
+    // The other side: for an authority, the other parties; for every request, the parties
+    // other than the requesting side's.
+    std::string self = scope;
+    if (scope.empty() && r.parties.count(r.requesting_side) != 0) {
+      self = r.parties.at(r.requesting_side);
+    }
+    std::set<std::string> others;
+    for (const auto& party : r.parties) {
+      if (party.second != self) others.insert(party.second);
+    }
+    for (const std::string& authority : others) count("cp_authority", authority, 1);
+    if (others.empty() && !r.counterpart_value.empty()) count("cp_value", r.counterpart_value, 1);
+    // Whole days between the first entries, for the pairs entered in that order.
+    const size_t pairs[][2] = {{1, 3}, {0, 1}, {1, 2}, {2, 3}};
+    for (const auto& pair : pairs) {
+      const int64_t from = r.phase_entered_us[pair[0]];
+      const int64_t to = r.phase_entered_us[pair[1]];
+      if (from < 0 || to < from) continue;
+      count(std::string("dur:") + kPhaseNames[pair[0]] + ">" + kPhaseNames[pair[1]],
+            std::to_string((to - from) / kDayUs), 1);
+    }
+  }
+  return out;
+}
+
+// The reference's after minus before, zero changes left out.
+Cells ReferenceDelta(const StatsRecord& before, const StatsRecord& after) {
+  Cells out = ReferenceCells(after);
+  for (const auto& [key, n] : ReferenceCells(before)) out[key] -= n;
   for (auto it = out.begin(); it != out.end();) it = it->second == 0 ? out.erase(it) : ++it;
   return out;
 }
@@ -33,13 +87,72 @@ std::string Text(const Cells& cells) {
   return out;
 }
 
-StatsRecord RandomRecord(std::mt19937& rng) {
-  auto pick = [&rng](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+// Cells written out by hand: (scope, kind, key, n) of workflow mla version 2, day 2026-03-10.
+struct HandCell {
+  const char* scope;
+  const char* kind;
+  const char* key;
+  int64_t n;
+};
+
+Cells HandCells(std::initializer_list<HandCell> cells) {
+  Cells out;
+  for (const HandCell& c : cells) {
+    out[StatsCellKey{c.scope, "mla", 2, "2026-03-10", c.kind, c.key}] += c.n;
+  }
+  return out;
+}
+
+StatsRecord HandRecordBase() {
   StatsRecord r;
   r.request_id = "01J0000000000000000000000R";
   r.workflow = "mla";
   r.version = 2;
   r.created_day = "2026-03-10";
+  r.requesting_side = "issuing";
+  return r;
+}
+
+// Refused in closure, between two authorities, a clock lapsed twice, a refusal ground.
+StatsRecord RefusedRecord() {
+  StatsRecord r = HandRecordBase();
+  r.state = "refused";
+  r.phase = Phase::kClosure;
+  r.terminal = true;
+  r.breakdowns["refusal_ground"] = {"sovereignty"};
+  r.counterpart_value = "DE";
+  r.parties = {{"issuing", "fr-pps"}, {"executing", "de-bmj"}};
+  r.lapses["reply"] = 2;
+  r.phase_entered_us = {{0, kDayUs + kHourUs, -1, 4 * kDayUs + 2 * kHourUs}};
+  return r;
+}
+
+// Transmitted by fr-pps, no executing authority yet (its counterpart is the field's value).
+StatsRecord TransmittedRecord() {
+  StatsRecord r = HandRecordBase();
+  r.state = "transmitted";
+  r.phase = Phase::kTransmission;
+  r.counterpart_value = "DE";
+  r.parties = {{"issuing", "fr-pps"}};
+  r.phase_entered_us = {{0, kDayUs + kHourUs, -1, -1}};
+  return r;
+}
+
+// TransmittedRecord a step later: recognised by de-bmj, whose acknowledgement clock lapsed.
+StatsRecord ExecutingRecord() {
+  StatsRecord r = TransmittedRecord();
+  r.state = "executing";
+  r.phase = Phase::kExecution;
+  r.lapsed_now = true;
+  r.lapses["ack"] = 1;
+  r.parties["executing"] = "de-bmj";
+  r.phase_entered_us[2] = 3 * kDayUs;
+  return r;
+}
+
+StatsRecord RandomRecord(std::mt19937& rng) {
+  auto pick = [&rng](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  StatsRecord r = HandRecordBase();
   r.state = "s" + std::to_string(pick(3));
   r.phase = static_cast<Phase>(pick(kPhaseCount));
   r.terminal = pick(2) == 0;
@@ -56,24 +169,86 @@ StatsRecord RandomRecord(std::mt19937& rng) {
   if (pick(2) == 0) r.parties["executing"] = authorities[pick(3)];
   if (pick(2) == 0) r.lapses["reply"] = 1 + pick(2);
   if (pick(2) == 0) r.lapses["ack"] = 1;
-  for (auto& us : r.phase_entered_us) {
-    us = pick(3) == 0 ? -1 : int64_t{pick(40)} * 86'400'000'000 / 3;
-  }
+  for (auto& us : r.phase_entered_us) us = pick(3) == 0 ? -1 : int64_t{pick(40)} * kDayUs / 3;
   return r;
 }
 
-TEST(StatsDeltaTest, AStepKeysExactlyTheCellsTheFullComputationChanges) {
+TEST(StatsDeltaTest, TheReferenceCountsAHandMadeRecordAsWrittenOut) {
+  Cells expected;
+  // Each scope: the global one (its counterpart is the executing side's de-bmj) and both parties.
+  const std::pair<const char*, const char*> scopes[] = {
+      {"", "de-bmj"}, {"de-bmj", "fr-pps"}, {"fr-pps", "de-bmj"}};
+  for (const auto& [scope, counterpart] : scopes) {
+    const Cells one = HandCells({{scope, "total", "", 1},
+                                 {scope, "state", "refused", 1},
+                                 {scope, "phase", "closure", 1},
+                                 {scope, "status", "closed", 1},
+                                 {scope, "outcome", "refused", 1},
+                                 {scope, "lapse", "reply", 2},
+                                 {scope, "breakdown:refusal_ground", "sovereignty", 1},
+                                 {scope, "cp_authority", counterpart, 1},
+                                 {scope, "dur:transmission>closure", "3", 1},
+                                 {scope, "dur:drafting>transmission", "1", 1}});
+    expected.insert(one.begin(), one.end());
+  }
+  EXPECT_EQ(Text(ReferenceCells(RefusedRecord())), Text(expected));
+}
+
+TEST(StatsDeltaTest, ACreationAddsTheReferenceCounters) {
+  const StatsRecord refused = RefusedRecord();
+  EXPECT_EQ(Text(StatsDelta(nullptr, &refused)), Text(ReferenceCells(refused)));
+  std::mt19937 rng(20261203);
+  for (int i = 0; i < 1000; ++i) {
+    const StatsRecord r = RandomRecord(rng);
+    ASSERT_EQ(Text(StatsDelta(nullptr, &r)), Text(ReferenceCells(r))) << "case " << i;
+  }
+}
+
+TEST(StatsDeltaTest, AHandMadeStepChangesTheCountersWrittenOut) {
+  const StatsRecord before = TransmittedRecord();
+  const StatsRecord after = ExecutingRecord();
+  // The global scope and fr-pps: the request moves from transmitted to executing, its
+  // counterpart from the field's value to the new party; de-bmj gains the whole request.
+  Cells expected;
+  for (const char* scope : {"", "fr-pps"}) {
+    const Cells one = HandCells({{scope, "state", "transmitted", -1},
+                                 {scope, "state", "executing", 1},
+                                 {scope, "phase", "transmission", -1},
+                                 {scope, "phase", "execution", 1},
+                                 {scope, "overdue_lapsed", "", 1},
+                                 {scope, "lapse", "ack", 1},
+                                 {scope, "cp_value", "DE", -1},
+                                 {scope, "cp_authority", "de-bmj", 1},
+                                 {scope, "dur:transmission>execution", "1", 1}});
+    expected.insert(one.begin(), one.end());
+  }
+  const Cells added = HandCells({{"de-bmj", "total", "", 1},
+                                 {"de-bmj", "state", "executing", 1},
+                                 {"de-bmj", "phase", "execution", 1},
+                                 {"de-bmj", "status", "open", 1},
+                                 {"de-bmj", "overdue_lapsed", "", 1},
+                                 {"de-bmj", "lapse", "ack", 1},
+                                 {"de-bmj", "cp_authority", "fr-pps", 1},
+                                 {"de-bmj", "dur:drafting>transmission", "1", 1},
+                                 {"de-bmj", "dur:transmission>execution", "1", 1}});
+  expected.insert(added.begin(), added.end());
+  EXPECT_EQ(Text(StatsDelta(&before, &after)), Text(expected));
+  EXPECT_EQ(Text(ReferenceDelta(before, after)), Text(expected));
+}
+
+TEST(StatsDeltaTest, AStepChangesExactlyTheReferenceCounters) {
   std::mt19937 rng(20261202);
   for (int i = 0; i < 3000; ++i) {
     const StatsRecord before = RandomRecord(rng);
     StatsRecord after = RandomRecord(rng);
     if (i % 5 == 0) after = before;  // a step that changes no cell at all
     if (i % 7 == 0) after.parties = before.parties;
-    ASSERT_EQ(Text(StatsDelta(&before, &after)), Text(FullDelta(before, after))) << "case " << i;
+    ASSERT_EQ(Text(StatsDelta(&before, &after)), Text(ReferenceDelta(before, after)))
+        << "case " << i;
   }
 }
 
-TEST(StatsDeltaTest, ARecordMovedToAnotherVersionOrDayStillMovesEveryCell) {
+TEST(StatsDeltaTest, ARecordMovedToAnotherVersionOrDayMovesEveryCell) {
   std::mt19937 rng(7);
   for (int i = 0; i < 200; ++i) {
     const StatsRecord before = RandomRecord(rng);
@@ -84,8 +259,8 @@ TEST(StatsDeltaTest, ARecordMovedToAnotherVersionOrDayStillMovesEveryCell) {
       after.created_day = "2026-03-11";
     }
     const Cells delta = StatsDelta(&before, &after);
-    ASSERT_EQ(Text(delta), Text(FullDelta(before, after))) << "case " << i;
-    EXPECT_EQ(delta.size(), 2 * StatsDelta(nullptr, &before).size()) << "case " << i;
+    ASSERT_EQ(Text(delta), Text(ReferenceDelta(before, after))) << "case " << i;
+    EXPECT_EQ(delta.size(), 2 * ReferenceCells(before).size()) << "case " << i;
   }
 }
 

@@ -50,6 +50,26 @@ void SumCounters(Connection& c, const StatsQuery& q, const std::string& table,
   FinishRead(c.dialect(), sum);
 }
 
+// Inserts `counters` into `table`: stats_cells, keyed by `column` day, or stats_months, keyed by
+// month (a month key carries its month in StatsCellKey::day, as StatsMonthKey makes it).
+void InsertCounters(Connection& c, const std::string& table, const std::string& column,
+                    const std::map<StatsCellKey, int64_t>& counters) {
+  StatsCellKey k;
+  long long n = 0;
+  soci::statement insert(c.sql());
+  Prepare(insert,
+          "INSERT INTO " + table + " (scope, workflow, version, " + column +
+              ", kind, cell_key, n) VALUES (:scope, :workflow, :version, :" + column +
+              ", :kind, :cell_key, :n)",
+          use(k.scope), use(k.workflow), use(k.version), use(k.day), use(k.kind), use(k.key),
+          use(n));
+  for (const auto& [key, count] : counters) {
+    k = key;
+    n = count;
+    insert.execute(true);
+  }
+}
+
 }  // namespace
 
 Result<std::vector<StatsCell>> SqlStore::QueryStats(const StatsQuery& q) {
@@ -140,32 +160,12 @@ Status SqlStore::ReplaceStats(const std::vector<StatsRecord>& records) {
       insert_record.execute(true);
       for (const auto& [key, n] : StatsDelta(nullptr, &r)) cells[key] += n;
     }
-    StatsCellKey k;
-    long long n = 0;
-    soci::statement insert_cell(c.sql());
-    Prepare(insert_cell,
-            "INSERT INTO stats_cells (scope, workflow, version, day, kind, cell_key, n) VALUES "
-            "(:scope, :workflow, :version, :day, :kind, :cell_key, :n)",
-            use(k.scope), use(k.workflow), use(k.version), use(k.day), use(k.kind), use(k.key),
-            use(n));
     std::map<StatsCellKey, int64_t> months;
     for (const auto& [key, count] : cells) {
-      k = key;
-      n = count;
-      insert_cell.execute(true);
       if (count != 0) months[StatsMonthKey(key)] += count;
     }
-    soci::statement insert_month(c.sql());
-    Prepare(insert_month,
-            "INSERT INTO stats_months (scope, workflow, version, month, kind, cell_key, n) VALUES "
-            "(:scope, :workflow, :version, :month, :kind, :cell_key, :n)",
-            use(k.scope), use(k.workflow), use(k.version), use(k.day), use(k.kind), use(k.key),
-            use(n));
-    for (const auto& [key, count] : months) {
-      k = key;
-      n = count;
-      insert_month.execute(true);
-    }
+    InsertCounters(c, "stats_cells", "day", cells);
+    InsertCounters(c, "stats_months", "month", months);
     c.sql() << "UPDATE stats_state SET stale = 0 WHERE id = 1";
     tx.Commit();
     return OkStatus();
