@@ -63,8 +63,11 @@ Result<CaseloadReport> BuildCaseload(const std::shared_ptr<Store>& store,
 // any event a person may fire.
 Actor EveryRoleActor(const std::vector<WorkflowDefinition>& definitions);
 
-// A value of the field's type (strings, dates, enum values, ...), drawn from `pick`.
-nlohmann::json SampleValue(const FieldDef& field, uint64_t pick, TimePoint now);
+// A value of the field's type (strings, dates, enum values, ...), drawn from `pick`. The field
+// `def` names as its statistics counterpart (`stats: [{counterpart: F}]`, a State) takes one of
+// 40 country codes, as real requests do; other strings one of 100,000 texts.
+nlohmann::json SampleValue(const WorkflowDefinition& def, const FieldDef& field, uint64_t pick,
+                           TimePoint now);
 
 }  // namespace rogatory::scale
 

@@ -298,7 +298,7 @@ Status RunStoreProbes(const ProbeSetup& setup) {
       call.event = pick->event;
       for (const std::string& field : pick->missing) {
         if (const FieldDef* f = def->FindField(field)) {
-          call.data[field] = SampleValue(*f, rng(), now);
+          call.data[field] = SampleValue(*def, *f, rng(), now);
         }
       }
       Samples one;
