@@ -9,8 +9,11 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 jobs=$(nproc)
+# Each stage's wall time since the start, so a slow CI run shows where its time went.
+started=$SECONDS
+stage() { echo "== $* (at $((SECONDS - started)) s)"; }
 
-echo "== format check"
+stage "format check"
 files=$(git ls-files '*.h' '*.cc' 2>/dev/null || find engine adapters tests -name '*.h' -o -name '*.cc')
 clang-format --dry-run -Werror $files
 
@@ -18,7 +21,7 @@ clang-format --dry-run -Werror $files
 # The asan preset leaves out UBSan's vptr check: Debian's SOCI libraries do not export the
 # typeinfo of their classes, which that check needs at link time.
 for preset in ci asan; do
-  echo "== build: $preset"
+  stage "build: $preset"
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset" -j "$jobs"
   if [ "$preset" = ci ]; then
@@ -26,16 +29,16 @@ for preset in ci asan; do
     # The shipped scenarios must pass and exercise every transition, deadline and state.
     build/ci/adapters/cli/rogatory test workflows/tests --coverage --min-coverage 100
   fi
-  echo "== test: $preset"
+  stage "test: $preset"
   ctest --preset "$preset" -j "$jobs" --timeout 600
 done
 
 # The build presets name their targets: the concurrency tests, and the fuzz targets.
 for preset in tsan fuzz; do
-  echo "== build: $preset"
+  stage "build: $preset"
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset" -j "$jobs"
-  echo "== test: $preset"
+  stage "test: $preset"
   ctest --preset "$preset" -j "$jobs" --timeout 600
 done
-echo "== all tests passed (normal, ASan/UBSan and TSan builds, fuzz smoke runs)"
+stage "all tests passed (normal, ASan/UBSan and TSan builds, fuzz smoke runs)"
