@@ -404,9 +404,13 @@ Result<CaseloadReport> BuildCaseload(const std::shared_ptr<Store>& store,
   std::vector<WorkflowShape> shapes;
   std::vector<double> weights;
   for (const WorkflowShare& share : CaseloadMix()) {
-    auto def = std::find_if(definitions.begin(), definitions.end(),
-                            [&](const WorkflowDefinition& d) { return d.id == share.workflow; });
-    if (def == definitions.end()) {
+    // The newest version of the workflow: the one Create starts a request under, so that its
+    // `stats:` counterpart field is the one SampleValue fills with a country code.
+    const WorkflowDefinition* def = nullptr;
+    for (const WorkflowDefinition& d : definitions) {
+      if (d.id == share.workflow && (def == nullptr || d.version > def->version)) def = &d;
+    }
+    if (def == nullptr) {
       return NotFoundError(std::string("workflow ") + share.workflow + " is not loaded");
     }
     shapes.push_back(ShapeOf(*def));

@@ -282,7 +282,7 @@ Status RunStoreProbes(const ProbeSetup& setup) {
     if (!events.ok() || !before.ok()) return InternalError("fire setup failed");
     const WorkflowDefinition* def = nullptr;
     for (const WorkflowDefinition& d : defs) {
-      if (d.id == before->workflow) def = &d;
+      if (d.id == before->workflow && d.version == before->version) def = &d;
     }
     if (def == nullptr) return InternalError("fire: unknown workflow " + before->workflow);
     // Events in random order, those that keep the request open first; the first the engine
