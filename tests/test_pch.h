@@ -1,6 +1,6 @@
-// Precompiled once per GoogleTest executable (tests/CMakeLists.txt): the headers nearly every test
-// file includes and that cost most of its parse (GoogleTest, gMock, nlohmann::json, the engine's
-// API, for the targets that link it: the end-to-end tests do not, they speak HTTP to the binary).
+// Precompiled once and reused by every GoogleTest executable (tests/CMakeLists.txt): the headers
+// nearly every test file includes and that cost most of its parse (GoogleTest, gMock,
+// nlohmann::json, the engine's API).
 #pragma once
 
 #include <gmock/gmock.h>
@@ -19,8 +19,7 @@
 #include <thread>
 #include <vector>
 
-#if __has_include("rogatory/engine.h")
 #include "rogatory/definition_loader.h"
 #include "rogatory/engine.h"
 #include "rogatory/memory_store.h"
-#endif
+
