@@ -22,4 +22,3 @@
 #include "rogatory/definition_loader.h"
 #include "rogatory/engine.h"
 #include "rogatory/memory_store.h"
-
