@@ -38,7 +38,7 @@ transitions:
   - {event: release, from: "*", to: released, roles: [clerk]}
 )";
 
-std::string WriteConfig(const std::string& dir) {
+std::string WriteClocksConfig(const std::string& dir) {
   return WriteClerkConfig(dir, "clocked.yaml", kClockedWorkflow);
 }
 
@@ -63,7 +63,7 @@ std::vector<std::string> OverdueIds(Api& api) {
 TEST(ClocksE2eTest, AFromFieldWhileClockThroughTheServer) {
   const std::string dir = MakeTempDir("rogatory-e2e-clocks");
   ServerProcess server(dir + "/server");
-  ASSERT_EQ(server.StartWithConfigFile(WriteConfig(dir), {}), "");
+  ASSERT_EQ(server.StartWithConfigFile(WriteClocksConfig(dir), {}), "");
   Api api(server.port());
 
   Answer def = api.Get("/v1/workflows/clocked", kClerkToken);

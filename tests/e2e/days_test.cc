@@ -15,7 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string WriteConfig(const std::string& dir, const std::string& zone) {
+std::string WriteDaysConfig(const std::string& dir, const std::string& zone) {
   std::filesystem::create_directories(dir);
   const std::string path = dir + "/rogatory.yaml";
   std::ofstream(path) << "listen: 127.0.0.1:0\n"
@@ -42,7 +42,7 @@ int64_t BaghdadDueSeconds(std::chrono::system_clock::time_point t) {
 TEST(DaysE2eTest, AWholeDayClockEndsAtMidnightInTheConfiguredZone) {
   const std::string dir = MakeTempDir("rogatory-e2e-days");
   ServerProcess server(dir + "/server");
-  ASSERT_EQ(server.StartWithConfigFile(WriteConfig(dir, "Asia/Baghdad"), {}), "");
+  ASSERT_EQ(server.StartWithConfigFile(WriteDaysConfig(dir, "Asia/Baghdad"), {}), "");
   EXPECT_NE(server.Log().find("Asia/Baghdad"), std::string::npos) << server.Log();
   Api api(server.port());
 
@@ -83,7 +83,7 @@ TEST(DaysE2eTest, AWholeDayClockEndsAtMidnightInTheConfiguredZone) {
 
 TEST(DaysE2eTest, AnUnknownTimeZoneStopsTheStartNamingTheKey) {
   const std::string dir = MakeTempDir("rogatory-e2e-days-bad");
-  const std::string config = WriteConfig(dir, "Europe/Pariss");
+  const std::string config = WriteDaysConfig(dir, "Europe/Pariss");
   std::string output;
   const int code = RunRogatory({"serve", "--config", config}, dir, &output);
   EXPECT_EQ(code, 2) << output;

@@ -39,7 +39,7 @@ transitions:
   - {event: release, from: [requested, arrested], to: released, roles: [clerk]}
 )";
 
-std::string WriteConfig(const std::string& dir) {
+std::string WriteGuardsConfig(const std::string& dir) {
   return WriteClerkConfig(dir, "guarded.yaml", kGuardedWorkflow);
 }
 
@@ -60,7 +60,7 @@ std::vector<std::string> Offered(Api& api, const std::string& id) {
 TEST(GuardsE2eTest, AGuardedWorkflowThroughTheServer) {
   const std::string dir = MakeTempDir("rogatory-e2e-guards");
   ServerProcess server(dir + "/server");
-  ASSERT_EQ(server.StartWithConfigFile(WriteConfig(dir), {}), "");
+  ASSERT_EQ(server.StartWithConfigFile(WriteGuardsConfig(dir), {}), "");
   Api api(server.port());
 
   Answer def = api.Get("/v1/workflows/guarded", kClerkToken);

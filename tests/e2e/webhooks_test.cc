@@ -46,7 +46,7 @@ transitions:
 
 // A server folder with the timed workflow and a config on `store_url` whose webhook timings
 // suit tests: 0.5 s timeout (so a lease of 6.5 s), retries after 50-500 ms.
-std::string WriteConfig(const std::string& dir, const std::string& store_url) {
+std::string WriteWebhooksConfig(const std::string& dir, const std::string& store_url) {
   std::filesystem::create_directories(dir + "/workflows");
   std::ofstream(dir + "/workflows/timed.yaml") << kTimedWorkflow;
   const std::string path = dir + "/rogatory.yaml";
@@ -141,7 +141,7 @@ bool AllAcknowledged(const LoopbackReceiver& receiver, const std::vector<std::st
 TEST(WebhooksE2eTest, DeadlineLapsesWithinASecondOfDueAndItsWebhookArrives) {
   const std::string dir = MakeTempDir("rogatory-e2e-deadline");
   ServerProcess server(dir + "/server");
-  ASSERT_EQ(StartServer(server, WriteConfig(dir, FreshStoreUrl())), "");
+  ASSERT_EQ(StartServer(server, WriteWebhooksConfig(dir, FreshStoreUrl())), "");
   Api api(server.port());
   // Subscribe first (the secret comes with the subscription), then listen where we subscribed.
   const int port = FreePort();
@@ -191,7 +191,7 @@ TEST(WebhooksE2eTest, DeadlineLapsesWithinASecondOfDueAndItsWebhookArrives) {
 
 TEST(WebhooksE2eTest, ServerKilledMidDeliveryStillDeliversEveryEventInOrder) {
   const std::string dir = MakeTempDir("rogatory-e2e-crash");
-  const std::string config = WriteConfig(dir, FreshStoreUrl());
+  const std::string config = WriteWebhooksConfig(dir, FreshStoreUrl());
   ServerProcess server(dir + "/server");
   ASSERT_EQ(StartServer(server, config), "");
   Api api(server.port());
@@ -233,7 +233,7 @@ TEST(WebhooksE2eTest, ServerKilledMidDeliveryStillDeliversEveryEventInOrder) {
 TEST(WebhooksE2eTest, TwoServersOnOnePostgresqlLoseNothingAndFireEachDeadlineOnce) {
   if (StoreKind() != "postgresql") GTEST_SKIP() << "several nodes need PostgreSQL";
   const std::string dir = MakeTempDir("rogatory-e2e-nodes");
-  const std::string config = WriteConfig(dir, FreshStoreUrl());
+  const std::string config = WriteWebhooksConfig(dir, FreshStoreUrl());
   ServerProcess a(dir + "/a"), b(dir + "/b");
   ASSERT_EQ(StartServer(a, config), "");
   ASSERT_EQ(StartServer(b, config), "");
@@ -309,7 +309,7 @@ json SettledDelivery(Api& api, const std::string& sub) {
 TEST(WebhooksE2eTest, RetryOfADeliveryBeingSentIsRefusedWith409) {
   const std::string dir = MakeTempDir("rogatory-e2e-retry-claimed");
   ServerProcess server(dir + "/server");
-  ASSERT_EQ(StartServer(server, WriteConfig(dir, FreshStoreUrl())), "");
+  ASSERT_EQ(StartServer(server, WriteWebhooksConfig(dir, FreshStoreUrl())), "");
   Api api(server.port());
   const int port = FreePort();
   const auto [sub, secret] =
@@ -346,7 +346,7 @@ TEST(WebhooksE2eTest, RetryOfADeliveryBeingSentIsRefusedWith409) {
 TEST(WebhooksE2eTest, DisabledSubscriptionIsReEnabledWithPatchThenItsDeadLetterReplays) {
   const std::string dir = MakeTempDir("rogatory-e2e-retry-disabled");
   ServerProcess server(dir + "/server");
-  ASSERT_EQ(StartServer(server, WriteConfig(dir, FreshStoreUrl())), "");
+  ASSERT_EQ(StartServer(server, WriteWebhooksConfig(dir, FreshStoreUrl())), "");
   Api api(server.port());
   const int port = FreePort();
   const auto [sub, secret] =

@@ -6,7 +6,6 @@ namespace rogatory::testing {
 namespace {
 
 using std::chrono::hours;
-constexpr auto kDay = hours(24);
 
 // An extradition-like surrender: the 10-day limit counts from the agreed date while the
 // request is agreed or postponed; a hearing is due at a set instant (P0D from a datetime).

@@ -12,7 +12,6 @@ namespace {
 
 using std::chrono::hours;
 using std::chrono::milliseconds;
-constexpr auto kDay = hours(24);
 
 // Polls `done` for up to `limit` of real time.
 template <typename F>

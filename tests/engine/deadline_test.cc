@@ -5,7 +5,6 @@ namespace rogatory::testing {
 namespace {
 
 using std::chrono::hours;
-constexpr auto kDay = hours(24);
 
 TEST(DeadlineTest, TransitionStartsSeveralClocks) {
   TestEngine env;

@@ -8,7 +8,7 @@
 namespace rogatory {
 namespace {
 
-using Days = std::vector<std::pair<std::string, std::string>>;
+using DayRanges = std::vector<std::pair<std::string, std::string>>;
 
 TEST(SplitStatsRange, AllTimeReadsMonthsOnly) {
   const StatsRangeParts p = SplitStatsRange("", "");
@@ -23,7 +23,7 @@ TEST(SplitStatsRange, PartialMonthsAtBothEndsAroundAYearEdge) {
   EXPECT_TRUE(p.has_months);
   EXPECT_EQ(p.from_month, "2026-12");
   EXPECT_EQ(p.to_month, "2027-01");
-  EXPECT_EQ(p.day_ranges, (Days{{"2026-11-17", "2026-11-31"}, {"2027-02-01", "2027-02-03"}}));
+  EXPECT_EQ(p.day_ranges, (DayRanges{{"2026-11-17", "2026-11-31"}, {"2027-02-01", "2027-02-03"}}));
 }
 
 TEST(SplitStatsRange, WholeMonthsEndOnTheirLastDayLeapYearsIncluded) {
@@ -34,7 +34,7 @@ TEST(SplitStatsRange, WholeMonthsEndOnTheirLastDayLeapYearsIncluded) {
   EXPECT_TRUE(p.day_ranges.empty());
   p = SplitStatsRange("2028-02-01", "2028-02-28");  // a day short of the leap month
   EXPECT_FALSE(p.has_months);
-  EXPECT_EQ(p.day_ranges, (Days{{"2028-02-01", "2028-02-28"}}));
+  EXPECT_EQ(p.day_ranges, (DayRanges{{"2028-02-01", "2028-02-28"}}));
   p = SplitStatsRange("2100-02-01", "2100-02-28");  // 2100 is no leap year
   EXPECT_TRUE(p.has_months);
   EXPECT_EQ(p.to_month, "2100-02");
@@ -45,21 +45,21 @@ TEST(SplitStatsRange, WholeMonthsEndOnTheirLastDayLeapYearsIncluded) {
 
 TEST(SplitStatsRange, WithinOrAcrossTwoPartialMonthsReadsDaysOnly) {
   EXPECT_EQ(SplitStatsRange("2026-03-05", "2026-03-05").day_ranges,
-            (Days{{"2026-03-05", "2026-03-05"}}));
+            (DayRanges{{"2026-03-05", "2026-03-05"}}));
   const StatsRangeParts p = SplitStatsRange("2026-12-31", "2027-01-01");
   EXPECT_FALSE(p.has_months);
-  EXPECT_EQ(p.day_ranges, (Days{{"2026-12-31", "2027-01-01"}}));
+  EXPECT_EQ(p.day_ranges, (DayRanges{{"2026-12-31", "2027-01-01"}}));
 }
 
 TEST(SplitStatsRange, OpenEnds) {
   StatsRangeParts p = SplitStatsRange("", "2027-01-15");
   EXPECT_EQ(p.from_month, "");
   EXPECT_EQ(p.to_month, "2026-12");
-  EXPECT_EQ(p.day_ranges, (Days{{"2027-01-01", "2027-01-15"}}));
+  EXPECT_EQ(p.day_ranges, (DayRanges{{"2027-01-01", "2027-01-15"}}));
   p = SplitStatsRange("2026-12-31", "");
   EXPECT_EQ(p.from_month, "2027-01");
   EXPECT_EQ(p.to_month, "9999-99");
-  EXPECT_EQ(p.day_ranges, (Days{{"2026-12-31", "2026-12-31"}}));
+  EXPECT_EQ(p.day_ranges, (DayRanges{{"2026-12-31", "2026-12-31"}}));
 }
 
 }  // namespace

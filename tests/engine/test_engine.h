@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -14,6 +15,9 @@
 #include "rogatory/memory_store.h"
 
 namespace rogatory::testing {
+
+// One day: the unit of the clocks in the engine tests.
+inline constexpr auto kDay = std::chrono::hours(24);
 
 // A compact EIO-like workflow that exercises every transition rule.
 inline constexpr char kTestWorkflow[] = R"(workflow: test_eio

@@ -15,10 +15,6 @@
 namespace rogatory::testing {
 namespace {
 
-constexpr Duration kMinute = std::chrono::minutes(1);
-
-TimePoint T(int minutes) { return RequestBuilder::DefaultTime() + minutes * kMinute; }
-
 class DeadlineRowsTest : public ::testing::TestWithParam<StoreKind> {
  protected:
   void SetUp() override {

@@ -38,8 +38,6 @@ transitions:
   - {event: answer_overdue, from: transmitted, to: executing, roles: [system], require: [reason]}
 )";
 
-Actor Clerk() { return Actor{"cleo.clerk", {"clerk"}, ""}; }
-
 class EngineRaceTest : public ::testing::TestWithParam<StoreKind> {
  protected:
   void SetUp() override {

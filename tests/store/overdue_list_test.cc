@@ -20,10 +20,6 @@ namespace {
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-constexpr Duration kMinute = std::chrono::minutes(1);
-
-TimePoint T(int minutes) { return RequestBuilder::DefaultTime() + minutes * kMinute; }
-
 class OverdueListTest : public ::testing::TestWithParam<std::tuple<StoreKind, int>> {
  protected:
   void SetUp() override {

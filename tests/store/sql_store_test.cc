@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "rogatory/history.h"
+#include "sqlite_exec.h"
 #include "store_test_util.h"
 
 namespace rogatory::testing {
@@ -19,18 +20,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// Runs `sql` on a SQLite file directly, behind the store's back.
-void SqliteExec(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* error = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  std::string message = error != nullptr ? error : "";
-  sqlite3_free(error);
-  sqlite3_close(db);
-  ASSERT_EQ(rc, SQLITE_OK) << message;
-}
 
 // The single integer `sql` returns on a SQLite file, read behind the store's back.
 int64_t SqliteCount(const std::string& path, const std::string& sql) {

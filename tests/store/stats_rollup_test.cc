@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "rogatory/time.h"
+#include "sqlite_exec.h"
 #include "stats_test_fixture.h"
 
 namespace rogatory::testing {
@@ -20,17 +21,6 @@ using Cells = std::map<std::tuple<std::string, int, std::string, std::string>, i
 std::string NextDay(const std::string& day) {
   auto t = ParseRfc3339(day + "T00:00:00Z");
   return FormatRfc3339(*t + std::chrono::hours(24)).substr(0, 10);
-}
-
-void SqliteExec(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* error = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  const std::string message = error != nullptr ? error : "";
-  sqlite3_free(error);
-  sqlite3_close(db);
-  ASSERT_EQ(rc, SQLITE_OK) << message;
 }
 
 class StatsRollupTest : public StatsStoreTest {

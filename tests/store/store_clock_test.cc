@@ -19,8 +19,6 @@ using ::testing::IsEmpty;
 Actor Executing() { return Actor{"eve.executing", {"executing_authority"}}; }
 Actor Issuing() { return Actor{"ian.issuing", {"issuing_authority"}}; }
 
-TimePoint At(const char* text) { return ParseRfc3339(text).value(); }
-
 class StoreClockTest : public EngineOnStoreTest {
  protected:
   std::vector<WorkflowDefinition> Definitions() override {

@@ -21,7 +21,6 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
 
-constexpr Duration kMinute = std::chrono::minutes(1);
 constexpr Duration kDay = std::chrono::hours(24);
 
 class StoreConformanceTest : public ::testing::TestWithParam<StoreKind> {
@@ -82,8 +81,6 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreKind> {
 
   std::unique_ptr<TestStore> db_;
 };
-
-TimePoint T(int minutes) { return RequestBuilder::DefaultTime() + minutes * kMinute; }
 
 // --- Apply and reads --------------------------------------------------------------------------
 

@@ -13,8 +13,6 @@
 namespace rogatory::testing {
 namespace {
 
-TimePoint At(const char* rfc3339) { return ParseRfc3339(rfc3339).value(); }
-
 class StoreDaysTest : public EngineOnStoreTest {
  protected:
   StoreDaysTest() : EngineOnStoreTest(At("2026-03-19T10:00:00+01:00")) {}

@@ -20,8 +20,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::SizeIs;
 
-Actor Clerk() { return Actor{"cleo.clerk", {"clerk"}, ""}; }
-
 WorkflowDefinition LoadFixture() {
   LoadReport report = LoadDefinitions({std::string(ROGATORY_FIXTURES_DIR) + "/store"});
   EXPECT_TRUE(report.ok()) << report.ErrorText();

@@ -11,6 +11,7 @@
 #include "rogatory/request.h"
 #include "rogatory/sql_store.h"
 #include "rogatory/store.h"
+#include "rogatory/time.h"
 
 namespace rogatory::testing {
 
@@ -93,6 +94,16 @@ DeadlineState Lapsed(const std::string& name, TimePoint started, TimePoint due,
 
 // A notification of `type` for the request in `m` (body: a small JSON text).
 Notification NotificationFor(const Mutation& m, std::string_view type);
+
+// One minute, and RequestBuilder's default time plus `minutes`: the clocks' test times.
+inline constexpr Duration kMinute = std::chrono::minutes(1);
+inline TimePoint T(int minutes) { return RequestBuilder::DefaultTime() + minutes * kMinute; }
+
+// An RFC 3339 instant that the test knows to be well formed.
+inline TimePoint At(const char* rfc3339) { return ParseRfc3339(rfc3339).value(); }
+
+// A clerk with no authority: the actor of the store-and-engine tests.
+inline Actor Clerk() { return Actor{"cleo.clerk", {"clerk"}, ""}; }
 
 }  // namespace rogatory::testing
 

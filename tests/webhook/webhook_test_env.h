@@ -34,8 +34,6 @@ transitions:
   - {event: reply_overdue, from: open, roles: [system]}
 )";
 
-inline Actor Clerk() { return Actor{"cleo.clerk", {"clerk"}}; }
-
 // Options that keep tests fast: short backoff, short timeout, quick polling.
 inline WebhookDispatcherOptions FastOptions() {
   WebhookDispatcherOptions o;

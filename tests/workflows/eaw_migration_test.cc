@@ -11,9 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-const char kIssuer[] = "issuing_authority";
-const char kExecutor[] = "executing_authority";
-
 // docs/workflows/eaw.md: every state keeps its name except surrender_postponed, whose version 1
 // request carries no new date for the version 2 clock.
 const std::map<std::string, std::string> kMap = {{"surrender_postponed", "surrender_deferred"}};

@@ -8,9 +8,6 @@ namespace {
 
 using nlohmann::json;
 
-const char kIssuer[] = "issuing_authority";
-const char kExecutor[] = "executing_authority";
-
 class EawTest : public ::testing::Test {
  protected:
   void SetUp() override { s.Create({{"issuing_state", "PL"}}); }

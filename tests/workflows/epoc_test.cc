@@ -9,10 +9,6 @@ namespace {
 
 using nlohmann::json;
 
-const char kIssuer[] = "issuing_authority";
-const char kEnforcing[] = "enforcing_authority";
-const char kProvider[] = "service_provider";
-
 class EpocTest : public ::testing::Test {
  protected:
   void Create(const std::string& order_type) {

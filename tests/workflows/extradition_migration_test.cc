@@ -11,10 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-const char kRequester[] = "issuing_authority";
-const char kCentral[] = "central_authority";
-const char kExecutor[] = "executing_authority";
-
 json FormalRequest(const std::string& legal_basis) {
   return {{"requested_person", "M. A."},
           {"offence_classification", "murder"},

@@ -8,10 +8,6 @@ namespace {
 
 using nlohmann::json;
 
-const char kRequester[] = "issuing_authority";
-const char kCentral[] = "central_authority";
-const char kExecutor[] = "executing_authority";
-
 const json kFormalRequest = {{"requested_person", "M. A."},
                              {"offence_classification", "murder"},
                              {"facts_summary", "2025-03-01, Vienna"},

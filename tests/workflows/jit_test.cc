@@ -8,8 +8,6 @@ namespace {
 
 using nlohmann::json;
 
-const char kParty[] = "participating_authority";
-
 class JitTest : public ::testing::Test {
  protected:
   void SetUp() override { s.Create({{"participating_states", {"NL", "BE", "IQ"}}}, kParty); }

@@ -88,9 +88,6 @@ void CheckEveryState(const std::string& workflow, int from, int to, const json& 
 
 // ---------------------------------------------------------------- EIO 1 and 2 -> 3
 
-const char kIssuer[] = "issuing_authority";
-const char kExecutor[] = "executing_authority";
-
 std::vector<Path> EioPaths() {
   const std::vector<Step> issued = {{"issue",
                                      kIssuer,
@@ -235,9 +232,6 @@ TEST(MigrationV2Test, EioReceivedRequestContinuesOnVersion3) {
 
 // ---------------------------------------------------------------- EPOC 1 -> 2
 
-const char kProvider[] = "service_provider";
-const char kEnforcing[] = "enforcing_authority";
-
 std::vector<Path> EpocPaths() {
   const std::vector<Step> issued = {{"issue",
                                      kIssuer,
@@ -322,8 +316,6 @@ TEST(MigrationV2Test, EpocProductionDueMigratedEscalatesAtTheEndOfTheTenDays) {
 }
 
 // ---------------------------------------------------------------- JIT 1 -> 2
-
-const char kParty[] = "participating_authority";
 
 std::vector<Path> JitPaths(const std::string& end_date) {
   const std::vector<Step> drafting = {

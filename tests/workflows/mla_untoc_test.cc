@@ -9,10 +9,6 @@ namespace {
 
 using nlohmann::json;
 
-const char kRequester[] = "issuing_authority";
-const char kCentral[] = "central_authority";
-const char kExecutor[] = "executing_authority";
-
 class MlaTest : public ::testing::Test {
  protected:
   void SetUp() override { s.Create({{"requesting_state", "IQ"}, {"requested_state", "DE"}}); }

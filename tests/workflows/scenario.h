@@ -34,6 +34,15 @@ inline std::string Instant(const char* rfc3339) {
   return FormatRfc3339(ParseRfc3339(rfc3339).value());
 }
 
+// The role names the shipped workflows use, shared by every workflow test.
+inline constexpr char kIssuer[] = "issuing_authority";
+inline constexpr char kRequester[] = "issuing_authority";
+inline constexpr char kExecutor[] = "executing_authority";
+inline constexpr char kCentral[] = "central_authority";
+inline constexpr char kEnforcing[] = "enforcing_authority";
+inline constexpr char kParty[] = "participating_authority";
+inline constexpr char kProvider[] = "service_provider";
+
 // An actor holding just `role` (id "<role>.user").
 inline Actor As(const std::string& role) { return Actor{role + ".user", {role}}; }
 
