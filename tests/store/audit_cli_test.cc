@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "sqlite_exec.h"
 #include "store_test_util.h"
 
 namespace rogatory::testing {
@@ -74,6 +75,18 @@ TEST_F(AuditCliTest, TamperedHistoryRowExitsOneNamingIt) {
   EXPECT_THAT(run.output, HasSubstr("request r-2 history seq 2"));
 }
 
+TEST_F(AuditCliTest, JobsGiveTheSameVerdict) {
+  for (const char* jobs : {"--jobs 1", "--jobs=2", "--jobs 64"}) {
+    CliRun run = Rogatory("audit verify " + Config() + " " + jobs);
+    EXPECT_EQ(run.exit_code, 0) << jobs << ": " << run.output;
+    EXPECT_THAT(run.output, HasSubstr("3 requests, 6 history entries")) << jobs;
+  }
+  SqliteExec(db_.sqlite_path(), "UPDATE history SET actor = 'mallory' WHERE request_id = 'r-3'");
+  CliRun run = Rogatory("audit verify --jobs 3 " + Config());
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("broken request=r-3 seq=1"));
+}
+
 TEST_F(AuditCliTest, StoreFromTheEnvironmentOverridesTheConfig) {
   CliRun run = Rogatory("audit verify " + Config(), "ROGATORY_STORE=sqlite:///nonexistent/x.db");
   EXPECT_EQ(run.exit_code, 3) << run.output;
@@ -84,6 +97,13 @@ TEST_F(AuditCliTest, MisuseExitsTwo) {
   EXPECT_EQ(Rogatory("audit").exit_code, 2);
   EXPECT_EQ(Rogatory("audit verify --bogus").exit_code, 2);
   EXPECT_EQ(Rogatory("audit verify --config /nonexistent/rogatory.yaml").exit_code, 2);
+  for (const char* jobs :
+       {"--jobs 0", "--jobs 65", "--jobs two", "--jobs=-1", "--jobs= 2", "--jobs"}) {
+    CliRun run = Rogatory("audit verify " + Config() + " " + jobs);
+    EXPECT_EQ(run.exit_code, 2) << jobs << ": " << run.output;
+  }
+  EXPECT_THAT(Rogatory("audit verify --jobs 0 " + Config()).output,
+              HasSubstr("--jobs takes a whole number from 1 to 64, not '0'"));
 }
 
 // The documented URI form (postgresql://user@host:port/db, no query string) through the

@@ -52,14 +52,24 @@ class AuditTamperTest : public ::testing::TestWithParam<StoreKind> {
 
   // The audit's report, checked against the decoded per-request walk's: the same requests and
   // entries counted, the same broken link and message, or the same error.
+  // Checked with one worker, three, and the default (one per CPU).
   Result<AuditReport> Audit() {
-    Result<AuditReport> fast = AuditHistories(db_.store());
     ForwardingStore decoded_only(db_.shared());
     Result<AuditReport> reference = AuditHistories(decoded_only);
+    for (int workers : {1, 3}) {
+      SCOPED_TRACE("workers: " + std::to_string(workers));
+      Same(AuditHistories(db_.store(), AuditOptions{workers}), reference);
+    }
+    Result<AuditReport> fast = AuditHistories(db_.store());
+    Same(fast, reference);
+    return fast;
+  }
+
+  static void Same(const Result<AuditReport>& fast, const Result<AuditReport>& reference) {
     EXPECT_EQ(fast.ok(), reference.ok());
     if (!fast.ok() || !reference.ok()) {
       EXPECT_EQ(fast.status().ToString(), reference.status().ToString());
-      return fast;
+      return;
     }
     EXPECT_EQ(fast->requests, reference->requests);
     EXPECT_EQ(fast->entries, reference->entries);
@@ -69,7 +79,6 @@ class AuditTamperTest : public ::testing::TestWithParam<StoreKind> {
       EXPECT_EQ(fast->broken->seq, reference->broken->seq);
       EXPECT_EQ(fast->broken->message, reference->broken->message);
     }
-    return fast;
   }
 
   // Tampers with `sql` and expects the audit to stop at request `id`, entry `seq`, with a
@@ -226,6 +235,38 @@ TEST_P(AuditTamperTest, BrokenOnALaterPageCountsTheEarlierPages) {
   }
   ExpectBroken("UPDATE history SET actor = 'mallory' WHERE request_id = 's-1550'", "s-1550", 1,
                kTampered, 554);
+}
+
+TEST_P(AuditTamperTest, EveryWorkerCountNamesTheFirstBreakInIdOrder) {
+  // Five pages: r-1..r-3 and s-1000..s-2999. Breaks on the third page (s-2100) and the fourth
+  // (s-2600): pages checked at once must still report the third page's, counting what a walk
+  // page by page counts, whichever check finishes first.
+  for (int i = 0; i < 2000; ++i) {
+    RequestBuilder b("s-" + std::to_string(1000 + i));
+    ASSERT_TRUE(db_.store().Apply(b.Create()).ok());
+  }
+  Tamper("UPDATE history SET actor = 'mallory' WHERE request_id = 's-2600'");
+  Tamper("UPDATE history SET event = 'forged' WHERE request_id = 's-2100'");
+  for (int workers : {1, 2, 3, 4, 8}) {
+    SCOPED_TRACE("workers: " + std::to_string(workers));
+    Result<AuditReport> report = AuditHistories(db_.store(), AuditOptions{workers});
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    ASSERT_TRUE(report->broken.has_value());
+    EXPECT_EQ(report->broken->request_id, "s-2100");
+    EXPECT_EQ(report->broken->seq, 1);
+    EXPECT_THAT(report->broken->message, HasSubstr(kTampered));
+    EXPECT_EQ(report->requests, 3 + 1100 + 1);
+    EXPECT_EQ(report->entries, 12 + 1100 + 1);
+    EXPECT_EQ(report->pages_decoded, 1);
+  }
+  // Once the third page is mended, the walk goes on to the fourth page's break.
+  Tamper(
+      "UPDATE history SET event = (SELECT h.event FROM history h WHERE h.request_id = 's-2101' "
+      "AND h.seq = 1) WHERE request_id = 's-2100'");
+  Result<AuditReport> report = AuditHistories(db_.store(), AuditOptions{4});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_TRUE(report->broken.has_value());
+  EXPECT_EQ(report->broken->request_id, "s-2600");
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, AuditTamperTest,

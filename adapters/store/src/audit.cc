@@ -1,10 +1,14 @@
 // The audit walks the Store port only, so it checks any store the same way.
 #include "rogatory/audit.h"
 
+#include <algorithm>
+#include <deque>
 #include <future>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "rogatory/canonical_json.h"
@@ -170,44 +174,100 @@ class FullScan {
   HistoryRangeReader* ranges_;
 };
 
+// What the undecoded check of one page found: intact (with its counts) or not (re-check it).
+struct PageVerdict {
+  bool intact = false;
+  int64_t entries = 0;
+  int64_t redumped = 0;
+};
+
+Result<PageVerdict> CheckPageUndecoded(HistoryRangeReader& ranges, const RequestPage& page) {
+  UndecodedPageCheck check(page.items);
+  ROGATORY_RETURN_IF_ERROR(
+      ranges.VisitHistoryRange(page.items.front().id, page.items.back().id,
+                               [&check](const StoredHistoryEntry& e) { check.Visit(e); }));
+  PageVerdict verdict;
+  verdict.intact = check.Intact();
+  verdict.entries = check.entries();
+  verdict.redumped = check.redumped();
+  return verdict;
+}
+
+// A listed page and, on a range reader, its undecoded check under way.
+struct InFlightPage {
+  std::shared_ptr<const RequestPage> page;
+  std::future<Result<PageVerdict>> check;
+};
+
 }  // namespace
 
-Result<AuditReport> AuditHistories(Store& store) {
+Result<AuditReport> AuditHistories(Store& store) { return AuditHistories(store, AuditOptions{}); }
+
+Result<AuditReport> AuditHistories(Store& store, const AuditOptions& options) {
   AuditReport report;
   auto* ranges = dynamic_cast<HistoryRangeReader*>(&store);
   FullScan scan(ranges);
   RequestQuery q;
   q.limit = 500;
-  ROGATORY_ASSIGN_OR_RETURN(RequestPage page, store.ListRequests(q));
-  for (;;) {
-    // The next page of requests is listed on a second thread while this one's histories are
-    // read and checked (its result, or error, is taken only once this page has verified).
-    std::future<Result<RequestPage>> next_page;
-    if (!page.next.empty()) {
-      q.after = page.next;
-      next_page = std::async(std::launch::async, [&store, q] { return store.ListRequests(q); });
+  int workers =
+      options.workers > 0 ? options.workers : static_cast<int>(std::thread::hardware_concurrency());
+  workers = std::clamp(workers, 1, 64);
+  // Pages in id order, each with its undecoded check running on a thread of its own (none
+  // without a range reader), at most `workers` at once. The front page is judged first, so the
+  // report is the one a walk page by page gives. While the checks run, the calling thread lists
+  // the page after them.
+  std::deque<InFlightPage> window;
+  std::shared_ptr<const RequestPage> listed;  // listed, its check not started yet
+  std::string next_after;
+  bool listed_all = false;
+  Status list_error;  // a listing that failed: reported once the pages before it verified
+  auto list_next = [&] {
+    RequestQuery page_query = q;
+    page_query.after = next_after;
+    Result<RequestPage> page = store.ListRequests(page_query);
+    if (!page.ok()) {
+      list_error = page.status();
+      listed_all = true;
+      return;
     }
+    next_after = page->next;
+    listed_all = page->next.empty();
+    listed = std::make_shared<const RequestPage>(std::move(page).value());
+  };
+  list_next();
+  while (listed != nullptr || !window.empty()) {
+    while (listed != nullptr && static_cast<int>(window.size()) < workers) {
+      InFlightPage in_flight{listed, {}};
+      if (ranges != nullptr && !listed->items.empty()) {
+        in_flight.check = std::async(std::launch::async, [ranges, page = listed] {
+          return CheckPageUndecoded(*ranges, *page);
+        });
+      }
+      window.push_back(std::move(in_flight));
+      listed = nullptr;
+      if (!listed_all) list_next();
+    }
+    InFlightPage front = std::move(window.front());
+    window.pop_front();
     bool verified = false;
-    if (ranges != nullptr && !page.items.empty()) {
-      UndecodedPageCheck check(page.items);
-      ROGATORY_RETURN_IF_ERROR(
-          ranges->VisitHistoryRange(page.items.front().id, page.items.back().id,
-                                    [&check](const StoredHistoryEntry& e) { check.Visit(e); }));
-      if (check.Intact()) {
-        report.requests += static_cast<int64_t>(page.items.size());
-        report.entries += check.entries();
-        report.data_redumped += check.redumped();
+    if (front.check.valid()) {
+      Result<PageVerdict> verdict = front.check.get();
+      if (!verdict.ok()) return verdict.status();
+      if (verdict->intact) {
+        report.requests += static_cast<int64_t>(front.page->items.size());
+        report.entries += verdict->entries;
+        report.data_redumped += verdict->redumped;
         verified = true;
       }
     }
     if (!verified) {
       if (ranges != nullptr) ++report.pages_decoded;
-      ROGATORY_RETURN_IF_ERROR(CheckPageDecoded(store, ranges, page, &report));
+      ROGATORY_RETURN_IF_ERROR(CheckPageDecoded(store, ranges, *front.page, &report));
       if (report.broken) return report;
     }
-    if (!next_page.valid()) return report;
-    ROGATORY_ASSIGN_OR_RETURN(page, next_page.get());
   }
+  if (!list_error.ok()) return list_error;
+  return report;
 }
 
 }  // namespace rogatory

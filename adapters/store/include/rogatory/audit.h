@@ -68,6 +68,18 @@ class HistoryRangeReader {
 // its message, or the error) is the same either way.
 Result<AuditReport> AuditHistories(Store& store);
 
+// How the audit spreads its work.
+struct AuditOptions {
+  // Pages checked at once on a HistoryRangeReader, each on a thread of its own with its own
+  // read, while the calling thread lists the pages after them. 0: one per hardware thread.
+  // The report is the same for every value: pages are taken in id order and the walk stops at
+  // the first broken link in that order (later pages checked meanwhile are discarded).
+  int workers = 0;
+};
+
+// AuditHistories with `options`.
+Result<AuditReport> AuditHistories(Store& store, const AuditOptions& options);
+
 }  // namespace rogatory
 
 #endif  // ROGATORY_AUDIT_H_
