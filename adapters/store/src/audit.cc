@@ -17,6 +17,32 @@
 namespace rogatory {
 namespace {
 
+// One page of the walk: the heads of up to 500 requests, in id order.
+using HeadPage = std::vector<RequestHead>;
+constexpr int kPageSize = 500;
+
+// The next page after `after` (empty: the first) and whether it is the last: from the range
+// reader's head listing (no row decoded), else from the store's request list.
+Result<HeadPage> ListHeads(Store& store, HistoryRangeReader* ranges, const RequestId& after,
+                           bool* last) {
+  if (ranges != nullptr) {
+    ROGATORY_ASSIGN_OR_RETURN(HeadPage heads, ranges->ListRequestHeads(after, kPageSize));
+    *last = static_cast<int>(heads.size()) < kPageSize;
+    return heads;
+  }
+  RequestQuery q;
+  q.limit = kPageSize;
+  q.after = after;
+  ROGATORY_ASSIGN_OR_RETURN(RequestPage page, store.ListRequests(q));
+  *last = page.next.empty();
+  HeadPage heads;
+  heads.reserve(page.items.size());
+  for (Request& r : page.items) {
+    heads.push_back(RequestHead{std::move(r.id), r.revision, std::move(r.head_hash)});
+  }
+  return heads;
+}
+
 // The first entry at which `entries` stops verifying, found by VerifyHistoryChain itself on
 // ever longer prefixes (only on the failure path), so the audit and the engine agree exactly.
 int64_t FirstBrokenSeq(const std::vector<HistoryEntry>& entries) {
@@ -28,7 +54,7 @@ int64_t FirstBrokenSeq(const std::vector<HistoryEntry>& entries) {
   return static_cast<int64_t>(entries.size());
 }
 
-std::optional<BrokenLink> CheckRequest(const Request& r, const std::vector<HistoryEntry>& h) {
+std::optional<BrokenLink> CheckRequest(const RequestHead& r, const std::vector<HistoryEntry>& h) {
   if (h.empty()) return BrokenLink{r.id, 1, "request " + r.id + " has no history"};
   Status chain = VerifyHistoryChain(h);
   if (!chain.ok()) return BrokenLink{r.id, FirstBrokenSeq(h), chain.message()};
@@ -45,18 +71,17 @@ std::optional<BrokenLink> CheckRequest(const Request& r, const std::vector<Histo
 // The decoded check of one page, entry by entry as HistoryEntry values (the reference the
 // undecoded check must agree with). Adds the requests and entries it checked to `report` and
 // stops at the first broken link (set in `report`).
-Status CheckPageDecoded(Store& store, HistoryRangeReader* ranges, const RequestPage& page,
+Status CheckPageDecoded(Store& store, HistoryRangeReader* ranges, const HeadPage& page,
                         AuditReport* report) {
   std::vector<HistoryEntry> entries;
-  if (ranges != nullptr && !page.items.empty()) {
+  if (ranges != nullptr && !page.empty()) {
     // One ordered range read for the page: entries of request ids between the page's first
     // and last, in (request id, seq) order, split below request by request.
-    ROGATORY_ASSIGN_OR_RETURN(entries,
-                              ranges->GetHistoryRange(page.items.front().id, page.items.back().id));
+    ROGATORY_ASSIGN_OR_RETURN(entries, ranges->GetHistoryRange(page.front().id, page.back().id));
   }
   std::vector<HistoryEntry> history;
   size_t next = 0;
-  for (const Request& r : page.items) {
+  for (const RequestHead& r : page) {
     if (ranges != nullptr) {
       history.clear();
       // Rows of an id with no request row (none should exist) are not any request's history.
@@ -83,7 +108,7 @@ Status CheckPageDecoded(Store& store, HistoryRangeReader* ranges, const RequestP
 // for the exact report.
 class UndecodedPageCheck {
  public:
-  explicit UndecodedPageCheck(const std::vector<Request>& requests) : requests_(requests) {}
+  explicit UndecodedPageCheck(const HeadPage& requests) : requests_(requests) {}
 
   void Visit(const StoredHistoryEntry& e) {
     if (!intact_) return;
@@ -120,7 +145,7 @@ class UndecodedPageCheck {
   // The request at next_ has no more rows: it verifies when it had some and its row agrees
   // with its last entry.
   void FinishRequest() {
-    const Request& r = requests_[next_];
+    const RequestHead& r = requests_[next_];
     if (count_ == 0 || r.revision != count_ || r.head_hash != prev_hash_) intact_ = false;
     ++next_;
     count_ = 0;
@@ -147,7 +172,7 @@ class UndecodedPageCheck {
     return &dump_view_;
   }
 
-  const std::vector<Request>& requests_;
+  const HeadPage& requests_;
   size_t next_ = 0;                       // the request whose rows come now
   int64_t count_ = 0;                     // its rows so far
   std::string prev_hash_ = kGenesisHash;  // its last row's hash (capacity reused)
@@ -181,11 +206,10 @@ struct PageVerdict {
   int64_t redumped = 0;
 };
 
-Result<PageVerdict> CheckPageUndecoded(HistoryRangeReader& ranges, const RequestPage& page) {
-  UndecodedPageCheck check(page.items);
-  ROGATORY_RETURN_IF_ERROR(
-      ranges.VisitHistoryRange(page.items.front().id, page.items.back().id,
-                               [&check](const StoredHistoryEntry& e) { check.Visit(e); }));
+Result<PageVerdict> CheckPageUndecoded(HistoryRangeReader& ranges, const HeadPage& page) {
+  UndecodedPageCheck check(page);
+  ROGATORY_RETURN_IF_ERROR(ranges.VisitHistoryRange(
+      page.front().id, page.back().id, [&check](const StoredHistoryEntry& e) { check.Visit(e); }));
   PageVerdict verdict;
   verdict.intact = check.Intact();
   verdict.entries = check.entries();
@@ -195,7 +219,7 @@ Result<PageVerdict> CheckPageUndecoded(HistoryRangeReader& ranges, const Request
 
 // A listed page and, on a range reader, its undecoded check under way.
 struct InFlightPage {
-  std::shared_ptr<const RequestPage> page;
+  std::shared_ptr<const HeadPage> page;
   std::future<Result<PageVerdict>> check;
 };
 
@@ -207,8 +231,6 @@ Result<AuditReport> AuditHistories(Store& store, const AuditOptions& options) {
   AuditReport report;
   auto* ranges = dynamic_cast<HistoryRangeReader*>(&store);
   FullScan scan(ranges);
-  RequestQuery q;
-  q.limit = 500;
   int workers =
       options.workers > 0 ? options.workers : static_cast<int>(std::thread::hardware_concurrency());
   workers = std::clamp(workers, 1, 64);
@@ -216,29 +238,31 @@ Result<AuditReport> AuditHistories(Store& store, const AuditOptions& options) {
   // without a range reader), at most `workers` at once. The front page is judged first, so the
   // report is the one a walk page by page gives. While the checks run, the calling thread lists
   // the page after them.
+  RequestId listed_after;  // the last id listed so far
   std::deque<InFlightPage> window;
-  std::shared_ptr<const RequestPage> listed;  // listed, its check not started yet
-  std::string next_after;
+  std::shared_ptr<const HeadPage> listed;  // listed, its check not started yet
   bool listed_all = false;
   Status list_error;  // a listing that failed: reported once the pages before it verified
   auto list_next = [&] {
-    RequestQuery page_query = q;
-    page_query.after = next_after;
-    Result<RequestPage> page = store.ListRequests(page_query);
+    const RequestId after = listed_after;
+    Result<HeadPage> page = ListHeads(store, ranges, after, &listed_all);
     if (!page.ok()) {
       list_error = page.status();
       listed_all = true;
       return;
     }
-    next_after = page->next;
-    listed_all = page->next.empty();
-    listed = std::make_shared<const RequestPage>(std::move(page).value());
+    if (page->empty()) {  // nothing after the last page: no page to check
+      listed_all = true;
+      return;
+    }
+    listed_after = page->back().id;
+    listed = std::make_shared<const HeadPage>(std::move(page).value());
   };
   list_next();
   while (listed != nullptr || !window.empty()) {
     while (listed != nullptr && static_cast<int>(window.size()) < workers) {
       InFlightPage in_flight{listed, {}};
-      if (ranges != nullptr && !listed->items.empty()) {
+      if (ranges != nullptr && !listed->empty()) {
         in_flight.check = std::async(std::launch::async, [ranges, page = listed] {
           return CheckPageUndecoded(*ranges, *page);
         });
@@ -254,7 +278,7 @@ Result<AuditReport> AuditHistories(Store& store, const AuditOptions& options) {
       Result<PageVerdict> verdict = front.check.get();
       if (!verdict.ok()) return verdict.status();
       if (verdict->intact) {
-        report.requests += static_cast<int64_t>(front.page->items.size());
+        report.requests += static_cast<int64_t>(front.page->size());
         report.entries += verdict->entries;
         report.data_redumped += verdict->redumped;
         verified = true;

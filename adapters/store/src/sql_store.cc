@@ -149,6 +149,30 @@ Result<std::vector<HistoryEntry>> SqlStore::GetHistory(const RequestId& id) {
                         [&](Connection& c) { return c.reader().GetHistory(id); });
 }
 
+Result<std::vector<RequestHead>> SqlStore::ListRequestHeads(const RequestId& after, int limit) {
+  return WithConnection(
+      ReadPool(), "list request heads", [&](Connection& c) -> Result<std::vector<RequestHead>> {
+        std::vector<RequestHead> out;
+        std::string id, head_hash;
+        long long revision = 0;
+        soci::statement st(c.sql());
+        st.exchange(into(id));
+        st.exchange(into(revision));
+        st.exchange(into(head_hash));
+        st.exchange(use(after));
+        st.exchange(use(limit));
+        st.alloc();
+        st.prepare(
+            "SELECT id, revision, head_hash FROM requests WHERE id > :after ORDER BY id "
+            "LIMIT :limit");
+        st.define_and_bind();
+        st.execute();
+        while (st.fetch()) out.push_back(RequestHead{id, revision, head_hash});
+        FinishRead(c.dialect(), st);
+        return out;
+      });
+}
+
 Result<std::vector<HistoryEntry>> SqlStore::GetHistoryRange(const RequestId& first,
                                                             const RequestId& last) {
   return WithConnection(ReadPool(), "read history range",

@@ -37,6 +37,7 @@ class SqlStore final : public Store, public HistoryRangeReader {
   Result<Request> GetRequest(const RequestId& id) override;
   Result<std::vector<HistoryEntry>> GetHistory(const RequestId& id) override;
   Result<RequestPage> ListRequests(const RequestQuery& q) override;
+  Result<std::vector<RequestHead>> ListRequestHeads(const RequestId& after, int limit) override;
   Result<std::vector<HistoryEntry>> GetHistoryRange(const RequestId& first,
                                                     const RequestId& last) override;
   Status VisitHistoryRange(const RequestId& first, const RequestId& last,

@@ -36,9 +36,19 @@ struct AuditReport {
 // A store that reads the histories of many requests in one ordered range read (the SQL stores
 // do). AuditHistories uses it when the store offers it, and otherwise reads one history per
 // request through Store::GetHistory.
+// What the audit needs of a request row: its id, its revision and its head hash (the hash of
+// its last history entry), read without decoding the rest of the row.
+struct RequestHead {
+  RequestId id;
+  int64_t revision = 0;
+  std::string head_hash;
+};
+
 class HistoryRangeReader {
  public:
   virtual ~HistoryRangeReader() = default;
+  // Up to `limit` request heads with ids after `after` ("" for the first), in id order.
+  virtual Result<std::vector<RequestHead>> ListRequestHeads(const RequestId& after, int limit) = 0;
   // Every history entry of the requests whose ids are in [first, last], ordered by request id,
   // then seq.
   virtual Result<std::vector<HistoryEntry>> GetHistoryRange(const RequestId& first,
