@@ -33,9 +33,6 @@ struct AuditReport {
   int64_t pages_decoded{};
 };
 
-// A store that reads the histories of many requests in one ordered range read (the SQL stores
-// do). AuditHistories uses it when the store offers it, and otherwise reads one history per
-// request through Store::GetHistory.
 // What the audit needs of a request row: its id, its revision and its head hash (the hash of
 // its last history entry), read without decoding the rest of the row.
 struct RequestHead {
@@ -44,6 +41,9 @@ struct RequestHead {
   std::string head_hash;
 };
 
+// A store that reads the histories of many requests in one ordered range read (the SQL stores
+// do). AuditHistories uses it when the store offers it, and otherwise reads one history per
+// request through Store::GetHistory.
 class HistoryRangeReader {
  public:
   virtual ~HistoryRangeReader() = default;
