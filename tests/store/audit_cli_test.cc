@@ -3,7 +3,6 @@
 // misuse.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,14 +61,8 @@ TEST_F(AuditCliTest, IntactStoreExitsZero) {
 }
 
 TEST_F(AuditCliTest, TamperedHistoryRowExitsOneNamingIt) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(db_.sqlite_path().c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "UPDATE history SET to_state = 'executed' "
-                         "WHERE request_id = 'r-2' AND seq = 2",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  SqliteExec(db_.sqlite_path(),
+             "UPDATE history SET to_state = 'executed' WHERE request_id = 'r-2' AND seq = 2");
   CliRun run = Rogatory("audit verify " + Config());
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_THAT(run.output, HasSubstr("request r-2 history seq 2"));

@@ -5,10 +5,10 @@
 // before range reads (a ForwardingStore hides the range reader, so it takes that path).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include "rogatory/audit.h"
 #include "rogatory/forwarding_store.h"
+#include "sqlite_exec.h"
 #include "store_test_util.h"
 
 namespace rogatory::testing {
@@ -37,11 +37,7 @@ class AuditTamperTest : public ::testing::TestWithParam<StoreKind> {
   // Runs `sql` on the store's own database, as an intruder would.
   void Tamper(const std::string& sql) {
     if (GetParam() == StoreKind::kSqlite) {
-      sqlite3* db = nullptr;
-      ASSERT_EQ(sqlite3_open(db_.sqlite_path().c_str(), &db), SQLITE_OK);
-      ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
-          << sqlite3_errmsg(db);
-      sqlite3_close(db);
+      SqliteExec(db_.sqlite_path(), sql);
     } else {
       std::string why;
       const std::string admin = PgClusterUrl(&why);

@@ -4,8 +4,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
+#include "sqlite_exec.h"
 #include "store_test_util.h"
 
 namespace rogatory::testing {
@@ -59,13 +59,7 @@ class SqliteAuditTest : public ::testing::Test {
     ASSERT_TRUE(db_.status().ok()) << db_.status().ToString();
     Populate(db_.store(), 3, 4);
   }
-  void Tamper(const std::string& sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(db_.sqlite_path().c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
-        << sqlite3_errmsg(db);
-    sqlite3_close(db);
-  }
+  void Tamper(const std::string& sql) { SqliteExec(db_.sqlite_path(), sql); }
   TestStore db_{StoreKind::kSqlite};
 };
 

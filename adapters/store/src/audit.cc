@@ -225,8 +225,6 @@ struct InFlightPage {
 
 }  // namespace
 
-Result<AuditReport> AuditHistories(Store& store) { return AuditHistories(store, AuditOptions{}); }
-
 Result<AuditReport> AuditHistories(Store& store, const AuditOptions& options) {
   AuditReport report;
   auto* ranges = dynamic_cast<HistoryRangeReader*>(&store);
@@ -244,8 +242,7 @@ Result<AuditReport> AuditHistories(Store& store, const AuditOptions& options) {
   bool listed_all = false;
   Status list_error;  // a listing that failed: reported once the pages before it verified
   auto list_next = [&] {
-    const RequestId after = listed_after;
-    Result<HeadPage> page = ListHeads(store, ranges, after, &listed_all);
+    Result<HeadPage> page = ListHeads(store, ranges, listed_after, &listed_all);
     if (!page.ok()) {
       list_error = page.status();
       listed_all = true;

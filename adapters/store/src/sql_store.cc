@@ -156,16 +156,10 @@ Result<std::vector<RequestHead>> SqlStore::ListRequestHeads(const RequestId& aft
         std::string id, head_hash;
         long long revision = 0;
         soci::statement st(c.sql());
-        st.exchange(into(id));
-        st.exchange(into(revision));
-        st.exchange(into(head_hash));
-        st.exchange(use(after));
-        st.exchange(use(limit));
-        st.alloc();
-        st.prepare(
-            "SELECT id, revision, head_hash FROM requests WHERE id > :after ORDER BY id "
-            "LIMIT :limit");
-        st.define_and_bind();
+        Prepare(st,
+                "SELECT id, revision, head_hash FROM requests WHERE id > :after ORDER BY id "
+                "LIMIT :limit",
+                into(id), into(revision), into(head_hash), use(after), use(limit));
         st.execute();
         while (st.fetch()) out.push_back(RequestHead{id, revision, head_hash});
         FinishRead(c.dialect(), st);

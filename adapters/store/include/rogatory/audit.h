@@ -65,7 +65,17 @@ class HistoryRangeReader {
   virtual void EndFullScan() {}
 };
 
-// Walks every request in id order (ListRequests pages), reads its history (a page's histories in
+// How the audit spreads its work.
+struct AuditOptions {
+  // Pages checked at once on a HistoryRangeReader, each on a thread of its own with its own
+  // read, while the calling thread lists the pages after them. 0: one per hardware thread.
+  // The report is the same for every value: pages are taken in id order and the walk stops at
+  // the first broken link in that order (later pages checked meanwhile are discarded).
+  int workers = 0;
+};
+
+// Walks every request in id order (pages of ListRequestHeads on a HistoryRangeReader, else of
+// ListRequests), reads its history (a page's histories in
 // one range read when the store is a HistoryRangeReader) and checks it with
 // VerifyHistoryChain; also checks that the request row agrees with its last entry (revision and
 // head hash). Returns the report, with `broken` naming the first broken link; an error only when
@@ -76,19 +86,7 @@ class HistoryRangeReader {
 // parsed and dumped again only when it is not. A page with anything that check does not accept
 // is checked again the decoded way above, so the report (requests, entries, the broken link and
 // its message, or the error) is the same either way.
-Result<AuditReport> AuditHistories(Store& store);
-
-// How the audit spreads its work.
-struct AuditOptions {
-  // Pages checked at once on a HistoryRangeReader, each on a thread of its own with its own
-  // read, while the calling thread lists the pages after them. 0: one per hardware thread.
-  // The report is the same for every value: pages are taken in id order and the walk stops at
-  // the first broken link in that order (later pages checked meanwhile are discarded).
-  int workers = 0;
-};
-
-// AuditHistories with `options`.
-Result<AuditReport> AuditHistories(Store& store, const AuditOptions& options);
+Result<AuditReport> AuditHistories(Store& store, const AuditOptions& options = {});
 
 }  // namespace rogatory
 
