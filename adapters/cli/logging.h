@@ -10,10 +10,10 @@ namespace rogatory::cli {
 // Replaces spdlog's default logger with a stderr logger. `format` "json": each line is
 // {"ts": RFC 3339 UTC, "level": ..., "msg": ...}; a message that is itself a JSON object (as the
 // HTTP access log writes) has ts and level merged into it. "text": "TS LEVEL message".
-// `level` is a spdlog level name (trace ... off). Lines are written by a background thread and
-// reach stderr within a second (warnings and errors at once); call
-// ShutdownLogging() before exiting so that every line is out. Call before starting any thread
-// that logs.
+// `level` is a spdlog level name (trace ... off). Lines collect in stderr's buffer and a
+// background thread writes them out every second (warnings and errors at once; every line at
+// once when stderr is a terminal); call ShutdownLogging() before exiting so that every line is
+// out. Call before starting any thread that logs.
 void SetupLogging(const std::string& format, const std::string& level);
 
 // Writes out every queued line and stops the background thread.

@@ -253,11 +253,15 @@ int RunServe(int argc, char** argv) {
                config.listen_host.find(':') != std::string::npos ? "[" + config.listen_host + "]"
                                                                  : config.listen_host,
                server->port());
+  // The start-up lines out at once (store, time zone, workflows, port), not at the next
+  // second's flush: whoever started the server reads them now.
+  spdlog::default_logger()->flush();
 
   int sig = WaitForStopSignal(stop_signals);
   while (sig == SIGHUP) {
     spdlog::info("SIGHUP received: reloading {}", config.workflows);
     ReloadWorkflowFolder(*engine, config.workflows, definition_limits);
+    spdlog::default_logger()->flush();  // what the reload loaded or refused, at once
     sig = WaitForStopSignal(stop_signals);
   }
   spdlog::info("{} received: stopping (in-flight calls finish first)",

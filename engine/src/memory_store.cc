@@ -12,6 +12,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "rogatory/spin_then_block_mutex.h"
 #include "rogatory/stats_range.h"
 
 namespace rogatory {
@@ -547,7 +548,7 @@ class MemoryStore final : public Store {
     return ids;
   }
 
-  std::mutex mu_;
+  SpinThenBlockMutex mu_;
   std::map<std::pair<std::string, int>, StoredDefinition> definitions_;
   std::map<RequestId, Request> requests_;  // ordered: pagination by id
   // (due_at, request id) of every running deadline: the overdue list reads only what is due.

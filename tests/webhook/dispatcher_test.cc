@@ -10,6 +10,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "loopback_receiver.h"
 #include "rogatory/deadline_scheduler.h"
@@ -407,6 +408,42 @@ TEST(DispatcherWakeTest, WakesWhileOneIsPendingDoNotWakeTheClaimLoopEachTime) {
   call.workflow = "hooks";
   ASSERT_TRUE(engine.Create(call, Clerk()).ok());
   EXPECT_TRUE(receiver.WaitForAcknowledged(1, milliseconds(5000)));
+  dispatcher.Stop();
+}
+
+// Wake() tests its flag without the dispatcher's lock first (API threads no longer queue on
+// that lock behind the claim loop). Commits from many threads at once, with the poll 30 s away,
+// must all go out on wakes alone: a wake lost between the loop clearing its flag and claiming
+// would leave its event for the poll, past this test's limit.
+TEST(DispatcherWakeTest, ConcurrentCommitsAllGoOutWithoutWaitingForThePoll) {
+  WebhookEnv env(StoreKind::kMemory);
+  const std::string secret = NewSecret();
+  LoopbackReceiver receiver(secret);
+  env.Subscribe(receiver.url(), secret);
+  WebhookDispatcherOptions o = FastOptions();
+  o.poll_interval = seconds(30);
+  WebhookDispatcher dispatcher(env.shared(), o);
+  dispatcher.Start();
+  std::this_thread::sleep_for(milliseconds(100));  // the first, immediate claim is over
+  Engine engine(EngineOptions{WakeDispatcherOnCommit(env.shared(), dispatcher), nullptr});
+  ASSERT_TRUE(engine.LoadDefinition(ParseDefinition(kHookWorkflow, "h.yaml").definitions[0]).ok());
+  constexpr int kThreads = 6;
+  constexpr int kEach = 15;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&engine] {
+      for (int i = 0; i < kEach; ++i) {
+        CreateCall call;
+        call.workflow = "hooks";
+        EXPECT_TRUE(engine.Create(call, Clerk()).ok());
+        // Spread the commits so some land while the loop claims, some while it waits.
+        std::this_thread::sleep_for(std::chrono::microseconds(300 * (i % 3)));
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_TRUE(receiver.WaitForAcknowledged(kThreads * kEach, milliseconds(15000)))
+      << receiver.received().size() << " of " << kThreads * kEach << " arrived";
   dispatcher.Stop();
 }
 

@@ -75,8 +75,10 @@ void RetryDelivery(const ApiContext& ctx, Call& c) {
   if (auto own = OwnDelivery(ctx, c, c.Param(0)); !own.ok()) return c.Fail(own.status());
   Status s = ctx.engine.store().RetryDelivery(c.Param(0), ctx.engine.clock().Now());
   if (!s.ok()) return c.Fail(s);
-  ctx.OutboxWritten();
+  // Read before waking the dispatcher: the answer is the delivery as the retry left it
+  // (pending), not as a send that may already have finished.
   auto d = ctx.engine.store().GetDelivery(c.Param(0));
+  ctx.OutboxWritten();
   if (!d.ok()) return c.Fail(d.status());
   c.Json(200, DeliveryToJson(*d));
 }

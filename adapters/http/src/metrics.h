@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "rogatory/http_server.h"
+#include "rogatory/spin_then_block_mutex.h"
 #include "rogatory/status.h"
 
 namespace rogatory::http {
@@ -47,7 +48,7 @@ class HttpMetrics {
 
   std::vector<MetricsCollector> collectors_;
   std::atomic<int64_t> in_flight_{0};
-  mutable std::mutex mu_;
+  mutable SpinThenBlockMutex mu_;
   std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_;  // GUARDED_BY(mu_)
   std::map<std::pair<std::string, std::string>, Histogram> latency_;        // GUARDED_BY(mu_)
   std::map<std::pair<std::string, std::string>, uint64_t> transitions_;     // GUARDED_BY(mu_)

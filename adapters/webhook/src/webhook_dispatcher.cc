@@ -63,11 +63,16 @@ class WebhookDispatcher::Impl {
   }
 
   void Wake() {
+    // Already flagged: the claim loop has not claimed since, and the claim it will make covers
+    // this commit too. A notification now changes no predicate the loop waits on and only costs
+    // it a wake-up (a context switch per API call under load, `rogatory serve`). The first test
+    // is without the lock: under load most calls end here, and taking mu_ on every commit made
+    // the API threads queue on it behind the claim loop (futex waits and wakes). It cannot miss
+    // a commit: the loop clears the flag before it claims, so a flag still set after the commit
+    // means a claim is yet to come, and the claim reads the store after the commit did.
+    if (wake_.load(std::memory_order_acquire)) return;
     {
       std::lock_guard lock(mu_);
-      // Already flagged: the claim loop has not claimed since, and the claim it will make
-      // covers this commit too. A notification now changes no predicate the loop waits on and
-      // only costs it a wake-up (a context switch per API call under load, `rogatory serve`).
       if (wake_) return;
       wake_ = true;
     }
@@ -327,8 +332,9 @@ class WebhookDispatcher::Impl {
   std::condition_variable work_cv_;   // workers: ready_, stopping_
   bool stopping_ = false;             // GUARDED_BY(mu_)
   std::chrono::steady_clock::time_point drain_until_;  // GUARDED_BY(mu_): set by Stop()
-  bool wake_ = false;                                  // GUARDED_BY(mu_): new rows may be due
-  int active_ = 0;                                     // GUARDED_BY(mu_): ready or in flight
+  std::atomic<bool> wake_{
+      false};              // written under mu_ (read without it in Wake): new rows may be due
+  int active_ = 0;         // GUARDED_BY(mu_): ready or in flight
   int waiting_count_ = 0;  // GUARDED_BY(mu_): held back behind their subscription's cap
   std::deque<Job> ready_;  // GUARDED_BY(mu_)
   std::map<std::string, std::deque<Job>> waiting_;     // GUARDED_BY(mu_): over the cap
