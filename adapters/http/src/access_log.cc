@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -35,8 +36,11 @@ void LogAccess(const AccessRecord& r, bool json) {
   const bool failed = r.status >= 500;
   if (!spdlog::should_log(failed ? spdlog::level::err : spdlog::level::info)) return;
   const std::string_view path = r.path.substr(0, 256);
-  char ms[32];
-  std::snprintf(ms, sizeof ms, "%.3f", r.seconds * 1000.0);
+  // As printf's "%.3f" writes it, without printf's parsing and locale (a few per cent of a call).
+  char ms_text[48];
+  const auto ms_end = std::to_chars(ms_text, ms_text + sizeof ms_text, r.seconds * 1000.0,
+                                    std::chars_format::fixed, 3);
+  const std::string_view ms(ms_text, ms_end.ec == std::errc() ? ms_end.ptr - ms_text : 0);
   std::string line;
   if (json) {
     // Keys in the order docs/operations.md shows; the duration rounded to the microsecond.
@@ -63,8 +67,12 @@ void LogAccess(const AccessRecord& r, bool json) {
     AppendEscaped(&line, r.route, false);
     line += " path=";
     AppendEscaped(&line, path, false);
-    line += " status=" + std::to_string(r.status) + " duration_ms=" + ms +
-            " bytes=" + std::to_string(r.response_bytes);
+    line += " status=";
+    line += std::to_string(r.status);
+    line += " duration_ms=";
+    line += ms;
+    line += " bytes=";
+    line += std::to_string(r.response_bytes);
     if (!r.internal_error.empty()) {
       line += " error=\"";
       AppendEscaped(&line, r.internal_error, true);

@@ -120,7 +120,15 @@ Status ReadObject(const nlohmann::json& obj, const char* name, nlohmann::json* o
   const nlohmann::json* f = Field(obj, name);
   if (f == nullptr) return OkStatus();
   if (!f->is_object()) return WrongType(name, "an object");
-  *out = *f;
+  if (out != nullptr) *out = *f;
+  return OkStatus();
+}
+
+Status TakeObject(nlohmann::json* obj, const char* name, nlohmann::json* out) {
+  Status s = ReadObject(*obj, name, nullptr);
+  if (!s.ok()) return s;
+  auto it = obj->find(name);
+  if (it != obj->end() && !it->is_null()) *out = std::move(*it);
   return OkStatus();
 }
 

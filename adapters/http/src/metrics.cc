@@ -1,6 +1,7 @@
 #include "metrics.h"
 
 #include <cstdio>
+#include <tuple>
 #include <utility>
 
 namespace rogatory::http {
@@ -42,6 +43,22 @@ std::string EscapeLabel(std::string_view value) {
   return out;
 }
 
+namespace {
+
+// The value of `map`'s series `key` (a tuple of string_views and ints), added as zero
+// the first time: the key's strings are built only then.
+template <typename Map, typename Key>
+typename Map::mapped_type& Series(Map& map, const Key& key) {
+  auto it = map.lower_bound(key);
+  if (it == map.end() || map.key_comp()(key, it->first)) {
+    it = map.emplace_hint(it, std::make_from_tuple<typename Map::key_type>(key),
+                          typename Map::mapped_type{});
+  }
+  return it->second;
+}
+
+}  // namespace
+
 HttpMetrics::HttpMetrics(std::vector<MetricsCollector> collectors)
     : collectors_(std::move(collectors)) {
   // Present from the start, so alerts on them see a zero rather than no series.
@@ -52,8 +69,8 @@ HttpMetrics::HttpMetrics(std::vector<MetricsCollector> collectors)
 void HttpMetrics::ObserveRequest(std::string_view method, std::string_view route, int status,
                                  double seconds) {
   std::lock_guard lock(mu_);
-  ++requests_[{std::string(method), std::string(route), status}];
-  Histogram& h = latency_[{std::string(method), std::string(route)}];
+  ++Series(requests_, std::make_tuple(method, route, status));
+  Histogram& h = Series(latency_, std::make_tuple(method, route));
   size_t i = 0;
   while (i < kBuckets.size() && seconds > kBuckets[i]) ++i;
   if (i < kBuckets.size()) ++h.counts[i];
@@ -63,7 +80,7 @@ void HttpMetrics::ObserveRequest(std::string_view method, std::string_view route
 
 void HttpMetrics::CountTransition(const std::string& workflow, const std::string& event) {
   std::lock_guard lock(mu_);
-  ++transitions_[{workflow, event}];
+  ++Series(transitions_, std::make_tuple(std::string_view(workflow), std::string_view(event)));
 }
 
 void HttpMetrics::CountStoreError(StatusCode code) {
@@ -87,8 +104,8 @@ std::string HttpMetrics::Render() const {
     Header(&out, "rogatory_http_request_duration_seconds", "histogram",
            "Time from routing a call to its answer, by method and route template.");
     for (const auto& [key, h] : latency_) {
-      const std::string labels =
-          "method=\"" + EscapeLabel(key.first) + "\",route=\"" + EscapeLabel(key.second) + "\"";
+      const std::string labels = "method=\"" + EscapeLabel(std::get<0>(key)) + "\",route=\"" +
+                                 EscapeLabel(std::get<1>(key)) + "\"";
       uint64_t cumulative = 0;
       for (size_t i = 0; i < kBuckets.size(); ++i) {
         cumulative += h.counts[i];
@@ -105,8 +122,8 @@ std::string HttpMetrics::Render() const {
     Header(&out, "rogatory_transitions_total", "counter",
            "Engine steps committed through the API, by workflow and event (create included).");
     for (const auto& [key, n] : transitions_) {
-      out += "rogatory_transitions_total{workflow=\"" + EscapeLabel(key.first) + "\",event=\"" +
-             EscapeLabel(key.second) + "\"} " + std::to_string(n) + "\n";
+      out += "rogatory_transitions_total{workflow=\"" + EscapeLabel(std::get<0>(key)) +
+             "\",event=\"" + EscapeLabel(std::get<1>(key)) + "\"} " + std::to_string(n) + "\n";
     }
     Header(&out, "rogatory_store_errors_total", "counter",
            "Engine or store calls that failed with unavailable or internal, by code.");

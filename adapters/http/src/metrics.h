@@ -49,10 +49,15 @@ class HttpMetrics {
   std::vector<MetricsCollector> collectors_;
   std::atomic<int64_t> in_flight_{0};
   mutable SpinThenBlockMutex mu_;
-  std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_;  // GUARDED_BY(mu_)
-  std::map<std::pair<std::string, std::string>, Histogram> latency_;        // GUARDED_BY(mu_)
-  std::map<std::pair<std::string, std::string>, uint64_t> transitions_;     // GUARDED_BY(mu_)
-  std::map<std::string, uint64_t> store_errors_;                            // GUARDED_BY(mu_)
+  // std::less<>: a call looks its series up by string_views and builds the key's strings only
+  // for a series it is the first to see.
+  std::map<std::tuple<std::string, std::string, int>, uint64_t, std::less<>>
+      requests_;  // GUARDED_BY(mu_)
+  std::map<std::tuple<std::string, std::string>, Histogram, std::less<>>
+      latency_;  // GUARDED_BY(mu_)
+  std::map<std::tuple<std::string, std::string>, uint64_t, std::less<>>
+      transitions_;                               // GUARDED_BY(mu_)
+  std::map<std::string, uint64_t> store_errors_;  // GUARDED_BY(mu_)
 };
 
 // `value` escaped for a Prometheus label (backslash, double quote, newline).

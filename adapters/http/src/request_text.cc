@@ -1,6 +1,8 @@
 #include "request_text.h"
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "rogatory/time.h"
 
@@ -10,6 +12,55 @@ namespace {
 // Appends `j` as nlohmann dumps it for the API (compact, UTF-8 kept, bad UTF-8 replaced).
 void AppendDump(std::string* out, const nlohmann::json& j) {
   *out += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Appends `j` with the bytes AppendDump would write, without building nlohmann's serializer for
+// the common values: objects, arrays, plain strings, integers, booleans and null are written
+// here (nlohmann's objects iterate in the order its dump writes them); a float, or anything
+// else, goes through AppendDump on its own.
+void AppendValue(std::string* out, const nlohmann::json& j) {
+  switch (j.type()) {
+    case nlohmann::json::value_t::object: {
+      *out += '{';
+      bool first = true;
+      for (const auto& [key, value] : j.get_ref<const nlohmann::json::object_t&>()) {
+        if (!first) *out += ',';
+        first = false;
+        AppendJsonString(out, key);
+        *out += ':';
+        AppendValue(out, value);
+      }
+      *out += '}';
+      return;
+    }
+    case nlohmann::json::value_t::array: {
+      *out += '[';
+      bool first = true;
+      for (const nlohmann::json& value : j) {
+        if (!first) *out += ',';
+        first = false;
+        AppendValue(out, value);
+      }
+      *out += ']';
+      return;
+    }
+    case nlohmann::json::value_t::string:
+      return AppendJsonString(out, j.get_ref<const std::string&>());
+    case nlohmann::json::value_t::boolean:
+      *out += j.get<bool>() ? "true" : "false";
+      return;
+    case nlohmann::json::value_t::null:
+      *out += "null";
+      return;
+    case nlohmann::json::value_t::number_integer:
+      *out += std::to_string(j.get<int64_t>());
+      return;
+    case nlohmann::json::value_t::number_unsigned:
+      *out += std::to_string(j.get<uint64_t>());
+      return;
+    default:  // floats (nlohmann's own shortest round-trip text), binary, discarded
+      return AppendDump(out, j);
+  }
 }
 
 void AppendKey(std::string* out, std::string_view key, bool first = false) {
@@ -45,7 +96,7 @@ void AppendRequestJson(std::string* out, const Request& r) {
   AppendKey(out, "created_at", true);
   AppendTime(out, r.created_at);
   AppendKey(out, "data");
-  AppendDump(out, r.data);
+  AppendValue(out, r.data);
   AppendKey(out, "deadlines");
   *out += '[';
   for (size_t i = 0; i < r.deadlines.size(); ++i) {
@@ -93,7 +144,7 @@ void AppendRequestJson(std::string* out, const Request& r) {
   AppendKey(out, "phase");
   AppendJsonString(out, PhaseName(r.phase));
   AppendKey(out, "references");
-  AppendDump(out, r.references);
+  AppendValue(out, r.references);
   AppendKey(out, "revision");
   *out += std::to_string(r.revision);
   AppendKey(out, "state");

@@ -47,8 +47,8 @@ void CreateRequest(const ApiContext& ctx, Call& c) {
       *body, {"workflow", "version", "data", "references", "comment", "parties"});
   if (s.ok()) s = ReadString(*body, "workflow", true, &call.workflow);
   if (s.ok()) s = ReadInt(*body, "version", false, 1, INT_MAX, &version);
-  if (s.ok()) s = ReadObject(*body, "data", &call.data);
-  if (s.ok()) s = ReadObject(*body, "references", &call.references);
+  if (s.ok()) s = TakeObject(&*body, "data", &call.data);
+  if (s.ok()) s = TakeObject(&*body, "references", &call.references);
   if (s.ok()) s = ReadString(*body, "comment", false, &call.comment);
   if (s.ok()) s = ReadStringMap(*body, "parties", &call.parties);
   if (!s.ok()) return c.Fail(s);
@@ -121,7 +121,7 @@ void FireEvent(const ApiContext& ctx, Call& c) {
   Status s =
       RejectUnknownFields(*body, {"event", "data", "expected_revision", "comment", "parties"});
   if (s.ok()) s = ReadString(*body, "event", true, &call.event);
-  if (s.ok()) s = ReadObject(*body, "data", &call.data);
+  if (s.ok()) s = TakeObject(&*body, "data", &call.data);
   if (s.ok()) s = ReadInt(*body, "expected_revision", false, 1, INT64_MAX, &expected);
   if (s.ok()) s = ReadString(*body, "comment", false, &call.comment);
   if (s.ok()) s = ReadStringMap(*body, "parties", &call.parties);
