@@ -72,12 +72,15 @@ TEST_F(LoggingToFileTest, InfoLinesWaitInTheBufferUntilAWarningWritesThemAllOut)
   {
     StderrRedirect redirect(fd_);
     SetupLogging("text", "info");
-    // Right after setup the periodic flush is a second away: these stay in the buffer.
-    for (int i = 0; i < 50; ++i) spdlog::info("http request_id=r{} status=200", i);
-    EXPECT_EQ(ReadAll(path_), "") << "an info line was written at once";
+    // Right after setup the periodic flush is a second away: these stay in the buffer, about
+    // 32 KB of them (more than a 4 KiB buffer, less than the 64 KiB one).
+    for (int i = 0; i < 400; ++i) {
+      spdlog::info("http request_id=r{:04} method=POST route=/v1/requests status=200", i);
+    }
+    EXPECT_EQ(ReadAll(path_), "") << "an info line was written before the warning";
     spdlog::warn("store: slow commit");
     const std::string text = ReadAll(path_);
-    EXPECT_EQ(CountLines(text, "status=200"), 50);
+    EXPECT_EQ(CountLines(text, "status=200"), 400);
     EXPECT_EQ(CountLines(text, "warn store: slow commit"), 1) << text.substr(0, 400);
     ShutdownLogging();
   }
