@@ -15,13 +15,13 @@
 
 namespace rogatory {
 
-// Lockable (std::lock_guard, std::unique_lock): try_lock up to kSpins times, pausing between
+// Lockable (std::lock_guard, std::unique_lock): try_lock up to Spins() times, pausing between
 // tries, then block on a std::mutex as usual.
 class SpinThenBlockMutex {
  public:
   // Takes the lock, spinning for a few microseconds at most before sleeping on it.
   void lock() {
-    for (int i = 0; i < kSpins; ++i) {
+    for (int i = 0, spins = Spins(); i < spins; ++i) {
       if (mu_.try_lock()) return;
       Pause();
     }
@@ -33,8 +33,13 @@ class SpinThenBlockMutex {
   void unlock() { mu_.unlock(); }
 
  private:
-  // About 2-4 µs of spinning at most: the memory store's longest common critical section.
-  static constexpr int kSpins = 100;
+  // Tries before sleeping: 100 with eight pauses each, a few microseconds to a few tens of
+  // them (a pause takes 10 to 140 cycles, by CPU), about the memory store's longest common
+  // critical section. None on a single CPU, where the holder cannot run while we spin.
+  static int Spins() {
+    static const int spins = std::thread::hardware_concurrency() > 1 ? 100 : 0;
+    return spins;
+  }
 
   static void Pause() {
 #if defined(__x86_64__) || defined(__i386__)
