@@ -145,9 +145,11 @@ void ShutdownLogging() {
   current.reset();
   spdlog::shutdown();  // flushes and stops the periodic flusher
   for (const auto& sink : sinks) sink->flush();
-  // Anything logged later still goes out, synchronously, in the same format.
+  // Anything logged later still goes out, synchronously, in the same format: with no periodic
+  // flusher left, every line is flushed as it is written.
   auto sync = std::make_shared<spdlog::logger>("rogatory", sinks.begin(), sinks.end());
   sync->set_level(level);
+  sync->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(sync);
 }
 

@@ -65,6 +65,25 @@ TEST(FieldReadersTest, CheckTypesAndRequiredness) {
   EXPECT_EQ(m["k"], "v");
 }
 
+// TakeObject judges a field as ReadObject does and moves it out instead of copying it.
+TEST(FieldReadersTest, TakeObjectAgreesWithReadObjectAndMovesTheField) {
+  json body = json::parse(R"({"o":{"k":"v"},"l":[1],"n":null})");
+  for (const char* name : {"o", "l", "n", "absent"}) {
+    json read = "untouched";
+    json taken = "untouched";
+    const Status by_read = ReadObject(body, name, &read);
+    json copy = body;
+    const Status by_take = TakeObject(&copy, name, &taken);
+    EXPECT_EQ(by_take.ok(), by_read.ok()) << name;
+    EXPECT_EQ(by_take.message(), by_read.message()) << name;
+    EXPECT_EQ(taken, read) << name;
+  }
+  json out;
+  ASSERT_TRUE(TakeObject(&body, "o", &out).ok());
+  EXPECT_EQ(out, json::parse(R"({"k":"v"})"));
+  EXPECT_TRUE(body["o"].is_null());  // moved out, the key left behind holding null
+}
+
 TEST(RejectUnknownFieldsTest, NamesTheUnknownField) {
   Status s = RejectUnknownFields(json{{"event", "x"}, {"evnt", 1}}, {"event", "data"});
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);

@@ -120,15 +120,15 @@ Status ReadObject(const nlohmann::json& obj, const char* name, nlohmann::json* o
   const nlohmann::json* f = Field(obj, name);
   if (f == nullptr) return OkStatus();
   if (!f->is_object()) return WrongType(name, "an object");
-  if (out != nullptr) *out = *f;
+  *out = *f;
   return OkStatus();
 }
 
 Status TakeObject(nlohmann::json* obj, const char* name, nlohmann::json* out) {
-  Status s = ReadObject(*obj, name, nullptr);
-  if (!s.ok()) return s;
   auto it = obj->find(name);
-  if (it != obj->end() && !it->is_null()) *out = std::move(*it);
+  if (it == obj->end() || it->is_null()) return OkStatus();
+  if (!it->is_object()) return WrongType(name, "an object");
+  *out = std::move(*it);
   return OkStatus();
 }
 

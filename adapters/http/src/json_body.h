@@ -33,7 +33,6 @@ Status RejectUnknownFields(const nlohmann::json& obj,
 Status ReadString(const nlohmann::json& obj, const char* name, bool required, std::string* out);
 Status ReadInt(const nlohmann::json& obj, const char* name, bool required, int64_t min, int64_t max,
                std::optional<int64_t>* out);
-// `out` may be null: the field is only checked.
 Status ReadObject(const nlohmann::json& obj, const char* name, nlohmann::json* out);
 // ReadObject that moves the field out of `*obj` (leaving null there) instead of copying it: for
 // a body whose field the caller keeps, such as a call's data.
