@@ -3,6 +3,7 @@
 #include "rogatory/memory_store.h"
 
 #include <algorithm>
+#include <atomic>
 #include <climits>
 #include <iterator>
 #include <map>
@@ -133,6 +134,7 @@ class MemoryStore final : public Store {
       entries.push_back(m.history);
     }
     if (m.notification) {
+      const size_t deliveries_before = deliveries_.size();
       for (const auto& [id, sub] : subscriptions_) {
         if (!sub.Receives(*m.notification, m.request)) continue;
         StoredDelivery sd;
@@ -146,6 +148,7 @@ class MemoryStore final : public Store {
         d.next_attempt_at = d.created_at = entries.back().at;
         deliveries_.emplace(d.id, std::move(sd));
       }
+      if (deliveries_.size() != deliveries_before) RaiseOutboxVersion();
     }
     if (m.idempotency) {
       std::pair<std::string, std::string> key(m.idempotency->actor, m.idempotency->key);
@@ -380,10 +383,18 @@ class MemoryStore final : public Store {
     d.status = DeliveryStatus::kPending;
     d.next_attempt_at = now;
     sd.claimed_by.clear();  // a lease that ran out (its node died): nobody holds it
+    RaiseOutboxVersion();
     return OkStatus();
   }
 
+  std::optional<uint64_t> OutboxVersion() const override {
+    return outbox_version_.load(std::memory_order_acquire);
+  }
+
  private:
+  // Under mu_, so a claim (which takes mu_) that follows a read of the new value sees the rows.
+  void RaiseOutboxVersion() { outbox_version_.fetch_add(1, std::memory_order_release); }
+
   // Fixed-width decimal ids so that string order is numeric order.
   std::string NextId() {
     std::string n = std::to_string(++next_delivery_);
@@ -549,6 +560,7 @@ class MemoryStore final : public Store {
   }
 
   SpinThenBlockMutex mu_;
+  std::atomic<uint64_t> outbox_version_{0};  // OutboxVersion(); raised under mu_
   std::map<std::pair<std::string, int>, StoredDefinition> definitions_;
   std::map<RequestId, Request> requests_;  // ordered: pagination by id
   // (due_at, request id) of every running deadline: the overdue list reads only what is due.

@@ -853,6 +853,53 @@ TEST_P(StoreConformanceTest, RetryTakesAFailedDeliveryWaitingForItsNextAttempt) 
   EXPECT_THAT(*store().ClaimDeliveries(T(7), "e", kMinute, 10), SizeIs(1));
 }
 
+// The dispatcher skips a wake when OutboxVersion has not moved since its last claim, so the
+// version must move with every commit that made a delivery claimable, and only then.
+TEST_P(StoreConformanceTest, OutboxVersionMovesWithEveryCommitThatWroteOutboxRowsAndOnlyThen) {
+  auto version = [this] {
+    std::optional<uint64_t> v = store().OutboxVersion();
+    EXPECT_TRUE(v.has_value()) << "every shipped store counts";
+    return v.value_or(0);
+  };
+  const uint64_t start = version();
+  RequestBuilder a("r-a");
+  ApplyNotifiedSteps(store(), a, 3);  // notified, but nobody subscribed: no row
+  EXPECT_EQ(version(), start);
+
+  // A subscription to one event type: a step notifying another writes no row either.
+  ASSERT_TRUE(store().CreateSubscription(MakeSubscription("s", {"request.closed"})).ok());
+  EXPECT_EQ(version(), start);
+  ApplyNotifiedSteps(store(), a, 1);
+  EXPECT_EQ(version(), start);
+  ASSERT_TRUE(store().CreateSubscription(MakeSubscription("t")).ok());
+  ApplyNotifiedSteps(store(), a, 1);
+  const uint64_t after_row = version();
+  EXPECT_GT(after_row, start);
+  EXPECT_THAT(AllDeliveries(), SizeIs(1));
+
+  // A refused step writes nothing and moves nothing.
+  RequestBuilder taken("r-a");
+  Mutation again = taken.Create();
+  again.notification = NotificationFor(again, kEventRequestTransitioned);
+  EXPECT_EQ(store().Apply(again).code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(version(), after_row);
+
+  // A retry makes a dead delivery claimable again: it moves; a refused one does not.
+  auto got = store().ClaimDeliveries(T(0), "d", kMinute, 10);
+  ASSERT_THAT(*got, SizeIs(1));
+  const std::string id = (*got)[0].id;
+  ASSERT_TRUE(
+      store().RecordDeliveryAttempt({id, "d", DeliveryStatus::kDead, "gave up", T(0), false}).ok());
+  EXPECT_EQ(version(), after_row);
+  ASSERT_TRUE(store().RetryDelivery(id, T(5)).ok());
+  const uint64_t after_retry = version();
+  EXPECT_GT(after_retry, after_row);
+  ASSERT_THAT(*store().ClaimDeliveries(T(5), "d", kMinute, 10), SizeIs(1));
+  EXPECT_EQ(store().RetryDelivery(id, T(5)).code(), StatusCode::kFailedPrecondition);  // claimed
+  EXPECT_EQ(store().RetryDelivery("31337", T(5)).code(), StatusCode::kNotFound);
+  EXPECT_EQ(version(), after_retry);
+}
+
 TEST_P(StoreConformanceTest, RetryRefusesDeliveredAndNeverTriedDeliveries) {
   ASSERT_TRUE(store().CreateSubscription(MakeSubscription("s")).ok());
   RequestBuilder a("r-a"), b("r-b");

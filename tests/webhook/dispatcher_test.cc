@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 
 #include "loopback_receiver.h"
 #include "rogatory/deadline_scheduler.h"
+#include "rogatory/forwarding_store.h"
 #include "rogatory/webhook_dispatcher.h"
 #include "webhook_test_env.h"
 
@@ -446,6 +448,63 @@ TEST(DispatcherWakeTest, ConcurrentCommitsAllGoOutWithoutWaitingForThePoll) {
       << receiver.received().size() << " of " << kThreads * kEach << " arrived";
   dispatcher.Stop();
 }
+
+// Counts the claims a dispatcher makes through it.
+class ClaimCountingStore final : public ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  using Store::ClaimDeliveries;
+  Result<std::vector<Delivery>> ClaimDeliveries(TimePoint now, const std::string& owner,
+                                                Duration lease, const ClaimLimit& limit) override {
+    ++claims;
+    return inner().ClaimDeliveries(now, owner, lease, limit);
+  }
+  std::atomic<int> claims{0};
+};
+
+class DispatcherIdleWakeTest : public ::testing::TestWithParam<StoreKind> {};
+
+// `rogatory serve` wakes the dispatcher after every create and fire. A commit that matched no
+// subscription writes no outbox row, yet its wake cost a claim: a store query, a context switch
+// and the store's lock, up to a thousand times a second under load, with nothing to send. The
+// claim loop now sleeps through such commits (Store::OutboxVersion has not moved), and a commit
+// that did write a row still goes out at once, on every store.
+TEST_P(DispatcherIdleWakeTest, CommitsThatWroteNoOutboxRowDoNotMakeTheLoopClaim) {
+  WebhookEnv env(GetParam());
+  ASSERT_TRUE(env.ok());
+  auto counting = std::make_shared<ClaimCountingStore>(env.shared());
+  WebhookDispatcherOptions o = FastOptions();
+  o.poll_interval = seconds(30);
+  WebhookDispatcher dispatcher(counting, o);
+  dispatcher.Start();
+  std::this_thread::sleep_for(milliseconds(100));  // the first, immediate claim is over
+  const int before = counting->claims.load();
+  Engine engine(EngineOptions{WakeDispatcherOnCommit(env.shared(), dispatcher), nullptr});
+  ASSERT_TRUE(engine.LoadDefinition(ParseDefinition(kHookWorkflow, "h.yaml").definitions[0]).ok());
+  CreateCall call;
+  call.workflow = "hooks";
+  constexpr int kCommits = 100;
+  for (int i = 0; i < kCommits; ++i) {
+    ASSERT_TRUE(engine.Create(call, Clerk()).ok());
+    // Longer than the loop's 1 ms between claims: each wake could have made one.
+    std::this_thread::sleep_for(std::chrono::microseconds(1500));
+  }
+  EXPECT_EQ(counting->claims.load() - before, 0) << "claims for " << kCommits << " commits";
+
+  const std::string secret = NewSecret();
+  LoopbackReceiver receiver(secret);
+  env.Subscribe(receiver.url(), secret);
+  ASSERT_TRUE(engine.Create(call, Clerk()).ok());
+  EXPECT_TRUE(receiver.WaitForAcknowledged(1, milliseconds(5000)))
+      << "a commit that wrote a row must wake the loop (the poll is 30 s away)";
+  EXPECT_GE(counting->claims.load() - before, 1);
+  dispatcher.Stop();
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, DispatcherIdleWakeTest,
+                         ::testing::Values(StoreKind::kMemory, StoreKind::kSqlite,
+                                           StoreKind::kPostgres),
+                         [](const auto& info) { return StoreKindName(info.param); });
 
 // HTTPS through OpenSSL: the consumer's certificate is verified.
 TEST(DispatcherHttpsTest, DeliversOverVerifiedTls) {

@@ -292,6 +292,7 @@ void ApplyWriter::WriteOutbox(const Mutation& m,
   for (const ActiveSubscription& s : subscriptions) {
     if (!s.filter.Receives(n, m.request)) continue;
     OutboxRow& o = outbox_rows_.Add();
+    wrote_outbox_ = true;
     o.subscription_id = s.id;
     o.request_id = m.request.id;
     o.revision = m.request.revision;

@@ -38,6 +38,7 @@ class ApplyWriter {
   // rows still queued for FlushRows.
   void Begin() {
     DropQueuedRows(0, 0);
+    wrote_outbox_ = false;
     begin_.execute(true);
   }
   void Commit() { commit_.execute(true); }
@@ -68,6 +69,10 @@ class ApplyWriter {
     outbox_rows_.Flush();
   }
 
+  // Whether a Write since Begin added an outbox row (it may since have been rolled back to a
+  // savepoint: the answer errs towards yes). Read after Commit for Store::OutboxVersion.
+  bool wrote_outbox() const { return wrote_outbox_; }
+
   // The active subscriptions, read inside the current transaction (once per batch).
   std::vector<ActiveSubscription> LoadSubscriptions();
 
@@ -92,6 +97,7 @@ class ApplyWriter {
   }
 
   const Dialect dialect_;
+  bool wrote_outbox_ = false;
 
   // Bound variables: the statements read them at each execution.
   RequestRow request_;

@@ -124,6 +124,7 @@ void SqlStore::RunBatchOn(Connection& conn, std::vector<Item*> remaining) {
         StageTimer timer(CommitStage::kCommit);
         w.Commit();
       }
+      if (w.wrote_outbox()) outbox_version_.fetch_add(1, std::memory_order_release);
       return;  // every written item keeps its OK status
     } catch (...) {
       // BEGIN, a savepoint or COMMIT failed: the database or the connection is in trouble and

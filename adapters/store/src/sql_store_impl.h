@@ -4,8 +4,10 @@
 #define ROGATORY_ADAPTERS_STORE_SQL_STORE_IMPL_H_
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -61,6 +63,9 @@ class SqlStore final : public Store, public HistoryRangeReader {
   Result<Delivery> GetDelivery(const std::string& id) override;
   Result<DeliveryPage> ListDeliveries(const DeliveryQuery& q) override;
   Status RetryDelivery(const std::string& id, TimePoint now) override;
+  std::optional<uint64_t> OutboxVersion() const override {
+    return outbox_version_.load(std::memory_order_acquire);
+  }
   Result<std::vector<StatsCell>> QueryStats(const StatsQuery& q) override;
   Status ReplaceStats(const std::vector<StatsRecord>& records) override;
 
@@ -107,6 +112,8 @@ class SqlStore final : public Store, public HistoryRangeReader {
   std::unique_ptr<ConnectionPool> readers_;     // null for SQLite in memory
   std::unique_ptr<GroupCommitter> committer_;
   std::atomic<size_t> claim_turn_{0};  // which subscription a capped claim starts with
+  // OutboxVersion(): raised after the COMMIT of a batch that wrote outbox rows, and of a retry.
+  std::atomic<uint64_t> outbox_version_{0};
 };
 
 // Opens a write transaction on `conn` for the length of a scope; rolls back unless committed.

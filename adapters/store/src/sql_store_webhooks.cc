@@ -378,6 +378,7 @@ Status SqlStore::RetryDelivery(const std::string& id, TimePoint now) {
                "claimed_until = NULL WHERE id = :id",
         use(now_us), use(n);
     tx.Commit();
+    outbox_version_.fetch_add(1, std::memory_order_release);
     return OkStatus();
   });
 }

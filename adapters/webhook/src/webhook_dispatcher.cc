@@ -71,6 +71,14 @@ class WebhookDispatcher::Impl {
     // a commit: the loop clears the flag before it claims, so a flag still set after the commit
     // means a claim is yet to come, and the claim reads the store after the commit did.
     if (wake_.load(std::memory_order_acquire)) return;
+    // Nothing claimable since the last claim began: the commit matched no subscription (with
+    // none, every commit), and waking would only cost the claim loop a store claim and a
+    // context switch per API call. The loop reads the version before it claims, so an equal
+    // version means that claim (made, or under way) covers whatever the commit wrote.
+    if (const std::optional<uint64_t> version = store_->OutboxVersion();
+        version && *version == claimed_version_.load(std::memory_order_acquire)) {
+      return;
+    }
     {
       std::lock_guard lock(mu_);
       if (wake_) return;
@@ -163,6 +171,10 @@ class WebhookDispatcher::Impl {
         wake_ = false;
         ClaimLimit limit = ClaimLimitLocked(free);
         lock.unlock();
+        // Read before the claim, so the claim sees everything this version counts (Wake).
+        if (const std::optional<uint64_t> version = store_->OutboxVersion()) {
+          claimed_version_.store(*version, std::memory_order_release);
+        }
         const TimePoint now = clock().Now();
         auto claimed = store_->ClaimDeliveries(now, options_.node_id, options_.lease, limit);
         lock.lock();
@@ -332,6 +344,8 @@ class WebhookDispatcher::Impl {
   std::condition_variable work_cv_;   // workers: ready_, stopping_
   bool stopping_ = false;             // GUARDED_BY(mu_)
   std::chrono::steady_clock::time_point drain_until_;  // GUARDED_BY(mu_): set by Stop()
+  // The store's OutboxVersion() as the latest claim began (Wake).
+  std::atomic<uint64_t> claimed_version_{0};
   std::atomic<bool> wake_{
       false};              // written under mu_ (read without it in Wake): new rows may be due
   int active_ = 0;         // GUARDED_BY(mu_): ready or in flight

@@ -79,6 +79,7 @@ class ForwardingStore : public Store {
   Status RetryDelivery(const std::string& id, TimePoint now) override {
     return inner_->RetryDelivery(id, now);
   }
+  std::optional<uint64_t> OutboxVersion() const override { return inner_->OutboxVersion(); }
   Result<std::vector<StatsCell>> QueryStats(const StatsQuery& q) override {
     return inner_->QueryStats(q);
   }

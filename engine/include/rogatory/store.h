@@ -294,6 +294,13 @@ class Store {
   // refuses, judged atomically with the change (a claim is live while its lease runs at `now`).
   // NotFound if unknown.
   virtual Status RetryDelivery(const std::string& id, TimePoint now) = 0;
+  // A counter this store object raises after each commit of its own that wrote outbox rows,
+  // and after each RetryDelivery that succeeded; it never goes down. A claim that starts after
+  // reading a value sees every delivery those commits made claimable. The webhook dispatcher
+  // skips waking for a commit when the counter has not moved since its last claim (no
+  // subscription matched). Commits of other processes on a shared database do not raise it.
+  // The default, nullopt: not counted (the dispatcher then wakes after every commit).
+  virtual std::optional<uint64_t> OutboxVersion() const { return std::nullopt; }
 
   // --- Statistics (CONTRACT §9, stats.h) ---------------------------------------------------
   // The counters of `q`, summed over its days, per workflow, version, kind and key; plus one
