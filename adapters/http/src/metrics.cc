@@ -25,6 +25,18 @@ void Header(std::string* out, const char* name, const char* type, const char* he
   *out += '\n';
 }
 
+// The value of `map`'s series `key` (a tuple of string_views and ints), added as zero
+// the first time: the key's strings are built only then.
+template <typename Map, typename Key>
+typename Map::mapped_type& Series(Map& map, const Key& key) {
+  auto it = map.lower_bound(key);
+  if (it == map.end() || map.key_comp()(key, it->first)) {
+    it = map.emplace_hint(it, std::make_from_tuple<typename Map::key_type>(key),
+                          typename Map::mapped_type{});
+  }
+  return it->second;
+}
+
 }  // namespace
 
 std::string EscapeLabel(std::string_view value) {
@@ -42,22 +54,6 @@ std::string EscapeLabel(std::string_view value) {
   }
   return out;
 }
-
-namespace {
-
-// The value of `map`'s series `key` (a tuple of string_views and ints), added as zero
-// the first time: the key's strings are built only then.
-template <typename Map, typename Key>
-typename Map::mapped_type& Series(Map& map, const Key& key) {
-  auto it = map.lower_bound(key);
-  if (it == map.end() || map.key_comp()(key, it->first)) {
-    it = map.emplace_hint(it, std::make_from_tuple<typename Map::key_type>(key),
-                          typename Map::mapped_type{});
-  }
-  return it->second;
-}
-
-}  // namespace
 
 HttpMetrics::HttpMetrics(std::vector<MetricsCollector> collectors)
     : collectors_(std::move(collectors)) {
