@@ -244,6 +244,10 @@ int RunServe(int argc, char** argv) {
   }
 
   auto server = std::make_unique<HttpServer>(*engine, std::move(http_options));
+  // The start-up lines (config, store, time zone, workflows) are out before the first answer:
+  // whoever polls /v1/health until it answers reads them at once. A flush only after Start()
+  // raced with that answer (CI saw a log without the time zone line).
+  spdlog::default_logger()->flush();
   if (Status s = server->Start(); !s.ok()) {
     spdlog::critical("cannot start the HTTP server: {}", s.ToString());
     stop_services();
@@ -253,8 +257,7 @@ int RunServe(int argc, char** argv) {
                config.listen_host.find(':') != std::string::npos ? "[" + config.listen_host + "]"
                                                                  : config.listen_host,
                server->port());
-  // The start-up lines out at once (store, time zone, workflows, port), not at the next
-  // second's flush: whoever started the server reads them now.
+  // The port line out at once too, not at the next second's flush.
   spdlog::default_logger()->flush();
 
   int sig = WaitForStopSignal(stop_signals);
