@@ -170,13 +170,31 @@ std::string DueIds(bool lite, const char* running_name, const char* lapsed_name)
 }
 
 // Appends up to b.rows requests after b.after matching q's filters to `out`, in id order.
+//
+// On PostgreSQL a filtered page first takes its ids from the filter's index alone, then reads
+// those rows by key. Asked for whole rows in id order, PostgreSQL walked the primary key and
+// checked the filter on each row whenever it expected the matches to be spread evenly over the
+// ids, which they are not: on a million requests the drafts are the newest, and a first page of
+// `phase=drafting` read 303,282 rows (245 ms); a rare state, every row. Ids alone come from the
+// filter's index without touching the table, a plan the planner prices far below any walk of the
+// primary key whatever it guesses about the spread (1.6 ms). SQLite already walks the filter's
+// index.
 Status ReadRows(Connection& c, Binds& b, std::vector<Request>* out) {
   RequestRow r;
   soci::statement st(c.sql());
   IntoRequestRow(st, r);
+  const RequestQuery& q = b.q;
+  const bool ids_first = !c.dialect().sqlite() && b.driver.empty() &&
+                         (!q.workflow.empty() || !q.state.empty() || q.phase.has_value());
   std::string sql = std::string("SELECT ") + kRequestColumns;
-  const std::string id = AppendFilters(b, st, sql);
-  sql += " ORDER BY " + id + " LIMIT :limit";
+  if (ids_first) {
+    sql += " FROM requests WHERE id IN (SELECT id";
+    AppendFilters(b, st, sql);
+    sql += " ORDER BY id LIMIT :limit) ORDER BY id";
+  } else {
+    const std::string id = AppendFilters(b, st, sql);
+    sql += " ORDER BY " + id + " LIMIT :limit";
+  }
   st.exchange(use(b.rows));
   return FetchRequests(c, st, r, sql, out).status();
 }

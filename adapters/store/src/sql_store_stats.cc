@@ -103,16 +103,30 @@ Result<std::vector<StatsCell>> SqlStore::QueryStats(const StatsQuery& q) {
         std::string workflow;
         int version = 0;
         long long count = 0;
+        //
+        // PostgreSQL: each due request's row is read by key (a LATERAL subquery, kept apart by
+        // OFFSET 0). Written as IN, the planner took the due clocks for thousands (its
+        // histogram's lowest buckets are the clocks the scheduler has lapsed since ANALYZE) and
+        // hashed them against a scan of every statistics row: 226 ms at a million requests with
+        // 88 clocks due, against 2 ms by key. A scheduler days behind (200,000 clocks due) makes
+        // the lookups cost more than that scan (1.1 s against 0.4 s): slower, never wrong.
+        const bool pg = !c.dialect().sqlite();
         std::string sql =
-            "SELECT s.workflow, s.version, COUNT(*) FROM stats_requests s WHERE s.request_id IN "
-            "(SELECT d.request_id FROM deadlines d WHERE d.paused = 0 AND d.lapsed = 0 AND "
-            "d.due_at <= :now) AND s.lapsed = 0 AND s.day >= :from_day AND s.day <= :to_day";
+            pg ? "SELECT s.workflow, s.version, COUNT(*) FROM (SELECT DISTINCT d.request_id FROM "
+                 "deadlines d WHERE d.paused = 0 AND d.lapsed = 0 AND d.due_at <= :now) AS due "
+                 "CROSS JOIN LATERAL (SELECT s.workflow, s.version FROM stats_requests s WHERE "
+                 "s.request_id = due.request_id AND s.lapsed = 0 AND s.day >= :from_day AND "
+                 "s.day <= :to_day"
+               : "SELECT s.workflow, s.version, COUNT(*) FROM stats_requests s WHERE s.request_id "
+                 "IN (SELECT d.request_id FROM deadlines d WHERE d.paused = 0 AND d.lapsed = 0 AND "
+                 "d.due_at <= :now) AND s.lapsed = 0 AND s.day >= :from_day AND s.day <= :to_day";
         if (!q.workflow.empty()) sql += " AND s.workflow = :workflow";
         if (!q.scope.empty()) {
           sql +=
               " AND s.request_id IN (SELECT p.request_id FROM request_parties p WHERE "
               "p.authority = :scope)";
         }
+        if (pg) sql += " OFFSET 0) AS s";
         sql += " GROUP BY s.workflow, s.version";
         soci::statement due(c.sql());
         due.exchange(into(workflow));
