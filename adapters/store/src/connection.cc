@@ -112,7 +112,7 @@ std::unique_ptr<Connection> OpenConnection(const StoreUrl& url, const SqlStoreOp
   *sql << "SET client_min_messages = warning";
   // Every statement here reads or writes a few index ranges in milliseconds. PostgreSQL compiles
   // a query with LLVM once its estimated cost passes jit_above_cost, which a misestimated plan
-  // of such a query can: 20 ms of compiling for a 2 ms query, up to 550 ms seen at a million
+  // of such a query can: 20 ms of compiling for a 12 ms query, up to 550 ms seen at a million
   // requests (docs/performance.md).
   *sql << "SET jit = off";
   return std::make_unique<Connection>(d, std::move(sql));
