@@ -184,7 +184,7 @@ Status ReadRows(Connection& c, Binds& b, std::vector<Request>* out) {
   soci::statement st(c.sql());
   IntoRequestRow(st, r);
   const RequestQuery& q = b.q;
-  const bool ids_first = !c.dialect().sqlite() && b.driver.empty() &&
+  const bool ids_first = c.dialect().postgres() && b.driver.empty() &&
                          (!q.workflow.empty() || !q.state.empty() || q.phase.has_value());
   std::string sql = std::string("SELECT ") + kRequestColumns;
   if (ids_first) {
