@@ -123,6 +123,8 @@ std::shared_ptr<Store> SharedStore(const std::string& url) {
       options.writer_connections = std::atoi(w);
     if (const char* g = std::getenv("ROGATORY_BENCH_GROUP_COMMIT"))
       options.group_commit = std::atoi(g) != 0;
+    // The second SQLite file (SqliteNoCatchUpUrl): no writer catch-up of checkpoints.
+    if (url.find("/no-catch-up.db") != std::string::npos) options.wal_catch_up = false;
     if (SyncPragma() == "OFF") options.sqlite_synchronous = SqliteSync::kOff;
     if (SyncPragma() == "NORMAL") options.sqlite_synchronous = SqliteSync::kNormal;
     Result<std::unique_ptr<Store>> opened = OpenStore(url, options);
@@ -139,6 +141,13 @@ std::shared_ptr<Store> SharedStore(const std::string& url) {
 
 std::string SqliteUrl() {
   static const std::string url = "sqlite://" + BenchDir() + "/store.db";
+  return url;
+}
+
+// The same store with SqlStoreOptions::wal_catch_up false, as before issue 16's session 14:
+// under steady writes its WAL never starts again from its beginning and grows without end.
+std::string SqliteNoCatchUpUrl() {
+  static const std::string url = "sqlite://" + BenchDir() + "/no-catch-up.db";
   return url;
 }
 
@@ -174,6 +183,9 @@ void ApplyLoop(benchmark::State& state, const std::string& url, int running = 0,
 // Store::Apply of one transition (request update, history row, outbox row) per iteration.
 void BM_SqliteApply(benchmark::State& state) { ApplyLoop(state, SqliteUrl()); }
 BENCHMARK(BM_SqliteApply)->Threads(1)->Threads(4)->Threads(16)->UseRealTime();
+
+void BM_SqliteApplyNoCatchUp(benchmark::State& state) { ApplyLoop(state, SqliteNoCatchUpUrl()); }
+BENCHMARK(BM_SqliteApplyNoCatchUp)->Threads(1)->Threads(4)->Threads(16)->UseRealTime();
 
 // The same with two running clocks and one lapsed one on the request, which the steps leave
 // alone: before issue 16 each step upserted the three deadline rows and their index entries

@@ -67,6 +67,33 @@ int64_t Checkpointer::checkpoints() const {
   return checkpoints_;
 }
 
+int64_t Checkpointer::catch_ups() const {
+  std::lock_guard lock(mu_);
+  return catch_ups_;
+}
+
+void Checkpointer::CatchUp(Connection& writer) {
+  if (!catch_up_wanted_.load(std::memory_order_acquire)) return;
+  catch_up_wanted_.store(false, std::memory_order_relaxed);
+  int log = 0;
+  int copied = 0;
+  int rc = 0;
+  {
+    StageTimer timer(CommitStage::kCatchUp);
+    // PASSIVE again: if the background thread is checkpointing now (SQLITE_BUSY) or a reader
+    // still needs old frames, this copies what it can and the WAL restarts another time.
+    rc = sqlite_api::sqlite3_wal_checkpoint_v2(Handle(writer), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                               &log, &copied);
+  }
+  std::lock_guard lock(mu_);
+  ++catch_ups_;
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+    spdlog::warn("store: WAL checkpoint failed: {}", sqlite_api::sqlite3_errstr(rc));
+  } else if (copied >= 0) {
+    copied_upto_ = copied;
+  }
+}
+
 void Checkpointer::Run() {
   sqlite_api::sqlite3* db = Handle(*conn_);
   std::unique_lock lock(mu_);
@@ -91,6 +118,7 @@ void Checkpointer::Run() {
       spdlog::warn("store: WAL checkpoint failed: {}", sqlite_api::sqlite3_errstr(rc));
     } else if (copied >= 0) {
       copied_upto_ = copied;  // a WAL that restarted meanwhile resets it (Committed)
+      if (log >= wal_pages_) catch_up_wanted_.store(true, std::memory_order_release);
     }
   }
 }

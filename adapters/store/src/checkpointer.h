@@ -4,8 +4,10 @@
 #ifndef ROGATORY_ADAPTERS_STORE_CHECKPOINTER_H_
 #define ROGATORY_ADAPTERS_STORE_CHECKPOINTER_H_
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -32,6 +34,19 @@ class Checkpointer {
   // Checkpoints done so far (PASSIVE: as much as no reader still needs), for tests.
   int64_t checkpoints() const;
 
+  // The writer's share, called on the writer connection `writer` between two write
+  // transactions. SQLite starts the WAL again from its beginning only when a write transaction
+  // begins with every frame copied back, which a background checkpoint under steady writes never
+  // achieves (more frames are committed while it copies): the WAL would grow without end, each
+  // commit appending to a longer file, and an append's flush costs the disk twice an overwrite's
+  // (the file's size and extents are journaled too). So after each background checkpoint that
+  // leaves the WAL past `wal_pages`, the next writer copies the rest itself, briefly (only what
+  // was committed while the background one ran), and its transaction restarts the WAL. Does
+  // nothing otherwise.
+  void CatchUp(Connection& writer);
+  // Catch-ups the writer ran so far, for tests.
+  int64_t catch_ups() const;
+
  private:
   static int OnCommit(void* self, void* db, const char* name, int wal_pages);
   void Committed(int wal_pages);
@@ -46,6 +61,8 @@ class Checkpointer {
   int copied_upto_ = 0;      // GUARDED_BY(mu_): WAL pages the last checkpoint had copied
   bool stop_ = false;        // GUARDED_BY(mu_)
   int64_t checkpoints_ = 0;  // GUARDED_BY(mu_)
+  int64_t catch_ups_ = 0;    // GUARDED_BY(mu_)
+  std::atomic<bool> catch_up_wanted_{false};
   std::thread thread_;
 };
 

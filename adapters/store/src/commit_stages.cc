@@ -7,8 +7,9 @@
 namespace rogatory::store_internal {
 namespace {
 
-const char* const kNames[] = {"apply",      "queue",  "gather",     "acquire",    "begin",
-                              "statements", "commit", "checkpoint", "busy_sleep", "read"};
+const char* const kNames[] = {"apply",      "queue",      "gather",  "acquire",
+                              "begin",      "statements", "commit",  "checkpoint",
+                              "busy_sleep", "read",       "catch_up"};
 static_assert(sizeof kNames / sizeof kNames[0] == static_cast<size_t>(CommitStage::kCount));
 
 CommitStages* Create() {

@@ -27,6 +27,7 @@ enum class CommitStage : uint8_t {
   kCheckpoint,  // one WAL checkpoint, wherever it runs
   kBusySleep,   // one busy-handler call that slept (any connection)
   kRead,        // a read of one request (GetRequest) on a reader connection
+  kCatchUp,     // the writer finishing a background checkpoint so the WAL restarts
   kCount
 };
 

@@ -35,6 +35,9 @@ void SqlStore::RunBatch(std::vector<Item*>& batch) {
   Status s = WithConnection(*writers_, "apply", [&](Connection& c) {
     if (stages != nullptr)
       stages->Record(CommitStage::kAcquire, CommitStages::Clock::now() - asked);
+    // Between two batches the writer may finish a background checkpoint, so this batch's
+    // transaction starts the WAL again from its beginning (Checkpointer::CatchUp).
+    if (checkpointer_ != nullptr && options_.wal_catch_up) checkpointer_->CatchUp(c);
     RunBatchOn(c, std::move(sorted));
     return OkStatus();
   });

@@ -58,6 +58,12 @@ struct SqlStoreOptions {
   // each (tests set it low to exercise both). Without a party the list reads the deadline rows'
   // own indexes (schema 8) and ignores this.
   int overdue_walk = 2000;
+  // SQLite files with background checkpoints: after each background checkpoint that leaves the
+  // WAL past `checkpoint_pages`, the writer copies the rest itself between two batches (what was
+  // committed while the background one ran), so the WAL starts again from its beginning instead
+  // of growing without end under steady writes; overwriting the WAL flushes about twice as fast
+  // as appending to it (docs/performance.md). false: only background checkpoints (for comparison).
+  bool wal_catch_up = true;
 };
 
 // Opens the store named by `url`, creating or migrating its schema as needed:
