@@ -67,11 +67,6 @@ int64_t Checkpointer::checkpoints() const {
   return checkpoints_;
 }
 
-int64_t Checkpointer::catch_ups() const {
-  std::lock_guard lock(mu_);
-  return catch_ups_;
-}
-
 void Checkpointer::CatchUp(Connection& writer) {
   if (!catch_up_wanted_.load(std::memory_order_acquire)) return;
   catch_up_wanted_.store(false, std::memory_order_relaxed);
@@ -86,7 +81,6 @@ void Checkpointer::CatchUp(Connection& writer) {
                                                &log, &copied);
   }
   std::lock_guard lock(mu_);
-  ++catch_ups_;
   if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
     spdlog::warn("store: WAL checkpoint failed: {}", sqlite_api::sqlite3_errstr(rc));
   } else if (copied >= 0) {

@@ -44,8 +44,6 @@ class Checkpointer {
   // was committed while the background one ran), and its transaction restarts the WAL. Does
   // nothing otherwise.
   void CatchUp(Connection& writer);
-  // Catch-ups the writer ran so far, for tests.
-  int64_t catch_ups() const;
 
  private:
   static int OnCommit(void* self, void* db, const char* name, int wal_pages);
@@ -61,7 +59,6 @@ class Checkpointer {
   int copied_upto_ = 0;      // GUARDED_BY(mu_): WAL pages the last checkpoint had copied
   bool stop_ = false;        // GUARDED_BY(mu_)
   int64_t checkpoints_ = 0;  // GUARDED_BY(mu_)
-  int64_t catch_ups_ = 0;    // GUARDED_BY(mu_)
   std::atomic<bool> catch_up_wanted_{false};
   std::thread thread_;
 };
