@@ -75,35 +75,43 @@ class StatsStoreTest : public ::testing::TestWithParam<StoreKind> {
         ids.push_back(r->id);
         continue;
       }
-      const RequestId& id = ids[pick(ids.size())];
-      auto r = engine_->Get(id);
-      ASSERT_TRUE(r.ok());
-      std::vector<std::string> parties;
-      for (const auto& [side, authority] : r->parties) parties.push_back(authority);
-      const Actor actor = Of(parties[pick(parties.size())]);
-      auto events = engine_->AvailableEvents(id, actor);
-      ASSERT_TRUE(events.ok()) << events.status().ToString();
-      if (events->empty()) continue;
-      const AvailableEvent& e = (*events)[pick(events->size())];
-      EventCall call;
-      call.event = e.event;
-      if (e.event == "refuse") {
-        const char* grounds[] = {"dual_criminality", "ne_bis_in_idem", "sovereignty"};
-        call.data = {{"refusal_ground", grounds[pick(3)]}};
-      }
-      if (e.event == "note") call.data = {{"note", "n" + std::to_string(i)}};
-      for (const std::string& side : e.assign) {
-        std::string other;
-        do {
-          other = kAuthorities[pick(kAuthorities.size())];
-        } while (other == r->parties.at("issuing"));
-        call.parties[side] = other;
-      }
-      auto fired = engine_->Fire(id, call, actor);
-      // A clock extended once cannot be extended again: offered, but refused.
-      if (!fired.ok() && fired.status().code() == StatusCode::kFailedPrecondition) continue;
-      ASSERT_TRUE(fired.ok()) << e.event << ": " << fired.status().ToString();
+      RandomStep(rng, ids[pick(ids.size())], i);
+      if (HasFatalFailure()) return;
     }
+  }
+
+  // Fires one of the events a party of request `id` may fire now, with what it needs (a refusal
+  // ground, a note, a new authority for a side it assigns); `i` numbers notes. Thread-safe
+  // (each caller its own `rng`), so concurrent callers make the store batch their steps.
+  void RandomStep(std::mt19937& rng, const RequestId& id, int i) {
+    auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+    auto r = engine_->Get(id);
+    ASSERT_TRUE(r.ok());
+    std::vector<std::string> parties;
+    for (const auto& [side, authority] : r->parties) parties.push_back(authority);
+    const Actor actor = Of(parties[pick(parties.size())]);
+    auto events = engine_->AvailableEvents(id, actor);
+    ASSERT_TRUE(events.ok()) << events.status().ToString();
+    if (events->empty()) return;
+    const AvailableEvent& e = (*events)[pick(events->size())];
+    EventCall call;
+    call.event = e.event;
+    if (e.event == "refuse") {
+      const char* grounds[] = {"dual_criminality", "ne_bis_in_idem", "sovereignty"};
+      call.data = {{"refusal_ground", grounds[pick(3)]}};
+    }
+    if (e.event == "note") call.data = {{"note", "n" + std::to_string(i)}};
+    for (const std::string& side : e.assign) {
+      std::string other;
+      do {
+        other = kAuthorities[pick(kAuthorities.size())];
+      } while (other == r->parties.at("issuing"));
+      call.parties[side] = other;
+    }
+    auto fired = engine_->Fire(id, call, actor);
+    // A clock extended once cannot be extended again: offered, but refused.
+    if (!fired.ok() && fired.status().code() == StatusCode::kFailedPrecondition) return;
+    ASSERT_TRUE(fired.ok()) << e.event << ": " << fired.status().ToString();
   }
 
   nlohmann::json Stats(const Actor& actor, StatsCall call = {}) {

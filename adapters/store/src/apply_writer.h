@@ -37,36 +37,42 @@ class ApplyWriter {
   // Transaction control. Begin takes SQLite's write lock at once. Begin and Rollback drop any
   // rows still queued for FlushRows.
   void Begin() {
-    DropQueuedRows(0, 0);
+    DropQueuedRows(0, 0, 0);
     wrote_outbox_ = false;
     begin_.execute(true);
   }
   void Commit() { commit_.execute(true); }
   void Rollback() {
-    DropQueuedRows(0, 0);
+    DropQueuedRows(0, 0, 0);
     rollback_.execute(true);
   }
   // One savepoint at a time, around a mutation that may be refused after its first write.
   void Savepoint() {
     savepoint_history_ = history_rows_.size();
     savepoint_outbox_ = outbox_rows_.size();
+    savepoint_stats_ = stats_.queued();
     savepoint_.execute(true);
   }
   void ReleaseSavepoint() { release_.execute(true); }
   void RollbackToSavepoint() {
-    DropQueuedRows(savepoint_history_, savepoint_outbox_);
+    DropQueuedRows(savepoint_history_, savepoint_outbox_, savepoint_stats_);
     rollback_to_.execute(true);
     release_.execute(true);
   }
 
   // With `defer` (a batch of several mutations), Write queues each mutation's history and
-  // outbox rows and FlushRows inserts the whole batch's in bulk before COMMIT; without it,
-  // Write inserts them itself (so a failing row is the failing mutation's).
-  void DeferRows(bool defer) { defer_rows_ = defer; }
-  // Inserts the queued history and outbox rows. Throws on a database error.
+  // outbox rows and its statistics counters' differences, and FlushRows inserts the whole
+  // batch's in bulk before COMMIT (the counters summed, in key order: StatsWriter::Defer);
+  // without it, Write writes them itself (so a failing row is the failing mutation's).
+  void DeferRows(bool defer) {
+    defer_rows_ = defer;
+    stats_.Defer(defer);
+  }
+  // Writes the queued history and outbox rows and counters. Throws on a database error.
   void FlushRows() {
     history_rows_.Flush();
     outbox_rows_.Flush();
+    stats_.Flush();
   }
 
   // Whether a Write since Begin added an outbox row (it may since have been rolled back to a
@@ -91,9 +97,10 @@ class ApplyWriter {
   void WriteDeadlines(const Mutation& m);
   void WriteParties(const Mutation& m);
   void WriteOutbox(const Mutation& m, const std::vector<ActiveSubscription>& subscriptions);
-  void DropQueuedRows(size_t history, size_t outbox) {
+  void DropQueuedRows(size_t history, size_t outbox, size_t stats) {
     history_rows_.Truncate(history);
     outbox_rows_.Truncate(outbox);
+    stats_.Truncate(stats);
   }
 
   const Dialect dialect_;
@@ -123,7 +130,7 @@ class ApplyWriter {
   BulkInsert<HistoryRow> history_rows_;
   BulkInsert<OutboxRow> outbox_rows_;
   bool defer_rows_ = false;
-  size_t savepoint_history_ = 0, savepoint_outbox_ = 0;
+  size_t savepoint_history_ = 0, savepoint_outbox_ = 0, savepoint_stats_ = 0;
 
   StatsWriter stats_;  // CONTRACT §9: the counters, one separate call per step
 };

@@ -1,8 +1,10 @@
 #include "stats_writer.h"
 
+#include <map>
 #include <optional>
 
 #include "connection.h"
+#include "rogatory/stats_range.h"
 
 namespace rogatory::store_internal {
 
@@ -59,17 +61,11 @@ Status StatsWriter::Write(const Mutation& m) {
   }
   const StatsRecord after =
       NextStatsRecord(before ? &*before : nullptr, m.request, m.history, m.stats);
-  for (const auto& [key, n] : StatsDelta(before ? &*before : nullptr, &after)) {
-    scope_ = key.scope;
-    workflow_ = key.workflow;
-    version_ = key.version;
-    day_ = key.day;
-    kind_ = key.kind;
-    key_ = key.key;
-    n_ = n;
-    upsert_cell_.execute(true);
-    month_.assign(key.day, 0, 7);
-    upsert_month_.execute(true);
+  std::map<StatsCellKey, int64_t> delta = StatsDelta(before ? &*before : nullptr, &after);
+  if (defer_) {
+    for (auto& [key, n] : delta) queued_.emplace_back(key, n);
+  } else {
+    AddCells(delta);
   }
   request_id_ = m.request.id;
   record_workflow_ = after.workflow;
@@ -79,6 +75,41 @@ Status StatsWriter::Write(const Mutation& m) {
   StatsRecordToText(after, &record_text_);
   upsert_record_.execute(true);
   return OkStatus();
+}
+
+void StatsWriter::AddCells(const std::map<StatsCellKey, int64_t>& cells) {
+  // Every day counter first, then every month's roll-up, each in key order: whatever counters
+  // two transactions share, they lock them in the same order.
+  std::map<StatsCellKey, int64_t> months;
+  for (const auto& [key, n] : cells) {
+    if (n == 0) continue;
+    Bind(key, n);
+    upsert_cell_.execute(true);
+    months[StatsMonthKey(key)] += n;
+  }
+  for (const auto& [key, n] : months) {
+    if (n == 0) continue;
+    Bind(key, n);
+    month_ = key.day;  // StatsMonthKey puts YYYY-MM in `day`
+    upsert_month_.execute(true);
+  }
+}
+
+void StatsWriter::Bind(const StatsCellKey& key, int64_t n) {
+  scope_ = key.scope;
+  workflow_ = key.workflow;
+  version_ = key.version;
+  day_ = key.day;
+  kind_ = key.kind;
+  key_ = key.key;
+  n_ = n;
+}
+
+void StatsWriter::Flush() {
+  std::map<StatsCellKey, int64_t> sums;
+  for (auto& [key, n] : queued_) sums[std::move(key)] += n;
+  queued_.clear();
+  AddCells(sums);
 }
 
 }  // namespace rogatory::store_internal

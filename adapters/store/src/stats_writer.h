@@ -6,7 +6,12 @@
 
 #include <soci/soci.h>
 
+#include <cstddef>
+#include <cstdint>
+#include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "dialect.h"
 #include "rogatory/store.h"
@@ -23,13 +28,36 @@ class StatsWriter {
   // unreadable. Throws on a database error.
   Status Write(const Mutation& m);
 
+  // With `defer` (a batch of several steps), Write updates the record at once but queues its
+  // counter differences, and Flush adds the whole batch's, summed per counter, in key order:
+  // one upsert per counter the batch touched instead of one per step, and two batches on
+  // PostgreSQL writer connections side by side lock the counters they share in the same order
+  // (they cannot deadlock on them). Without it Write adds its own differences.
+  void Defer(bool defer) { defer_ = defer; }
+  // How many differences are queued; Truncate(n) drops those queued after the first n (a step
+  // rolled back to its savepoint, or a whole transaction with 0).
+  size_t queued() const { return queued_.size(); }
+  void Truncate(size_t n) {
+    if (n < queued_.size()) queued_.resize(n);
+  }
+  // Adds the queued differences and empties the queue. Throws on a database error.
+  void Flush();
+
  private:
+  // Adds each difference to its day counter, then to its month's roll-up (summed per month).
+  void AddCells(const std::map<StatsCellKey, int64_t>& cells);
+  // Sets the bound key and difference that the two upserts read.
+  void Bind(const StatsCellKey& key, int64_t n);
+
   std::string request_id_, record_text_, record_workflow_, record_day_;
   int record_version_ = 0, record_lapsed_ = 0;
   soci::indicator record_ind_ = soci::i_null;
   std::string scope_, workflow_, day_, month_, kind_, key_;
   int version_ = 0;
   long long n_ = 0;
+
+  bool defer_ = false;
+  std::vector<std::pair<StatsCellKey, int64_t>> queued_;
 
   const Dialect dialect_;
   soci::statement select_record_, upsert_record_, upsert_cell_, upsert_month_;
