@@ -11,6 +11,7 @@
 #include "apply_writer.h"
 #include "commit_stages.h"
 #include "request_reader.h"
+#include "wal_write_buffer.h"
 
 namespace rogatory::store_internal {
 namespace {
@@ -61,6 +62,9 @@ std::unique_ptr<soci::session> OpenSqlite(const std::string& path, const SqlStor
   // Only possible before SQLite initialises: later it is refused (SQLITE_MISUSE), harmlessly.
   static const int memstatus_off = sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   (void)memstatus_off;
+  // One write call per commit instead of two per WAL frame (wal_write_buffer.h).
+  static const int buffered = InstallWalWriteBuffer();
+  (void)buffered;
   // SOCI's sqlite3 backend takes a bare path as the database name when it holds no '='.
   auto sql = std::make_unique<soci::session>(soci::sqlite3, path);
   auto* backend = static_cast<soci::sqlite3_session_backend*>(sql->get_backend());
