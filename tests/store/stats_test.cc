@@ -15,16 +15,7 @@ TEST_P(StatsStoreTest, IncrementalFiguresEqualTheRebuildAfterRandomWalks) {
   for (unsigned seed : {1u, 2u, 3u}) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     RandomWalk(seed, 150, 30);
-    const std::vector<nlohmann::json> incremental = AllViews();
-    auto n = engine_->RebuildStats();
-    ASSERT_TRUE(n.ok()) << n.status().ToString();
-    const std::vector<nlohmann::json> rebuilt = AllViews();
-    ASSERT_EQ(incremental.size(), rebuilt.size());
-    for (size_t i = 0; i < incremental.size(); ++i) {
-      EXPECT_EQ(incremental[i], rebuilt[i]) << "view " << i << "\nincremental:\n"
-                                            << incremental[i].dump(1) << "\nrebuilt:\n"
-                                            << rebuilt[i].dump(1);
-    }
+    ExpectIncrementalEqualsRebuild();
   }
   // The walks reached every kind of figure (else the comparison proves little).
   const nlohmann::json all = Stats(Auditor())["workflows"][0];
@@ -68,16 +59,7 @@ TEST_P(StatsStoreTest, IncrementalFiguresEqualTheRebuildAfterConcurrentSteps) {
   }
   for (std::thread& th : threads) th.join();
   ASSERT_FALSE(HasFatalFailure());
-  const std::vector<nlohmann::json> incremental = AllViews();
-  auto n = engine_->RebuildStats();
-  ASSERT_TRUE(n.ok()) << n.status().ToString();
-  const std::vector<nlohmann::json> rebuilt = AllViews();
-  ASSERT_EQ(incremental.size(), rebuilt.size());
-  for (size_t i = 0; i < incremental.size(); ++i) {
-    EXPECT_EQ(incremental[i], rebuilt[i]) << "view " << i << "\nincremental:\n"
-                                          << incremental[i].dump(1) << "\nrebuilt:\n"
-                                          << rebuilt[i].dump(1);
-  }
+  ExpectIncrementalEqualsRebuild();
   // The steps reached outcomes (else the comparison proves little).
   const nlohmann::json all = Stats(Auditor())["workflows"][0];
   int64_t closed = 0;

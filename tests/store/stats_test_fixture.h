@@ -80,6 +80,21 @@ class StatsStoreTest : public ::testing::TestWithParam<StoreKind> {
     }
   }
 
+  // Every view of the statistics kept step by step equals the same view after rebuilding them
+  // from the histories (Engine::RebuildStats).
+  void ExpectIncrementalEqualsRebuild() {
+    const std::vector<nlohmann::json> incremental = AllViews();
+    auto n = engine_->RebuildStats();
+    ASSERT_TRUE(n.ok()) << n.status().ToString();
+    const std::vector<nlohmann::json> rebuilt = AllViews();
+    ASSERT_EQ(incremental.size(), rebuilt.size());
+    for (size_t i = 0; i < incremental.size(); ++i) {
+      EXPECT_EQ(incremental[i], rebuilt[i]) << "view " << i << "\nincremental:\n"
+                                            << incremental[i].dump(1) << "\nrebuilt:\n"
+                                            << rebuilt[i].dump(1);
+    }
+  }
+
   // Fires one of the events a party of request `id` may fire now, with what it needs (a refusal
   // ground, a note, a new authority for a side it assigns); `i` numbers notes. Thread-safe
   // (each caller its own `rng`), so concurrent callers make the store batch their steps.
