@@ -109,6 +109,10 @@ void SetSqliteSynchronous(const YAML::Node& v, Config* c, const Report& report) 
   c->sqlite_synchronous = upper;
 }
 
+void SetSqliteCheckpointPages(const YAML::Node& v, Config* c, const Report& report) {
+  if (auto n = Integer(v, report, 1, 1000000)) c->sqlite_checkpoint_pages = static_cast<int>(*n);
+}
+
 void SetWorkflows(const YAML::Node& v, Config* c, const Report& report) {
   if (auto text = NonEmpty(v, report)) c->workflows = *text;
 }
@@ -394,6 +398,7 @@ const Key kKeys[] = {
     {"store",                   SetStore,            true},
     {"store.url",               SetStore,            true},
     {"store.sqlite.synchronous", SetSqliteSynchronous, false},
+    {"store.sqlite.checkpoint_pages", SetSqliteCheckpointPages, false},
     {"workflows",               SetWorkflows,        true},
     {"time_zone",               SetTimeZone,         true},
     {"auth.tokens",             SetTokens,           false},

@@ -53,6 +53,9 @@ struct Config {
   // store.sqlite.synchronous: FULL (default: every acknowledged step survives a power loss) or
   // NORMAL (WAL: a power loss may lose the last commits, never the database). Our extension.
   std::string sqlite_synchronous = "FULL";
+  // store.sqlite.checkpoint_pages: WAL pages between two checkpoints (1 to 1,000,000); 0 when
+  // unset: the store's default (SqlStoreOptions::checkpoint_pages, 4000). Our extension.
+  int sqlite_checkpoint_pages = 0;
   // workflows: folder (or file) of definitions, relative to the working directory.
   std::string workflows = "workflows/";
   // time_zone: the IANA zone whole-day deadlines (counting: days) are counted in.

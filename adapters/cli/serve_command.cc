@@ -184,6 +184,9 @@ int RunServe(int argc, char** argv) {
   SqlStoreOptions store_options;
   store_options.sqlite_synchronous =
       config.sqlite_synchronous == "NORMAL" ? SqliteSync::kNormal : SqliteSync::kFull;
+  if (config.sqlite_checkpoint_pages > 0) {
+    store_options.checkpoint_pages = config.sqlite_checkpoint_pages;
+  }
   Result<std::unique_ptr<Store>> opened = OpenStore(config.store, store_options);
   if (!opened.ok()) {
     spdlog::critical("cannot open the store {}: {}", RedactStoreUrl(config.store),

@@ -123,6 +123,9 @@ std::shared_ptr<Store> SharedStore(const std::string& url) {
       options.writer_connections = std::atoi(w);
     if (const char* g = std::getenv("ROGATORY_BENCH_GROUP_COMMIT"))
       options.group_commit = std::atoi(g) != 0;
+    // ROGATORY_BENCH_CHECKPOINT_PAGES: SQLite WAL pages between checkpoints.
+    if (const char* c = std::getenv("ROGATORY_BENCH_CHECKPOINT_PAGES"))
+      options.checkpoint_pages = std::atoi(c);
     // The second SQLite file (SqliteNoCatchUpUrl): no writer catch-up of checkpoints.
     if (url.find("/no-catch-up.db") != std::string::npos) options.wal_catch_up = false;
     if (SyncPragma() == "OFF") options.sqlite_synchronous = SqliteSync::kOff;

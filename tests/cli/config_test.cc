@@ -342,6 +342,32 @@ TEST(ConfigTest, StoreSqliteSynchronousIsFullByDefaultAndNormalWhenAsked) {
   EXPECT_EQ(env.config.sqlite_synchronous, "NORMAL");
 }
 
+// store.sqlite.checkpoint_pages (issue 16): unset leaves the store's default; a positive count
+// from the file or the environment; anything else refused with its line.
+TEST(ConfigTest, StoreSqliteCheckpointPagesIsACountOfPages) {
+  ConfigResult plain = ParseConfig("store: sqlite://a.db\n", "c.yaml", kNoEnv);
+  ASSERT_TRUE(plain.ok()) << plain.errors.front();
+  EXPECT_EQ(plain.config.sqlite_checkpoint_pages, 0);
+
+  ConfigResult map = ParseConfig(
+      "store:\n  url: sqlite://b.db\n  sqlite:\n    checkpoint_pages: 16000\n", "c.yaml", kNoEnv);
+  ASSERT_TRUE(map.ok()) << map.errors.front();
+  EXPECT_EQ(map.config.sqlite_checkpoint_pages, 16000);
+
+  ConfigResult env = ParseConfig("", "", Env({{"ROGATORY_STORE_SQLITE_CHECKPOINT_PAGES", "2000"}}));
+  ASSERT_TRUE(env.ok()) << env.errors.front();
+  EXPECT_EQ(env.config.sqlite_checkpoint_pages, 2000);
+
+  for (const char* bad : {"0", "-5", "many", "2000000"}) {
+    ConfigResult r = ParseConfig(
+        std::string("store:\n  url: sqlite://b.db\n  sqlite:\n    checkpoint_pages: ") + bad + "\n",
+        "c.yaml", kNoEnv);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.errors.front().find("c.yaml:4:"), std::string::npos) << r.errors.front();
+    EXPECT_NE(r.errors.front().find("from 1 to 1000000"), std::string::npos) << r.errors.front();
+  }
+}
+
 TEST(ConfigTest, StoreSqliteSynchronousRefusesOtherLevelsWithTheirLine) {
   ConfigResult r =
       ParseConfig("store:\n  url: sqlite://b.db\n  sqlite:\n    synchronous: OFF\n    cache: 1\n",

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -14,6 +16,40 @@ namespace rogatory::e2e {
 namespace {
 
 using nlohmann::json;
+
+// store.sqlite.checkpoint_pages (docs/operations.md) reaches the store: with a checkpoint after
+// every page the write-ahead log starts again at each commit, so 60 steps leave its file as long
+// as it was (the schema written at start set its length); with the default (4,000 pages) the
+// file grows by every step. Set through its environment variable, as the table there names it.
+// On PostgreSQL the key is ignored and both servers serve the steps as usual.
+TEST(SqliteCheckpointPagesTest, TheKeySetsHowLongTheWriteAheadLogGrows) {
+  // How many bytes the WAL file grew by while one request took 60 steps.
+  auto growth = [](const char* pages) -> std::uintmax_t {
+    ServerProcess server(MakeTempDir("rogatory-e2e-checkpoints"));
+    ServerConfig config;
+    config.store_url = FreshStoreUrl();
+    config.workflows_dir = FixtureWorkflowsDir();
+    if (pages != nullptr) config.env = {{"ROGATORY_STORE_SQLITE_CHECKPOINT_PAGES", pages}};
+    EXPECT_EQ(server.Start(config), "");
+    Api api(server.port());
+    const std::string id = api.CreateCase();
+    const std::string prefix = "sqlite://";
+    const bool sqlite = config.store_url.rfind(prefix, 0) == 0;
+    const std::string wal = sqlite ? config.store_url.substr(prefix.size()) + "-wal" : "";
+    const std::uintmax_t before = sqlite ? std::filesystem::file_size(wal) : 0;
+    for (int i = 0; i < 60; ++i) {
+      EXPECT_EQ(api.Fire(id, "note", kClerkToken, {{"data", {{"remark", "step"}}}}).status, 200);
+    }
+    const std::uintmax_t after = sqlite ? std::filesystem::file_size(wal) : 0;
+    EXPECT_EQ(server.Stop(SIGTERM), 0) << server.Log();
+    return after - before;
+  };
+  const std::uintmax_t every_page = growth("1");
+  const std::uintmax_t by_default = growth(nullptr);
+  if (StoreKind() != "sqlite") return;
+  EXPECT_GT(by_default, 30u * 4096u) << "60 steps wrote fewer than 30 pages";
+  EXPECT_LT(every_page * 4, by_default) << every_page << " bytes against " << by_default;
+}
 
 TEST(MetricsTest, PrometheusTextWithRequestsLatencyTransitionsAndStoreErrors) {
   Api api;

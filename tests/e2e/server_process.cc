@@ -139,7 +139,7 @@ std::string ServerProcess::Start(const ServerConfig& config) {
        << "log:\n  format: " << config.log_format << "\n  level: info\n"
        << config.extra_yaml;
   std::ofstream(config_path_) << yaml.str();
-  return Launch(config_path_, {});
+  return Launch(config_path_, config.env);
 }
 
 std::string ServerProcess::StartWithConfigFile(

@@ -24,7 +24,8 @@ struct ServerConfig {
   size_t max_body = 8192;
   std::string log_format = "json";
   bool allow_private_webhooks = false;
-  std::string extra_yaml;  // appended to the generated config
+  std::string extra_yaml;                                // appended to the generated config
+  std::vector<std::pair<std::string, std::string>> env;  // environment overrides (ROGATORY_*)
 };
 
 class ServerProcess {

@@ -32,6 +32,7 @@ constexpr const char* kVariables[] = {
     "ROGATORY_LOG_FORMAT",
     "ROGATORY_LOG_LEVEL",
     "ROGATORY_STORE_SQLITE_SYNCHRONOUS",
+    "ROGATORY_STORE_SQLITE_CHECKPOINT_PAGES",
 };
 constexpr size_t kVariableCount = sizeof(kVariables) / sizeof(kVariables[0]);
 

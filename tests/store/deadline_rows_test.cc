@@ -119,6 +119,20 @@ TEST_P(DeadlineRowsTest, AStepWithoutTheClocksBeforeRewritesEveryRow) {
   EXPECT_EQ(Query("SELECT COUNT(*) FROM deadlines WHERE name = 'y' AND rev = 2"), 1);
 }
 
+// The same for the request's statistics record (stats_requests): a step that leaves it as it was
+// does not write it again. `version` is set to a marker that only a rewrite puts back.
+TEST_P(DeadlineRowsTest, AStepThatLeavesTheStatisticsRecordDoesNotRewriteIt) {
+  ASSERT_EQ(Query("SELECT COUNT(*) FROM stats_requests WHERE request_id = 'd-1'"), 1);
+  Query("UPDATE stats_requests SET version = -7");
+  Apply(b_.Step("note", "draft", Phase::kDrafting));
+  Apply(b_.Step("note", "draft", Phase::kDrafting));
+  EXPECT_EQ(Query("SELECT version FROM stats_requests WHERE request_id = 'd-1'"), -7);
+  // Another state is another record: written, version and all.
+  Apply(b_.Step("start", "executing", Phase::kExecution));
+  EXPECT_EQ(Query("SELECT version FROM stats_requests WHERE request_id = 'd-1'"), 1);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM stats_requests WHERE record LIKE '%\"executing\"%'"), 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, DeadlineRowsTest,
                          ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres),
                          [](const ::testing::TestParamInfo<StoreKind>& info) {

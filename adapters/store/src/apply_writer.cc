@@ -1,5 +1,8 @@
 #include "apply_writer.h"
 
+#include <string_view>
+#include <unordered_map>
+
 #include "connection.h"
 
 namespace rogatory::store_internal {
@@ -79,6 +82,7 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
                    "INSERT INTO outbox (subscription_id, request_id, revision, event_type, "
                    "payload, status, attempts, last_error, next_attempt_at, created_at) VALUES ",
                    "(?, ?, ?, ?, ?, 'pending', 0, '', ?, ?)", BindOutbox),
+      bulk_update_(sql),
       stats_(sql, d) {
   Prepare(begin_, d.BeginWrite());
   Prepare(commit_, "COMMIT");
@@ -193,7 +197,11 @@ Status ApplyWriter::Write(const Mutation& m, const std::vector<ActiveSubscriptio
     return InternalError("store: mutation of request " + m.request.id +
                          " is inconsistent (history seq must equal the new revision)");
   }
-  ROGATORY_RETURN_IF_ERROR(WriteRequest(m));
+  if (auto bulk = bulk_written_.find(&m); bulk != bulk_written_.end()) {
+    request_ = std::move(bulk->second);  // what the party and deadline statements read
+  } else {
+    ROGATORY_RETURN_IF_ERROR(WriteRequest(m));
+  }
   *dirty = true;
   if (m.idempotency) {
     idem_actor_ = m.idempotency->actor;
@@ -212,6 +220,29 @@ Status ApplyWriter::Write(const Mutation& m, const std::vector<ActiveSubscriptio
   WriteOutbox(m, subscriptions);
   if (!defer_rows_) FlushRows();
   return stats_.Write(m);
+}
+
+void ApplyWriter::UpdateRequestsInBulk(const std::vector<const Mutation*>& batch) {
+  bulk_written_.clear();
+  if (!dialect_.postgres() || batch.size() < 2) return;
+  std::unordered_map<std::string_view, int> steps_of;
+  for (const Mutation* m : batch) ++steps_of[m->request.id];
+  // All or none: the batch writes its requests in id order (SqlStore::RunBatch), and a step
+  // left to its own UPDATE would lock its row after the bulk's, out of that order. Creations
+  // insert new rows and lock nothing another batch waits for.
+  std::vector<const Mutation*> steps;
+  for (const Mutation* m : batch) {
+    if (m->expected_revision == 0) continue;
+    if (m->idempotency || steps_of[m->request.id] != 1 || m->history.request_id != m->request.id ||
+        m->history.seq != m->request.revision) {
+      return;
+    }
+    steps.push_back(m);
+  }
+  if (steps.size() < 2) return;
+  std::vector<BulkRequestUpdate::Updated> updated;
+  bulk_update_.Run(steps, &updated);
+  for (BulkRequestUpdate::Updated& u : updated) bulk_written_.emplace(u.step, std::move(u.row));
 }
 
 Status ApplyWriter::WriteRequest(const Mutation& m) {

@@ -6,9 +6,11 @@
 #include <soci/soci.h>
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "bulk_insert.h"
+#include "bulk_request_update.h"
 #include "dialect.h"
 #include "rogatory/store.h"
 #include "row_codec.h"
@@ -38,12 +40,16 @@ class ApplyWriter {
   // rows still queued for FlushRows.
   void Begin() {
     DropQueuedRows(0, 0, 0);
+    stats_.ClearPrefetched();
+    bulk_written_.clear();
     wrote_outbox_ = false;
     begin_.execute(true);
   }
   void Commit() { commit_.execute(true); }
   void Rollback() {
     DropQueuedRows(0, 0, 0);
+    stats_.ClearPrefetched();
+    bulk_written_.clear();
     rollback_.execute(true);
   }
   // One savepoint at a time, around a mutation that may be refused after its first write.
@@ -68,6 +74,14 @@ class ApplyWriter {
     defer_rows_ = defer;
     stats_.Defer(defer);
   }
+  // Reads the statistics records of a batch's requests in one query (StatsWriter::Prefetch).
+  void PrefetchStats(const std::vector<const Mutation*>& batch) { stats_.Prefetch(batch); }
+  // PostgreSQL, a batch of several steps: writes the requests of its steps (not creations) with
+  // BulkRequestUpdate, one statement per chunk instead of one per step, when every step can go
+  // so (no idempotency key, each request once); Write then leaves those requests as they are.
+  // A step whose revision did not match goes Write's own way and is refused there with its
+  // reason. Does nothing on SQLite. Throws on a database error.
+  void UpdateRequestsInBulk(const std::vector<const Mutation*>& batch);
   // Writes the queued history and outbox rows and counters. Throws on a database error.
   void FlushRows() {
     history_rows_.Flush();
@@ -131,6 +145,10 @@ class ApplyWriter {
   BulkInsert<OutboxRow> outbox_rows_;
   bool defer_rows_ = false;
   size_t savepoint_history_ = 0, savepoint_outbox_ = 0, savepoint_stats_ = 0;
+
+  BulkRequestUpdate bulk_update_;
+  // The steps whose requests UpdateRequestsInBulk wrote, with the rows written.
+  std::unordered_map<const Mutation*, RequestRow> bulk_written_;
 
   StatsWriter stats_;  // CONTRACT §9: the counters, one separate call per step
 };

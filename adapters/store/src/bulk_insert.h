@@ -58,10 +58,12 @@ class BulkInsert {
 
  private:
   // The statement inserting `n` rows (bound to bound_[0..n)), prepared on first use.
+  // A statement whose preparation failed (e.g. the table is missing) is not kept: the next call
+  // prepares afresh instead of executing a half-prepared statement.
   soci::statement& Statement(size_t n) {
-    std::unique_ptr<soci::statement>& st = statements_[n - 1];
-    if (st == nullptr) {
-      st = std::make_unique<soci::statement>(sql_);
+    std::unique_ptr<soci::statement>& kept = statements_[n - 1];
+    if (kept == nullptr) {
+      auto st = std::make_unique<soci::statement>(sql_);
       std::string query = head_;
       int mark = 0;
       for (size_t i = 0; i < n; ++i) {
@@ -78,8 +80,9 @@ class BulkInsert {
       st->alloc();
       st->prepare(query);
       st->define_and_bind();
+      kept = std::move(st);
     }
-    return *st;
+    return *kept;
   }
 
   soci::session& sql_;

@@ -52,7 +52,13 @@ SqlStore::SqlStore(const StoreUrl& url, const SqlStoreOptions& options)
   }
   committer_ = std::make_unique<GroupCommitter>(
       options.max_batch, dialect_.sqlite() ? 1 : std::max(1, options.writer_connections),
-      options.max_gather, [this](std::vector<GroupCommitter::Item*>& batch) { RunBatch(batch); });
+      options.max_gather,
+      [this](std::vector<GroupCommitter::Item*>& batch, GroupCommitter::Joiner* joiner) {
+        RunBatch(batch, joiner);
+      },
+      // SQLite: one writer, so a batch may take in callers while it runs; PostgreSQL's batches
+      // are sorted by request id for their lock order and must not grow out of it.
+      dialect_.sqlite());
 }
 
 Result<std::unique_ptr<Store>> SqlStore::Open(const StoreUrl& url, const SqlStoreOptions& options) {

@@ -17,11 +17,11 @@ Status SqlStore::Apply(const Mutation& m) {
   if (options_.group_commit) return committer_->Submit(m);
   Item item{&m, OkStatus()};
   std::vector<Item*> batch{&item};
-  RunBatch(batch);
+  RunBatch(batch, nullptr);
   return item.status;
 }
 
-void SqlStore::RunBatch(std::vector<Item*>& batch) {
+void SqlStore::RunBatch(std::vector<Item*>& batch, GroupCommitter::Joiner* joiner) {
   for (Item* item : batch) item->status = OkStatus();
   // Mutations touch requests in id order, so two nodes' batches on PostgreSQL lock rows in the
   // same order and cannot deadlock; steps of one request keep their arrival order.
@@ -38,7 +38,7 @@ void SqlStore::RunBatch(std::vector<Item*>& batch) {
     // Between two batches the writer may finish a background checkpoint, so this batch's
     // transaction starts the WAL again from its beginning (Checkpointer::CatchUp).
     if (checkpointer_ != nullptr && options_.wal_catch_up) checkpointer_->CatchUp(c);
-    RunBatchOn(c, std::move(sorted));
+    RunBatchOn(c, std::move(sorted), joiner, &batch);
     return OkStatus();
   });
   if (!s.ok()) {
@@ -57,28 +57,59 @@ void SqlStore::RunBatch(std::vector<Item*>& batch) {
 // The history and outbox rows of a batch of several mutations go in bulk, after the mutations'
 // own statements (ApplyWriter::DeferRows). Should that bulk insert fail, which mutation's row
 // failed is unknown: the batch runs again with each mutation inserting its own rows.
-void SqlStore::RunBatchOn(Connection& conn, std::vector<Item*> remaining) {
+void SqlStore::RunBatchOn(Connection& conn, std::vector<Item*> remaining,
+                          GroupCommitter::Joiner* joiner, std::vector<Item*>* joined) {
   ApplyWriter& w = conn.writer();
   bool bulk = true;
+  bool first = true;
+  // Reads the statistics records (and on PostgreSQL writes the requests) of `items` together.
+  auto prepare = [&w](std::vector<Item*>::const_iterator from,
+                      std::vector<Item*>::const_iterator to) {
+    if (to - from < 2) return;
+    std::vector<const Mutation*> mutations;
+    mutations.reserve(static_cast<size_t>(to - from));
+    for (auto i = from; i != to; ++i) mutations.push_back((*i)->mutation);
+    w.PrefetchStats(mutations);
+    w.UpdateRequestsInBulk(mutations);
+  };
+  auto notifies = [](const Item* i) { return i->mutation->notification.has_value(); };
   while (!remaining.empty()) {
     std::vector<Item*> written;
     bool redo = false;
+    // Only the first attempt takes in late callers; one run again after a refusal does not.
+    const bool joining = joiner != nullptr && first;
+    first = false;
     try {
       {
         StageTimer timer(CommitStage::kBegin);
         w.Begin();
       }
-      w.DeferRows(bulk && remaining.size() > 1);
+      const bool deferred = bulk && (remaining.size() > 1 || joining);
+      w.DeferRows(deferred);
       std::optional<StageTimer> statements(std::in_place, CommitStage::kStatements);
+      prepare(remaining.begin(), remaining.end());
       std::vector<ActiveSubscription> subscriptions;
-      if (std::any_of(remaining.begin(), remaining.end(),
-                      [](const Item* i) { return i->mutation->notification.has_value(); })) {
+      bool subscriptions_loaded = false;
+      if (std::any_of(remaining.begin(), remaining.end(), notifies)) {
         subscriptions = w.LoadSubscriptions();
+        subscriptions_loaded = true;
       }
-      for (size_t i = 0; i < remaining.size(); ++i) {
+      for (size_t i = 0;; ++i) {
+        if (i == remaining.size()) {
+          // All written: take in the callers that queued meanwhile (SQLite), then commit.
+          std::vector<Item*> late;
+          if (!joining || joiner->Take(&late) == 0) break;
+          joined->insert(joined->end(), late.begin(), late.end());
+          remaining.insert(remaining.end(), late.begin(), late.end());
+          prepare(remaining.end() - static_cast<long>(late.size()), remaining.end());
+          if (!subscriptions_loaded && std::any_of(late.begin(), late.end(), notifies)) {
+            subscriptions = w.LoadSubscriptions();
+            subscriptions_loaded = true;
+          }
+        }
         Item* item = remaining[i];
         const Mutation& m = *item->mutation;
-        const bool guarded = remaining.size() > 1 && m.idempotency.has_value();
+        const bool guarded = (remaining.size() > 1 || joining) && m.idempotency.has_value();
         if (guarded) w.Savepoint();
         bool dirty = false;
         Status s;
@@ -112,7 +143,7 @@ void SqlStore::RunBatchOn(Connection& conn, std::vector<Item*> remaining) {
         w.Rollback();
         return;
       }
-      if (bulk && remaining.size() > 1) {
+      if (deferred) {
         try {
           w.FlushRows();
         } catch (...) {

@@ -97,9 +97,11 @@ class SqlStore final : public Store, public HistoryRangeReader {
   // Writes other than Apply: SQLite has one writer; PostgreSQL writes from any connection.
   ConnectionPool& WritePool() { return dialect_.sqlite() ? *writers_ : ReadPool(); }
 
-  // Runs a group-commit batch on a writer connection (GroupCommitter::BatchRunner).
-  void RunBatch(std::vector<GroupCommitter::Item*>& batch);
-  void RunBatchOn(Connection& conn, std::vector<GroupCommitter::Item*> batch);
+  // Runs a group-commit batch on a writer connection (GroupCommitter::BatchRunner); with a
+  // joiner (SQLite), the callers it takes in while the batch runs are appended to `batch`.
+  void RunBatch(std::vector<GroupCommitter::Item*>& batch, GroupCommitter::Joiner* joiner);
+  void RunBatchOn(Connection& conn, std::vector<GroupCommitter::Item*> batch,
+                  GroupCommitter::Joiner* joiner, std::vector<GroupCommitter::Item*>* joined);
 
   const Dialect dialect_;
   const StoreUrl url_;

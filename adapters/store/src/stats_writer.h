@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +28,14 @@ class StatsWriter {
   // Updates m.request's record and the counters. Internal when the stored record is
   // unreadable. Throws on a database error.
   Status Write(const Mutation& m);
+
+  // PostgreSQL: reads the stored records of the requests `batch` steps (not creations) in one
+  // query, for the Writes that follow in the same transaction: one round trip for the batch
+  // instead of one per step. Each record read is used once; a second step of the same request
+  // reads its record again. Does nothing on SQLite. Throws on a database error.
+  void Prefetch(const std::vector<const Mutation*>& batch);
+  // Forgets what Prefetch read (each transaction starts without).
+  void ClearPrefetched() { prefetched_.clear(); }
 
   // With `defer` (a batch of several steps), Write updates the record at once but queues its
   // counter differences, and Flush adds the whole batch's, summed per counter, in key order:
@@ -50,17 +59,22 @@ class StatsWriter {
   void Bind(const StatsCellKey& key, int64_t n);
 
   std::string request_id_, record_text_, record_workflow_, record_day_;
+  std::string next_text_;  // the record after the step, compared with the stored one
   int record_version_ = 0, record_lapsed_ = 0;
   soci::indicator record_ind_ = soci::i_null;
   std::string scope_, workflow_, day_, month_, kind_, key_;
   int version_ = 0;
   long long n_ = 0;
 
+  // Prefetch's records by request id; no value: the request has none stored.
+  std::map<std::string, std::optional<std::string>> prefetched_;
+  std::string prefetch_ids_, prefetch_id_, prefetch_text_;  // bound to select_records_
+
   bool defer_ = false;
   std::vector<std::pair<StatsCellKey, int64_t>> queued_;
 
   const Dialect dialect_;
-  soci::statement select_record_, upsert_record_, upsert_cell_, upsert_month_;
+  soci::statement select_record_, select_records_, upsert_record_, upsert_cell_, upsert_month_;
 };
 
 }  // namespace rogatory::store_internal

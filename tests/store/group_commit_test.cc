@@ -1,0 +1,143 @@
+// The group commit on its own (group_commit.h): every caller gets its own mutation's outcome,
+// whoever ran it, with several leaders side by side, batches capped below the queue's length and
+// the gathering wait on or off. Runs under ThreadSanitizer (the `tsan` preset's GroupCommit
+// filter).
+#include "group_commit.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace rogatory::store_internal {
+namespace {
+
+struct RunStats {
+  std::mutex mu;
+  int batches = 0;
+  size_t largest = 0;
+  int running = 0;
+  int most_running = 0;
+  int joined = 0;  // late takes that brought callers in
+};
+
+// A runner that fails the mutations whose revision is divisible by 7 and keeps count.
+// With a joiner (batches that join late), it takes in late callers after its work, as
+// SqlStore::RunBatchOn does after writing what it holds.
+GroupCommitter::BatchRunner Runner(RunStats* stats, std::chrono::microseconds work) {
+  return [stats, work](std::vector<GroupCommitter::Item*>& batch, GroupCommitter::Joiner* joiner) {
+    {
+      std::lock_guard<std::mutex> lock(stats->mu);
+      ++stats->batches;
+      stats->most_running = std::max(stats->most_running, ++stats->running);
+    }
+    std::this_thread::sleep_for(work);
+    while (joiner != nullptr && joiner->Take(&batch) > 0) {
+      std::this_thread::sleep_for(work / 4);
+      std::lock_guard<std::mutex> lock(stats->mu);
+      ++stats->joined;
+    }
+    {
+      std::lock_guard<std::mutex> lock(stats->mu);
+      stats->largest = std::max(stats->largest, batch.size());
+    }
+    for (GroupCommitter::Item* item : batch) {
+      const long long rev = item->mutation->request.revision;
+      item->status = rev % 7 == 0 ? AbortedError("rev " + std::to_string(rev)) : OkStatus();
+    }
+    std::lock_guard<std::mutex> lock(stats->mu);
+    --stats->running;
+  };
+}
+
+// `threads` callers each submit `steps` mutations in a closed loop and check every outcome.
+void RunCallers(GroupCommitter& committer, int threads, int steps) {
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> callers;
+  for (int t = 0; t < threads; ++t) {
+    callers.emplace_back([&, t] {
+      for (int i = 1; i <= steps; ++i) {
+        Mutation m;
+        m.request.revision = t * 100000 + i;
+        const Status s = committer.Submit(m);
+        const bool fails = m.request.revision % 7 == 0;
+        const bool right = fails ? s.code() == StatusCode::kAborted &&
+                                       s.message() == "rev " + std::to_string(m.request.revision)
+                                 : s.ok();
+        if (!right) wrong.fetch_add(1);
+      }
+    });
+  }
+  for (std::thread& c : callers) c.join();
+  EXPECT_EQ(wrong.load(), 0) << "callers given another mutation's outcome";
+}
+
+TEST(GroupCommitterTest, EveryCallerGetsItsOwnOutcomeFromSharedBatches) {
+  RunStats stats;
+  GroupCommitter committer(256, 1, std::chrono::milliseconds(2),
+                           Runner(&stats, std::chrono::microseconds(200)));
+  RunCallers(committer, 16, 200);
+  EXPECT_EQ(stats.most_running, 1);
+  EXPECT_GT(stats.largest, 1u) << "16 callers never shared a batch";
+  EXPECT_LT(stats.batches, 16 * 200);
+}
+
+TEST(GroupCommitterTest, BatchesCappedBelowTheQueueStillServeEveryone) {
+  // A leader whose own mutation is not among the oldest two runs batches until it is.
+  RunStats stats;
+  GroupCommitter committer(2, 1, Duration(0), Runner(&stats, std::chrono::microseconds(50)));
+  RunCallers(committer, 12, 150);
+  EXPECT_LE(stats.largest, 2u);
+  EXPECT_EQ(stats.most_running, 1);
+}
+
+TEST(GroupCommitterTest, SeveralLeadersRunBatchesSideBySide) {
+  RunStats stats;
+  GroupCommitter committer(3, 3, std::chrono::milliseconds(1),
+                           Runner(&stats, std::chrono::microseconds(300)));
+  RunCallers(committer, 12, 150);
+  EXPECT_LE(stats.most_running, 3);
+  EXPECT_GT(stats.most_running, 1) << "three leader slots, one batch at a time";
+  EXPECT_LE(stats.largest, 3u);
+}
+
+// SQLite's way: no wait before a batch starts; callers queued while it runs join it before it
+// commits, each still with its own outcome, and never more than the batch limit.
+TEST(GroupCommitterTest, LateCallersJoinTheRunningBatch) {
+  RunStats stats;
+  GroupCommitter committer(12, 1, std::chrono::milliseconds(2),
+                           Runner(&stats, std::chrono::microseconds(300)), /*join_late=*/true);
+  RunCallers(committer, 16, 150);
+  EXPECT_EQ(stats.most_running, 1);
+  EXPECT_LE(stats.largest, 12u);
+  EXPECT_GT(stats.joined, 0) << "no caller ever joined a running batch";
+}
+
+TEST(GroupCommitterTest, ALoneCallerNeverWaitsToJoin) {
+  RunStats stats;
+  GroupCommitter committer(256, 1, std::chrono::seconds(1),
+                           Runner(&stats, std::chrono::microseconds(0)), /*join_late=*/true);
+  const auto start = std::chrono::steady_clock::now();
+  RunCallers(committer, 1, 2000);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(60));
+  EXPECT_EQ(stats.batches, 2000);
+}
+
+TEST(GroupCommitterTest, ALoneCallerNeverWaitsToGather) {
+  RunStats stats;
+  GroupCommitter committer(256, 1, std::chrono::seconds(1),
+                           Runner(&stats, std::chrono::microseconds(0)));
+  const auto start = std::chrono::steady_clock::now();
+  RunCallers(committer, 1, 2000);
+  // 2,000 gathering waits of up to a second would take hours; none happen.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(60));
+  EXPECT_EQ(stats.batches, 2000);
+}
+
+}  // namespace
+}  // namespace rogatory::store_internal
