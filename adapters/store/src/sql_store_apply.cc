@@ -62,13 +62,12 @@ void SqlStore::RunBatchOn(Connection& conn, std::vector<Item*> remaining,
   ApplyWriter& w = conn.writer();
   bool bulk = true;
   bool first = true;
-  // Reads the statistics records (and on PostgreSQL writes the requests) of `items` together.
-  auto prepare = [&w](std::vector<Item*>::const_iterator from,
-                      std::vector<Item*>::const_iterator to) {
-    if (to - from < 2) return;
+  // PostgreSQL: reads the statistics records and writes the requests of `items` together.
+  auto prepare = [&w](const std::vector<Item*>& items) {
+    if (items.size() < 2) return;
     std::vector<const Mutation*> mutations;
-    mutations.reserve(static_cast<size_t>(to - from));
-    for (auto i = from; i != to; ++i) mutations.push_back((*i)->mutation);
+    mutations.reserve(items.size());
+    for (const Item* i : items) mutations.push_back(i->mutation);
     w.PrefetchStats(mutations);
     w.UpdateRequestsInBulk(mutations);
   };
@@ -87,7 +86,7 @@ void SqlStore::RunBatchOn(Connection& conn, std::vector<Item*> remaining,
       const bool deferred = bulk && (remaining.size() > 1 || joining);
       w.DeferRows(deferred);
       std::optional<StageTimer> statements(std::in_place, CommitStage::kStatements);
-      prepare(remaining.begin(), remaining.end());
+      prepare(remaining);
       std::vector<ActiveSubscription> subscriptions;
       bool subscriptions_loaded = false;
       if (std::any_of(remaining.begin(), remaining.end(), notifies)) {
@@ -99,9 +98,10 @@ void SqlStore::RunBatchOn(Connection& conn, std::vector<Item*> remaining,
           // All written: take in the callers that queued meanwhile (SQLite), then commit.
           std::vector<Item*> late;
           if (!joining || joiner->Take(&late) == 0) break;
+          // Each late step reads and writes on its own: the batch-wide reads and writes of
+          // `prepare` are PostgreSQL's, whose batches never take in late callers.
           joined->insert(joined->end(), late.begin(), late.end());
           remaining.insert(remaining.end(), late.begin(), late.end());
-          prepare(remaining.end() - static_cast<long>(late.size()), remaining.end());
           if (!subscriptions_loaded && std::any_of(late.begin(), late.end(), notifies)) {
             subscriptions = w.LoadSubscriptions();
             subscriptions_loaded = true;

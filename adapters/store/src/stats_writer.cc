@@ -21,12 +21,13 @@ StatsWriter::StatsWriter(soci::session& sql, const Dialect& dialect)
       upsert_month_(sql) {
   Prepare(select_record_, "SELECT record FROM stats_requests WHERE request_id = :id",
           into(record_text_, record_ind_), use(request_id_));
-  // The batch's ids arrive as one JSON array of strings.
-  Prepare(select_records_,
-          std::string("SELECT request_id, record FROM stats_requests WHERE request_id IN ") +
-              (dialect.sqlite() ? "(SELECT value FROM json_each(:ids))"
-                                : "(SELECT jsonb_array_elements_text(CAST(:ids AS jsonb)))"),
-          into(prefetch_id_), into(prefetch_text_), use(prefetch_ids_));
+  // Prefetch (PostgreSQL only): the batch's ids arrive as one JSON array of strings.
+  if (dialect.postgres()) {
+    Prepare(select_records_,
+            "SELECT request_id, record FROM stats_requests WHERE request_id IN "
+            "(SELECT jsonb_array_elements_text(CAST(:ids AS jsonb)))",
+            into(prefetch_id_), into(prefetch_text_), use(prefetch_ids_));
+  }
   Prepare(upsert_record_,
           "INSERT INTO stats_requests (request_id, workflow, version, day, lapsed, record) "
           "VALUES (:id, :workflow, :version, :day, :lapsed, :record) ON CONFLICT (request_id) DO "
