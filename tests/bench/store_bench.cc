@@ -341,6 +341,133 @@ void BM_RawSqlite(benchmark::State& state) {
 }
 BENCHMARK(BM_RawSqlite)->UseRealTime();
 
+// The ceiling for a batch: the sqlite3 C API on the store's own schema (created by OpenStore),
+// one thread, WAL, synchronous=FULL, batches of 16 steps on 16 requests per transaction with
+// the statements ApplyWriter runs for a note (the request updated in its state, its statistics
+// record read, the history and outbox rows in one multi-row INSERT each). What is left between
+// this and BM_SqliteApply with 16 callers is the store's own work; what this costs is SQLite's.
+void BM_RawSqliteBatch16(benchmark::State& state) {
+  constexpr int kSteps = 16;
+  const std::string path = BenchDir() + "/raw-batch.db";
+  std::vector<Stepper> steppers(kSteps);
+  std::vector<std::string> ids;
+  {
+    Result<std::unique_ptr<Store>> opened = OpenStore("sqlite://" + path, SqlStoreOptions{});
+    if (!opened.ok()) {
+      state.SkipWithError(opened.status().ToString().c_str());
+      return;
+    }
+    for (Stepper& s : steppers) {
+      Mutation m = s.Next();
+      ids.push_back(m.request.id);
+      if (!(*opened)->Apply(m).ok()) {
+        state.SkipWithError("cannot create the requests");
+        return;
+      }
+    }
+  }
+  sqlite3* db = nullptr;
+  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) {
+    state.SkipWithError("cannot open");
+    return;
+  }
+  sqlite3_exec(db,
+               ("PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=4000; PRAGMA synchronous=" +
+                SyncPragma())
+                   .c_str(),
+               nullptr, nullptr, nullptr);
+  if (const char* ddl = std::getenv("ROGATORY_BENCH_DDL"))
+    sqlite3_exec(db, ddl, nullptr, nullptr, nullptr);
+  std::string history_sql =
+      "INSERT INTO history (request_id, seq, event, from_state, to_state, actor, at, data, "
+      "comment, prev_hash, hash, authority) VALUES ";
+  std::string outbox_sql =
+      "INSERT INTO outbox (subscription_id, request_id, revision, event_type, payload, status, "
+      "attempts, last_error, next_attempt_at, created_at) VALUES ";
+  for (int i = 0; i < kSteps; ++i) {
+    history_sql += std::string(i == 0 ? "" : ", ") + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    outbox_sql += std::string(i == 0 ? "" : ", ") + "(?, ?, ?, ?, ?, 'pending', 0, '', ?, ?)";
+  }
+  sqlite3_stmt *begin, *commit, *update, *record, *history, *outbox;
+  sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &begin, nullptr);
+  sqlite3_prepare_v2(db, "COMMIT", -1, &commit, nullptr);
+  sqlite3_prepare_v2(db,
+                     "UPDATE requests SET version = ?, revision = ?, data = ?, refs = ?, "
+                     "deadlines = ?, updated_at = ?, head_hash = ? WHERE id = ? AND revision = ?",
+                     -1, &update, nullptr);
+  sqlite3_prepare_v2(db, "SELECT record FROM stats_requests WHERE request_id = ?", -1, &record,
+                     nullptr);
+  sqlite3_prepare_v2(db, history_sql.c_str(), -1, &history, nullptr);
+  sqlite3_prepare_v2(db, outbox_sql.c_str(), -1, &outbox, nullptr);
+  const std::string data = R"({"executing_state":"DE","issuing_state":"AT"})";
+  const std::string refs = R"({"issuing":"AT/2026/17"})";
+  const std::string hash(64, 'a');
+  std::vector<std::string> payloads(kSteps);
+  int64_t revision = 1;  // each request's, all in step
+  auto text = [](sqlite3_stmt* st, int i, const std::string& s) {
+    sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+  };
+  size_t record_bytes = 0;
+  for (auto _ : state) {
+    bool ok = sqlite3_step(begin) == SQLITE_DONE;
+    sqlite3_reset(begin);
+    for (int i = 0; i < kSteps && ok; ++i) {
+      sqlite3_bind_int(update, 1, 1);
+      sqlite3_bind_int64(update, 2, revision + 1);
+      text(update, 3, data);
+      text(update, 4, refs);
+      text(update, 5, "[]");
+      sqlite3_bind_int64(update, 6, revision + 1);
+      text(update, 7, hash);
+      text(update, 8, ids[i]);
+      sqlite3_bind_int64(update, 9, revision);
+      ok = sqlite3_step(update) == SQLITE_DONE && sqlite3_changes(db) == 1;
+      sqlite3_reset(update);
+      text(record, 1, ids[i]);
+      if (sqlite3_step(record) == SQLITE_ROW) record_bytes += sqlite3_column_bytes(record, 0);
+      sqlite3_reset(record);
+      payloads[i] = R"({"type":"request.transitioned","data":{"request_id":")" + ids[i] +
+                    R"(","revision":)" + std::to_string(revision + 1) + "}}";
+      const int h = i * 12, o = i * 7;
+      text(history, h + 1, ids[i]);
+      sqlite3_bind_int64(history, h + 2, revision + 1);
+      text(history, h + 3, "note");
+      text(history, h + 4, "transmitted");
+      text(history, h + 5, "transmitted");
+      text(history, h + 6, "ana.prosecutor");
+      sqlite3_bind_int64(history, h + 7, revision + 1);
+      text(history, h + 8, "{}");
+      text(history, h + 9, "");
+      text(history, h + 10, hash);
+      text(history, h + 11, hash);
+      text(history, h + 12, "");
+      text(outbox, o + 1, "bench-sub");
+      text(outbox, o + 2, ids[i]);
+      sqlite3_bind_int64(outbox, o + 3, revision + 1);
+      text(outbox, o + 4, "request.transitioned");
+      text(outbox, o + 5, payloads[i]);
+      sqlite3_bind_int64(outbox, o + 6, revision + 1);
+      sqlite3_bind_int64(outbox, o + 7, revision + 1);
+    }
+    ok = ok && sqlite3_step(history) == SQLITE_DONE;
+    sqlite3_reset(history);
+    ok = ok && sqlite3_step(outbox) == SQLITE_DONE;
+    sqlite3_reset(outbox);
+    ok = ok && sqlite3_step(commit) == SQLITE_DONE;
+    sqlite3_reset(commit);
+    if (!ok) {
+      state.SkipWithError(sqlite3_errmsg(db));
+      break;
+    }
+    ++revision;
+  }
+  benchmark::DoNotOptimize(record_bytes);
+  for (sqlite3_stmt* st : {begin, commit, update, record, history, outbox}) sqlite3_finalize(st);
+  sqlite3_close(db);
+  state.SetItemsProcessed(state.iterations() * kSteps);
+}
+BENCHMARK(BM_RawSqliteBatch16)->UseRealTime();
+
 // --- The overdue list at scale ------------------------------------------------------------------
 // GET /v1/requests?overdue=true on a store of N requests of which only a few are overdue: each
 // request has one `answer` clock, due in 30 days (most), paused past its due time (every 4th:

@@ -201,6 +201,14 @@ const char* const kVersion9[] = {
     " FROM stats_cells GROUP BY scope, workflow, version, kind, cell_key, SUBSTR(day, 1, 7)"
     " HAVING SUM(n) <> 0",
 };
+
+// Version 10 (issue 16 point 2): claims find each (subscription, request) pair's oldest pending
+// delivery by walking the subscription's pending rows in id order (SqlStore::ClaimDeliveries),
+// so the index that answered it is dropped: it was the one index a step wrote at a random place
+// (one leaf page per step, ~8 us of each step's SQLite work with 16 steps per commit).
+const char* const kVersion10[] = {
+    "DROP INDEX IF EXISTS outbox_pending_order",
+};
 // clang-format on
 
 void Replace(std::string* text, const std::string& from, const std::string& to) {
@@ -246,6 +254,9 @@ std::vector<std::string> Migration(int v, const Dialect& d) {
   }
   if (v == 9) {
     for (const char* text : kVersion9) out.push_back(Expand(text, d));
+  }
+  if (v == 10) {
+    for (const char* text : kVersion10) out.push_back(Expand(text, d));
   }
   return out;
 }

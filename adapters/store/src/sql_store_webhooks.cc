@@ -2,6 +2,7 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "row_codec.h"
 #include "sql_store_impl.h"
@@ -151,68 +152,99 @@ Result<std::vector<Delivery>> SqlStore::ClaimDeliveries(TimePoint now, const std
         const long long until_us = ToUnixMicros(now + lease);
         WriteTransaction tx(c);
         std::vector<Delivery> out;
-        // Only the oldest pending delivery of each (subscription, request) pair may go, and only
-        // when it is due and no live lease holds it: one request's events reach one
-        // subscription in order, even across nodes.
-        const std::string heads =
-            "SELECT o.id, o.subscription_id, o.request_id, o.revision, o.event_type, o.payload, "
-            "o.status, o.attempts, o.last_error, o.next_attempt_at, o.created_at FROM outbox o "
-            "WHERE o.status = 'pending' AND o.next_attempt_at <= :now AND "
-            "(o.claimed_until IS NULL OR o.claimed_until <= :now2) AND NOT EXISTS (SELECT 1 "
-            "FROM outbox p WHERE p.subscription_id = o.subscription_id AND "
-            "p.request_id = o.request_id AND p.status = 'pending' AND p.id < o.id) ";
-        // Appends up to `n` heads (of `subscription` only, unless empty) to `out`.
-        auto take = [&](const std::string& subscription, int n) -> Status {
-          DeliveryRow r;
-          soci::statement select(c.sql());
-          IntoDeliveryRow(select, r);
-          std::string sub = subscription;
-          if (subscription.empty()) {
-            Prepare(select, heads + "ORDER BY o.id LIMIT :limit" + c.dialect().SkipLocked("o"),
-                    use(now_us), use(now_us), use(n));
-          } else {
-            Prepare(select,
-                    heads + "AND o.subscription_id = :sub ORDER BY o.id LIMIT :limit" +
-                        c.dialect().SkipLocked("o"),
-                    use(now_us), use(now_us), use(sub), use(n));
-          }
-          Status damaged;
-          select.execute();
-          while (select.fetch()) {
-            Result<Delivery> d = FromRow(r);
-            if (!d.ok()) {
-              damaged = d.status();
-              break;
-            }
-            out.push_back(std::move(d).value());
-          }
-          FinishRead(c.dialect(), select);
-          return damaged;
-        };
-        if (limit.per_subscription <= 0) {
-          Status s = take("", limit.total);
-          if (!s.ok()) return s;
-        } else {
-          // One query per subscription, each capped, starting at a different subscription each
-          // time so that a claim too small for all of them is shared out in turn.
-          std::vector<std::string> subscriptions;
+        // The subscriptions to claim from, starting at a different one each time so that a
+        // claim too small for all of them is shared out in turn.
+        std::vector<std::string> subscriptions;
+        {
           std::string id;
           soci::statement list(c.sql());
           Prepare(list, "SELECT id FROM subscriptions ORDER BY id", into(id));
           list.execute();
           while (list.fetch()) subscriptions.push_back(id);
           FinishRead(c.dialect(), list);
-          const size_t start =
-              subscriptions.empty() ? 0 : claim_turn_.fetch_add(1) % subscriptions.size();
-          for (size_t k = 0; k < subscriptions.size(); ++k) {
-            const std::string& sub = subscriptions[(start + k) % subscriptions.size()];
-            const auto held = limit.held.find(sub);
-            const int room = limit.per_subscription - (held == limit.held.end() ? 0 : held->second);
-            const int n = std::min(room, limit.total - static_cast<int>(out.size()));
+        }
+        if (limit.per_subscription > 0 && !subscriptions.empty()) {
+          std::rotate(subscriptions.begin(),
+                      subscriptions.begin() +
+                          static_cast<long>(claim_turn_.fetch_add(1) % subscriptions.size()),
+                      subscriptions.end());
+        }
+        // Only the oldest pending delivery of each (subscription, request) pair may go, and only
+        // when it is due and no live lease holds it: one request's events reach one
+        // subscription in order, even across nodes. A walk of the subscription's pending rows
+        // in id order meets each pair's oldest first, so a row whose request it already met
+        // waits (schema 10; before, an index of the pending rows by request answered "is there
+        // an older one", and each step paid a page write for it).
+        std::vector<long long> heads;
+        {
+          std::string sub, request_id;
+          long long row = 0, next_at = 0, claimed_until = 0;
+          soci::indicator claimed_ind = soci::i_null;
+          soci::statement walk(c.sql());
+          Prepare(walk,
+                  "SELECT id, request_id, next_attempt_at, claimed_until FROM outbox WHERE "
+                  "subscription_id = :sub AND status = 'pending' ORDER BY id",
+                  into(row), into(request_id), into(next_at), into(claimed_until, claimed_ind),
+                  use(sub));
+          std::unordered_set<std::string> met;
+          for (const std::string& s : subscriptions) {
+            const auto held = limit.held.find(s);
+            int n = limit.total;
+            if (limit.per_subscription > 0) {
+              const int room =
+                  limit.per_subscription - (held == limit.held.end() ? 0 : held->second);
+              n = std::min(room, limit.total - static_cast<int>(heads.size()));
+            }
             if (n <= 0) continue;
-            Status s = take(sub, n);
-            if (!s.ok()) return s;
-            if (static_cast<int>(out.size()) >= limit.total) break;
+            sub = s;
+            met.clear();
+            int found = 0;
+            walk.execute();
+            while (found < n && walk.fetch()) {
+              if (!met.insert(request_id).second) continue;  // an older one waits
+              if (next_at > now_us) continue;
+              if (claimed_ind == soci::i_ok && claimed_until > now_us) continue;
+              heads.push_back(row);
+              ++found;
+            }
+            // Reset at once (SQLite: a statement left on a row holds its read snapshot).
+            FinishRead(c.dialect(), walk);
+            if (limit.per_subscription > 0 && static_cast<int>(heads.size()) >= limit.total) {
+              break;
+            }
+          }
+        }
+        if (limit.per_subscription <= 0) {
+          // No cap per subscription: the oldest heads of all.
+          std::sort(heads.begin(), heads.end());
+          if (heads.size() > static_cast<size_t>(limit.total)) {
+            heads.resize(static_cast<size_t>(limit.total));
+          }
+        }
+        {
+          // Each head read again under its row lock (PostgreSQL: one another node is claiming
+          // is skipped, and what that node committed meanwhile is seen), still pending, due
+          // and free.
+          DeliveryRow r;
+          long long head = 0;
+          soci::statement select(c.sql());
+          IntoDeliveryRow(select, r);
+          Prepare(select,
+                  std::string("SELECT o.id, o.subscription_id, o.request_id, o.revision, "
+                              "o.event_type, o.payload, o.status, o.attempts, o.last_error, "
+                              "o.next_attempt_at, o.created_at FROM outbox o WHERE o.id = :id "
+                              "AND o.status = 'pending' AND o.next_attempt_at <= :now AND "
+                              "(o.claimed_until IS NULL OR o.claimed_until <= :now2)") +
+                      c.dialect().SkipLocked("o"),
+                  use(head), use(now_us), use(now_us));
+          for (long long id : heads) {
+            head = id;
+            const bool found = select.execute(true);
+            FinishRead(c.dialect(), select);
+            if (!found) continue;
+            Result<Delivery> d = FromRow(r);
+            if (!d.ok()) return d.status();
+            out.push_back(std::move(d).value());
           }
         }
         if (out.empty()) return out;
