@@ -1,8 +1,9 @@
-// Issue 16, schema 10: a claim finds each (subscription, request) pair's oldest pending delivery
-// by walking the subscription's pending rows in id order, without an index of them by request.
-// Two nodes (two stores on one database) with four dispatchers each claim, retry and deliver
-// the events of a few requests at once: each request's events must still reach the subscriber
-// one at a time and in revision order, each exactly once.
+// Issue 16, schema 10: on SQLite a claim finds each (subscription, request) pair's oldest
+// pending delivery by walking the subscription's pending rows in id order, without an index of
+// them by request; PostgreSQL asks that index, rows another node is claiming skipped. Two nodes
+// (two stores on one database) with four dispatchers each claim, retry and deliver the events of a
+// few requests at once: each request's events must still reach the subscriber one at a time and in
+// revision order, each exactly once.
 #include <gtest/gtest.h>
 
 #include <atomic>
