@@ -20,6 +20,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rogatory/definition_loader.h"
@@ -259,6 +260,19 @@ BENCHMARK(BM_SqliteFire)->Threads(1)->Threads(4)->Threads(16)->UseRealTime();
 void BM_PostgresFire(benchmark::State& state) { FireLoop(state, PostgresUrl()); }
 BENCHMARK(BM_PostgresFire)->Threads(1)->Threads(8)->UseRealTime();
 
+// Binds `s` as text parameter `i`, without a copy: `s` must outlive the statement's next step
+// (a string literal, or a string that stays), which is why this takes a view and not a string.
+void BindText(sqlite3_stmt* st, int i, std::string_view s) {
+  sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+}
+
+// Runs `st` to completion and resets it; true when it finished without error.
+bool StepDone(sqlite3_stmt* st) {
+  const bool done = sqlite3_step(st) == SQLITE_DONE;
+  sqlite3_reset(st);
+  return done;
+}
+
 // The ceiling: the sqlite3 C API, one connection, WAL, synchronous=FULL, the same three
 // prepared statements per transaction (update the request, insert history, insert outbox).
 void BM_RawSqlite(benchmark::State& state) {
@@ -298,38 +312,31 @@ void BM_RawSqlite(benchmark::State& state) {
   const std::string data = R"({"executing_state":"DE","issuing_state":"AT"})";
   const std::string hash(64, 'a');
   int64_t revision = 0;
-  auto text = [](sqlite3_stmt* st, int i, const std::string& s) {
-    sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
-  };
   for (auto _ : state) {
     const std::string payload = R"({"type":"request.transitioned","data":{"request_id":")" + id +
                                 R"(","revision":)" + std::to_string(revision + 1) + "}}";
-    bool ok = sqlite3_step(begin) == SQLITE_DONE;
-    sqlite3_reset(begin);
-    text(update, 1, "transmitted");
+    bool ok = StepDone(begin);
+    BindText(update, 1, "transmitted");
     sqlite3_bind_int64(update, 2, revision + 1);
-    text(update, 3, data);
+    BindText(update, 3, data);
     sqlite3_bind_int64(update, 4, revision);
-    text(update, 5, hash);
-    text(update, 6, id);
+    BindText(update, 5, hash);
+    BindText(update, 6, id);
     sqlite3_bind_int64(update, 7, revision);
     ok = ok && sqlite3_step(update) == SQLITE_DONE && sqlite3_changes(db) == 1;
     sqlite3_reset(update);
-    text(history, 1, id);
+    BindText(history, 1, id);
     sqlite3_bind_int64(history, 2, revision + 1);
     sqlite3_bind_int64(history, 3, revision);
-    text(history, 4, "{}");
-    text(history, 5, hash);
-    text(history, 6, hash);
-    ok = ok && sqlite3_step(history) == SQLITE_DONE;
-    sqlite3_reset(history);
-    text(outbox, 1, id);
+    BindText(history, 4, "{}");
+    BindText(history, 5, hash);
+    BindText(history, 6, hash);
+    ok = ok && StepDone(history);
+    BindText(outbox, 1, id);
     sqlite3_bind_int64(outbox, 2, revision + 1);
-    text(outbox, 3, payload);
-    ok = ok && sqlite3_step(outbox) == SQLITE_DONE;
-    sqlite3_reset(outbox);
-    ok = ok && sqlite3_step(commit) == SQLITE_DONE;
-    sqlite3_reset(commit);
+    BindText(outbox, 3, payload);
+    ok = ok && StepDone(outbox);
+    ok = ok && StepDone(commit);
     if (!ok) {
       state.SkipWithError(sqlite3_errmsg(db));
       break;
@@ -405,57 +412,50 @@ void BM_RawSqliteBatch16(benchmark::State& state) {
   const std::string hash(64, 'a');
   std::vector<std::string> payloads(kSteps);
   int64_t revision = 1;  // each request's, all in step
-  auto text = [](sqlite3_stmt* st, int i, const std::string& s) {
-    sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
-  };
   size_t record_bytes = 0;
   for (auto _ : state) {
-    bool ok = sqlite3_step(begin) == SQLITE_DONE;
-    sqlite3_reset(begin);
+    bool ok = StepDone(begin);
     for (int i = 0; i < kSteps && ok; ++i) {
       sqlite3_bind_int(update, 1, 1);
       sqlite3_bind_int64(update, 2, revision + 1);
-      text(update, 3, data);
-      text(update, 4, refs);
-      text(update, 5, "[]");
+      BindText(update, 3, data);
+      BindText(update, 4, refs);
+      BindText(update, 5, "[]");
       sqlite3_bind_int64(update, 6, revision + 1);
-      text(update, 7, hash);
-      text(update, 8, ids[i]);
+      BindText(update, 7, hash);
+      BindText(update, 8, ids[i]);
       sqlite3_bind_int64(update, 9, revision);
       ok = sqlite3_step(update) == SQLITE_DONE && sqlite3_changes(db) == 1;
       sqlite3_reset(update);
-      text(record, 1, ids[i]);
+      BindText(record, 1, ids[i]);
       if (sqlite3_step(record) == SQLITE_ROW) record_bytes += sqlite3_column_bytes(record, 0);
       sqlite3_reset(record);
       payloads[i] = R"({"type":"request.transitioned","data":{"request_id":")" + ids[i] +
                     R"(","revision":)" + std::to_string(revision + 1) + "}}";
       const int h = i * 12, o = i * 7;
-      text(history, h + 1, ids[i]);
+      BindText(history, h + 1, ids[i]);
       sqlite3_bind_int64(history, h + 2, revision + 1);
-      text(history, h + 3, "note");
-      text(history, h + 4, "transmitted");
-      text(history, h + 5, "transmitted");
-      text(history, h + 6, "ana.prosecutor");
+      BindText(history, h + 3, "note");
+      BindText(history, h + 4, "transmitted");
+      BindText(history, h + 5, "transmitted");
+      BindText(history, h + 6, "ana.prosecutor");
       sqlite3_bind_int64(history, h + 7, revision + 1);
-      text(history, h + 8, "{}");
-      text(history, h + 9, "");
-      text(history, h + 10, hash);
-      text(history, h + 11, hash);
-      text(history, h + 12, "");
-      text(outbox, o + 1, "bench-sub");
-      text(outbox, o + 2, ids[i]);
+      BindText(history, h + 8, "{}");
+      BindText(history, h + 9, "");
+      BindText(history, h + 10, hash);
+      BindText(history, h + 11, hash);
+      BindText(history, h + 12, "");
+      BindText(outbox, o + 1, "bench-sub");
+      BindText(outbox, o + 2, ids[i]);
       sqlite3_bind_int64(outbox, o + 3, revision + 1);
-      text(outbox, o + 4, "request.transitioned");
-      text(outbox, o + 5, payloads[i]);
+      BindText(outbox, o + 4, "request.transitioned");
+      BindText(outbox, o + 5, payloads[i]);
       sqlite3_bind_int64(outbox, o + 6, revision + 1);
       sqlite3_bind_int64(outbox, o + 7, revision + 1);
     }
-    ok = ok && sqlite3_step(history) == SQLITE_DONE;
-    sqlite3_reset(history);
-    ok = ok && sqlite3_step(outbox) == SQLITE_DONE;
-    sqlite3_reset(outbox);
-    ok = ok && sqlite3_step(commit) == SQLITE_DONE;
-    sqlite3_reset(commit);
+    ok = ok && StepDone(history);
+    ok = ok && StepDone(outbox);
+    ok = ok && StepDone(commit);
     if (!ok) {
       state.SkipWithError(sqlite3_errmsg(db));
       break;
