@@ -2,7 +2,9 @@
 // 1, 4 and 16 concurrent callers, against raw sqlite3 doing the same three statements per
 // transaction (the physical ceiling: one fsync per commit); and on PostgreSQL with 1 and 8
 // callers when ROGATORY_TEST_PG_URL names a server (tests/store/pg_test_cluster.sh --durable).
-// Figures and the command are in docs/performance.md ("Durable store"). BM_*OverdueList: the
+// Figures and the command are in docs/performance.md ("Durable store"). BM_RawSqliteBatch16:
+// SQLite's own cost of a 16-step batch on the store's schema; BM_SqliteClaimBacklog: a claim
+// behind 50,000 pending deliveries (docs/performance.md, "Session 17"). BM_*OverdueList: the
 // overdue list on a million requests (see below).
 #include <benchmark/benchmark.h>
 #include <libpq-fe.h>
