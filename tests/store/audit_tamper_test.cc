@@ -86,6 +86,7 @@ class AuditTamperTest : public ::testing::TestWithParam<StoreKind> {
     ASSERT_TRUE(report.ok()) << report.status().ToString();
     ASSERT_TRUE(report->broken.has_value()) << sql;
     EXPECT_EQ(report->pages_decoded, 1);  // the page with the break, for its exact report
+    EXPECT_FALSE(report->one_pass);       // the one pass found something, so the pages ran
     EXPECT_EQ(report->broken->request_id, id);
     EXPECT_EQ(report->broken->seq, seq);
     EXPECT_THAT(report->broken->message, HasSubstr(what));
@@ -106,6 +107,8 @@ TEST_P(AuditTamperTest, IntactStoreVerifiesOnBothPaths) {
   // The store writes canonical text: every entry hashed as stored, no page decoded.
   EXPECT_EQ(report->data_redumped, 0);
   EXPECT_EQ(report->pages_decoded, 0);
+  // SQLite checks everything in one pass; PostgreSQL walks the pages.
+  EXPECT_EQ(report->one_pass, GetParam() == StoreKind::kSqlite);
 }
 
 TEST_P(AuditTamperTest, AnEditedToStateIsNamed) {
@@ -160,6 +163,7 @@ TEST_P(AuditTamperTest, EquivalentDataFormattedOtherwiseStillVerifies) {
   EXPECT_EQ(report->entries, 12);
   EXPECT_EQ(report->data_redumped, 1);  // that one text, parsed and dumped again
   EXPECT_EQ(report->pages_decoded, 0);
+  EXPECT_EQ(report->one_pass, GetParam() == StoreKind::kSqlite);
 }
 
 // The fallback on a text that is not canonical and holds another value.
@@ -221,6 +225,8 @@ TEST_P(AuditTamperTest, RowsOfAnIdWithNoRequestAreNoHistory) {
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_FALSE(report->broken.has_value()) << report->broken->message;
   EXPECT_EQ(report->entries, 12);
+  // The one pass cannot tell such rows from a broken chain, so the pages said it.
+  EXPECT_FALSE(report->one_pass);
 }
 
 TEST_P(AuditTamperTest, BrokenOnALaterPageCountsTheEarlierPages) {

@@ -11,8 +11,10 @@
 #include <thread>
 #include <vector>
 
+#include "audit_one_pass.h"
 #include "rogatory/canonical_json.h"
 #include "rogatory/history.h"
+#include "stored_data_dump.h"
 
 namespace rogatory {
 namespace {
@@ -116,7 +118,7 @@ class UndecodedPageCheck {
     if (next_ == requests_.size() || e.request_id < requests_[next_].id) {
       // A row of an id with no request row belongs to no history, but the decoded read would
       // still fail on its data if that does not parse.
-      if (DataDump(e.data) == nullptr) intact_ = false;
+      if (dump_.Of(e.data) == nullptr) intact_ = false;
       return;
     }
     ++count_;
@@ -125,8 +127,7 @@ class UndecodedPageCheck {
       intact_ = false;
       return;
     }
-    const std::string_view* dump = DataDump(e.data);
-    if (dump == nullptr || !StoredHistoryHashMatches(e, *dump)) {
+    if (!dump_.HashMatches(e)) {
       intact_ = false;
       return;
     }
@@ -139,7 +140,7 @@ class UndecodedPageCheck {
     return intact_;
   }
   int64_t entries() const { return entries_; }
-  int64_t redumped() const { return redumped_count_; }
+  int64_t redumped() const { return dump_.redumped(); }
 
  private:
   // The request at next_ has no more rows: it verifies when it had some and its row agrees
@@ -152,35 +153,13 @@ class UndecodedPageCheck {
     prev_hash_.assign(kGenesisHash);
   }
 
-  // The canonical dump of a stored data text: the text itself when it already is one (almost
-  // always: the store writes nlohmann's dump), else the text parsed and dumped again (an
-  // equivalent text formatted otherwise verifies as the decoded check would let it). Null when
-  // the text does not parse.
-  const std::string_view* DataDump(std::string_view text) {
-    if (IsCanonicalJsonText(text)) {
-      dump_view_ = text;
-      return &dump_view_;
-    }
-    try {
-      const nlohmann::json data = nlohmann::json::parse(text);
-      redumped_ = data.is_object() && data.empty() ? std::string("{}") : data.dump();
-    } catch (const nlohmann::json::exception&) {
-      return nullptr;
-    }
-    ++redumped_count_;
-    dump_view_ = redumped_;
-    return &dump_view_;
-  }
-
   const HeadPage& requests_;
   size_t next_ = 0;                       // the request whose rows come now
   int64_t count_ = 0;                     // its rows so far
   std::string prev_hash_ = kGenesisHash;  // its last row's hash (capacity reused)
   int64_t entries_ = 0;
   bool intact_ = true;
-  std::string redumped_;
-  std::string_view dump_view_;
-  int64_t redumped_count_ = 0;
+  store_internal::StoredDataDump dump_;
 };
 
 // Brackets the walk with the range reader's BeginFullScan and EndFullScan.
@@ -225,6 +204,11 @@ struct InFlightPage {
 
 }  // namespace
 
+Status HistoryRangeReader::ScanAll(const std::function<void(const RequestHead&)>&,
+                                   const std::function<void(const StoredHistoryEntry&)>&) {
+  return InternalError("store: this store does not scan its tables in one pass");
+}
+
 Result<AuditReport> AuditHistories(Store& store, const AuditOptions& options) {
   AuditReport report;
   auto* ranges = dynamic_cast<HistoryRangeReader*>(&store);
@@ -232,6 +216,11 @@ Result<AuditReport> AuditHistories(Store& store, const AuditOptions& options) {
   int workers =
       options.workers > 0 ? options.workers : static_cast<int>(std::thread::hardware_concurrency());
   workers = std::clamp(workers, 1, 64);
+  if (ranges != nullptr && ranges->ScansAll()) {
+    ROGATORY_ASSIGN_OR_RETURN(std::optional<AuditReport> whole,
+                              store_internal::AuditInOnePass(*ranges, workers));
+    if (whole) return *std::move(whole);
+  }
   // Pages in id order, each with its undecoded check running on a thread of its own (none
   // without a range reader), at most `workers` at once. The front page is judged first, so the
   // report is the one a walk page by page gives. While the checks run, the calling thread lists

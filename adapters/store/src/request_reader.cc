@@ -114,6 +114,13 @@ Result<std::vector<HistoryEntry>> RequestReader::GetHistoryRange(const RequestId
   return out;
 }
 
+Status RequestReader::ScanAll(const std::function<void(const RequestHead&)>& head,
+                              const std::function<void(const StoredHistoryEntry&)>& entry) {
+  if (!dialect_.sqlite()) return InternalError("store: only SQLite scans its tables in one pass");
+  if (sqlite_scan_ == nullptr) sqlite_scan_ = std::make_unique<SqliteHistoryScan>(sql_);
+  return sqlite_scan_->ScanAll(head, entry);
+}
+
 Status RequestReader::VisitHistoryRange(
     const RequestId& first, const RequestId& last,
     const std::function<void(const StoredHistoryEntry&)>& visit) {

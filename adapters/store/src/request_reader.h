@@ -38,6 +38,10 @@ class RequestReader {
   // The same rows undecoded, each handed to `visit` as stored (the audit's fast check).
   Status VisitHistoryRange(const RequestId& first, const RequestId& last,
                            const std::function<void(const StoredHistoryEntry&)>& visit);
+  // Every request head, then every history row, from one snapshot (SQLite only; Internal on
+  // PostgreSQL): see HistoryRangeReader::ScanAll.
+  Status ScanAll(const std::function<void(const RequestHead&)>& head,
+                 const std::function<void(const StoredHistoryEntry&)>& entry);
   std::optional<IdempotencyRecord> FindIdempotency(const std::string& actor,
                                                    const std::string& key);
 

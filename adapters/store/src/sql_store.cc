@@ -186,6 +186,12 @@ Status SqlStore::VisitHistoryRange(const RequestId& first, const RequestId& last
   });
 }
 
+Status SqlStore::ScanAll(const std::function<void(const RequestHead&)>& head,
+                         const std::function<void(const StoredHistoryEntry&)>& entry) {
+  return WithConnection(ReadPool(), "scan the requests and their history",
+                        [&](Connection& c) { return c.reader().ScanAll(head, entry); });
+}
+
 void SqlStore::BeginFullScan() {
   if (!dialect_.sqlite() || url_.target == ":memory:") return;
   std::lock_guard<std::mutex> lock(prefetch_mu_);

@@ -26,6 +26,36 @@ Status SqliteError(sqlite_api::sqlite3* db, const char* what) {
   return InternalError(std::string("store: ") + what + ": " + sqlite_api::sqlite3_errmsg(db));
 }
 
+// Fills `e` with the current row of a statement selecting kHistoryColumns.
+void ReadHistoryRow(sqlite_api::sqlite3_stmt* st, StoredHistoryEntry* e) {
+  e->request_id = Text(st, 0);
+  e->seq = sqlite_api::sqlite3_column_int64(st, 1);
+  e->event = Text(st, 2);
+  e->from_state = Text(st, 3);
+  e->to_state = Text(st, 4);
+  e->actor = Text(st, 5);
+  e->at_us = sqlite_api::sqlite3_column_int64(st, 6);
+  e->data = Text(st, 7);
+  e->comment = Text(st, 8);
+  e->prev_hash = Text(st, 9);
+  e->hash = Text(st, 10);
+  e->authority = Text(st, 11);
+}
+
+// Steps `query` to its end, calling `row` with the statement at each row.
+template <typename Fn>
+Status StepAll(sqlite_api::sqlite3* db, const std::string& query, const char* what, Fn&& row) {
+  sqlite_api::sqlite3_stmt* st = nullptr;
+  if (sqlite_api::sqlite3_prepare_v2(db, query.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+    return SqliteError(db, what);
+  }
+  int rc;
+  while ((rc = sqlite_api::sqlite3_step(st)) == SQLITE_ROW) row(st);
+  Status status = rc == SQLITE_DONE ? OkStatus() : SqliteError(db, what);
+  sqlite_api::sqlite3_finalize(st);
+  return status;
+}
+
 }  // namespace
 
 SqliteHistoryScan::SqliteHistoryScan(soci::session& sql) : handles_(std::make_unique<Handles>()) {
@@ -52,24 +82,40 @@ Status SqliteHistoryScan::Visit(const RequestId& first, const RequestId& last,
   StoredHistoryEntry e;
   int rc;
   while ((rc = sqlite_api::sqlite3_step(st)) == SQLITE_ROW) {
-    e.request_id = Text(st, 0);
-    e.seq = sqlite_api::sqlite3_column_int64(st, 1);
-    e.event = Text(st, 2);
-    e.from_state = Text(st, 3);
-    e.to_state = Text(st, 4);
-    e.actor = Text(st, 5);
-    e.at_us = sqlite_api::sqlite3_column_int64(st, 6);
-    e.data = Text(st, 7);
-    e.comment = Text(st, 8);
-    e.prev_hash = Text(st, 9);
-    e.hash = Text(st, 10);
-    e.authority = Text(st, 11);
+    ReadHistoryRow(st, &e);
     visit(e);
   }
   Status status = rc == SQLITE_DONE ? OkStatus() : SqliteError(db, "read a history range");
   // Reset at once: a statement left on a row keeps its read snapshot (see FinishRead).
   sqlite_api::sqlite3_reset(st);
   sqlite_api::sqlite3_clear_bindings(st);
+  return status;
+}
+
+Status SqliteHistoryScan::ScanAll(const std::function<void(const RequestHead&)>& head,
+                                  const std::function<void(const StoredHistoryEntry&)>& entry) {
+  sqlite_api::sqlite3* db = handles_->db;
+  if (sqlite_api::sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return SqliteError(db, "begin the audit's read");
+  }
+  RequestHead r;
+  Status status = StepAll(db, "SELECT id, revision, head_hash FROM requests", "read the requests",
+                          [&](sqlite_api::sqlite3_stmt* st) {
+                            r.id.assign(Text(st, 0));
+                            r.revision = sqlite_api::sqlite3_column_int64(st, 1);
+                            r.head_hash.assign(Text(st, 2));
+                            head(r);
+                          });
+  if (status.ok()) {
+    StoredHistoryEntry e;
+    status = StepAll(db, std::string("SELECT ") + kHistoryColumns + " FROM history",
+                     "read the history", [&](sqlite_api::sqlite3_stmt* st) {
+                       ReadHistoryRow(st, &e);
+                       entry(e);
+                     });
+  }
+  // A read-only transaction: ending it cannot lose anything.
+  sqlite_api::sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
   return status;
 }
 

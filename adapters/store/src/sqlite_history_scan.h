@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 
+#include "rogatory/audit.h"
 #include "rogatory/history.h"
 #include "rogatory/request.h"
 #include "rogatory/status.h"
@@ -27,6 +28,12 @@ class SqliteHistoryScan {
   // error.
   Status Visit(const RequestId& first, const RequestId& last,
                const std::function<void(const StoredHistoryEntry&)>& visit);
+
+  // Calls `head` with every request head, then `entry` with every history row, each table read
+  // in its storage order, inside one read transaction (one snapshot). Internal on an SQLite
+  // error; the transaction is ended either way.
+  Status ScanAll(const std::function<void(const RequestHead&)>& head,
+                 const std::function<void(const StoredHistoryEntry&)>& entry);
 
  private:
   struct Handles;  // the connection and the prepared statement (SQLite's types stay in the .cc)

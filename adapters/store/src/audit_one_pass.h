@@ -1,0 +1,19 @@
+// The audit's first try on a store that scans its tables (HistoryRangeReader::ScansAll): every
+// chain checked in one sequential pass, see AuditHistories in rogatory/audit.h.
+#ifndef ROGATORY_ADAPTERS_STORE_AUDIT_ONE_PASS_H_
+#define ROGATORY_ADAPTERS_STORE_AUDIT_ONE_PASS_H_
+
+#include <optional>
+
+#include "rogatory/audit.h"
+
+namespace rogatory::store_internal {
+
+// The report when every request and entry checks out (`one_pass` set), nullopt when anything
+// does not (the caller walks the pages for the exact report), an error when the store cannot
+// be read. Each entry's hash is recomputed on `workers` threads while the calling thread reads.
+Result<std::optional<AuditReport>> AuditInOnePass(HistoryRangeReader& store, int workers);
+
+}  // namespace rogatory::store_internal
+
+#endif  // ROGATORY_ADAPTERS_STORE_AUDIT_ONE_PASS_H_

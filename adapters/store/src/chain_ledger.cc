@@ -1,0 +1,64 @@
+#include "chain_ledger.h"
+
+#include <random>
+
+#include "rogatory/history.h"
+
+namespace rogatory::store_internal {
+namespace {
+
+constexpr uint64_t kPrime = (uint64_t{1} << 61) - 1;
+
+uint64_t Reduce(uint64_t x) {
+  uint64_t r = (x & kPrime) + (x >> 61);
+  return r >= kPrime ? r - kPrime : r;
+}
+
+void AppendWord(std::string* out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+}  // namespace
+
+ChainLedger::Keys ChainLedger::DrawKeys() {
+  std::random_device source;  // getrandom(2) on Linux
+  auto word = [&source] {
+    return (static_cast<uint64_t>(source()) << 32) | static_cast<uint64_t>(source());
+  };
+  Keys keys;
+  for (SipKey& k : keys.lane) {
+    k.k0 = word();
+    k.k1 = word();
+  }
+  return keys;
+}
+
+void ChainLedger::AddRequest(std::string_view id, int64_t revision, std::string_view head_hash) {
+  Term(id, 0, kGenesisHash, true);
+  Term(id, revision, head_hash, false);
+}
+
+void ChainLedger::AddEntry(std::string_view request_id, int64_t seq, std::string_view prev_hash,
+                           std::string_view hash) {
+  Term(request_id, seq, hash, true);
+  Term(request_id, seq - 1, prev_hash, false);
+}
+
+void ChainLedger::Merge(const ChainLedger& other) {
+  for (int lane = 0; lane < 2; ++lane) sum_[lane] = Reduce(sum_[lane] + other.sum_[lane]);
+}
+
+// A term is its id (length first, so no two terms share bytes), its seq and its hash.
+void ChainLedger::Term(std::string_view id, int64_t seq, std::string_view hash, bool made) {
+  buffer_.clear();
+  AppendWord(&buffer_, id.size());
+  buffer_.append(id);
+  AppendWord(&buffer_, static_cast<uint64_t>(seq));
+  buffer_.append(hash);
+  for (int lane = 0; lane < 2; ++lane) {
+    const uint64_t v = Reduce(SipHash24(keys_.lane[lane], buffer_.data(), buffer_.size()));
+    sum_[lane] = Reduce(sum_[lane] + (made ? v : kPrime - v));
+  }
+}
+
+}  // namespace rogatory::store_internal

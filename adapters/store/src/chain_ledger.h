@@ -1,0 +1,57 @@
+// The audit's one-pass check of every hash chain at once, with the rows in any order.
+//
+// Each request's chain is intact exactly when, as multisets over (request id, seq, hash),
+//   {(id, 0, genesis)} + {(id, e.seq, e.hash) : e an entry}
+//     == {(id, e.seq - 1, e.prev_hash) : e an entry} + {(id, revision, head hash)}
+// and each entry's hash recomputes from its content. (Count the terms at each seq: one
+// genesis at 0 forces exactly one entry at each seq 1..revision and none elsewhere; then at
+// each seq the one hash made is the one the next entry links to, and the last is the head.)
+// The ledger keeps the difference of the two sides as sums of a keyed hash of each term, in two
+// independent lanes modulo the prime 2^61 - 1: a difference that is not empty sums to zero with
+// probability about 2^-122 under keys drawn after the rows were written. Memory is constant,
+// so one sequential read of the history table can check a store of any size.
+#ifndef ROGATORY_ADAPTERS_STORE_CHAIN_LEDGER_H_
+#define ROGATORY_ADAPTERS_STORE_CHAIN_LEDGER_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "siphash.h"
+
+namespace rogatory::store_internal {
+
+class ChainLedger {
+ public:
+  // The two lanes' keys; every ledger of one check must share them.
+  struct Keys {
+    SipKey lane[2];
+  };
+  // Fresh keys from the operating system's random source.
+  static Keys DrawKeys();
+
+  explicit ChainLedger(const Keys& keys) : keys_(keys) {}
+
+  // A request row: its chain starts at the genesis hash and must end at `head_hash`, seq
+  // `revision`.
+  void AddRequest(std::string_view id, int64_t revision, std::string_view head_hash);
+  // A history row (its own hash checked elsewhere): it links `prev_hash` at seq - 1 to `hash`
+  // at seq.
+  void AddEntry(std::string_view request_id, int64_t seq, std::string_view prev_hash,
+                std::string_view hash);
+  // Adds another ledger's terms (kept under the same keys) to this one.
+  void Merge(const ChainLedger& other);
+  // True when every chain added closes, as the comment above says.
+  bool Balanced() const { return sum_[0] == 0 && sum_[1] == 0; }
+
+ private:
+  void Term(std::string_view id, int64_t seq, std::string_view hash, bool made);
+
+  Keys keys_;
+  uint64_t sum_[2] = {0, 0};  // each modulo 2^61 - 1
+  std::string buffer_;        // a term's bytes, capacity reused
+};
+
+}  // namespace rogatory::store_internal
+
+#endif  // ROGATORY_ADAPTERS_STORE_CHAIN_LEDGER_H_

@@ -1,0 +1,186 @@
+// The audit's one-pass check (adapters/store/src/chain_ledger.h): SipHash-2-4 against the
+// reference vectors, and the ledger balanced by intact chains in any order and by nothing else.
+#include "chain_ledger.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "rogatory/history.h"
+#include "siphash.h"
+
+namespace rogatory::store_internal {
+namespace {
+
+// Key 00 01 .. 0f and messages 00 01 .. (n-1), from the SipHash paper and the reference
+// implementation's vectors.h.
+uint64_t ReferenceSipHash(size_t n) {
+  SipKey key{0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL};
+  std::string message;
+  for (size_t i = 0; i < n; ++i) message.push_back(static_cast<char>(i));
+  return SipHash24(key, message.data(), message.size());
+}
+
+TEST(SipHashTest, MatchesTheReferenceVectors) {
+  EXPECT_EQ(ReferenceSipHash(0), 0x726fdb47dd0e0e31ULL);
+  EXPECT_EQ(ReferenceSipHash(8), 0x93f5f5799a932462ULL);
+  EXPECT_EQ(ReferenceSipHash(15), 0xa129ca6149be45e5ULL);  // the paper's worked example
+}
+
+// A link of a chain: request id, seq, prev hash, hash.
+struct Link {
+  std::string id;
+  int64_t seq;
+  std::string prev, hash;
+};
+
+struct Head {
+  std::string id;
+  int64_t revision;
+  std::string head_hash;
+};
+
+// An intact chain of `n` entries for `id`, hashes "<id>-h<seq>".
+std::vector<Link> Chain(const std::string& id, int n) {
+  std::vector<Link> out;
+  std::string prev = kGenesisHash;
+  for (int s = 1; s <= n; ++s) {
+    std::string hash = id + "-h" + std::to_string(s);
+    out.push_back(Link{id, s, prev, hash});
+    prev = hash;
+  }
+  return out;
+}
+
+class ChainLedgerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const auto& [id, n] : {std::pair<std::string, int>{"a", 5}, {"b", 1}, {"c", 3}}) {
+      std::vector<Link> chain = Chain(id, n);
+      links_.insert(links_.end(), chain.begin(), chain.end());
+      heads_.push_back(Head{id, n, chain.back().hash});
+    }
+  }
+
+  // Whether one ledger of heads and `workers` ledgers of links, merged, balance; the links in
+  // an order of their own each time.
+  bool Balanced(int workers = 1, unsigned shuffle = 1) {
+    const ChainLedger::Keys keys = ChainLedger::DrawKeys();
+    ChainLedger total(keys);
+    for (const Head& h : heads_) total.AddRequest(h.id, h.revision, h.head_hash);
+    std::vector<Link> links = links_;
+    std::shuffle(links.begin(), links.end(), std::mt19937(shuffle));
+    std::vector<ChainLedger> parts(static_cast<size_t>(workers), ChainLedger(keys));
+    for (size_t i = 0; i < links.size(); ++i) {
+      const Link& l = links[i];
+      parts[i % parts.size()].AddEntry(l.id, l.seq, l.prev, l.hash);
+    }
+    for (const ChainLedger& p : parts) total.Merge(p);
+    return total.Balanced();
+  }
+
+  Link& At(const std::string& id, int64_t seq) {
+    return *std::find_if(links_.begin(), links_.end(),
+                         [&](const Link& l) { return l.id == id && l.seq == seq; });
+  }
+  void Remove(const std::string& id, int64_t seq) {
+    links_.erase(std::find_if(links_.begin(), links_.end(),
+                              [&](const Link& l) { return l.id == id && l.seq == seq; }));
+  }
+
+  std::vector<Link> links_;
+  std::vector<Head> heads_;
+};
+
+TEST_F(ChainLedgerTest, IntactChainsBalanceInAnyOrderAndSplit) {
+  for (unsigned shuffle = 1; shuffle <= 5; ++shuffle) {
+    for (int workers : {1, 2, 3}) EXPECT_TRUE(Balanced(workers, shuffle));
+  }
+}
+
+TEST_F(ChainLedgerTest, AnEmptyStoreBalances) {
+  links_.clear();
+  heads_.clear();
+  EXPECT_TRUE(Balanced());
+}
+
+TEST_F(ChainLedgerTest, AMissingMiddleEntryDoesNotBalance) {
+  Remove("a", 3);
+  EXPECT_FALSE(Balanced());
+}
+
+TEST_F(ChainLedgerTest, AMissingLastEntryDoesNotBalance) {
+  Remove("c", 3);
+  EXPECT_FALSE(Balanced());
+}
+
+TEST_F(ChainLedgerTest, AMissingFirstEntryDoesNotBalance) {
+  Remove("a", 1);
+  EXPECT_FALSE(Balanced());
+}
+
+TEST_F(ChainLedgerTest, AnEditedPrevHashDoesNotBalance) {
+  At("a", 4).prev = "forged";
+  EXPECT_FALSE(Balanced());
+}
+
+TEST_F(ChainLedgerTest, AFirstEntryNotFromGenesisDoesNotBalance) {
+  At("b", 1).prev = "b-h0";
+  EXPECT_FALSE(Balanced());
+}
+
+TEST_F(ChainLedgerTest, AHeadHashThatIsNotTheLastEntrysDoesNotBalance) {
+  heads_[0].head_hash = "a-h4";
+  EXPECT_FALSE(Balanced());
+}
+
+TEST_F(ChainLedgerTest, ARevisionBeyondTheHistoryDoesNotBalance) {
+  heads_[2].revision = 4;
+  EXPECT_FALSE(Balanced());
+}
+
+TEST_F(ChainLedgerTest, AnEntryBeyondTheRevisionDoesNotBalance) {
+  links_.push_back(Link{"c", 4, "c-h3", "c-h4"});
+  EXPECT_FALSE(Balanced());
+}
+
+TEST_F(ChainLedgerTest, ADuplicatedEntryDoesNotBalance) {
+  links_.push_back(At("a", 2));
+  EXPECT_FALSE(Balanced());
+}
+
+TEST_F(ChainLedgerTest, AForkDoesNotBalance) {
+  // A second entry 2 linking to entry 1, as if a step had been written twice.
+  links_.push_back(Link{"a", 2, "a-h1", "a-h2x"});
+  EXPECT_FALSE(Balanced());
+}
+
+TEST_F(ChainLedgerTest, AnEntryMovedToAnotherRequestDoesNotBalance) {
+  At("c", 2).id = "a";
+  EXPECT_FALSE(Balanced());
+}
+
+TEST_F(ChainLedgerTest, SwappedSeqsDoNotBalance) {
+  Link& second = At("a", 2);
+  Link& third = At("a", 3);
+  second.seq = 3;
+  third.seq = 2;
+  EXPECT_FALSE(Balanced());
+}
+
+TEST_F(ChainLedgerTest, AnIntactChainWithNoRequestRowDoesNotBalance) {
+  std::vector<Link> orphan = Chain("d", 2);
+  links_.insert(links_.end(), orphan.begin(), orphan.end());
+  EXPECT_FALSE(Balanced());
+}
+
+TEST_F(ChainLedgerTest, ARequestRowWithNoHistoryDoesNotBalance) {
+  heads_.push_back(Head{"e", 1, "e-h1"});
+  EXPECT_FALSE(Balanced());
+}
+
+}  // namespace
+}  // namespace rogatory::store_internal
