@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "rogatory/audit.h"
 #include "rogatory/history.h"
 #include "sqlite_exec.h"
 #include "store_test_util.h"
@@ -394,6 +395,71 @@ TEST_F(SqliteStoreTest, MigratesAVersionSevenDatabaseToOverdueIndexWalksUnderEve
 // kept a read snapshot open after its commit; its next write failed at once with "database is
 // locked" (SQLITE_BUSY_SNAPSHOT, no busy wait) whenever another node had written meanwhile:
 // two nodes on one SQLite file stopped claiming clocks.
+// Takes a SQLite database of this binary's schema back to version 10: the history clustered by
+// request (WITHOUT ROWID), as versions 1 to 10 created it.
+const std::string kBackToVersion10 =
+    "CREATE TABLE history_clustered (request_id TEXT NOT NULL, seq BIGINT NOT NULL,"
+    " event TEXT NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL, actor TEXT NOT NULL,"
+    " at BIGINT NOT NULL, data TEXT NOT NULL, comment TEXT NOT NULL, prev_hash TEXT NOT NULL,"
+    " hash TEXT NOT NULL, authority TEXT NOT NULL DEFAULT '', PRIMARY KEY (request_id, seq))"
+    " WITHOUT ROWID; "
+    "INSERT INTO history_clustered SELECT * FROM history; DROP TABLE history; "
+    "ALTER TABLE history_clustered RENAME TO history; UPDATE schema_version SET version = 10;";
+
+// Version 11 stores the history in insertion order (a rowid table, its key a unique index): the
+// upgrade copies every row, the audit still verifies every chain (in one pass), a request's
+// history is still one index range in seq order, and a new step's row goes at the end.
+TEST_F(SqliteStoreTest, MigratesAVersionTenDatabaseToTheHistoryInInsertionOrder) {
+  std::vector<RequestBuilder> requests;
+  for (int i = 1; i <= 3; ++i) {
+    requests.emplace_back("r-" + std::to_string(i));
+    ASSERT_TRUE(db_.store().Apply(requests.back().Create()).ok());
+  }
+  for (int step = 0; step < 3; ++step) {
+    for (RequestBuilder& b : requests) {
+      ASSERT_TRUE(db_.store().Apply(b.Step("note", "draft", Phase::kDrafting)).ok());
+    }
+  }
+  const std::string path = db_.sqlite_path();
+  const std::string clustered =
+      "SELECT COUNT(*) FROM sqlite_master WHERE name = 'history' AND sql LIKE '%WITHOUT ROWID%'";
+  EXPECT_EQ(SqliteCount(path, clustered), 0) << "a new database has version 11's history";
+  SqliteExec(path, kBackToVersion10);
+  EXPECT_EQ(SqliteCount(path, clustered), 1);
+  ASSERT_TRUE(db_.Reopen().ok());
+  EXPECT_EQ(SqliteCount(path, "SELECT MAX(version) FROM schema_version"), kStoreSchemaVersion);
+  EXPECT_EQ(SqliteCount(path, clustered), 0);
+  EXPECT_EQ(SqliteCount(path, "SELECT COUNT(*) FROM history"), 12);
+
+  Result<AuditReport> audit = AuditHistories(db_.store());
+  ASSERT_TRUE(audit.ok()) << audit.status().ToString();
+  EXPECT_FALSE(audit->broken.has_value()) << audit->broken->message;
+  EXPECT_TRUE(audit->one_pass);
+  EXPECT_EQ(audit->requests, 3);
+  EXPECT_EQ(audit->entries, 12);
+
+  // A request's history: one range of the key's index, already in seq order.
+  EXPECT_THAT(SqlitePlan(path, "SELECT seq FROM history WHERE request_id = 'r-2' ORDER BY seq"),
+              HasSubstr("INDEX sqlite_autoindex_history"));
+  EXPECT_THAT(SqlitePlan(path, "SELECT seq FROM history WHERE request_id = 'r-2' ORDER BY seq"),
+              Not(HasSubstr("TEMP B-TREE")));
+  ASSERT_TRUE(db_.store().Apply(requests[1].Step("note", "draft", Phase::kDrafting)).ok());
+  auto history = db_.store().GetHistory("r-2");
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  ASSERT_EQ(history->size(), 5u);
+  for (size_t i = 0; i < history->size(); ++i) EXPECT_EQ((*history)[i].seq, int64_t(i + 1));
+  EXPECT_EQ(SqliteCount(path,
+                        "SELECT COUNT(*) FROM history WHERE rowid = (SELECT MAX(rowid) FROM "
+                        "history) AND request_id = 'r-2' AND seq = 5"),
+            1)
+      << "the new entry is the last row";
+  // The key still holds: a second entry 5 is refused.
+  EXPECT_EQ(SqliteCount(path,
+                        "SELECT COUNT(*) FROM pragma_index_list('history') WHERE "
+                        "\"unique\" = 1 AND origin = 'pk'"),
+            1);
+}
+
 TEST_F(SqliteStoreTest, TwoStoresOnOneFileTakeTurnsWritingTheSameRequests) {
   auto other = OpenStore("sqlite://" + db_.sqlite_path());
   ASSERT_TRUE(other.ok()) << other.status().ToString();

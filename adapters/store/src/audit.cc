@@ -204,8 +204,8 @@ struct InFlightPage {
 
 }  // namespace
 
-Status HistoryRangeReader::ScanAll(const std::function<void(const RequestHead&)>&,
-                                   const std::function<void(const StoredHistoryEntry&)>&) {
+Status HistoryRangeReader::ScanAll(int, const std::function<void(const RequestHead&)>&,
+                                   const std::function<void(int, const StoredHistoryEntry&)>&) {
   return InternalError("store: this store does not scan its tables in one pass");
 }
 

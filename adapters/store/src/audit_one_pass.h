@@ -11,7 +11,7 @@ namespace rogatory::store_internal {
 
 // The report when every request and entry checks out (`one_pass` set), nullopt when anything
 // does not (the caller walks the pages for the exact report), an error when the store cannot
-// be read. Each entry's hash is recomputed on `workers` threads while the calling thread reads.
+// be read. The history is read and checked in `workers` parts, each on a thread of its own.
 Result<std::optional<AuditReport>> AuditInOnePass(HistoryRangeReader& store, int workers);
 
 }  // namespace rogatory::store_internal

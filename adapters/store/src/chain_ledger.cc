@@ -15,7 +15,9 @@ uint64_t Reduce(uint64_t x) {
 }
 
 void AppendWord(std::string* out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  char bytes[8];
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+  out->append(bytes, sizeof bytes);
 }
 
 }  // namespace
@@ -26,10 +28,8 @@ ChainLedger::Keys ChainLedger::DrawKeys() {
     return (static_cast<uint64_t>(source()) << 32) | static_cast<uint64_t>(source());
   };
   Keys keys;
-  for (SipKey& k : keys.lane) {
-    k.k0 = word();
-    k.k1 = word();
-  }
+  keys.key.k0 = word();
+  keys.key.k1 = word();
   return keys;
 }
 
@@ -55,9 +55,10 @@ void ChainLedger::Term(std::string_view id, int64_t seq, std::string_view hash, 
   buffer_.append(id);
   AppendWord(&buffer_, static_cast<uint64_t>(seq));
   buffer_.append(hash);
+  const SipHash128 h = SipHash24Wide(keys_.key, buffer_.data(), buffer_.size());
+  const uint64_t lanes[2] = {Reduce(h.first), Reduce(h.second)};
   for (int lane = 0; lane < 2; ++lane) {
-    const uint64_t v = Reduce(SipHash24(keys_.lane[lane], buffer_.data(), buffer_.size()));
-    sum_[lane] = Reduce(sum_[lane] + (made ? v : kPrime - v));
+    sum_[lane] = Reduce(sum_[lane] + (made ? lanes[lane] : kPrime - lanes[lane]));
   }
 }
 

@@ -6,9 +6,10 @@
 // and each entry's hash recomputes from its content. (Count the terms at each seq: one
 // genesis at 0 forces exactly one entry at each seq 1..revision and none elsewhere; then at
 // each seq the one hash made is the one the next entry links to, and the last is the head.)
-// The ledger keeps the difference of the two sides as sums of a keyed hash of each term, in two
-// independent lanes modulo the prime 2^61 - 1: a difference that is not empty sums to zero with
-// probability about 2^-122 under keys drawn after the rows were written. Memory is constant,
+// The ledger keeps the difference of the two sides as sums of a keyed hash of each term
+// (SipHash-2-4, 128-bit output), in two lanes modulo the prime 2^61 - 1, one per half of the
+// output: a difference that is not empty sums to zero with probability about 2^-122 under a key
+// drawn after the rows were written. Memory is constant,
 // so one sequential read of the history table can check a store of any size.
 #ifndef ROGATORY_ADAPTERS_STORE_CHAIN_LEDGER_H_
 #define ROGATORY_ADAPTERS_STORE_CHAIN_LEDGER_H_
@@ -23,9 +24,10 @@ namespace rogatory::store_internal {
 
 class ChainLedger {
  public:
-  // The two lanes' keys; every ledger of one check must share them.
+  // The key of the keyed hash (whose 128-bit output gives both lanes); every ledger of one
+  // check must share it.
   struct Keys {
-    SipKey lane[2];
+    SipKey key;
   };
   // Fresh keys from the operating system's random source.
   static Keys DrawKeys();

@@ -114,11 +114,12 @@ Result<std::vector<HistoryEntry>> RequestReader::GetHistoryRange(const RequestId
   return out;
 }
 
-Status RequestReader::ScanAll(const std::function<void(const RequestHead&)>& head,
-                              const std::function<void(const StoredHistoryEntry&)>& entry) {
+Status RequestReader::ScanAll(const std::string& file, int parts,
+                              const std::function<void(const RequestHead&)>& head,
+                              const std::function<void(int, const StoredHistoryEntry&)>& entry) {
   if (!dialect_.sqlite()) return InternalError("store: only SQLite scans its tables in one pass");
   if (sqlite_scan_ == nullptr) sqlite_scan_ = std::make_unique<SqliteHistoryScan>(sql_);
-  return sqlite_scan_->ScanAll(head, entry);
+  return sqlite_scan_->ScanAll(file, parts, head, entry);
 }
 
 Status RequestReader::VisitHistoryRange(

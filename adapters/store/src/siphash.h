@@ -19,6 +19,15 @@ struct SipKey {
 // it (its test vectors are checked in chain_ledger_test.cc).
 uint64_t SipHash24(const SipKey& key, const void* data, size_t size);
 
+// SipHash-2-4 with its 128-bit output (the reference implementation's outlen 16): two 64-bit
+// words, `first` holding bytes 0-7 of the output and `second` bytes 8-15, for about the cost
+// of one 64-bit hash.
+struct SipHash128 {
+  uint64_t first = 0;
+  uint64_t second = 0;
+};
+SipHash128 SipHash24Wide(const SipKey& key, const void* data, size_t size);
+
 }  // namespace rogatory::store_internal
 
 #endif  // ROGATORY_ADAPTERS_STORE_SIPHASH_H_

@@ -45,8 +45,8 @@ class SqlStore final : public Store, public HistoryRangeReader {
   Status VisitHistoryRange(const RequestId& first, const RequestId& last,
                            const std::function<void(const StoredHistoryEntry&)>& visit) override;
   bool ScansAll() const override { return dialect_.sqlite(); }
-  Status ScanAll(const std::function<void(const RequestHead&)>& head,
-                 const std::function<void(const StoredHistoryEntry&)>& entry) override;
+  Status ScanAll(int parts, const std::function<void(const RequestHead&)>& head,
+                 const std::function<void(int, const StoredHistoryEntry&)>& entry) override;
   void BeginFullScan() override;
   void EndFullScan() override;
   Result<std::optional<IdempotencyRecord>> FindIdempotency(const std::string& actor,

@@ -2,8 +2,11 @@
 
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include "row_codec.h"
 
@@ -92,30 +95,109 @@ Status SqliteHistoryScan::Visit(const RequestId& first, const RequestId& last,
   return status;
 }
 
-Status SqliteHistoryScan::ScanAll(const std::function<void(const RequestHead&)>& head,
-                                  const std::function<void(const StoredHistoryEntry&)>& entry) {
+namespace {
+
+// Reads history rows with rowids in [first, last] on `db`, handing each to `entry`.
+Status ScanRowids(sqlite_api::sqlite3* db, int64_t first, int64_t last,
+                  const std::function<void(const StoredHistoryEntry&)>& entry) {
+  sqlite_api::sqlite3_stmt* st = nullptr;
+  const std::string query =
+      std::string("SELECT ") + kHistoryColumns + " FROM history WHERE rowid BETWEEN ?1 AND ?2";
+  if (sqlite_api::sqlite3_prepare_v2(db, query.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+    return SqliteError(db, "prepare the history scan");
+  }
+  sqlite_api::sqlite3_bind_int64(st, 1, first);
+  sqlite_api::sqlite3_bind_int64(st, 2, last);
+  StoredHistoryEntry e;
+  int rc;
+  while ((rc = sqlite_api::sqlite3_step(st)) == SQLITE_ROW) {
+    ReadHistoryRow(st, &e);
+    entry(e);
+  }
+  Status status = rc == SQLITE_DONE ? OkStatus() : SqliteError(db, "read the history");
+  sqlite_api::sqlite3_finalize(st);
+  return status;
+}
+
+// The same on a read-only connection of its own to `file`, in a read transaction of its own.
+// No mutex: the connection lives and dies on the calling thread.
+Status ScanRowidsOnOwnConnection(const std::string& file, int64_t first, int64_t last,
+                                 const std::function<void(const StoredHistoryEntry&)>& entry) {
+  sqlite_api::sqlite3* db = nullptr;
+  const int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+  if (sqlite_api::sqlite3_open_v2(file.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    Status s = SqliteError(db, "open the database to read the history");
+    sqlite_api::sqlite3_close(db);
+    return s;
+  }
+  sqlite_api::sqlite3_busy_timeout(db, 10000);
+  Status status = sqlite_api::sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK
+                      ? ScanRowids(db, first, last, entry)
+                      : SqliteError(db, "begin a read of the history");
+  sqlite_api::sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+  sqlite_api::sqlite3_close(db);
+  return status;
+}
+
+}  // namespace
+
+Status SqliteHistoryScan::ScanAll(
+    const std::string& file, int parts, const std::function<void(const RequestHead&)>& head,
+    const std::function<void(int, const StoredHistoryEntry&)>& entry) {
   sqlite_api::sqlite3* db = handles_->db;
   if (sqlite_api::sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
     return SqliteError(db, "begin the audit's read");
   }
-  RequestHead r;
-  Status status = StepAll(db, "SELECT id, revision, head_hash FROM requests", "read the requests",
-                          [&](sqlite_api::sqlite3_stmt* st) {
-                            r.id.assign(Text(st, 0));
-                            r.revision = sqlite_api::sqlite3_column_int64(st, 1);
-                            r.head_hash.assign(Text(st, 2));
-                            head(r);
+  int64_t first = 1, last = 0;
+  Status status = StepAll(db, "SELECT MIN(rowid), MAX(rowid) FROM history",
+                          "read the history's extent", [&](sqlite_api::sqlite3_stmt* st) {
+                            if (sqlite_api::sqlite3_column_type(st, 0) == SQLITE_NULL) return;
+                            first = sqlite_api::sqlite3_column_int64(st, 0);
+                            last = sqlite_api::sqlite3_column_int64(st, 1);
                           });
+  parts = std::max(1, parts);
+  // Equal rowid ranges: rows are appended in rowid order, so each range is a stretch of the
+  // table's pages.
+  const int64_t width = last >= first ? (last - first) / parts + 1 : 1;
+  auto range = [&](int p, int64_t* lo, int64_t* hi) {
+    *lo = first + width * p;
+    *hi = p == parts - 1 ? last : std::min(last, *lo + width - 1);
+  };
+  std::vector<Status> part_status(static_cast<size_t>(parts));
+  std::vector<std::thread> readers;
+  if (status.ok() && !file.empty() && last >= first) {
+    for (int p = 0; p < parts; ++p) {
+      readers.emplace_back([&, p] {
+        int64_t lo, hi;
+        range(p, &lo, &hi);
+        part_status[static_cast<size_t>(p)] = ScanRowidsOnOwnConnection(
+            file, lo, hi, [&](const StoredHistoryEntry& e) { entry(p, e); });
+      });
+    }
+  }
   if (status.ok()) {
-    StoredHistoryEntry e;
-    status = StepAll(db, std::string("SELECT ") + kHistoryColumns + " FROM history",
-                     "read the history", [&](sqlite_api::sqlite3_stmt* st) {
-                       ReadHistoryRow(st, &e);
-                       entry(e);
+    RequestHead r;
+    status = StepAll(db, "SELECT id, revision, head_hash FROM requests", "read the requests",
+                     [&](sqlite_api::sqlite3_stmt* st) {
+                       r.id.assign(Text(st, 0));
+                       r.revision = sqlite_api::sqlite3_column_int64(st, 1);
+                       r.head_hash.assign(Text(st, 2));
+                       head(r);
                      });
+  }
+  if (status.ok() && file.empty() && last >= first) {
+    for (int p = 0; p < parts && status.ok(); ++p) {
+      int64_t lo, hi;
+      range(p, &lo, &hi);
+      status = ScanRowids(db, lo, hi, [&](const StoredHistoryEntry& e) { entry(p, e); });
+    }
   }
   // A read-only transaction: ending it cannot lose anything.
   sqlite_api::sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+  for (std::thread& t : readers) t.join();
+  for (const Status& s : part_status) {
+    if (status.ok() && !s.ok()) status = s;
+  }
   return status;
 }
 

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "rogatory/audit.h"
 #include "rogatory/history.h"
@@ -29,11 +30,16 @@ class SqliteHistoryScan {
   Status Visit(const RequestId& first, const RequestId& last,
                const std::function<void(const StoredHistoryEntry&)>& visit);
 
-  // Calls `head` with every request head, then `entry` with every history row, each table read
-  // in its storage order, inside one read transaction (one snapshot). Internal on an SQLite
-  // error; the transaction is ended either way.
-  Status ScanAll(const std::function<void(const RequestHead&)>& head,
-                 const std::function<void(const StoredHistoryEntry&)>& entry);
+  // Calls `head` with every request head, and `entry` with every history row in `parts` rowid
+  // ranges (see HistoryRangeReader::ScanAll). The heads and the largest history rowid are read
+  // in one read transaction on this connection; the ranges up to that rowid are then read on
+  // connections of their own to `file`, one thread each, while the heads are read ("" for an
+  // in-memory database: every range on this connection, in that transaction). Rows are only
+  // ever appended, each above the largest rowid, so the ranges hold exactly the rows of the
+  // heads' moment. Internal on an SQLite error; every transaction is ended either way.
+  Status ScanAll(const std::string& file, int parts,
+                 const std::function<void(const RequestHead&)>& head,
+                 const std::function<void(int, const StoredHistoryEntry&)>& entry);
 
  private:
   struct Handles;  // the connection and the prepared statement (SQLite's types stay in the .cc)

@@ -68,12 +68,14 @@ class HistoryRangeReader {
   virtual void EndFullScan() {}
   // Whether ScanAll works on this store (the SQL stores on SQLite).
   virtual bool ScansAll() const { return false; }
-  // Calls `head` with every request head, then `entry` with every history row as stored (each
-  // view valid during its call only), in the order the tables are stored, all from one read
-  // snapshot: the rows agree with each other even while the store is being written. An error
-  // when the store cannot be read (or does not scan: ScansAll false).
-  virtual Status ScanAll(const std::function<void(const RequestHead&)>& head,
-                         const std::function<void(const StoredHistoryEntry&)>& entry);
+  // Calls `head` with every request head (on the calling thread), and `entry` with every history
+  // row as stored, split into `parts` parts (1 to 64), each read on a thread of its own and
+  // passed with its part number (0 to parts - 1; each view valid during its call only), every
+  // table read in its storage order. The heads and the rows are those of one moment: the rows
+  // agree with the heads even while the store is being written. An error when the store cannot
+  // be read (or does not scan: ScansAll false).
+  virtual Status ScanAll(int parts, const std::function<void(const RequestHead&)>& head,
+                         const std::function<void(int, const StoredHistoryEntry&)>& entry);
 };
 
 // How the audit spreads its work.
