@@ -22,8 +22,9 @@ void PrintAuditUsage(std::ostream& out) {
   out << "usage: rogatory audit verify [--config FILE] [--jobs N]\n\n"
          "Re-checks every request's hash-chained history in the configured store (the\n"
          "`store:` key of the config, or $ROGATORY_STORE).\n\n"
-         "  --jobs N  pages of 500 requests checked at once, each on a thread of its own\n"
-         "            (1-64; default: one per CPU). The verdict is the same for every N.\n\n"
+         "  --jobs N  threads checking at once (1-64; default: one per CPU): on SQLite, parts\n"
+         "            of the history read in one pass; else, and to name a broken link, pages of\n"
+         "            500 requests. The verdict is the same for every N.\n\n"
          "exit status: 0 every chain verifies; 1 a chain is broken (the first broken link is\n"
          "named: request id and history seq); 2 usage or config error; 3 the store could not\n"
          "be read.\n";

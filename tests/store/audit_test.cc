@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "rogatory/sql_store.h"
 #include "sqlite_exec.h"
 #include "store_test_util.h"
 
@@ -56,6 +57,22 @@ INSTANTIATE_TEST_SUITE_P(Stores, AuditTest,
                          [](const ::testing::TestParamInfo<StoreKind>& info) {
                            return StoreKindName(info.param);
                          });
+
+// An in-memory SQLite database has one connection: the one pass reads every part of the history
+// on it, in the heads' read transaction.
+TEST(SqliteInMemoryAuditTest, ChecksInOnePassOnItsOneConnection) {
+  Result<std::unique_ptr<Store>> store = OpenStore("sqlite::memory:");
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  Populate(**store, 7, 3);
+  for (int workers : {1, 2, 5}) {
+    Result<AuditReport> report = AuditHistories(**store, AuditOptions{workers});
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    EXPECT_FALSE(report->broken.has_value()) << report->broken->message;
+    EXPECT_TRUE(report->one_pass);
+    EXPECT_EQ(report->requests, 7);
+    EXPECT_EQ(report->entries, 21);
+  }
+}
 
 class SqliteAuditTest : public ::testing::Test {
  protected:

@@ -80,8 +80,10 @@ class HistoryRangeReader {
 
 // How the audit spreads its work.
 struct AuditOptions {
-  // Pages checked at once on a HistoryRangeReader, each on a thread of its own with its own
-  // read, while the calling thread lists the pages after them. 0: one per hardware thread.
+  // Parts of the history read and checked at once in the one pass (see below), each on a
+  // thread of its own; and pages checked at once on a HistoryRangeReader, each on a thread of
+  // its own with its own read, while the calling thread lists the pages after them. 0: one per
+  // hardware thread.
   // The report is the same for every value: pages are taken in id order and the walk stops at
   // the first broken link in that order (later pages checked meanwhile are discarded).
   int workers = 0;
@@ -100,10 +102,11 @@ struct AuditOptions {
 // is checked again the decoded way above, so the report (requests, entries, the broken link and
 // its message, or the error) is the same either way.
 //
-// On a store that ScansAll, the audit first checks everything in one pass: one sequential read
-// of the request and history tables in one snapshot, each entry's hash recomputed on `workers`
-// threads and every chain's links checked at once, in whatever order the rows come, by sums of
-// a keyed hash drawn for the run (adapters/store/src/chain_ledger.h; constant memory). When
+// On a store that ScansAll, the audit first checks everything in one pass: the request heads
+// and the history rows of one moment read once in storage order (ScanAll), the history in
+// `workers` parts on threads of their own, each entry's hash recomputed and every chain's links
+// checked at once, in whatever order the rows come, by sums of a keyed hash drawn for the run
+// (adapters/store/src/chain_ledger.h; constant memory). When
 // that pass finds everything intact the report says so (`one_pass`); when anything does not
 // check out it says nothing of what, and the walk above runs for the exact report.
 Result<AuditReport> AuditHistories(Store& store, const AuditOptions& options = {});
