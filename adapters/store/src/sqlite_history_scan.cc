@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -167,12 +168,17 @@ Status SqliteHistoryScan::ScanAll(
   std::vector<std::thread> readers;
   if (status.ok() && !file.empty() && last >= first) {
     for (int p = 0; p < parts; ++p) {
-      readers.emplace_back([&, p] {
-        int64_t lo, hi;
-        range(p, &lo, &hi);
-        part_status[static_cast<size_t>(p)] = ScanRowidsOnOwnConnection(
-            file, lo, hi, [&](const StoredHistoryEntry& e) { entry(p, e); });
-      });
+      try {
+        readers.emplace_back([&, p] {
+          int64_t lo, hi;
+          range(p, &lo, &hi);
+          part_status[static_cast<size_t>(p)] = ScanRowidsOnOwnConnection(
+              file, lo, hi, [&](const StoredHistoryEntry& e) { entry(p, e); });
+        });
+      } catch (const std::system_error&) {  // no thread: the threads started are still joined
+        part_status[static_cast<size_t>(p)] =
+            InternalError("store: cannot start a thread to read the history");
+      }
     }
   }
   if (status.ok()) {
