@@ -122,31 +122,64 @@ TEST_F(SqliteAuditTest, ConcurrentStepsNeverLookBrokenToTheOnePass) {
   std::atomic<int> steps{0};
   std::thread writer([&] {
     std::vector<RequestBuilder> builders;
-    for (int i = 0; i < 8; ++i) {
-      builders.emplace_back("w-" + std::to_string(i));
-      ASSERT_TRUE(db_.store().Apply(builders.back().Create()).ok());
+    for (int i = 0; i < 8; ++i) builders.emplace_back("w-" + std::to_string(i));
+    for (RequestBuilder& b : builders) {
+      if (!db_.store().Apply(b.Create()).ok()) return;
     }
     for (int n = 0; !stop.load(); ++n) {
       RequestBuilder& b = builders[static_cast<size_t>(n) % builders.size()];
-      ASSERT_TRUE(db_.store().Apply(b.Step("note", "draft", Phase::kDrafting)).ok());
+      Status s = db_.store().Apply(b.Step("note", "draft", Phase::kDrafting));
+      EXPECT_TRUE(s.ok()) << s.ToString();
+      if (!s.ok()) return;
       steps.fetch_add(1);
     }
   });
   int audits = 0;
   int64_t last_entries = 0;
-  // At least 20 audits, and until the writer has committed steps in between.
-  while (audits < 20 || steps.load() < 200) {
+  bool all_ok = true;
+  // At least 20 audits, and until the writer has committed steps in between (at most 2,000).
+  while (all_ok && audits < 2000 && (audits < 20 || steps.load() < 200)) {
     Result<AuditReport> report = AuditHistories(db_.store());
-    ASSERT_TRUE(report.ok()) << report.status().ToString();
-    EXPECT_FALSE(report->broken.has_value()) << report->broken->message;
-    EXPECT_TRUE(report->one_pass);
-    EXPECT_GE(report->entries, last_entries);
-    last_entries = report->entries;
+    all_ok = report.ok() && !report->broken.has_value() && report->one_pass &&
+             report->entries >= last_entries;
+    EXPECT_TRUE(all_ok) << (report.ok() ? (report->broken ? report->broken->message : "")
+                                        : report.status().ToString());
+    if (report.ok()) last_entries = report->entries;
     ++audits;
   }
   stop.store(true);
   writer.join();
+  EXPECT_GE(steps.load(), 200);
   EXPECT_GT(last_entries, 12);  // the audits saw the writer's steps
+}
+
+// A key column stored as another storage class than the store writes compares otherwise in SQL:
+// the reads by key (GetHistory, the page walk) do not see the row as the one pass's scan would.
+// The one pass gives up on such a store, and the page walk's verdict stands.
+TEST_F(SqliteAuditTest, AKeyOfAnotherStorageClassIsJudgedByThePageWalk) {
+  // Entry 2 of r-2 under its id as a BLOB: the reads by id no longer find it.
+  Tamper(
+      "UPDATE history SET request_id = CAST(request_id AS BLOB) "
+      "WHERE request_id = 'r-2' AND seq = 2");
+  Result<AuditReport> report = AuditHistories(db_.store());
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_TRUE(report->broken.has_value());
+  EXPECT_EQ(report->broken->request_id, "r-2");
+  EXPECT_EQ(report->broken->seq, 2);
+  EXPECT_FALSE(report->one_pass);
+}
+
+TEST_F(SqliteAuditTest, ASeqStoredAsTextIsJudgedByThePageWalk) {
+  // A copy of r-1's last entry with its seq as text: no integer seq, so it sorts after them.
+  Tamper(
+      "INSERT INTO history SELECT request_id, '4x', event, from_state, to_state, actor, at, "
+      "data, comment, prev_hash, hash, authority FROM history "
+      "WHERE request_id = 'r-1' AND seq = 4");
+  Result<AuditReport> report = AuditHistories(db_.store());
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_FALSE(report->one_pass);
+  ASSERT_TRUE(report->broken.has_value());
+  EXPECT_EQ(report->broken->request_id, "r-1");
 }
 
 }  // namespace

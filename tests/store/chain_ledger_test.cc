@@ -185,6 +185,13 @@ TEST_F(ChainLedgerTest, AnIntactChainWithNoRequestRowDoesNotBalance) {
   EXPECT_FALSE(Balanced());
 }
 
+TEST_F(ChainLedgerTest, ARequestAtRevisionZeroDoesNotBalance) {
+  // Its genesis and head terms would cancel out: the ledger refuses it outright.
+  heads_.push_back(Head{"z", 0, kGenesisHash});
+  EXPECT_FALSE(Balanced());
+  EXPECT_FALSE(Balanced(3));  // also when merged from another ledger
+}
+
 TEST_F(ChainLedgerTest, ARequestRowWithNoHistoryDoesNotBalance) {
   heads_.push_back(Head{"e", 1, "e-h1"});
   EXPECT_FALSE(Balanced());

@@ -391,10 +391,6 @@ TEST_F(SqliteStoreTest, MigratesAVersionSevenDatabaseToOverdueIndexWalksUnderEve
   EXPECT_EQ(ids(q), std::vector<std::string>{"r-2"});
 }
 
-// Regression (session 5): the statistics record's SELECT was left on its row, so a connection
-// kept a read snapshot open after its commit; its next write failed at once with "database is
-// locked" (SQLITE_BUSY_SNAPSHOT, no busy wait) whenever another node had written meanwhile:
-// two nodes on one SQLite file stopped claiming clocks.
 // Takes a SQLite database of this binary's schema back to version 10: the history clustered by
 // request (WITHOUT ROWID), as versions 1 to 10 created it.
 const std::string kBackToVersion10 =
@@ -460,6 +456,10 @@ TEST_F(SqliteStoreTest, MigratesAVersionTenDatabaseToTheHistoryInInsertionOrder)
             1);
 }
 
+// Regression (session 5): the statistics record's SELECT was left on its row, so a connection
+// kept a read snapshot open after its commit; its next write failed at once with "database is
+// locked" (SQLITE_BUSY_SNAPSHOT, no busy wait) whenever another node had written meanwhile:
+// two nodes on one SQLite file stopped claiming clocks.
 TEST_F(SqliteStoreTest, TwoStoresOnOneFileTakeTurnsWritingTheSameRequests) {
   auto other = OpenStore("sqlite://" + db_.sqlite_path());
   ASSERT_TRUE(other.ok()) << other.status().ToString();

@@ -10,8 +10,8 @@
 namespace rogatory::store_internal {
 
 // The report when every request and entry checks out (`one_pass` set), nullopt when anything
-// does not (the caller walks the pages for the exact report), an error when the store cannot
-// be read. The history is read and checked in `workers` parts, each on a thread of its own.
+// does not or the scan fails (the caller walks the pages for the exact report, or the error). The
+// history is read and checked in `workers` parts, each on a thread of its own.
 Result<std::optional<AuditReport>> AuditInOnePass(HistoryRangeReader& store, int workers);
 
 }  // namespace rogatory::store_internal

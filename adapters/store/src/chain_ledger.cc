@@ -34,6 +34,7 @@ ChainLedger::Keys ChainLedger::DrawKeys() {
 }
 
 void ChainLedger::AddRequest(std::string_view id, int64_t revision, std::string_view head_hash) {
+  if (revision < 1) impossible_ = true;
   Term(id, 0, kGenesisHash, true);
   Term(id, revision, head_hash, false);
 }
@@ -41,11 +42,13 @@ void ChainLedger::AddRequest(std::string_view id, int64_t revision, std::string_
 void ChainLedger::AddEntry(std::string_view request_id, int64_t seq, std::string_view prev_hash,
                            std::string_view hash) {
   Term(request_id, seq, hash, true);
-  Term(request_id, seq - 1, prev_hash, false);
+  // seq - 1 without overflow, whatever a tampered row holds
+  Term(request_id, static_cast<int64_t>(static_cast<uint64_t>(seq) - 1), prev_hash, false);
 }
 
 void ChainLedger::Merge(const ChainLedger& other) {
   for (int lane = 0; lane < 2; ++lane) sum_[lane] = Reduce(sum_[lane] + other.sum_[lane]);
+  impossible_ = impossible_ || other.impossible_;
 }
 
 // A term is its id (length first, so no two terms share bytes), its seq and its hash.

@@ -35,7 +35,7 @@ class ChainLedger {
   explicit ChainLedger(const Keys& keys) : keys_(keys) {}
 
   // A request row: its chain starts at the genesis hash and must end at `head_hash`, seq
-  // `revision`.
+  // `revision`. A revision below 1 never balances (every request has its creation entry).
   void AddRequest(std::string_view id, int64_t revision, std::string_view head_hash);
   // A history row (its own hash checked elsewhere): it links `prev_hash` at seq - 1 to `hash`
   // at seq.
@@ -44,7 +44,7 @@ class ChainLedger {
   // Adds another ledger's terms (kept under the same keys) to this one.
   void Merge(const ChainLedger& other);
   // True when every chain added closes, as the comment above says.
-  bool Balanced() const { return sum_[0] == 0 && sum_[1] == 0; }
+  bool Balanced() const { return !impossible_ && sum_[0] == 0 && sum_[1] == 0; }
 
  private:
   void Term(std::string_view id, int64_t seq, std::string_view hash, bool made);
@@ -52,6 +52,7 @@ class ChainLedger {
   Keys keys_;
   uint64_t sum_[2] = {0, 0};  // each modulo 2^61 - 1
   std::string buffer_;        // a term's bytes, capacity reused
+  bool impossible_ = false;   // a request at a revision below 1 was added
 };
 
 }  // namespace rogatory::store_internal

@@ -114,12 +114,11 @@ Result<std::vector<HistoryEntry>> RequestReader::GetHistoryRange(const RequestId
   return out;
 }
 
-Status RequestReader::ScanAll(const std::string& file, int parts,
-                              const std::function<void(const RequestHead&)>& head,
+Status RequestReader::ScanAll(int parts, const std::function<void(const RequestHead&)>& head,
                               const std::function<void(int, const StoredHistoryEntry&)>& entry) {
   if (!dialect_.sqlite()) return InternalError("store: only SQLite scans its tables in one pass");
   if (sqlite_scan_ == nullptr) sqlite_scan_ = std::make_unique<SqliteHistoryScan>(sql_);
-  return sqlite_scan_->ScanAll(file, parts, head, entry);
+  return sqlite_scan_->ScanAll(parts, head, entry);
 }
 
 Status RequestReader::VisitHistoryRange(

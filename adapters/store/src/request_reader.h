@@ -39,10 +39,9 @@ class RequestReader {
   Status VisitHistoryRange(const RequestId& first, const RequestId& last,
                            const std::function<void(const StoredHistoryEntry&)>& visit);
   // Every request head and every history row of one moment, the rows in `parts` parts read on
-  // connections of their own to `file` ("" for an in-memory database: all on this one). SQLite
-  // only (Internal on PostgreSQL): see HistoryRangeReader::ScanAll.
-  Status ScanAll(const std::string& file, int parts,
-                 const std::function<void(const RequestHead&)>& head,
+  // connections of their own. SQLite only (Internal on PostgreSQL): see
+  // HistoryRangeReader::ScanAll.
+  Status ScanAll(int parts, const std::function<void(const RequestHead&)>& head,
                  const std::function<void(int, const StoredHistoryEntry&)>& entry);
   std::optional<IdempotencyRecord> FindIdempotency(const std::string& actor,
                                                    const std::string& key);

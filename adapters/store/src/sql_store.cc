@@ -188,11 +188,8 @@ Status SqlStore::VisitHistoryRange(const RequestId& first, const RequestId& last
 
 Status SqlStore::ScanAll(int parts, const std::function<void(const RequestHead&)>& head,
                          const std::function<void(int, const StoredHistoryEntry&)>& entry) {
-  // A file's parts are read on connections of their own; an in-memory database has only the one.
-  const std::string file = url_.target == ":memory:" ? std::string() : url_.target;
-  return WithConnection(ReadPool(), "scan the requests and their history", [&](Connection& c) {
-    return c.reader().ScanAll(file, parts, head, entry);
-  });
+  return WithConnection(ReadPool(), "scan the requests and their history",
+                        [&](Connection& c) { return c.reader().ScanAll(parts, head, entry); });
 }
 
 void SqlStore::BeginFullScan() {

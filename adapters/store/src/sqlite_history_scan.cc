@@ -112,6 +112,14 @@ Status ScanRowids(sqlite_api::sqlite3* db, int64_t first, int64_t last,
   StoredHistoryEntry e;
   int rc;
   while ((rc = sqlite_api::sqlite3_step(st)) == SQLITE_ROW) {
+    // A key column of another storage class (a request id stored as a BLOB, a seq as text)
+    // compares otherwise in SQL than its bytes here, so the reads by key would not see the
+    // row where this scan does: the one pass gives up, and the page walk judges the store.
+    if (sqlite_api::sqlite3_column_type(st, 0) != SQLITE_TEXT ||
+        sqlite_api::sqlite3_column_type(st, 1) != SQLITE_INTEGER) {
+      sqlite_api::sqlite3_finalize(st);
+      return InternalError("store: a history row's key is not stored as text and integer");
+    }
     ReadHistoryRow(st, &e);
     entry(e);
   }
@@ -142,65 +150,95 @@ Status ScanRowidsOnOwnConnection(const std::string& file, int64_t first, int64_t
 
 }  // namespace
 
+namespace {
+
+// Ends the heads' read transaction and joins the part readers however ScanAll leaves.
+struct ScanEnd {
+  sqlite_api::sqlite3* db;
+  std::vector<std::thread>& readers;
+  ~ScanEnd() {
+    // A read-only transaction: ending it cannot lose anything.
+    sqlite_api::sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    for (std::thread& t : readers) t.join();
+  }
+};
+
+}  // namespace
+
 Status SqliteHistoryScan::ScanAll(
-    const std::string& file, int parts, const std::function<void(const RequestHead&)>& head,
+    int parts, const std::function<void(const RequestHead&)>& head,
     const std::function<void(int, const StoredHistoryEntry&)>& entry) {
   sqlite_api::sqlite3* db = handles_->db;
-  if (sqlite_api::sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return SqliteError(db, "begin the audit's read");
-  }
-  int64_t first = 1, last = 0;
-  Status status = StepAll(db, "SELECT MIN(rowid), MAX(rowid) FROM history",
-                          "read the history's extent", [&](sqlite_api::sqlite3_stmt* st) {
-                            if (sqlite_api::sqlite3_column_type(st, 0) == SQLITE_NULL) return;
-                            first = sqlite_api::sqlite3_column_int64(st, 0);
-                            last = sqlite_api::sqlite3_column_int64(st, 1);
-                          });
+  // The file this connection has open ("" in memory: there the parts are read on it).
+  const char* name = sqlite_api::sqlite3_db_filename(db, "main");
+  const std::string file = name != nullptr ? name : "";
   parts = std::max(1, parts);
-  // Equal rowid ranges: rows are appended in rowid order, so each range is a stretch of the
-  // table's pages.
-  const int64_t width = last >= first ? (last - first) / parts + 1 : 1;
-  auto range = [&](int p, int64_t* lo, int64_t* hi) {
-    *lo = first + width * p;
-    *hi = p == parts - 1 ? last : std::min(last, *lo + width - 1);
-  };
   std::vector<Status> part_status(static_cast<size_t>(parts));
-  std::vector<std::thread> readers;
-  if (status.ok() && !file.empty() && last >= first) {
-    for (int p = 0; p < parts; ++p) {
-      try {
-        readers.emplace_back([&, p] {
-          int64_t lo, hi;
-          range(p, &lo, &hi);
-          part_status[static_cast<size_t>(p)] = ScanRowidsOnOwnConnection(
-              file, lo, hi, [&](const StoredHistoryEntry& e) { entry(p, e); });
-        });
-      } catch (const std::system_error&) {  // no thread: the threads started are still joined
-        part_status[static_cast<size_t>(p)] =
-            InternalError("store: cannot start a thread to read the history");
+  Status status;
+  {
+    if (sqlite_api::sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return SqliteError(db, "begin the audit's read");
+    }
+    std::vector<std::thread> readers;
+    ScanEnd end{db, readers};  // at the end of this block, however it is left
+    int64_t first = 1, last = 0;
+    status = StepAll(db, "SELECT MIN(rowid), MAX(rowid) FROM history", "read the history's extent",
+                     [&](sqlite_api::sqlite3_stmt* st) {
+                       if (sqlite_api::sqlite3_column_type(st, 0) == SQLITE_NULL) return;
+                       first = sqlite_api::sqlite3_column_int64(st, 0);
+                       last = sqlite_api::sqlite3_column_int64(st, 1);
+                     });
+    // Equal rowid ranges: rows are appended in rowid order, so each range is a stretch of the
+    // table's pages.
+    const int64_t width = last >= first ? (last - first) / parts + 1 : 1;
+    auto range = [&](int p, int64_t* lo, int64_t* hi) {
+      *lo = first + width * p;
+      *hi = p == parts - 1 ? last : std::min(last, *lo + width - 1);
+    };
+    if (status.ok() && !file.empty() && last >= first) {
+      readers.reserve(static_cast<size_t>(parts));
+      for (int p = 0; p < parts; ++p) {
+        try {
+          readers.emplace_back([&, p] {
+            int64_t lo, hi;
+            range(p, &lo, &hi);
+            part_status[static_cast<size_t>(p)] = ScanRowidsOnOwnConnection(
+                file, lo, hi, [&](const StoredHistoryEntry& e) { entry(p, e); });
+          });
+        } catch (const std::system_error&) {
+          part_status[static_cast<size_t>(p)] =
+              InternalError("store: cannot start a thread to read the history");
+        }
+      }
+    }
+    if (status.ok()) {
+      RequestHead r;
+      bool odd_key = false;  // as for the history rows (ScanRowids)
+      status = StepAll(db, "SELECT id, revision, head_hash FROM requests", "read the requests",
+                       [&](sqlite_api::sqlite3_stmt* st) {
+                         if (odd_key) return;
+                         if (sqlite_api::sqlite3_column_type(st, 0) != SQLITE_TEXT ||
+                             sqlite_api::sqlite3_column_type(st, 1) != SQLITE_INTEGER) {
+                           odd_key = true;
+                           return;
+                         }
+                         r.id.assign(Text(st, 0));
+                         r.revision = sqlite_api::sqlite3_column_int64(st, 1);
+                         r.head_hash.assign(Text(st, 2));
+                         head(r);
+                       });
+      if (status.ok() && odd_key) {
+        status = InternalError("store: a request row's key is not stored as text and integer");
+      }
+    }
+    if (status.ok() && file.empty() && last >= first) {
+      for (int p = 0; p < parts && status.ok(); ++p) {
+        int64_t lo, hi;
+        range(p, &lo, &hi);
+        status = ScanRowids(db, lo, hi, [&](const StoredHistoryEntry& e) { entry(p, e); });
       }
     }
   }
-  if (status.ok()) {
-    RequestHead r;
-    status = StepAll(db, "SELECT id, revision, head_hash FROM requests", "read the requests",
-                     [&](sqlite_api::sqlite3_stmt* st) {
-                       r.id.assign(Text(st, 0));
-                       r.revision = sqlite_api::sqlite3_column_int64(st, 1);
-                       r.head_hash.assign(Text(st, 2));
-                       head(r);
-                     });
-  }
-  if (status.ok() && file.empty() && last >= first) {
-    for (int p = 0; p < parts && status.ok(); ++p) {
-      int64_t lo, hi;
-      range(p, &lo, &hi);
-      status = ScanRowids(db, lo, hi, [&](const StoredHistoryEntry& e) { entry(p, e); });
-    }
-  }
-  // A read-only transaction: ending it cannot lose anything.
-  sqlite_api::sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
-  for (std::thread& t : readers) t.join();
   for (const Status& s : part_status) {
     if (status.ok() && !s.ok()) status = s;
   }

@@ -33,12 +33,13 @@ class SqliteHistoryScan {
   // Calls `head` with every request head, and `entry` with every history row in `parts` rowid
   // ranges (see HistoryRangeReader::ScanAll). The heads and the largest history rowid are read
   // in one read transaction on this connection; the ranges up to that rowid are then read on
-  // connections of their own to `file`, one thread each, while the heads are read ("" for an
-  // in-memory database: every range on this connection, in that transaction). Rows are only
-  // ever appended, each above the largest rowid, so the ranges hold exactly the rows of the
-  // heads' moment. Internal on an SQLite error; every transaction is ended either way.
-  Status ScanAll(const std::string& file, int parts,
-                 const std::function<void(const RequestHead&)>& head,
+  // read-only connections of their own to the same file, one thread each, while the heads are
+  // read (in memory: every range on this connection, in that transaction). Rows are only ever
+  // appended, each above the largest rowid, so the ranges hold exactly the rows of the heads'
+  // moment (a VACUUM meanwhile may renumber them: then the one pass fails and the page walk
+  // answers). Internal on an SQLite error, or on a key column stored as another class than
+  // text (ids) or integer (seq, revision); every transaction is ended and every thread joined.
+  Status ScanAll(int parts, const std::function<void(const RequestHead&)>& head,
                  const std::function<void(int, const StoredHistoryEntry&)>& entry);
 
  private:
