@@ -216,9 +216,8 @@ Result<AuditReport> AuditHistories(Store& store, const AuditOptions& options) {
   int workers =
       options.workers > 0 ? options.workers : static_cast<int>(std::thread::hardware_concurrency());
   workers = std::clamp(workers, 1, 64);
-  if (ranges != nullptr && ranges->ScansAll()) {
-    ROGATORY_ASSIGN_OR_RETURN(std::optional<AuditReport> whole,
-                              store_internal::AuditInOnePass(*ranges, workers));
+  if (ranges != nullptr) {
+    std::optional<AuditReport> whole = store_internal::AuditInOnePass(*ranges, workers);
     if (whole) return *std::move(whole);
   }
   // Pages in id order, each with its undecoded check running on a thread of its own (none

@@ -20,7 +20,7 @@ struct PartTally {
 
 }  // namespace
 
-Result<std::optional<AuditReport>> AuditInOnePass(HistoryRangeReader& store, int workers) {
+std::optional<AuditReport> AuditInOnePass(HistoryRangeReader& store, int workers) {
   const ChainLedger::Keys keys = ChainLedger::DrawKeys();
   ChainLedger heads(keys);
   AuditReport report;
@@ -45,16 +45,16 @@ Result<std::optional<AuditReport>> AuditInOnePass(HistoryRangeReader& store, int
         tally.ledger.AddEntry(e.request_id, e.seq, e.prev_hash, e.hash);
         ++tally.entries;
       });
-  // A store the one pass cannot read (or will not: a key of another storage class) is walked
-  // page by page, which reports what it cannot read itself.
-  if (!read.ok() || failed.load()) return std::optional<AuditReport>();
+  // A store that does not scan, or that the one pass cannot read (or will not: a key of another
+  // storage class), is walked page by page, which reports what it cannot read itself.
+  if (!read.ok() || failed.load()) return std::nullopt;
   for (const std::unique_ptr<PartTally>& tally : parts) {
     heads.Merge(tally->ledger);
     report.entries += tally->entries;
     report.data_redumped += tally->dump.redumped();
   }
-  if (!heads.Balanced()) return std::optional<AuditReport>();
-  return std::optional<AuditReport>(std::move(report));
+  if (!heads.Balanced()) return std::nullopt;
+  return report;
 }
 
 }  // namespace rogatory::store_internal

@@ -44,7 +44,6 @@ class SqlStore final : public Store, public HistoryRangeReader {
                                                     const RequestId& last) override;
   Status VisitHistoryRange(const RequestId& first, const RequestId& last,
                            const std::function<void(const StoredHistoryEntry&)>& visit) override;
-  bool ScansAll() const override { return dialect_.sqlite(); }
   Status ScanAll(int parts, const std::function<void(const RequestHead&)>& head,
                  const std::function<void(int, const StoredHistoryEntry&)>& entry) override;
   void BeginFullScan() override;

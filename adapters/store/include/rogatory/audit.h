@@ -66,14 +66,13 @@ class HistoryRangeReader {
   // the walk runs (when the file fits in half the available memory). By default nothing.
   virtual void BeginFullScan() {}
   virtual void EndFullScan() {}
-  // Whether ScanAll works on this store (the SQL stores on SQLite).
-  virtual bool ScansAll() const { return false; }
   // Calls `head` with every request head (on the calling thread), and `entry` with every history
   // row as stored, split into `parts` parts (1 to 64), each read on a thread of its own and
   // passed with its part number (0 to parts - 1; each view valid during its call only), every
   // table read in its storage order. The heads and the rows are those of one moment: the rows
   // agree with the heads even while the store is being written. An error when the store cannot
-  // be read (or does not scan: ScansAll false).
+  // be read, or when the store does not scan in one pass (the default; the SQL stores scan on
+  // SQLite).
   virtual Status ScanAll(int parts, const std::function<void(const RequestHead&)>& head,
                          const std::function<void(int, const StoredHistoryEntry&)>& entry);
 };
@@ -102,7 +101,7 @@ struct AuditOptions {
 // is checked again the decoded way above, so the report (requests, entries, the broken link and
 // its message, or the error) is the same either way.
 //
-// On a store that ScansAll, the audit first checks everything in one pass: the request heads
+// On a store whose ScanAll works, the audit first checks everything in one pass: the request heads
 // and the history rows of one moment read once in storage order (ScanAll), the history in
 // `workers` parts on threads of their own, each entry's hash recomputed and every chain's links
 // checked at once, in whatever order the rows come, by sums of a keyed hash drawn for the run
