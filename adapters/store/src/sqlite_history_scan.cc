@@ -148,10 +148,6 @@ Status ScanRowidsOnOwnConnection(const std::string& file, int64_t first, int64_t
   return status;
 }
 
-}  // namespace
-
-namespace {
-
 // Ends the heads' read transaction and joins the part readers however ScanAll leaves.
 struct ScanEnd {
   sqlite_api::sqlite3* db;
