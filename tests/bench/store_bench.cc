@@ -353,8 +353,10 @@ BENCHMARK(BM_RawSqlite)->UseRealTime();
 
 // The ceiling for a batch: the sqlite3 C API on the store's own schema (created by OpenStore),
 // one thread, WAL, synchronous=FULL, batches of 16 steps on 16 requests per transaction with
-// the statements ApplyWriter runs for a note (the request updated in its state, its statistics
-// record read, the history and outbox rows in one multi-row INSERT each). What is left between
+// the statements ApplyWriter runs for a note (the history's last rowid read once; per step the
+// request's last history row read, the request updated in its state with its new last row, its
+// statistics record read; the history rows, each linked to its request's row before it, and the
+// outbox rows in one multi-row INSERT each: schema 12). What is left between
 // this and BM_SqliteApply with 16 callers is the store's own work; what this costs is SQLite's.
 void BM_RawSqliteBatch16(benchmark::State& state) {
   constexpr int kSteps = 16;
@@ -390,20 +392,24 @@ void BM_RawSqliteBatch16(benchmark::State& state) {
     sqlite3_exec(db, ddl, nullptr, nullptr, nullptr);
   std::string history_sql =
       "INSERT INTO history (request_id, seq, event, from_state, to_state, actor, at, data, "
-      "comment, prev_hash, hash, authority) VALUES ";
+      "comment, prev_hash, hash, authority, hid, prev_rowid) VALUES ";
   std::string outbox_sql =
       "INSERT INTO outbox (subscription_id, request_id, revision, event_type, payload, status, "
       "attempts, last_error, next_attempt_at, created_at) VALUES ";
   for (int i = 0; i < kSteps; ++i) {
-    history_sql += std::string(i == 0 ? "" : ", ") + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    history_sql += std::string(i == 0 ? "" : ", ") + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     outbox_sql += std::string(i == 0 ? "" : ", ") + "(?, ?, ?, ?, ?, 'pending', 0, '', ?, ?)";
   }
-  sqlite3_stmt *begin, *commit, *update, *record, *history, *outbox;
+  sqlite3_stmt *begin, *commit, *last_rowid, *head, *update, *record, *history, *outbox;
   sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &begin, nullptr);
   sqlite3_prepare_v2(db, "COMMIT", -1, &commit, nullptr);
+  sqlite3_prepare_v2(db, "SELECT rowid FROM history ORDER BY rowid DESC LIMIT 1", -1, &last_rowid,
+                     nullptr);
+  sqlite3_prepare_v2(db, "SELECT history_head FROM requests WHERE id = ?", -1, &head, nullptr);
   sqlite3_prepare_v2(db,
                      "UPDATE requests SET version = ?, revision = ?, data = ?, refs = ?, "
-                     "deadlines = ?, updated_at = ?, head_hash = ? WHERE id = ? AND revision = ?",
+                     "deadlines = ?, updated_at = ?, head_hash = ?, history_head = ? WHERE id = ? "
+                     "AND revision = ?",
                      -1, &update, nullptr);
   sqlite3_prepare_v2(db, "SELECT record FROM stats_requests WHERE request_id = ?", -1, &record,
                      nullptr);
@@ -417,7 +423,15 @@ void BM_RawSqliteBatch16(benchmark::State& state) {
   size_t record_bytes = 0;
   for (auto _ : state) {
     bool ok = StepDone(begin);
+    int64_t rowid = 0;
+    if (ok && sqlite3_step(last_rowid) == SQLITE_ROW) rowid = sqlite3_column_int64(last_rowid, 0);
+    sqlite3_reset(last_rowid);
     for (int i = 0; i < kSteps && ok; ++i) {
+      BindText(head, 1, ids[i]);
+      const int64_t prev_rowid =
+          sqlite3_step(head) == SQLITE_ROW ? sqlite3_column_int64(head, 0) : 0;
+      sqlite3_reset(head);
+      ++rowid;
       sqlite3_bind_int(update, 1, 1);
       sqlite3_bind_int64(update, 2, revision + 1);
       BindText(update, 3, data);
@@ -425,8 +439,9 @@ void BM_RawSqliteBatch16(benchmark::State& state) {
       BindText(update, 5, "[]");
       sqlite3_bind_int64(update, 6, revision + 1);
       BindText(update, 7, hash);
-      BindText(update, 8, ids[i]);
-      sqlite3_bind_int64(update, 9, revision);
+      sqlite3_bind_int64(update, 8, rowid);
+      BindText(update, 9, ids[i]);
+      sqlite3_bind_int64(update, 10, revision);
       ok = sqlite3_step(update) == SQLITE_DONE && sqlite3_changes(db) == 1;
       sqlite3_reset(update);
       BindText(record, 1, ids[i]);
@@ -434,7 +449,7 @@ void BM_RawSqliteBatch16(benchmark::State& state) {
       sqlite3_reset(record);
       payloads[i] = R"({"type":"request.transitioned","data":{"request_id":")" + ids[i] +
                     R"(","revision":)" + std::to_string(revision + 1) + "}}";
-      const int h = i * 12, o = i * 7;
+      const int h = i * 14, o = i * 7;
       BindText(history, h + 1, ids[i]);
       sqlite3_bind_int64(history, h + 2, revision + 1);
       BindText(history, h + 3, "note");
@@ -447,6 +462,8 @@ void BM_RawSqliteBatch16(benchmark::State& state) {
       BindText(history, h + 10, hash);
       BindText(history, h + 11, hash);
       BindText(history, h + 12, "");
+      sqlite3_bind_int64(history, h + 13, rowid);
+      sqlite3_bind_int64(history, h + 14, prev_rowid);
       BindText(outbox, o + 1, "bench-sub");
       BindText(outbox, o + 2, ids[i]);
       sqlite3_bind_int64(outbox, o + 3, revision + 1);
@@ -465,7 +482,9 @@ void BM_RawSqliteBatch16(benchmark::State& state) {
     ++revision;
   }
   benchmark::DoNotOptimize(record_bytes);
-  for (sqlite3_stmt* st : {begin, commit, update, record, history, outbox}) sqlite3_finalize(st);
+  for (sqlite3_stmt* st : {begin, commit, last_rowid, head, update, record, history, outbox}) {
+    sqlite3_finalize(st);
+  }
   sqlite3_close(db);
   state.SetItemsProcessed(state.iterations() * kSteps);
 }

@@ -163,7 +163,20 @@ def old_database(work, db, api_answer):
     old = os.path.join(work, "old.db")
     shutil.copy(db, old)
     with sqlite3.connect(old) as c:
-        # Schema 8 first (the deadline rows' copies of their request's workflow, state and phase).
+        # Schema 11 first (the history keyed by request and seq, without schema 12's links).
+        c.executescript(
+            "CREATE TABLE history_keyed (request_id TEXT NOT NULL, seq BIGINT NOT NULL,"
+            " event TEXT NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL,"
+            " actor TEXT NOT NULL, at BIGINT NOT NULL, data TEXT NOT NULL, comment TEXT NOT NULL,"
+            " prev_hash TEXT NOT NULL, hash TEXT NOT NULL, authority TEXT NOT NULL DEFAULT '',"
+            " PRIMARY KEY (request_id, seq));"
+            "INSERT INTO history_keyed (rowid, request_id, seq, event, from_state, to_state, actor,"
+            " at, data, comment, prev_hash, hash, authority) SELECT hid, request_id, seq, event,"
+            " from_state, to_state, actor, at, data, comment, prev_hash, hash, authority"
+            " FROM history;"
+            "DROP TABLE history; ALTER TABLE history_keyed RENAME TO history;"
+            "ALTER TABLE requests DROP COLUMN history_head;")
+        # Schema 8 (the deadline rows' copies of their request's workflow, state and phase).
         c.executescript(
             "DROP INDEX deadlines_lapsed_by_workflow; DROP INDEX deadlines_lapsed_by_state;"
             "DROP INDEX deadlines_lapsed_by_phase; DROP INDEX deadlines_lapsed_by_workflow_state;"

@@ -103,6 +103,64 @@ TEST_F(SqliteAuditTest, ADeletedEntryBreaksTheChain) {
   EXPECT_EQ(report->broken->seq, 2);
 }
 
+// Schema 12: a link from r-2's second entry into r-1's rows. The walk from r-2's last entry stops
+// at a row that is not r-2's (a hole), so r-2's history is read by its request id instead: whole,
+// as stored. The chains verify; the audit names the entry no link reaches any more.
+TEST_F(SqliteAuditTest, ALinkIntoAnotherRequestsRowsLeavesAnEntryNoLinkReaches) {
+  Tamper(
+      "UPDATE history SET prev_rowid = (SELECT rowid FROM history WHERE request_id = 'r-1' AND "
+      "seq = 1) WHERE request_id = 'r-2' AND seq = 2");
+  auto history = db_.store().GetHistory("r-2");
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  ASSERT_EQ(history->size(), 4u);
+  for (size_t i = 0; i < history->size(); ++i) {
+    EXPECT_EQ((*history)[i].request_id, "r-2");
+    EXPECT_EQ((*history)[i].seq, static_cast<int64_t>(i) + 1);
+  }
+  EXPECT_TRUE(VerifyHistoryChain(*history).ok());
+  Result<AuditReport> report = AuditHistories(db_.store());
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_FALSE(report->one_pass);
+  ASSERT_TRUE(report->broken.has_value());
+  EXPECT_EQ(report->broken->request_id, "r-2");
+  EXPECT_EQ(report->broken->seq, 1);
+  EXPECT_THAT(report->broken->message, HasSubstr("reached by no link"));
+  EXPECT_EQ(report->requests, 3);  // every history verified first
+}
+
+// Schema 12: r-2's third entry linked past its second. The second is still stored, but no walk
+// reaches it: the history reads whole by its request id, and the audit names the second entry.
+TEST_F(SqliteAuditTest, AnEntryLinkedPastIsNamed) {
+  Tamper(
+      "UPDATE history SET prev_rowid = (SELECT rowid FROM history WHERE request_id = 'r-2' AND "
+      "seq = 1) WHERE request_id = 'r-2' AND seq = 3");
+  auto history = db_.store().GetHistory("r-2");
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  EXPECT_EQ(history->size(), 4u);
+  Result<AuditReport> report = AuditHistories(db_.store());
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_FALSE(report->one_pass);
+  ASSERT_TRUE(report->broken.has_value());
+  EXPECT_EQ(report->broken->request_id, "r-2");
+  EXPECT_EQ(report->broken->seq, 2);
+}
+
+// Schema 12: a link that loops (r-2's last entry linked to itself) is walked at most revision
+// times, never forever; the walk still finds a link past the revision's count, so the history
+// reads by its request id, and the entries no link reaches are named.
+TEST_F(SqliteAuditTest, ALoopingLinkEndsTheWalk) {
+  Tamper("UPDATE history SET prev_rowid = rowid WHERE request_id = 'r-2' AND seq = 4");
+  auto history = db_.store().GetHistory("r-2");
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  ASSERT_EQ(history->size(), 4u);
+  EXPECT_EQ((*history)[0].seq, 1);
+  Result<AuditReport> report = AuditHistories(db_.store());
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_TRUE(report->broken.has_value());
+  EXPECT_EQ(report->broken->request_id, "r-2");
+  EXPECT_EQ(report->broken->seq, 1);
+}
+
 TEST_F(SqliteAuditTest, ARequestRowThatDisagreesWithItsHistoryIsBroken) {
   // The last entry removed, so the chain itself still verifies but ends before the request.
   Tamper("DELETE FROM history WHERE request_id = 'r-1' AND seq = 4");
@@ -170,11 +228,13 @@ TEST_F(SqliteAuditTest, AKeyOfAnotherStorageClassIsJudgedByThePageWalk) {
 }
 
 TEST_F(SqliteAuditTest, ASeqStoredAsTextIsJudgedByThePageWalk) {
-  // A copy of r-1's last entry with its seq as text: no integer seq, so it sorts after them.
+  // A copy of r-1's last entry with its seq as text, linked in as r-1's last.
   Tamper(
-      "INSERT INTO history SELECT request_id, '4x', event, from_state, to_state, actor, at, "
-      "data, comment, prev_hash, hash, authority FROM history "
-      "WHERE request_id = 'r-1' AND seq = 4");
+      "INSERT INTO history (request_id, seq, event, from_state, to_state, actor, at, data, "
+      "comment, prev_hash, hash, authority, prev_rowid) SELECT request_id, '4x', event, "
+      "from_state, to_state, actor, at, data, comment, prev_hash, hash, authority, rowid FROM "
+      "history WHERE request_id = 'r-1' AND seq = 4; UPDATE requests SET history_head = "
+      "(SELECT MAX(rowid) FROM history) WHERE id = 'r-1'");
   Result<AuditReport> report = AuditHistories(db_.store());
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_FALSE(report->one_pass);

@@ -197,5 +197,60 @@ TEST_F(ChainLedgerTest, ARequestRowWithNoHistoryDoesNotBalance) {
   EXPECT_FALSE(Balanced());
 }
 
+// The links from requests to their rows (SQLite, schema 12): each request names its last row,
+// each row the one before it. A row is (request id, seq, rowid, prev rowid); a head is
+// (request id, revision, last rowid).
+struct RowLink {
+  std::string id;
+  int64_t seq, rowid, prev;
+};
+struct LastRow {
+  std::string id;
+  int64_t revision, rowid;
+};
+
+bool LinksBalance(const std::vector<LastRow>& heads, std::vector<RowLink> rows,
+                  unsigned shuffle_seed = 1) {
+  const ChainLedger::Keys keys = ChainLedger::DrawKeys();
+  ChainLedger requests(keys), entries(keys);
+  for (const LastRow& h : heads) requests.AddLastRow(h.id, h.revision, h.rowid);
+  std::mt19937 random(shuffle_seed);
+  std::shuffle(rows.begin(), rows.end(), random);
+  for (const RowLink& r : rows) entries.AddRowLink(r.id, r.seq, r.rowid, r.prev);
+  requests.Merge(entries);
+  return requests.Balanced();
+}
+
+// Two requests whose rows interleave in the table, as steps do.
+const std::vector<RowLink> kRows = {
+    {"r-1", 1, 1, 0}, {"r-2", 1, 2, 0}, {"r-1", 2, 3, 1}, {"r-2", 2, 4, 2}, {"r-1", 3, 7, 3}};
+const std::vector<LastRow> kHeads = {{"r-1", 3, 7}, {"r-2", 2, 4}};
+
+TEST(ChainLedgerLinkTest, LinksThatWalkEachRequestsRowsInSeqOrderBalanceInAnyOrder) {
+  for (unsigned seed = 1; seed <= 5; ++seed) EXPECT_TRUE(LinksBalance(kHeads, kRows, seed));
+  EXPECT_TRUE(LinksBalance({}, {}));
+}
+
+TEST(ChainLedgerLinkTest, LinksThatMissAStoredRowOrNameAnotherNeverBalance) {
+  auto with = [](size_t i, RowLink changed) {
+    std::vector<RowLink> rows = kRows;
+    rows[i] = std::move(changed);
+    return rows;
+  };
+  EXPECT_FALSE(LinksBalance({{"r-1", 3, 3}, {"r-2", 2, 4}}, kRows)) << "head not the last row";
+  EXPECT_FALSE(LinksBalance({{"r-1", 2, 3}, {"r-2", 2, 4}}, kRows)) << "a row past the head";
+  EXPECT_FALSE(LinksBalance(kHeads, with(4, {"r-1", 3, 7, 1}))) << "a row linked past";
+  EXPECT_FALSE(LinksBalance(kHeads, with(4, {"r-1", 3, 7, 2}))) << "into another request";
+  EXPECT_FALSE(LinksBalance(kHeads, with(4, {"r-1", 3, 7, 7}))) << "a loop";
+  EXPECT_FALSE(LinksBalance(kHeads, with(0, {"r-1", 1, 1, 5}))) << "a first row linked on";
+  std::vector<RowLink> extra = kRows;
+  extra.push_back({"r-2", 3, 9, 4});  // a row no head reaches
+  EXPECT_FALSE(LinksBalance(kHeads, extra));
+  std::vector<RowLink> missing(kRows.begin(), kRows.end() - 1);
+  EXPECT_FALSE(LinksBalance(kHeads, missing)) << "a linked row not stored";
+  EXPECT_FALSE(LinksBalance({{"r-1", 3, 7}, {"r-2", 2, 4}, {"r-3", 1, 8}}, kRows))
+      << "a request whose row is not stored";
+}
+
 }  // namespace
 }  // namespace rogatory::store_internal

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "history_links.h"
 #include "rogatory/audit.h"
 #include "rogatory/history.h"
 #include "sqlite_exec.h"
@@ -109,6 +110,7 @@ INSTANTIATE_TEST_SUITE_P(Stores, SqlStoreTest,
 // without the lapsed index of each list filter, and with version 6's running-due index (which
 // does not cover the filter columns).
 const std::string kBackToVersion7 =
+    kBackToVersion11 +
     "DROP TABLE stats_months; "
     "DROP INDEX deadlines_lapsed_by_workflow; DROP INDEX deadlines_lapsed_by_state; "
     "DROP INDEX deadlines_lapsed_by_phase; DROP INDEX deadlines_lapsed_by_workflow_state; "
@@ -394,6 +396,7 @@ TEST_F(SqliteStoreTest, MigratesAVersionSevenDatabaseToOverdueIndexWalksUnderEve
 // Takes a SQLite database of this binary's schema back to version 10: the history clustered by
 // request (WITHOUT ROWID), as versions 1 to 10 created it.
 const std::string kBackToVersion10 =
+    kBackToVersion11 +
     "CREATE TABLE history_clustered (request_id TEXT NOT NULL, seq BIGINT NOT NULL,"
     " event TEXT NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL, actor TEXT NOT NULL,"
     " at BIGINT NOT NULL, data TEXT NOT NULL, comment TEXT NOT NULL, prev_hash TEXT NOT NULL,"
@@ -402,9 +405,10 @@ const std::string kBackToVersion10 =
     "INSERT INTO history_clustered SELECT * FROM history; DROP TABLE history; "
     "ALTER TABLE history_clustered RENAME TO history; UPDATE schema_version SET version = 10;";
 
-// Version 11 stores the history in insertion order (a rowid table, its key a unique index): the
-// upgrade copies every row, the audit still verifies every chain (in one pass), a request's
-// history is still one index range in seq order, and a new step's row goes at the end.
+// Version 11 stored the history in insertion order (a rowid table); version 12 drops its key's
+// index and links each request's rows from the request row (history_links.h). The upgrade from 10 copies every row,
+// the audit still verifies every chain (in one pass), a request's history reads back in seq
+// order, and a new step's row goes at the end.
 TEST_F(SqliteStoreTest, MigratesAVersionTenDatabaseToTheHistoryInInsertionOrder) {
   std::vector<RequestBuilder> requests;
   for (int i = 1; i <= 3; ++i) {
@@ -419,13 +423,14 @@ TEST_F(SqliteStoreTest, MigratesAVersionTenDatabaseToTheHistoryInInsertionOrder)
   const std::string path = db_.sqlite_path();
   const std::string clustered =
       "SELECT COUNT(*) FROM sqlite_master WHERE name = 'history' AND sql LIKE '%WITHOUT ROWID%'";
-  EXPECT_EQ(SqliteCount(path, clustered), 0) << "a new database has version 11's history";
+  EXPECT_EQ(SqliteCount(path, clustered), 0) << "a new database has a rowid history";
   SqliteExec(path, kBackToVersion10);
   EXPECT_EQ(SqliteCount(path, clustered), 1);
   ASSERT_TRUE(db_.Reopen().ok());
   EXPECT_EQ(SqliteCount(path, "SELECT MAX(version) FROM schema_version"), kStoreSchemaVersion);
   EXPECT_EQ(SqliteCount(path, clustered), 0);
   EXPECT_EQ(SqliteCount(path, "SELECT COUNT(*) FROM history"), 12);
+  EXPECT_EQ(SqliteCount(path, "SELECT COUNT(*) FROM pragma_index_list('history')"), 0);
 
   Result<AuditReport> audit = AuditHistories(db_.store());
   ASSERT_TRUE(audit.ok()) << audit.status().ToString();
@@ -434,11 +439,6 @@ TEST_F(SqliteStoreTest, MigratesAVersionTenDatabaseToTheHistoryInInsertionOrder)
   EXPECT_EQ(audit->requests, 3);
   EXPECT_EQ(audit->entries, 12);
 
-  // A request's history: one range of the key's index, already in seq order.
-  EXPECT_THAT(SqlitePlan(path, "SELECT seq FROM history WHERE request_id = 'r-2' ORDER BY seq"),
-              HasSubstr("INDEX sqlite_autoindex_history"));
-  EXPECT_THAT(SqlitePlan(path, "SELECT seq FROM history WHERE request_id = 'r-2' ORDER BY seq"),
-              Not(HasSubstr("TEMP B-TREE")));
   ASSERT_TRUE(db_.store().Apply(requests[1].Step("note", "draft", Phase::kDrafting)).ok());
   auto history = db_.store().GetHistory("r-2");
   ASSERT_TRUE(history.ok()) << history.status().ToString();
@@ -449,11 +449,64 @@ TEST_F(SqliteStoreTest, MigratesAVersionTenDatabaseToTheHistoryInInsertionOrder)
                         "history) AND request_id = 'r-2' AND seq = 5"),
             1)
       << "the new entry is the last row";
-  // The key still holds: a second entry 5 is refused.
-  EXPECT_EQ(SqliteCount(path,
-                        "SELECT COUNT(*) FROM pragma_index_list('history') WHERE "
-                        "\"unique\" = 1 AND origin = 'pk'"),
-            1);
+}
+
+// Version 12: the history has no index; each request row names its last history row and each
+// row the one before it. The upgrade from 11 keeps every rowid and sets the links; each new step
+// links its row; VACUUM keeps the rowids the links name.
+TEST_F(SqliteStoreTest, MigratesAVersionElevenDatabaseToHistoryLinkedFromItsRequests) {
+  std::vector<RequestBuilder> requests;
+  for (int i = 1; i <= 3; ++i) {
+    requests.emplace_back("r-" + std::to_string(i));
+    ASSERT_TRUE(db_.store().Apply(requests.back().Create()).ok());
+  }
+  for (int step = 0; step < 2; ++step) {
+    for (RequestBuilder& b : requests) {
+      ASSERT_TRUE(db_.store().Apply(b.Step("note", "draft", Phase::kDrafting)).ok());
+    }
+  }
+  const std::string path = db_.sqlite_path();
+  const std::string rows_linked =
+      "SELECT COUNT(*) FROM history AS h WHERE h.prev_rowid = COALESCE((SELECT p.rowid FROM "
+      "history AS p WHERE p.request_id = h.request_id AND p.seq = h.seq - 1), 0)";
+  const std::string heads_linked =
+      "SELECT COUNT(*) FROM requests AS r WHERE r.history_head = (SELECT h.rowid FROM history "
+      "AS h WHERE h.request_id = r.id AND h.seq = r.revision)";
+  EXPECT_EQ(SqliteCount(path, rows_linked), 9) << "a new database links its rows";
+  EXPECT_EQ(SqliteCount(path, heads_linked), 3);
+  EXPECT_EQ(SqliteCount(path, "SELECT history_head FROM requests WHERE id = 'r-2'"), 8);
+  SqliteExec(path, kBackToVersion11);
+  EXPECT_EQ(SqliteCount(path, "SELECT COUNT(*) FROM pragma_index_list('history')"), 1);
+  ASSERT_TRUE(db_.Reopen().ok());
+  EXPECT_EQ(SqliteCount(path, "SELECT MAX(version) FROM schema_version"), kStoreSchemaVersion);
+  EXPECT_EQ(SqliteCount(path, "SELECT COUNT(*) FROM pragma_index_list('history')"), 0);
+  EXPECT_EQ(SqliteCount(path, rows_linked), 9);
+  EXPECT_EQ(SqliteCount(path, heads_linked), 3);
+  EXPECT_EQ(SqliteCount(path, "SELECT history_head FROM requests WHERE id = 'r-2'"), 8)
+      << "the rowids are kept";
+
+  ASSERT_TRUE(db_.store().Apply(requests[1].Step("note", "draft", Phase::kDrafting)).ok());
+  EXPECT_EQ(SqliteCount(path, "SELECT history_head FROM requests WHERE id = 'r-2'"), 10);
+  EXPECT_EQ(SqliteCount(path, "SELECT prev_rowid FROM history WHERE rowid = 10"), 8);
+  // Rowids a refused step took stay unused, and VACUUM keeps the others (they are a column).
+  SqliteExec(path, "DELETE FROM history WHERE rowid = 1; VACUUM");
+  ASSERT_TRUE(db_.Reopen().ok());
+  EXPECT_EQ(SqliteCount(path, "SELECT MIN(rowid) FROM history"), 2);
+  auto history = db_.store().GetHistory("r-2");
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  ASSERT_EQ(history->size(), 4u);
+  for (size_t i = 0; i < history->size(); ++i) EXPECT_EQ((*history)[i].seq, int64_t(i + 1));
+  Result<AuditReport> audit = AuditHistories(db_.store());
+  ASSERT_TRUE(audit.ok()) << audit.status().ToString();
+  ASSERT_TRUE(audit->broken.has_value()) << "r-1 lost its first entry";
+  EXPECT_EQ(audit->broken->request_id, "r-1");
+  EXPECT_EQ(audit->entries, 2);  // r-1 stops the walk
+
+  // A request's history is found by the request's key, then one rowid lookup per entry.
+  const std::string plan = SqlitePlan(path, store_internal::LinkedHistoryOfRequestSql());
+  EXPECT_THAT(plan, HasSubstr("SEARCH requests USING PRIMARY KEY (id=?)")) << plan;
+  EXPECT_THAT(plan, HasSubstr("SEARCH h USING INTEGER PRIMARY KEY (rowid=?)")) << plan;
+  EXPECT_THAT(plan, Not(HasSubstr("SCAN h"))) << plan;
 }
 
 // Regression (session 5): the statistics record's SELECT was left on its row, so a connection
@@ -534,16 +587,15 @@ TEST_F(SqliteStoreTest, AFailingRowInABulkInsertFailsOnlyItsOwnStep) {
   sub.url = "https://consumer.example/hook";
   sub.secret = "whsec_c2VjcmV0";
   ASSERT_TRUE(db_.store().CreateSubscription(sub).ok());
-  constexpr int kSteps = 6;  // step 0 meets a history row planted where its entry goes
+  constexpr int kSteps = 6;  // step 0's history row is refused by a trigger
   std::vector<RequestBuilder> builders;
   for (int i = 0; i < kSteps; ++i) {
     builders.emplace_back("r-" + std::to_string(i));
     ASSERT_TRUE(db_.store().Apply(builders.back().Create()).ok());
   }
   SqliteExec(db_.sqlite_path(),
-             "INSERT INTO history (request_id, seq, event, from_state, to_state, actor, at, data, "
-             "comment, prev_hash, hash) VALUES ('r-0', 2, 'x', 'draft', 'draft', 'eve', 0, '{}', "
-             "'', '', '')");
+             "CREATE TRIGGER refuse_r0 BEFORE INSERT ON history WHEN NEW.request_id = 'r-0' "
+             "BEGIN SELECT RAISE(ABORT, 'refused'); END");
   std::vector<Mutation> steps;
   for (auto& b : builders) {
     steps.push_back(b.Step("note", "draft", Phase::kDrafting));

@@ -22,6 +22,19 @@ inline void SqliteExec(const std::string& path, const std::string& sql) {
   ASSERT_EQ(rc, SQLITE_OK) << message;
 }
 
+// Takes a SQLite database of this binary's schema back to version 11: the history keyed by
+// (request_id, seq) through a unique index (its rowids kept), without schema 12's links.
+inline const std::string kBackToVersion11 =
+    "CREATE TABLE history_keyed (request_id TEXT NOT NULL, seq BIGINT NOT NULL,"
+    " event TEXT NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL, actor TEXT NOT NULL,"
+    " at BIGINT NOT NULL, data TEXT NOT NULL, comment TEXT NOT NULL, prev_hash TEXT NOT NULL,"
+    " hash TEXT NOT NULL, authority TEXT NOT NULL DEFAULT '', PRIMARY KEY (request_id, seq)); "
+    "INSERT INTO history_keyed (rowid, request_id, seq, event, from_state, to_state, actor, at,"
+    " data, comment, prev_hash, hash, authority) SELECT hid, request_id, seq, event, from_state,"
+    " to_state, actor, at, data, comment, prev_hash, hash, authority FROM history; "
+    "DROP TABLE history; ALTER TABLE history_keyed RENAME TO history; "
+    "ALTER TABLE requests DROP COLUMN history_head; UPDATE schema_version SET version = 11;";
+
 }  // namespace rogatory::testing
 
 #endif  // ROGATORY_TESTS_STORE_SQLITE_EXEC_H_

@@ -153,7 +153,8 @@ TEST_P(StatsMigrationTest, MigratingAVersion8DatabaseBuildsTheRollUps) {
   WalkAcrossAYear();
   std::vector<Cells> before;
   for (const auto& [from, to] : Ranges()) before.push_back(Query("de.sta", from, to));
-  SqliteExec(db_->sqlite_path(), "DROP TABLE stats_months; UPDATE schema_version SET version = 8;");
+  SqliteExec(db_->sqlite_path(),
+             kBackToVersion11 + "DROP TABLE stats_months; UPDATE schema_version SET version = 8;");
   ASSERT_TRUE(db_->Reopen().ok());
   const auto ranges = Ranges();
   for (size_t i = 0; i < ranges.size(); ++i) {

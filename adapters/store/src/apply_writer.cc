@@ -27,6 +27,13 @@ void BindHistory(soci::statement& st, HistoryRow& h) {
   st.exchange(use(h.authority));
 }
 
+// SQLite: each row with its rowid and the rowid of the row before it (history_links.h).
+void BindHistoryWithLinks(soci::statement& st, HistoryRow& h) {
+  BindHistory(st, h);
+  st.exchange(use(h.rowid));
+  st.exchange(use(h.prev_rowid));
+}
+
 void BindOutbox(soci::statement& st, OutboxRow& o) {
   st.exchange(use(o.subscription_id));
   st.exchange(use(o.request_id));
@@ -73,11 +80,17 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
       delete_stale_deadlines_(sql),
       delete_deadline_(sql),
       select_subscriptions_(sql),
+      select_last_history_rowid_(sql),
+      select_history_head_(sql),
       update_parties_(sql),
       delete_party_rows_(sql),
       insert_party_row_(sql),
-      history_rows_(sql, std::string("INSERT INTO history (") + kHistoryColumns + ") VALUES ",
-                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", BindHistory),
+      history_rows_(sql,
+                    std::string("INSERT INTO history (") + kHistoryColumns +
+                        (d.sqlite() ? ", hid, prev_rowid) VALUES " : ") VALUES "),
+                    d.sqlite() ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                               : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    d.sqlite() ? BindHistoryWithLinks : BindHistory),
       outbox_rows_(sql,
                    "INSERT INTO outbox (subscription_id, request_id, revision, event_type, "
                    "payload, status, attempts, last_error, next_attempt_at, created_at) VALUES ",
@@ -93,33 +106,62 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
 
   RequestRow& r = request_;
   // A new request: ON CONFLICT keeps an id clash a refusal (0 rows), not an aborted transaction.
-  Prepare(insert_request_,
-          "INSERT INTO requests (id, workflow, version, state, phase, revision, data, refs, "
-          "deadlines, created_at, updated_at, head_hash, parties) VALUES (:id, :workflow, "
-          ":version, :state, :phase, :revision, :data, :refs, :deadlines, :created_at, "
-          ":updated_at, :head_hash, :parties) ON CONFLICT (id) DO NOTHING",
-          use(r.id), use(r.workflow), use(r.version), use(r.state), use(r.phase), use(r.revision),
-          use(r.data), use(r.refs), use(r.deadlines), use(r.created_at), use(r.updated_at),
-          use(r.head_hash), use(r.parties));
+  if (d.sqlite()) {
+    // Schema 12: the request names its last history row (history_links.h).
+    Prepare(insert_request_,
+            "INSERT INTO requests (id, workflow, version, state, phase, revision, data, refs, "
+            "deadlines, created_at, updated_at, head_hash, parties, history_head) VALUES (:id, "
+            ":workflow, :version, :state, :phase, :revision, :data, :refs, :deadlines, "
+            ":created_at, :updated_at, :head_hash, :parties, :history_rowid) "
+            "ON CONFLICT (id) DO NOTHING",
+            use(r.id), use(r.workflow), use(r.version), use(r.state), use(r.phase), use(r.revision),
+            use(r.data), use(r.refs), use(r.deadlines), use(r.created_at), use(r.updated_at),
+            use(r.head_hash), use(r.parties), use(history_rowid_));
+  } else {
+    Prepare(insert_request_,
+            "INSERT INTO requests (id, workflow, version, state, phase, revision, data, refs, "
+            "deadlines, created_at, updated_at, head_hash, parties) VALUES (:id, :workflow, "
+            ":version, :state, :phase, :revision, :data, :refs, :deadlines, :created_at, "
+            ":updated_at, :head_hash, :parties) ON CONFLICT (id) DO NOTHING",
+            use(r.id), use(r.workflow), use(r.version), use(r.state), use(r.phase), use(r.revision),
+            use(r.data), use(r.refs), use(r.deadlines), use(r.created_at), use(r.updated_at),
+            use(r.head_hash), use(r.parties));
+  }
   // Optimistic concurrency: the update happens only if nobody moved the request meanwhile.
   // A request never changes workflow (a migration changes its version), so the workflow index
   // is left alone.
-  Prepare(update_request_,
-          "UPDATE requests SET version = :version, state = :state, "
-          "phase = :phase, revision = :revision, data = :data, refs = :refs, "
-          "deadlines = :deadlines, updated_at = :updated_at, head_hash = :head_hash "
-          "WHERE id = :id AND revision = :expected",
-          use(r.version), use(r.state), use(r.phase), use(r.revision), use(r.data), use(r.refs),
-          use(r.deadlines), use(r.updated_at), use(r.head_hash), use(r.id),
-          use(expected_revision_));
+  // SQLite (schema 12) also makes the step's history row the request's last.
+  auto prepare_update = [&](soci::statement& st, const std::string& set, auto... exchanges) {
+    const std::string where = " WHERE id = :id AND revision = :expected";
+    if (d.sqlite()) {
+      Prepare(st, "UPDATE requests SET " + set + ", history_head = :history_rowid" + where,
+              exchanges..., use(history_rowid_), use(r.id), use(expected_revision_));
+    } else {
+      Prepare(st, "UPDATE requests SET " + set + where, exchanges..., use(r.id),
+              use(expected_revision_));
+    }
+  };
+  prepare_update(update_request_,
+                 "version = :version, state = :state, phase = :phase, revision = :revision, "
+                 "data = :data, refs = :refs, deadlines = :deadlines, updated_at = :updated_at, "
+                 "head_hash = :head_hash",
+                 use(r.version), use(r.state), use(r.phase), use(r.revision), use(r.data),
+                 use(r.refs), use(r.deadlines), use(r.updated_at), use(r.head_hash));
   // A step that stays in its state (a note, an escalation, a lapse) leaves the state and phase
   // columns, and so their indexes' pages, untouched: one page write less each.
-  Prepare(update_request_same_state_,
-          "UPDATE requests SET version = :version, revision = :revision, data = :data, "
-          "refs = :refs, deadlines = :deadlines, updated_at = :updated_at, "
-          "head_hash = :head_hash WHERE id = :id AND revision = :expected",
-          use(r.version), use(r.revision), use(r.data), use(r.refs), use(r.deadlines),
-          use(r.updated_at), use(r.head_hash), use(r.id), use(expected_revision_));
+  prepare_update(update_request_same_state_,
+                 "version = :version, revision = :revision, data = :data, refs = :refs, "
+                 "deadlines = :deadlines, updated_at = :updated_at, head_hash = :head_hash",
+                 use(r.version), use(r.revision), use(r.data), use(r.refs), use(r.deadlines),
+                 use(r.updated_at), use(r.head_hash));
+  if (d.sqlite()) {
+    // The last row of the table's b-tree, one descent (a MAX(rowid) wrapped in another
+    // function would scan the whole table instead).
+    Prepare(select_last_history_rowid_, "SELECT rowid FROM history ORDER BY rowid DESC LIMIT 1",
+            into(last_history_rowid_));
+    Prepare(select_history_head_, "SELECT history_head FROM requests WHERE id = :id",
+            into(prev_rowid_), use(r.id));
+  }
   Prepare(select_revision_, "SELECT revision FROM requests WHERE id = :id",
           into(stored_revision_, stored_revision_ind_), use(r.id));
   Prepare(insert_idempotency_,
@@ -197,6 +239,10 @@ Status ApplyWriter::Write(const Mutation& m, const std::vector<ActiveSubscriptio
     return InternalError("store: mutation of request " + m.request.id +
                          " is inconsistent (history seq must equal the new revision)");
   }
+  // SQLite: the rowid the history row gets, which its request row then names. Rowids given to
+  // rows later rolled back to a savepoint stay unused.
+  history_rowid_ = ++last_history_rowid_;
+  prev_rowid_ = 0;
   if (auto bulk = bulk_written_.find(&m); bulk != bulk_written_.end()) {
     request_ = std::move(bulk->second);  // what the party and deadline statements read
   } else {
@@ -214,7 +260,10 @@ Status ApplyWriter::Write(const Mutation& m, const std::vector<ActiveSubscriptio
       return AlreadyExistsError("idempotency key already used");
     }
   }
-  ToRow(m.history, &history_rows_.Add());
+  HistoryRow& history = history_rows_.Add();
+  ToRow(m.history, &history);
+  history.rowid = history_rowid_;
+  history.prev_rowid = prev_rowid_;
   if (m.parties_changed) WriteParties(m);
   WriteDeadlines(m);
   WriteOutbox(m, subscriptions);
@@ -255,6 +304,11 @@ Status ApplyWriter::WriteRequest(const Mutation& m) {
     return OkStatus();
   }
   expected_revision_ = m.expected_revision;
+  if (dialect_.sqlite()) {
+    // The row the step's history row follows: the request's last until this step.
+    select_history_head_.execute(true);
+    FinishRead(dialect_, select_history_head_);
+  }
   // The history says where the request was: same state before and after, and not a migration
   // to another version (where the same state name may sit in another phase).
   soci::statement& update = StaysInState(m) ? update_request_same_state_ : update_request_;

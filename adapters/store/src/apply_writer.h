@@ -44,6 +44,12 @@ class ApplyWriter {
     bulk_written_.clear();
     wrote_outbox_ = false;
     begin_.execute(true);
+    // Under the write lock: the history's last rowid, after which this transaction's rows go.
+    if (dialect_.sqlite()) {
+      last_history_rowid_ = 0;  // an empty table returns no row
+      select_last_history_rowid_.execute(true);
+      FinishRead(dialect_, select_last_history_rowid_);
+    }
   }
   void Commit() { commit_.execute(true); }
   void Rollback() {
@@ -139,6 +145,10 @@ class ApplyWriter {
   soci::statement insert_idempotency_;
   soci::statement upsert_deadline_, delete_stale_deadlines_, delete_deadline_;
   soci::statement select_subscriptions_;
+  soci::statement select_last_history_rowid_, select_history_head_;
+  long long last_history_rowid_ = 0;  // SQLite: the last rowid given to a history row
+  long long history_rowid_ = 0;       // bound: the current step's
+  long long prev_rowid_ = 0;          // SQLite: the rowid of the request's last row before it
   soci::statement update_parties_, delete_party_rows_, insert_party_row_;
   // Declared after the statements above: the rows' statements are prepared lazily.
   BulkInsert<HistoryRow> history_rows_;

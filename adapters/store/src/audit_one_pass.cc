@@ -33,6 +33,7 @@ std::optional<AuditReport> AuditInOnePass(HistoryRangeReader& store, int workers
       workers,
       [&](const RequestHead& r) {
         heads.AddRequest(r.id, r.revision, r.head_hash);
+        heads.AddLastRow(r.id, r.revision, r.last_rowid);
         ++report.requests;
       },
       [&](int part, const StoredHistoryEntry& e) {
@@ -43,6 +44,7 @@ std::optional<AuditReport> AuditInOnePass(HistoryRangeReader& store, int workers
           return;
         }
         tally.ledger.AddEntry(e.request_id, e.seq, e.prev_hash, e.hash);
+        tally.ledger.AddRowLink(e.request_id, e.seq, e.rowid, e.prev_rowid);
         ++tally.entries;
       });
   // A store that does not scan, or that the one pass cannot read (or will not: a key of another

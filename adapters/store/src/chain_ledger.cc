@@ -46,6 +46,17 @@ void ChainLedger::AddEntry(std::string_view request_id, int64_t seq, std::string
   Term(request_id, static_cast<int64_t>(static_cast<uint64_t>(seq) - 1), prev_hash, false);
 }
 
+void ChainLedger::AddLastRow(std::string_view id, int64_t revision, int64_t last_rowid) {
+  RowTerm(id, 0, 0, true);
+  RowTerm(id, revision, last_rowid, false);
+}
+
+void ChainLedger::AddRowLink(std::string_view request_id, int64_t seq, int64_t rowid,
+                             int64_t prev_rowid) {
+  RowTerm(request_id, seq, rowid, true);
+  RowTerm(request_id, static_cast<int64_t>(static_cast<uint64_t>(seq) - 1), prev_rowid, false);
+}
+
 void ChainLedger::Merge(const ChainLedger& other) {
   for (int lane = 0; lane < 2; ++lane) sum_[lane] = Reduce(sum_[lane] + other.sum_[lane]);
   impossible_ = impossible_ || other.impossible_;
@@ -58,6 +69,21 @@ void ChainLedger::Term(std::string_view id, int64_t seq, std::string_view hash, 
   buffer_.append(id);
   AppendWord(&buffer_, static_cast<uint64_t>(seq));
   buffer_.append(hash);
+  Add(made);
+}
+
+// A link term starts with a word no id length can be, so it shares no bytes with a chain term.
+void ChainLedger::RowTerm(std::string_view id, int64_t seq, int64_t rowid, bool made) {
+  buffer_.clear();
+  AppendWord(&buffer_, ~uint64_t{0});
+  AppendWord(&buffer_, id.size());
+  buffer_.append(id);
+  AppendWord(&buffer_, static_cast<uint64_t>(seq));
+  AppendWord(&buffer_, static_cast<uint64_t>(rowid));
+  Add(made);
+}
+
+void ChainLedger::Add(bool made) {
   const SipHash128 h = SipHash24Wide(keys_.key, buffer_.data(), buffer_.size());
   const uint64_t lanes[2] = {Reduce(h.first), Reduce(h.second)};
   for (int lane = 0; lane < 2; ++lane) {

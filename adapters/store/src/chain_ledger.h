@@ -41,6 +41,16 @@ class ChainLedger {
   // at seq.
   void AddEntry(std::string_view request_id, int64_t seq, std::string_view prev_hash,
                 std::string_view hash);
+  // The links the reads walk (SQLite, schema 12): each request row names its last history row
+  // and each row the one before it. The same argument as for the hashes, with rowids (unique
+  // per row) in their place: as multisets over (request id, seq, rowid),
+  //   {(id, 0, 0)} + {(e.request_id, e.seq, e.rowid)}
+  //     == {(e.request_id, e.seq - 1, e.prev_rowid)} + {(id, revision, last rowid)}
+  // holds exactly when the walk from each request's last row back through the links meets its
+  // rows at seq revision, ..., 1, then 0 (no row), and every row is met by its own request.
+  void AddLastRow(std::string_view id, int64_t revision, int64_t last_rowid);
+  // A history row's place in those links.
+  void AddRowLink(std::string_view request_id, int64_t seq, int64_t rowid, int64_t prev_rowid);
   // Adds another ledger's terms (kept under the same keys) to this one.
   void Merge(const ChainLedger& other);
   // True when every chain added closes, as the comment above says.
@@ -48,6 +58,8 @@ class ChainLedger {
 
  private:
   void Term(std::string_view id, int64_t seq, std::string_view hash, bool made);
+  void RowTerm(std::string_view id, int64_t seq, int64_t rowid, bool made);
+  void Add(bool made);  // the term in buffer_, to the side `made` says
 
   Keys keys_;
   uint64_t sum_[2] = {0, 0};  // each modulo 2^61 - 1

@@ -22,6 +22,13 @@ class CopyError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// SQLite's history links (schema 12, history_links.h): row numbers of its own file, never
+// copied (see store_copy.cc); an SQLite target sets them afresh.
+inline bool IsHistoryLinkColumn(const std::string& table, const std::string& column) {
+  return (table == "requests" && column == "history_head") ||
+         (table == "history" && (column == "prev_rowid" || column == "hid"));
+}
+
 struct CopyColumn {
   std::string name;
   bool integer = false;  // an integer column (both stores keep booleans and times as integers)
@@ -71,7 +78,8 @@ class CopyEndpoint {
                          const std::vector<CopyRow>& rows) = 0;
   // Target: makes the auto-numbered column continue at `next` (or after its largest value).
   virtual void SetNextSerial(const CopyTable& table, int64_t next) = 0;
-  // Target: work after the copy (statistics for the planner, a WAL checkpoint).
+  // Target: work after the copy (SQLite: each request's list of its history rows built from
+  // the copied rows; statistics for the planner, a WAL checkpoint).
   virtual void Finish() = 0;
 };
 

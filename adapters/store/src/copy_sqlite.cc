@@ -13,6 +13,7 @@
 
 #include "connection.h"
 #include "copy_endpoint.h"
+#include "history_links.h"
 #include "schema.h"
 
 namespace rogatory::store_internal {
@@ -120,8 +121,13 @@ class SqliteEndpoint : public CopyEndpoint {
     }
     std::sort(key.begin(), key.end());
     for (auto& k : key) t.key.push_back(k.second);
+    // A rowid table without a key (the history, schema 12) is read in its rowid order.
     if (t.key.empty()) {
-      for (const CopyColumn& c : t.columns) t.key.push_back(c.name);
+      if (WithoutRowid(table)) {
+        for (const CopyColumn& c : t.columns) t.key.push_back(c.name);
+      } else {
+        t.key.push_back("rowid");
+      }
     }
     // SQLite numbers a lone INTEGER PRIMARY KEY of a rowid table itself.
     if (key.size() == 1 && integer_key_type == "INTEGER" && !WithoutRowid(table)) {
@@ -165,7 +171,9 @@ class SqliteEndpoint : public CopyEndpoint {
       sql += (i ? ", " : "") + QuoteIdent(columns[i].name);
     }
     sql += " FROM " + QuoteIdent(table) + " ORDER BY ";
-    for (size_t i = 0; i < key.size(); ++i) sql += (i ? ", " : "") + QuoteIdent(key[i]);
+    for (size_t i = 0; i < key.size(); ++i) {
+      sql += (i ? ", " : "") + (key[i] == "rowid" ? key[i] : QuoteIdent(key[i]));
+    }
     Stmt st(db_, sql);
     CopyRow row(columns.size());
     while (st.Step()) {
@@ -269,6 +277,9 @@ class SqliteEndpoint : public CopyEndpoint {
   }
 
   void Finish() override {
+    Exec("BEGIN");
+    for (const char* statement : kRebuildHistoryLinks) Exec(statement);
+    Exec("COMMIT");
     Exec("PRAGMA synchronous = FULL");
     Exec("PRAGMA wal_checkpoint(TRUNCATE)");
   }

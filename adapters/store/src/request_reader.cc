@@ -1,6 +1,10 @@
 #include "request_reader.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "connection.h"
+#include "history_links.h"
 
 namespace rogatory::store_internal {
 
@@ -34,12 +38,15 @@ RequestReader::RequestReader(soci::session& sql, const Dialect& d)
   Prepare(get_request_, std::string("SELECT ") + kRequestColumns + " FROM requests WHERE id = :id",
           use(id_));
   HistoryRow& h = history_;
+  // SQLite (schema 12): the rows walked from the request's last, then the hole flag
+  // (history_links.h); PostgreSQL reads by its key, never a hole.
   Prepare(get_history_,
-          std::string("SELECT ") + kHistoryColumns +
-              " FROM history WHERE request_id = :id ORDER BY seq",
+          d.sqlite() ? LinkedHistoryOfRequestSql()
+                     : std::string("SELECT ") + kHistoryColumns +
+                           ", 0 FROM history WHERE request_id = :id ORDER BY seq",
           into(h.request_id), into(h.seq), into(h.event), into(h.from_state), into(h.to_state),
           into(h.actor), into(h.at), into(h.data), into(h.comment), into(h.prev_hash), into(h.hash),
-          into(h.authority), use(id_));
+          into(h.authority), into(h.hole), use(id_));
   Prepare(request_exists_, "SELECT COUNT(*) FROM requests WHERE id = :id", into(exists_), use(id_));
   Prepare(find_idempotency_,
           "SELECT fingerprint, response, created_at FROM idempotency "
@@ -56,12 +63,41 @@ Result<Request> RequestReader::GetRequest(const RequestId& id) {
   return FromRow(request_);
 }
 
+Status RequestReader::ReadHistoryByScan(const RequestId& id, std::vector<HistoryEntry>* out) {
+  if (history_by_scan_ == nullptr) {
+    HistoryRow& h = history_;
+    history_by_scan_ = std::make_unique<soci::statement>(sql_);
+    Prepare(*history_by_scan_, HistoryOfRequestByScanSql(), into(h.request_id), into(h.seq),
+            into(h.event), into(h.from_state), into(h.to_state), into(h.actor), into(h.at),
+            into(h.data), into(h.comment), into(h.prev_hash), into(h.hash), into(h.authority),
+            use(scan_id_));
+  }
+  scan_id_ = id;
+  Status damaged;
+  history_by_scan_->execute();
+  while (history_by_scan_->fetch()) {
+    Result<HistoryEntry> e = FromRow(history_);
+    if (!e.ok()) {
+      damaged = e.status();
+      break;
+    }
+    out->push_back(std::move(e).value());
+  }
+  FinishRead(dialect_, *history_by_scan_);
+  return damaged;
+}
+
 Result<std::vector<HistoryEntry>> RequestReader::GetHistory(const RequestId& id) {
   id_ = id;
   std::vector<HistoryEntry> out;
   Status damaged;
+  bool hole = false;
   get_history_.execute();
   while (get_history_.fetch()) {
+    if (history_.hole != 0) {
+      hole = true;
+      break;
+    }
     Result<HistoryEntry> e = FromRow(history_);
     if (!e.ok()) {
       damaged = e.status();
@@ -70,6 +106,7 @@ Result<std::vector<HistoryEntry>> RequestReader::GetHistory(const RequestId& id)
     out.push_back(std::move(e).value());
   }
   FinishRead(dialect_, get_history_);
+  if (hole) ROGATORY_RETURN_IF_ERROR(ReadHistoryByScan(id, &out));
   if (!damaged.ok()) return damaged;
   if (out.empty()) {
     // Every request has its creation entry: no history means no request (checked to be sure).
@@ -85,12 +122,13 @@ void RequestReader::PrepareHistoryRange() {
   HistoryRow& h = history_;
   history_range_ = std::make_unique<soci::statement>(sql_);
   Prepare(*history_range_,
-          std::string("SELECT ") + kHistoryColumns +
-              " FROM history WHERE request_id >= :first AND request_id <= :last"
-              " ORDER BY request_id, seq",
+          dialect_.sqlite() ? LinkedHistoryOfRangeSql()
+                            : std::string("SELECT ") + kHistoryColumns +
+                                  ", 0 FROM history WHERE request_id >= :first AND request_id <= "
+                                  ":last ORDER BY request_id, seq",
           into(h.request_id), into(h.seq), into(h.event), into(h.from_state), into(h.to_state),
           into(h.actor), into(h.at), into(h.data), into(h.comment), into(h.prev_hash), into(h.hash),
-          into(h.authority), use(first_), use(last_));
+          into(h.authority), into(h.hole), use(first_), use(last_));
 }
 
 Result<std::vector<HistoryEntry>> RequestReader::GetHistoryRange(const RequestId& first,
@@ -100,8 +138,16 @@ Result<std::vector<HistoryEntry>> RequestReader::GetHistoryRange(const RequestId
   last_ = last;
   std::vector<HistoryEntry> out;
   Status damaged;
+  std::vector<RequestId> holed;  // requests whose walk has a hole, read by scan below
   history_range_->execute();
   while (history_range_->fetch()) {
+    if (history_.hole != 0) {
+      if (holed.empty() || holed.back() != history_.request_id) {
+        holed.push_back(history_.request_id);
+      }
+      continue;
+    }
+    if (!holed.empty() && holed.back() == history_.request_id) continue;  // its walk's rows
     Result<HistoryEntry> e = FromRow(history_);
     if (!e.ok()) {
       damaged = e.status();
@@ -111,6 +157,14 @@ Result<std::vector<HistoryEntry>> RequestReader::GetHistoryRange(const RequestId
   }
   FinishRead(dialect_, *history_range_);
   if (!damaged.ok()) return damaged;
+  for (const RequestId& id : holed) {
+    // In place of the walk's rows: after every row of an earlier request id.
+    std::vector<HistoryEntry> rows;
+    ROGATORY_RETURN_IF_ERROR(ReadHistoryByScan(id, &rows));
+    const auto at = std::partition_point(out.begin(), out.end(),
+                                         [&](const HistoryEntry& e) { return e.request_id <= id; });
+    out.insert(at, std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()));
+  }
   return out;
 }
 

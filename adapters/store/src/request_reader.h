@@ -55,9 +55,13 @@ class RequestReader {
   long long idem_created_at_ = 0;
   long long exists_ = 0;
   soci::statement get_request_, get_history_, request_exists_, find_idempotency_;
-  std::unique_ptr<soci::statement> history_range_;  // prepared on first use (the audit's)
-  std::unique_ptr<SqliteHistoryScan> sqlite_scan_;  // the same, undecoded, on SQLite
+  std::unique_ptr<soci::statement> history_range_;    // prepared on first use (the audit's)
+  std::unique_ptr<SqliteHistoryScan> sqlite_scan_;    // the same, undecoded, on SQLite
+  std::unique_ptr<soci::statement> history_by_scan_;  // prepared on first use (a hole)
+  std::string scan_id_;
   void PrepareHistoryRange();
+  // Appends a request's history rows found by request id (history_links.h: a walk's hole).
+  Status ReadHistoryByScan(const RequestId& id, std::vector<HistoryEntry>* out);
   soci::session& sql_;
 };
 

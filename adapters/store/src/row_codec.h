@@ -31,6 +31,9 @@ struct HistoryRow {
   std::string request_id, event, from_state, to_state, actor, data, comment, prev_hash, hash;
   std::string authority;  // "" when the actor had none
   long long seq = 0, at = 0;
+  long long rowid = 0;       // SQLite writes: the rowid the row is given (history_links.h)
+  long long prev_rowid = 0;  // and the rowid of the request's row before it (0: none)
+  long long hole = 0;        // SQLite reads: 1 on a walk's hole row (history_links.h)
 };
 
 inline constexpr char kDeliveryColumns[] =

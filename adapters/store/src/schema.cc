@@ -234,6 +234,37 @@ const char* const kVersion11[] = {
     "DROP TABLE history",
     "ALTER TABLE history_in_insertion_order RENAME TO history",
 };
+
+// Version 12 (issue 16 point 2), SQLite only: the history loses its (request_id, seq) index.
+// The index put one random page into every step's commit, beside the request's own page. Now
+// each request row names its last history row (`history_head`) and each history row the one
+// before it (`prev_rowid`), so a step writes only its own row and its request's (which it
+// rewrites anyway); a history read walks back from the head, one rowid lookup per entry
+// (history_links.h). The rowid is a column (`hid INTEGER PRIMARY KEY`) so that VACUUM keeps
+// it, as the links need. The table is copied once more in rowid order, keeping every rowid,
+// each row's link looked up in the old table's key index as it is copied, and each request's
+// head the same way before that index goes with its table (one write of each row, no index
+// built). PostgreSQL keeps its key: there a step's cost is its round trips.
+const char* const kVersion12[] = {
+    "ALTER TABLE requests ADD COLUMN history_head BIGINT NOT NULL DEFAULT 0",
+    "CREATE TABLE history_linked ("
+    " request_id {key} NOT NULL, seq BIGINT NOT NULL, event TEXT NOT NULL,"
+    " from_state TEXT NOT NULL, to_state TEXT NOT NULL, actor TEXT NOT NULL, at BIGINT NOT NULL,"
+    " data TEXT NOT NULL, comment TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,"
+    " authority TEXT NOT NULL DEFAULT '', prev_rowid BIGINT NOT NULL DEFAULT 0,"
+    " hid INTEGER PRIMARY KEY)",
+    "INSERT INTO history_linked (hid, request_id, seq, event, from_state, to_state, actor,"
+    " at, data, comment, prev_hash, hash, authority, prev_rowid)"
+    " SELECT h.rowid, h.request_id, h.seq, h.event, h.from_state, h.to_state, h.actor, h.at,"
+    " h.data, h.comment, h.prev_hash, h.hash, h.authority,"
+    " COALESCE((SELECT p.rowid FROM history AS p"
+    " WHERE p.request_id = h.request_id AND p.seq = h.seq - 1), 0)"
+    " FROM history AS h ORDER BY h.rowid",
+    "UPDATE requests SET history_head = COALESCE((SELECT h.rowid FROM history AS h"
+    " WHERE h.request_id = requests.id AND h.seq = requests.revision), 0)",
+    "DROP TABLE history",
+    "ALTER TABLE history_linked RENAME TO history",
+};
 // clang-format on
 
 void Replace(std::string* text, const std::string& from, const std::string& to) {
@@ -285,6 +316,9 @@ std::vector<std::string> Migration(int v, const Dialect& d) {
   }
   if (v == 11 && d.sqlite()) {
     for (const char* text : kVersion11) out.push_back(Expand(text, d));
+  }
+  if (v == 12 && d.sqlite()) {
+    for (const char* text : kVersion12) out.push_back(Expand(text, d));
   }
   return out;
 }

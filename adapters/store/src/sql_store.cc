@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "commit_stages.h"
+#include "history_links.h"
 #include "request_list.h"
 #include "request_reader.h"
 #include "row_codec.h"
@@ -167,7 +168,7 @@ Result<std::vector<RequestHead>> SqlStore::ListRequestHeads(const RequestId& aft
                 "LIMIT :limit",
                 into(id), into(revision), into(head_hash), use(after), use(limit));
         st.execute();
-        while (st.fetch()) out.push_back(RequestHead{id, revision, head_hash});
+        while (st.fetch()) out.push_back(RequestHead{id, revision, head_hash, 0});
         FinishRead(c.dialect(), st);
         return out;
       });
@@ -190,6 +191,27 @@ Status SqlStore::ScanAll(int parts, const std::function<void(const RequestHead&)
                          const std::function<void(int, const StoredHistoryEntry&)>& entry) {
   return WithConnection(ReadPool(), "scan the requests and their history",
                         [&](Connection& c) { return c.reader().ScanAll(parts, head, entry); });
+}
+
+Result<std::optional<BrokenLink>> SqlStore::FindEntryOutsideEveryHistory() {
+  // PostgreSQL reads a request's history by its key: every row of its id is in it.
+  if (!dialect_.sqlite()) return std::optional<BrokenLink>();
+  return WithConnection(
+      ReadPool(), "look for history rows no request reaches",
+      [&](Connection& c) -> Result<std::optional<BrokenLink>> {
+        std::string request_id;
+        long long seq = 0;
+        soci::statement st(c.sql());
+        Prepare(st, FirstUnlinkedHistoryRowSql(), into(request_id), into(seq));
+        const bool found = st.execute(true);
+        FinishRead(c.dialect(), st);
+        if (!found) return std::optional<BrokenLink>();
+        return std::optional<BrokenLink>(BrokenLink{
+            request_id, seq,
+            "history entry " + std::to_string(seq) + " of request " + request_id +
+                " is reached by no link from a request's last entry (a row or a link was added"
+                " or edited)"});
+      });
 }
 
 void SqlStore::BeginFullScan() {

@@ -46,6 +46,7 @@ class SqlStore final : public Store, public HistoryRangeReader {
                            const std::function<void(const StoredHistoryEntry&)>& visit) override;
   Status ScanAll(int parts, const std::function<void(const RequestHead&)>& head,
                  const std::function<void(int, const StoredHistoryEntry&)>& entry) override;
+  Result<std::optional<BrokenLink>> FindEntryOutsideEveryHistory() override;
   void BeginFullScan() override;
   void EndFullScan() override;
   Result<std::optional<IdempotencyRecord>> FindIdempotency(const std::string& actor,

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "history_links.h"
 #include "row_codec.h"
 
 namespace rogatory::store_internal {
@@ -16,6 +17,7 @@ namespace rogatory::store_internal {
 struct SqliteHistoryScan::Handles {
   sqlite_api::sqlite3* db = nullptr;
   sqlite_api::sqlite3_stmt* stmt = nullptr;
+  sqlite_api::sqlite3_stmt* by_scan = nullptr;  // a holed request's rows (history_links.h)
 };
 
 namespace {
@@ -66,15 +68,40 @@ SqliteHistoryScan::SqliteHistoryScan(soci::session& sql) : handles_(std::make_un
   handles_->db = static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_;
 }
 
-SqliteHistoryScan::~SqliteHistoryScan() { sqlite_api::sqlite3_finalize(handles_->stmt); }
+SqliteHistoryScan::~SqliteHistoryScan() {
+  sqlite_api::sqlite3_finalize(handles_->stmt);
+  sqlite_api::sqlite3_finalize(handles_->by_scan);
+}
+
+Status SqliteHistoryScan::VisitByScan(const std::string& id,
+                                      const std::function<void(const StoredHistoryEntry&)>& visit) {
+  sqlite_api::sqlite3* db = handles_->db;
+  if (handles_->by_scan == nullptr) {
+    const std::string query = HistoryOfRequestByScanSql();
+    if (sqlite_api::sqlite3_prepare_v3(db, query.c_str(), -1, SQLITE_PREPARE_PERSISTENT,
+                                       &handles_->by_scan, nullptr) != SQLITE_OK) {
+      return SqliteError(db, "prepare the history read by request id");
+    }
+  }
+  sqlite_api::sqlite3_stmt* st = handles_->by_scan;
+  sqlite_api::sqlite3_bind_text(st, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
+  StoredHistoryEntry e;
+  int rc;
+  while ((rc = sqlite_api::sqlite3_step(st)) == SQLITE_ROW) {
+    ReadHistoryRow(st, &e);
+    visit(e);
+  }
+  Status status = rc == SQLITE_DONE ? OkStatus() : SqliteError(db, "read a history by request id");
+  sqlite_api::sqlite3_reset(st);
+  sqlite_api::sqlite3_clear_bindings(st);
+  return status;
+}
 
 Status SqliteHistoryScan::Visit(const RequestId& first, const RequestId& last,
                                 const std::function<void(const StoredHistoryEntry&)>& visit) {
   sqlite_api::sqlite3* db = handles_->db;
   if (handles_->stmt == nullptr) {
-    const std::string query = std::string("SELECT ") + kHistoryColumns +
-                              " FROM history WHERE request_id >= ?1 AND request_id <= ?2"
-                              " ORDER BY request_id, seq";
+    const std::string query = LinkedHistoryOfRangeSql();
     if (sqlite_api::sqlite3_prepare_v3(db, query.c_str(), -1, SQLITE_PREPARE_PERSISTENT,
                                        &handles_->stmt, nullptr) != SQLITE_OK) {
       return SqliteError(db, "prepare the history range read");
@@ -84,12 +111,21 @@ Status SqliteHistoryScan::Visit(const RequestId& first, const RequestId& last,
   sqlite_api::sqlite3_bind_text(st, 1, first.data(), static_cast<int>(first.size()), SQLITE_STATIC);
   sqlite_api::sqlite3_bind_text(st, 2, last.data(), static_cast<int>(last.size()), SQLITE_STATIC);
   StoredHistoryEntry e;
+  std::string holed;  // the request whose walk had a hole: its rows came by scan instead
+  Status status;
   int rc;
   while ((rc = sqlite_api::sqlite3_step(st)) == SQLITE_ROW) {
     ReadHistoryRow(st, &e);
+    if (sqlite_api::sqlite3_column_int64(st, 12) != 0) {  // a hole, before the request's rows
+      holed.assign(e.request_id);
+      status = VisitByScan(holed, visit);
+      if (!status.ok()) break;
+      continue;
+    }
+    if (!holed.empty() && e.request_id == holed) continue;
     visit(e);
   }
-  Status status = rc == SQLITE_DONE ? OkStatus() : SqliteError(db, "read a history range");
+  if (status.ok() && rc != SQLITE_DONE) status = SqliteError(db, "read a history range");
   // Reset at once: a statement left on a row keeps its read snapshot (see FinishRead).
   sqlite_api::sqlite3_reset(st);
   sqlite_api::sqlite3_clear_bindings(st);
@@ -102,8 +138,8 @@ namespace {
 Status ScanRowids(sqlite_api::sqlite3* db, int64_t first, int64_t last,
                   const std::function<void(const StoredHistoryEntry&)>& entry) {
   sqlite_api::sqlite3_stmt* st = nullptr;
-  const std::string query =
-      std::string("SELECT ") + kHistoryColumns + " FROM history WHERE rowid BETWEEN ?1 AND ?2";
+  const std::string query = std::string("SELECT ") + kHistoryColumns +
+                            ", rowid, prev_rowid FROM history WHERE rowid BETWEEN ?1 AND ?2";
   if (sqlite_api::sqlite3_prepare_v2(db, query.c_str(), -1, &st, nullptr) != SQLITE_OK) {
     return SqliteError(db, "prepare the history scan");
   }
@@ -121,6 +157,8 @@ Status ScanRowids(sqlite_api::sqlite3* db, int64_t first, int64_t last,
       return InternalError("store: a history row's key is not stored as text and integer");
     }
     ReadHistoryRow(st, &e);
+    e.rowid = sqlite_api::sqlite3_column_int64(st, 12);
+    e.prev_rowid = sqlite_api::sqlite3_column_int64(st, 13);
     entry(e);
   }
   Status status = rc == SQLITE_DONE ? OkStatus() : SqliteError(db, "read the history");
@@ -210,8 +248,8 @@ Status SqliteHistoryScan::ScanAll(
     if (status.ok()) {
       RequestHead r;
       bool odd_key = false;  // as for the history rows (ScanRowids)
-      status = StepAll(db, "SELECT id, revision, head_hash FROM requests", "read the requests",
-                       [&](sqlite_api::sqlite3_stmt* st) {
+      status = StepAll(db, "SELECT id, revision, head_hash, history_head FROM requests",
+                       "read the requests", [&](sqlite_api::sqlite3_stmt* st) {
                          if (odd_key) return;
                          if (sqlite_api::sqlite3_column_type(st, 0) != SQLITE_TEXT ||
                              sqlite_api::sqlite3_column_type(st, 1) != SQLITE_INTEGER) {
@@ -221,6 +259,7 @@ Status SqliteHistoryScan::ScanAll(
                          r.id.assign(Text(st, 0));
                          r.revision = sqlite_api::sqlite3_column_int64(st, 1);
                          r.head_hash.assign(Text(st, 2));
+                         r.last_rowid = sqlite_api::sqlite3_column_int64(st, 3);
                          head(r);
                        });
       if (status.ok() && odd_key) {

@@ -25,8 +25,9 @@ class SqliteHistoryScan {
   SqliteHistoryScan& operator=(const SqliteHistoryScan&) = delete;
 
   // Calls `visit` with each history row of the request ids in [first, last], by request id
-  // then seq, and resets the statement (no read snapshot stays open). Internal on an SQLite
-  // error.
+  // then seq (each request's rows walked from its head; where a walk has a hole, found by
+  // request id instead: history_links.h), and resets the statement (no read snapshot stays open).
+  // Internal on an SQLite error.
   Status Visit(const RequestId& first, const RequestId& last,
                const std::function<void(const StoredHistoryEntry&)>& visit);
 
@@ -36,13 +37,16 @@ class SqliteHistoryScan {
   // read-only connections of their own to the same file, one thread each, while the heads are
   // read (in memory: every range on this connection, in that transaction). Rows are only ever
   // appended, each above the largest rowid, so the ranges hold exactly the rows of the heads'
-  // moment (a VACUUM meanwhile may renumber them: then the one pass fails and the page walk
-  // answers). Internal on an SQLite error, or on a key column stored as another class than
-  // text (ids) or integer (seq, revision); every transaction is ended and every thread joined.
+  // moment (VACUUM keeps rowids: the history's rowid is its `hid` column). Internal on an SQLite
+  // error, or on a key column stored as another class than text (ids) or integer (seq, revision);
+  // every transaction is ended and every thread joined.
   Status ScanAll(int parts, const std::function<void(const RequestHead&)>& head,
                  const std::function<void(int, const StoredHistoryEntry&)>& entry);
 
  private:
+  // Visits a request's rows found by request id: in place of a walk with a hole.
+  Status VisitByScan(const std::string& id,
+                     const std::function<void(const StoredHistoryEntry&)>& visit);
   struct Handles;  // the connection and the prepared statement (SQLite's types stay in the .cc)
   std::unique_ptr<Handles> handles_;
 };

@@ -208,7 +208,18 @@ Result<StoreCopyReport> CopyStore(const std::string& from_url, const std::string
       const int64_t rows = planned.second;
       table_name = table.name;
       // The source's columns by name, in the target's order; both must have the same set.
-      const CopyTable source_table = source->Describe(table.name);
+      CopyTable source_table = source->Describe(table.name);
+      // Derived: SQLite's history links name rows of its own file; an SQLite target sets
+      // them afresh from the rows copied (CopyEndpoint::Finish).
+      for (CopyTable* t : {&table, &source_table}) {
+        t->columns.erase(std::remove_if(t->columns.begin(), t->columns.end(),
+                                        [&](const CopyColumn& c) {
+                                          return store_internal::IsHistoryLinkColumn(t->name,
+                                                                                     c.name);
+                                        }),
+                         t->columns.end());
+        if (store_internal::IsHistoryLinkColumn(t->name, t->serial)) t->serial.clear();
+      }
       std::set<std::string> source_columns, target_columns;
       for (const CopyColumn& c : source_table.columns) source_columns.insert(c.name);
       for (const CopyColumn& c : table.columns) target_columns.insert(c.name);

@@ -31,6 +31,9 @@ struct StoredHistoryEntry {
   std::string_view event, from_state, to_state, actor;
   int64_t at_us = 0;  // unix microseconds
   std::string_view data, comment, prev_hash, hash, authority;
+  // Where the store numbers its rows (SQLite), the row's number and that of the row before it
+  // in its request's history (0: none).
+  int64_t rowid = 0, prev_rowid = 0;
 };
 
 // Whether `entry.hash` is the hash ComputeHistoryHash gives the decoded entry, given

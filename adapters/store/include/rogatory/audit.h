@@ -42,6 +42,9 @@ struct RequestHead {
   RequestId id;
   int64_t revision = 0;
   std::string head_hash;
+  // HistoryRangeReader::ScanAll only: the rowid of the request's last history row, as its row
+  // names it (SQLite, schema 12).
+  int64_t last_rowid = 0;
 };
 
 // A store that reads the histories of many requests in one ordered range read (the SQL stores
@@ -66,15 +69,20 @@ class HistoryRangeReader {
   // the walk runs (when the file fits in half the available memory). By default nothing.
   virtual void BeginFullScan() {}
   virtual void EndFullScan() {}
-  // Calls `head` with every request head (on the calling thread), and `entry` with every history
-  // row as stored, split into `parts` parts (1 to 64), each read on a thread of its own and
-  // passed with its part number (0 to parts - 1; each view valid during its call only), every
-  // table read in its storage order. The heads and the rows are those of one moment: the rows
-  // agree with the heads even while the store is being written. An error when the store cannot
-  // be read, or when the store does not scan in one pass (the default; the SQL stores scan on
-  // SQLite).
+  // Calls `head` with every request head (on the calling thread) with its last history row's
+  // rowid, and `entry` with every history row as stored with its rowid and its link, split into
+  // `parts` parts (1 to 64), each read on a thread of its own and passed with its part number (0 to
+  // parts - 1; each view valid during its call only), every table read in its storage order. The
+  // heads and the rows are those of one moment: the rows agree with the heads even while the store
+  // is being written. An error when the store cannot be read, or when the store does not scan in
+  // one pass (the default; the SQL stores scan on SQLite).
   virtual Status ScanAll(int parts, const std::function<void(const RequestHead&)>& head,
                          const std::function<void(int, const StoredHistoryEntry&)>& entry);
+  // The first stored history row that no request's history holds, where a store can have
+  // such rows (SQLite: a row no request lists, which no read sees), as the broken link the
+  // audit reports; nullopt when there is none, and by default. An error when the store cannot
+  // be read.
+  virtual Result<std::optional<BrokenLink>> FindEntryOutsideEveryHistory();
 };
 
 // How the audit spreads its work.

@@ -16,7 +16,7 @@ namespace rogatory {
 
 // The schema version this binary creates and understands. A database whose schema is newer is
 // refused (FailedPrecondition) rather than misread.
-inline constexpr int kStoreSchemaVersion = 11;
+inline constexpr int kStoreSchemaVersion = 12;
 
 // How hard SQLite flushes at each commit (PRAGMA synchronous).
 enum class SqliteSync : uint8_t { kOff, kNormal, kFull, kExtra };
