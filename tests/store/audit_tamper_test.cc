@@ -275,7 +275,7 @@ TEST_P(AuditTamperTest, RowsOfAnIdWithNoRequestAreNoHistory) {
     EXPECT_EQ(report->broken->seq, 1);
     EXPECT_EQ(report->broken->message,
               "history entry 1 of request r-1x is reached by no link from a request's last entry "
-              "(a row or a link was added or edited)");
+              "(a row was added or a link edited)");
   }
 }
 

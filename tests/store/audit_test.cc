@@ -105,8 +105,8 @@ TEST_F(SqliteAuditTest, ADeletedEntryBreaksTheChain) {
 
 // Schema 12: a link from r-2's second entry into r-1's rows. The walk from r-2's last entry stops
 // at a row that is not r-2's (a hole), so r-2's history is read by its request id instead: whole,
-// as stored. The chains verify; the audit names the entry no link reaches any more.
-TEST_F(SqliteAuditTest, ALinkIntoAnotherRequestsRowsLeavesAnEntryNoLinkReaches) {
+// as stored. The chains verify; the audit names the entry the links no longer lead to.
+TEST_F(SqliteAuditTest, ALinkIntoAnotherRequestsRowsIsNamed) {
   Tamper(
       "UPDATE history SET prev_rowid = (SELECT rowid FROM history WHERE request_id = 'r-1' AND "
       "seq = 1) WHERE request_id = 'r-2' AND seq = 2");
@@ -124,7 +124,8 @@ TEST_F(SqliteAuditTest, ALinkIntoAnotherRequestsRowsLeavesAnEntryNoLinkReaches) 
   ASSERT_TRUE(report->broken.has_value());
   EXPECT_EQ(report->broken->request_id, "r-2");
   EXPECT_EQ(report->broken->seq, 1);
-  EXPECT_THAT(report->broken->message, HasSubstr("reached by no link"));
+  EXPECT_EQ(report->broken->message,
+            "request r-2 history seq 1 is not where its links lead (a link was edited)");
   EXPECT_EQ(report->requests, 3);  // every history verified first
 }
 
@@ -145,9 +146,9 @@ TEST_F(SqliteAuditTest, AnEntryLinkedPastIsNamed) {
   EXPECT_EQ(report->broken->seq, 2);
 }
 
-// Schema 12: a link that loops (r-2's last entry linked to itself) is walked at most revision
-// times, never forever; the walk still finds a link past the revision's count, so the history
-// reads by its request id, and the entries no link reaches are named.
+// Schema 12: a link that loops (r-2's last entry linked to itself) is not followed: a step must
+// find the next seq down. The history reads by its request id, and the audit names the entry
+// the links no longer lead to.
 TEST_F(SqliteAuditTest, ALoopingLinkEndsTheWalk) {
   Tamper("UPDATE history SET prev_rowid = rowid WHERE request_id = 'r-2' AND seq = 4");
   auto history = db_.store().GetHistory("r-2");
@@ -158,7 +159,45 @@ TEST_F(SqliteAuditTest, ALoopingLinkEndsTheWalk) {
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   ASSERT_TRUE(report->broken.has_value());
   EXPECT_EQ(report->broken->request_id, "r-2");
-  EXPECT_EQ(report->broken->seq, 1);
+  EXPECT_EQ(report->broken->seq, 3);
+}
+
+// The same loop with a revision edited up to 2^40: a walk bounded only by the revision would run
+// for months on every read of r-2; one that must find the next seq down stops at once.
+TEST_F(SqliteAuditTest, ALoopingLinkWithAHugeRevisionEndsAtOnce) {
+  Tamper("UPDATE history SET prev_rowid = rowid WHERE request_id = 'r-2' AND seq = 4");
+  Tamper("UPDATE requests SET revision = 1099511627776 WHERE id = 'r-2'");
+  auto history = db_.store().GetHistory("r-2");
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  EXPECT_EQ(history->size(), 4u);
+  Result<AuditReport> report = AuditHistories(db_.store());
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_TRUE(report->broken.has_value());
+  EXPECT_EQ(report->broken->request_id, "r-2");
+  EXPECT_THAT(report->broken->message, HasSubstr("revision 1099511627776"));
+}
+
+// Schema 12: entry 1 linked to any row before it (another request's, its own last, or none at
+// all). Every row is still reached and the chain verifies, but the links are not what the
+// steps wrote: the audit names entry 1.
+TEST_F(SqliteAuditTest, AFirstEntryLinkedToARowBeforeItIsNamed) {
+  for (const std::string target :
+       {"(SELECT rowid FROM history WHERE request_id = 'r-1' AND seq = 2)", "rowid", "999999"}) {
+    SCOPED_TRACE(target);
+    Tamper("UPDATE history SET prev_rowid = " + target + " WHERE request_id = 'r-2' AND seq = 1");
+    Result<AuditReport> report = AuditHistories(db_.store());
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    EXPECT_FALSE(report->one_pass);
+    ASSERT_TRUE(report->broken.has_value());
+    EXPECT_EQ(report->broken->request_id, "r-2");
+    EXPECT_EQ(report->broken->seq, 1);
+    EXPECT_EQ(report->broken->message,
+              "request r-2 history seq 1 links to a row before it (a link was edited)");
+    Tamper("UPDATE history SET prev_rowid = 0 WHERE request_id = 'r-2' AND seq = 1");
+    report = AuditHistories(db_.store());
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    EXPECT_FALSE(report->broken.has_value()) << report->broken->message;
+  }
 }
 
 TEST_F(SqliteAuditTest, ARequestRowThatDisagreesWithItsHistoryIsBroken) {

@@ -15,10 +15,15 @@ std::string HistoryColumnsOfH() {
 
 namespace {
 
-// kHistoryColumns of `h` for a walk's row, or for a hole (no row where the walk went: h is
-// NULL) the request id and empty values, so no column is NULL; then the hole flag: set for a
-// hole, and for a row found past the revision's count (the request row says fewer entries
-// than its history links).
+// kHistoryColumns of `h` for a walk's row, or for a hole (no row of the request at the expected
+// seq where the walk went: h is NULL) the request id and empty values, so no column is NULL;
+// then the hole flag: set for a hole, and for a step past entry 1.
+// The history row a walk's step names, if it is its request's at the expected seq.
+std::string JoinWalkedRow(const char* join) {
+  return std::string(" ") + join +
+         " history AS h ON h.rowid = walk.rid AND h.request_id = walk.rq AND h.seq = walk.left";
+}
+
 std::string WalkColumns() {
   std::string out = "COALESCE(h.request_id, walk.rq)";
   const std::string columns = kHistoryColumns;
@@ -35,20 +40,18 @@ std::string WalkColumns() {
 }
 
 // The walk from the heads of the requests `requests` (a WHERE clause on the requests table):
-// (rowid, rows left to read, request id) of each rowid reached. It goes on only through rows of
-// its own request, so it ends at the first missing or foreign row, or at the revision's count:
-// one step past it (left 0) when the row there still links to an earlier one.
+// (rowid, expected seq, request id) of each rowid reached. It goes on only through rows of its
+// own request at the expected seq (the revision, then one less each step), so it never visits a
+// row twice and ends at the first missing, foreign or misplaced row, or at entry 1: one step past
+// it (seq 0) when entry 1 still links to an earlier row.
 std::string Walk(const std::string& requests) {
   return "WITH RECURSIVE walk(rid, left, rq) AS (SELECT history_head, revision, id FROM requests" +
-         requests +
-         " UNION ALL SELECT h.prev_rowid, walk.left - 1, walk.rq FROM walk"
-         " JOIN history AS h ON h.rowid = walk.rid AND h.request_id = walk.rq"
-         " WHERE walk.left > 1 OR (walk.left = 1 AND h.prev_rowid <> 0)) ";
+         requests + " UNION ALL SELECT h.prev_rowid, walk.left - 1, walk.rq FROM walk" +
+         JoinWalkedRow("JOIN") + " WHERE walk.left > 1 OR (walk.left = 1 AND h.prev_rowid <> 0)) ";
 }
 
 std::string LinkedHistory(const std::string& requests) {
-  return Walk(requests) + "SELECT " + WalkColumns() +
-         " FROM walk LEFT JOIN history AS h ON h.rowid = walk.rid AND h.request_id = walk.rq";
+  return Walk(requests) + "SELECT " + WalkColumns() + " FROM walk" + JoinWalkedRow("LEFT JOIN");
 }
 
 }  // namespace
@@ -65,6 +68,11 @@ std::string LinkedHistoryOfRangeSql() {
 std::string HistoryOfRequestByScanSql() {
   return std::string("SELECT ") + kHistoryColumns +
          " FROM history WHERE request_id = :id ORDER BY seq";
+}
+
+std::string FirstHoledWalkSql() {
+  return Walk("") + "SELECT walk.rq, walk.left FROM walk" + JoinWalkedRow("LEFT JOIN") +
+         " WHERE h.rowid IS NULL OR walk.left < 1 ORDER BY walk.rq LIMIT 1";
 }
 
 std::string FirstUnlinkedHistoryRowSql() {

@@ -25,11 +25,12 @@ inline constexpr const char* kRebuildHistoryLinks[] = {
 // kHistoryColumns of the history table aliased `h`.
 std::string HistoryColumnsOfH();
 
-// A request's history rows, walked from its head, at most `revision` of them (a tampered link
-// cannot loop), each of that request, by seq: kHistoryColumns, then a hole flag (1 or 0).
-// Where the walk reaches no row of its request before its revision's count of rows (a row
-// deleted or a link edited), or still finds a link past that count, it yields a row flagged as
-// a hole first: the reader then reads that request's rows with HistoryOfRequestByScanSql
+// A request's history rows, walked from its head, by seq: kHistoryColumns, then a hole flag
+// (1 or 0). Each step must find a row of that request whose seq is the next expected one
+// (`revision`, then one less each step), so a tampered link can neither loop nor run on past the
+// request's own rows, whatever the revision says. Where a step finds none (a row deleted, a link
+// or a revision edited), or entry 1 still links to an earlier row, the walk yields a row flagged
+// as a hole first: the reader then reads that request's rows with HistoryOfRequestByScanSql
 // instead, so a damaged history reads as it is stored by request id, as PostgreSQL's and
 // schema 11's do, and the audit names the same entry with the same words.
 // Binds the request id once.
@@ -44,8 +45,14 @@ std::string LinkedHistoryOfRangeSql();
 // has a hole, which only a damaged store has.
 std::string HistoryOfRequestByScanSql();
 
+// The first request (by id) whose walk has a hole, and the seq expected there (below 1: entry 1
+// links to an earlier row). Its history reads by request id; when that verifies, only a link
+// was edited, and the audit reports it.
+std::string FirstHoledWalkSql();
+
 // The first history row (by rowid) that no request's walk reaches: its request id and seq. Such
-// a row is no request's history and no read sees it; the audit reports it.
+// a row is no request's history and no read sees it; the audit reports it. Exact when no walk
+// has a hole (FirstHoledWalkSql).
 std::string FirstUnlinkedHistoryRowSql();
 
 }  // namespace rogatory::store_internal

@@ -201,16 +201,30 @@ Result<std::optional<BrokenLink>> SqlStore::FindEntryOutsideEveryHistory() {
       [&](Connection& c) -> Result<std::optional<BrokenLink>> {
         std::string request_id;
         long long seq = 0;
+        // First a walk that breaks off: its history read by request id verified, so a link
+        // was edited (or a row put where its links do not lead).
+        soci::statement holed(c.sql());
+        Prepare(holed, FirstHoledWalkSql(), into(request_id), into(seq));
+        bool found = holed.execute(true);
+        FinishRead(c.dialect(), holed);
+        if (found) {
+          const std::string what =
+              seq >= 1 ? "history seq " + std::to_string(seq) + " is not where its links lead"
+                       : "history seq 1 links to a row before it";
+          return std::optional<BrokenLink>(
+              BrokenLink{request_id, std::max<long long>(seq, 1),
+                         "request " + request_id + " " + what + " (a link was edited)"});
+        }
         soci::statement st(c.sql());
         Prepare(st, FirstUnlinkedHistoryRowSql(), into(request_id), into(seq));
-        const bool found = st.execute(true);
+        found = st.execute(true);
         FinishRead(c.dialect(), st);
         if (!found) return std::optional<BrokenLink>();
         return std::optional<BrokenLink>(BrokenLink{
             request_id, seq,
             "history entry " + std::to_string(seq) + " of request " + request_id +
-                " is reached by no link from a request's last entry (a row or a link was added"
-                " or edited)"});
+                " is reached by no link from a request's last entry (a row was added or a link"
+                " edited)"});
       });
 }
 

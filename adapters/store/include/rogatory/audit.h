@@ -78,10 +78,11 @@ class HistoryRangeReader {
   // one pass (the default; the SQL stores scan on SQLite).
   virtual Status ScanAll(int parts, const std::function<void(const RequestHead&)>& head,
                          const std::function<void(int, const StoredHistoryEntry&)>& entry);
-  // The first stored history row that no request's history holds, where a store can have
-  // such rows (SQLite: a row no request lists, which no read sees), as the broken link the
-  // audit reports; nullopt when there is none, and by default. An error when the store cannot
-  // be read.
+  // Where a store links its rows (SQLite, schema 12), called after every history verified: the
+  // first request whose links break off (its history read by request id verified, so a link
+  // was edited), else the first stored history row that no request's links reach (which no
+  // read sees), as the broken link the audit reports; nullopt when there is none, and by
+  // default. An error when the store cannot be read.
   virtual Result<std::optional<BrokenLink>> FindEntryOutsideEveryHistory();
 };
 
