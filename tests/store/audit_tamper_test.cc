@@ -215,9 +215,9 @@ TEST_P(AuditTamperTest, ALastEntryRemovedDisagreesWithTheRequestRow) {
                "request r-3 is at revision 4 but its history ends at seq 3 (head hash differs)", 3);
 }
 
-// The request row's revision edited, either way: on SQLite the walk from its last entry finds a
-// link past the revision's count, or runs out of rows before it, and the history is read by its
-// request id, so both stores name the same entry with the same words.
+// The request row's revision edited, either way: on SQLite the walk from its last entry finds no
+// row at the revision's seq, and the history is read by its request id, so both stores name the
+// same entry with the same words.
 TEST_P(AuditTamperTest, ALoweredRevisionDisagreesWithTheHistory) {
   ExpectBroken("UPDATE requests SET revision = 3 WHERE id = 'r-3'", "r-3", 3,
                "request r-3 is at revision 3 but its history ends at seq 4", 3);

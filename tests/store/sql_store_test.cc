@@ -406,9 +406,9 @@ const std::string kBackToVersion10 =
     "ALTER TABLE history_clustered RENAME TO history; UPDATE schema_version SET version = 10;";
 
 // Version 11 stored the history in insertion order (a rowid table); version 12 drops its key's
-// index and links each request's rows from the request row (history_links.h). The upgrade from 10 copies every row,
-// the audit still verifies every chain (in one pass), a request's history reads back in seq
-// order, and a new step's row goes at the end.
+// index and links each request's rows from the request row (history_links.h). The upgrade from 10
+// copies every row, the audit still verifies every chain (in one pass), a request's history reads
+// back in seq order, and a new step's row goes at the end.
 TEST_F(SqliteStoreTest, MigratesAVersionTenDatabaseToTheHistoryInInsertionOrder) {
   std::vector<RequestBuilder> requests;
   for (int i = 1; i <= 3; ++i) {
