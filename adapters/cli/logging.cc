@@ -2,6 +2,7 @@
 
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/base_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -136,6 +137,17 @@ void SetupLogging(const std::string& format, const std::string& level) {
   logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(logger);
   spdlog::flush_every(std::chrono::seconds(1));
+}
+
+void SetupCommandLogging() {
+  auto logger = std::make_shared<spdlog::logger>("rogatory",
+                                                 std::make_shared<spdlog::sinks::stderr_sink_st>());
+  auto text = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+  text->add_flag<LevelFlag>('*').set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %* %v");
+  logger->set_formatter(std::move(text));
+  logger->set_level(spdlog::level::info);
+  logger->flush_on(spdlog::level::trace);
+  spdlog::set_default_logger(logger);
 }
 
 void ShutdownLogging() {

@@ -19,6 +19,12 @@ void SetupLogging(const std::string& format, const std::string& level);
 // Writes out every queued line and stops the background thread.
 void ShutdownLogging();
 
+// For every command but `serve` (which calls SetupLogging): spdlog's default logger writes to
+// stdout, where a command's own output goes (`stats --format json`), so this replaces it with an
+// unbuffered stderr logger in the text format at level info: the store's warnings and its
+// schema upgrade's progress lines go to stderr.
+void SetupCommandLogging();
+
 }  // namespace rogatory::cli
 
 #endif  // ROGATORY_ADAPTERS_CLI_LOGGING_H_

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "commands.h"
+#include "logging.h"
 
 namespace rogatory::cli {
 namespace {
@@ -77,6 +78,7 @@ int Main(int argc, char** argv) {
   }
   const Command* c = Find(name);
   if (c == nullptr) return UnknownCommand(name);
+  if (name != "serve") SetupCommandLogging();
   return c->run(argc - 1, argv + 1);
 }
 

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "sqlite_exec.h"
 #include "store_test_util.h"
@@ -24,8 +25,11 @@ struct CliRun {
   std::string output;  // stdout and stderr
 };
 
-CliRun Rogatory(const std::string& args, const std::string& env = "") {
-  const std::string command = env + " " + ROGATORY_CLI + " " + args + " 2>&1";
+// Runs the CLI with `args`; stderr goes with stdout into `output`, or to the file `stderr_file`.
+CliRun Rogatory(const std::string& args, const std::string& env = "",
+                const std::string& stderr_file = "") {
+  const std::string command =
+      env + " " + ROGATORY_CLI + " " + args + " 2>" + (stderr_file.empty() ? "&1" : stderr_file);
   CliRun run;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return run;
@@ -84,6 +88,28 @@ TEST_F(AuditCliTest, StoreFromTheEnvironmentOverridesTheConfig) {
   CliRun run = Rogatory("audit verify " + Config(), "ROGATORY_STORE=sqlite:///nonexistent/x.db");
   EXPECT_EQ(run.exit_code, 3) << run.output;
   EXPECT_FALSE(std::filesystem::exists("/nonexistent/x.db"));
+}
+
+// A command that opens an older database upgrades it first, saying so on stderr (an upgrade can
+// take minutes), never on stdout, which is the command's own output.
+TEST_F(AuditCliTest, AnUpgradeIsLoggedOnStderrOnly) {
+  SqliteExec(db_.sqlite_path(), kBackToVersion11);
+  const std::string err =
+      (std::filesystem::path(db_.sqlite_path()).parent_path() / "stderr.txt").string();
+  CliRun run = Rogatory("audit verify " + Config(), "", err);
+  std::ifstream in(err);
+  const std::string logged((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(run.exit_code, 0) << run.output << logged;
+  EXPECT_EQ(run.output, "ok: 3 requests, 6 history entries verified\n");
+  EXPECT_THAT(logged, HasSubstr("info store: upgrading the database schema from version 11 to 12"));
+  EXPECT_THAT(logged, HasSubstr("info store: database schema upgraded to version 12 in "));
+  // Once upgraded, nothing more is said.
+  run = Rogatory("audit verify " + Config(), "", err);
+  std::ifstream again(err);
+  const std::string second((std::istreambuf_iterator<char>(again)),
+                           std::istreambuf_iterator<char>());
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(second, "");
 }
 
 TEST_F(AuditCliTest, MisuseExitsTwo) {
