@@ -106,26 +106,23 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
 
   RequestRow& r = request_;
   // A new request: ON CONFLICT keeps an id clash a refusal (0 rows), not an aborted transaction.
+  // SQLite (schema 12) also makes the step's history row the request's last (history_links.h).
+  auto prepare_insert = [&](const char* head_column, const char* head_value, auto... head) {
+    Prepare(insert_request_,
+            std::string("INSERT INTO requests (id, workflow, version, state, phase, revision, "
+                        "data, refs, deadlines, created_at, updated_at, head_hash, parties") +
+                head_column +
+                ") VALUES (:id, :workflow, :version, :state, :phase, :revision, :data, :refs, "
+                ":deadlines, :created_at, :updated_at, :head_hash, :parties" +
+                head_value + ") ON CONFLICT (id) DO NOTHING",
+            use(r.id), use(r.workflow), use(r.version), use(r.state), use(r.phase), use(r.revision),
+            use(r.data), use(r.refs), use(r.deadlines), use(r.created_at), use(r.updated_at),
+            use(r.head_hash), use(r.parties), head...);
+  };
   if (d.sqlite()) {
-    // Schema 12: the request names its last history row (history_links.h).
-    Prepare(insert_request_,
-            "INSERT INTO requests (id, workflow, version, state, phase, revision, data, refs, "
-            "deadlines, created_at, updated_at, head_hash, parties, history_head) VALUES (:id, "
-            ":workflow, :version, :state, :phase, :revision, :data, :refs, :deadlines, "
-            ":created_at, :updated_at, :head_hash, :parties, :history_rowid) "
-            "ON CONFLICT (id) DO NOTHING",
-            use(r.id), use(r.workflow), use(r.version), use(r.state), use(r.phase), use(r.revision),
-            use(r.data), use(r.refs), use(r.deadlines), use(r.created_at), use(r.updated_at),
-            use(r.head_hash), use(r.parties), use(history_rowid_));
+    prepare_insert(", history_head", ", :history_rowid", use(history_rowid_));
   } else {
-    Prepare(insert_request_,
-            "INSERT INTO requests (id, workflow, version, state, phase, revision, data, refs, "
-            "deadlines, created_at, updated_at, head_hash, parties) VALUES (:id, :workflow, "
-            ":version, :state, :phase, :revision, :data, :refs, :deadlines, :created_at, "
-            ":updated_at, :head_hash, :parties) ON CONFLICT (id) DO NOTHING",
-            use(r.id), use(r.workflow), use(r.version), use(r.state), use(r.phase), use(r.revision),
-            use(r.data), use(r.refs), use(r.deadlines), use(r.created_at), use(r.updated_at),
-            use(r.head_hash), use(r.parties));
+    prepare_insert("", "");
   }
   // Optimistic concurrency: the update happens only if nobody moved the request meanwhile.
   // A request never changes workflow (a migration changes its version), so the workflow index

@@ -32,6 +32,16 @@ Status SqliteError(sqlite_api::sqlite3* db, const char* what) {
   return InternalError(std::string("store: ") + what + ": " + sqlite_api::sqlite3_errmsg(db));
 }
 
+// Prepares `query` into `*st` for the connection's life (`what` names it in an error).
+Status PreparePersistent(sqlite_api::sqlite3* db, const std::string& query,
+                         sqlite_api::sqlite3_stmt** st, const char* what) {
+  if (sqlite_api::sqlite3_prepare_v3(db, query.c_str(), -1, SQLITE_PREPARE_PERSISTENT, st,
+                                     nullptr) != SQLITE_OK) {
+    return SqliteError(db, what);
+  }
+  return OkStatus();
+}
+
 // Fills `e` with the current row of a statement selecting kHistoryColumns.
 void ReadHistoryRow(sqlite_api::sqlite3_stmt* st, StoredHistoryEntry* e) {
   e->request_id = Text(st, 0);
@@ -77,11 +87,8 @@ Status SqliteHistoryScan::VisitByScan(const std::string& id,
                                       const std::function<void(const StoredHistoryEntry&)>& visit) {
   sqlite_api::sqlite3* db = handles_->db;
   if (handles_->by_scan == nullptr) {
-    const std::string query = HistoryOfRequestByScanSql();
-    if (sqlite_api::sqlite3_prepare_v3(db, query.c_str(), -1, SQLITE_PREPARE_PERSISTENT,
-                                       &handles_->by_scan, nullptr) != SQLITE_OK) {
-      return SqliteError(db, "prepare the history read by request id");
-    }
+    ROGATORY_RETURN_IF_ERROR(PreparePersistent(db, HistoryOfRequestByScanSql(), &handles_->by_scan,
+                                               "prepare the history read by request id"));
   }
   sqlite_api::sqlite3_stmt* st = handles_->by_scan;
   sqlite_api::sqlite3_bind_text(st, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
@@ -101,11 +108,8 @@ Status SqliteHistoryScan::Visit(const RequestId& first, const RequestId& last,
                                 const std::function<void(const StoredHistoryEntry&)>& visit) {
   sqlite_api::sqlite3* db = handles_->db;
   if (handles_->stmt == nullptr) {
-    const std::string query = LinkedHistoryOfRangeSql();
-    if (sqlite_api::sqlite3_prepare_v3(db, query.c_str(), -1, SQLITE_PREPARE_PERSISTENT,
-                                       &handles_->stmt, nullptr) != SQLITE_OK) {
-      return SqliteError(db, "prepare the history range read");
-    }
+    ROGATORY_RETURN_IF_ERROR(PreparePersistent(db, LinkedHistoryOfRangeSql(), &handles_->stmt,
+                                               "prepare the history range read"));
   }
   sqlite_api::sqlite3_stmt* st = handles_->stmt;
   sqlite_api::sqlite3_bind_text(st, 1, first.data(), static_cast<int>(first.size()), SQLITE_STATIC);
