@@ -15,6 +15,7 @@
 
 #include "rogatory/spin_then_block_mutex.h"
 #include "rogatory/stats_range.h"
+#include "stats_counters.h"
 
 namespace rogatory {
 namespace {
@@ -457,7 +458,7 @@ class MemoryStore final : public Store {
     auto it = stats_records_.find(m.request.id);
     const StatsRecord* before = it == stats_records_.end() ? nullptr : &it->second;
     StatsRecord after = NextStatsRecord(before, m.request, m.history, m.stats);
-    AddCells(StatsDelta(before, &after));
+    stats_counters_.AddStep(before, after);
     if (it != stats_records_.end()) {
       it->second = std::move(after);  // one lookup per step, not two
     } else {
@@ -465,41 +466,19 @@ class MemoryStore final : public Store {
     }
   }
 
-  // Adds to the day counters and to their monthly roll-ups.
-  void AddCells(const std::map<StatsCellKey, int64_t>& delta) {
-    for (const auto& [key, n] : delta) {
-      AddCell(&stats_cells_, key, n);
-      AddCell(&stats_months_, StatsMonthKey(key), n);
-    }
-  }
-
-  static void AddCell(std::map<StatsCellKey, int64_t>* cells, const StatsCellKey& key, int64_t n) {
-    auto [cell, inserted] = cells->emplace(key, n);
-    if (!inserted && (cell->second += n) == 0) cells->erase(cell);
-  }
-
-  // Sums into `sums` the counters of `cells` for q's scope and workflow whose day (or month)
-  // lies in [lo, hi].
-  using StatsSums = std::map<std::tuple<std::string, int, std::string, std::string>, int64_t>;
-  static void SumCells(const std::map<StatsCellKey, int64_t>& cells, const StatsQuery& q,
-                       const std::string& lo, const std::string& hi, StatsSums* sums) {
-    for (auto it = cells.lower_bound(StatsCellKey{q.scope, q.workflow, 0, "", "", ""});
-         it != cells.end() && it->first.scope == q.scope; ++it) {
-      const StatsCellKey& k = it->first;
-      if (!q.workflow.empty() && k.workflow != q.workflow) break;
-      if (k.day < lo || k.day > hi) continue;
-      (*sums)[{k.workflow, k.version, k.kind, k.key}] += it->second;
-    }
-  }
-
  public:
   Result<std::vector<StatsCell>> QueryStats(const StatsQuery& q) override {
     std::lock_guard lock(mu_);
     // Whole months from the roll-ups, partial months from the day counters.
-    StatsSums sums;
+    StatsCounters::Sums sums;
     const StatsRangeParts parts = SplitStatsRange(q.from_day, q.to_day);
-    if (parts.has_months) SumCells(stats_months_, q, parts.from_month, parts.to_month, &sums);
-    for (const auto& [lo, hi] : parts.day_ranges) SumCells(stats_cells_, q, lo, hi, &sums);
+    if (parts.has_months) {
+      stats_counters_.Sum(q.scope, q.workflow, /*months=*/true, parts.from_month, parts.to_month,
+                          &sums);
+    }
+    for (const auto& [lo, hi] : parts.day_ranges) {
+      stats_counters_.Sum(q.scope, q.workflow, /*months=*/false, lo, hi, &sums);
+    }
     std::set<RequestId> running;
     for (auto it = running_by_due_.begin(); it != running_by_due_.end() && it->first <= q.now;
          ++it) {
@@ -524,10 +503,9 @@ class MemoryStore final : public Store {
   Status ReplaceStats(const std::vector<StatsRecord>& records) override {
     std::lock_guard lock(mu_);
     stats_records_.clear();
-    stats_cells_.clear();
-    stats_months_.clear();
+    stats_counters_.Clear();
     for (const StatsRecord& r : records) {
-      AddCells(StatsDelta(nullptr, &r));
+      stats_counters_.Add(StatsDelta(nullptr, &r));
       stats_records_[r.request_id] = r;
     }
     return OkStatus();
@@ -577,8 +555,7 @@ class MemoryStore final : public Store {
   std::map<std::string, StoredDelivery> deliveries_;
   uint64_t next_delivery_ = 0;
   std::unordered_map<RequestId, StatsRecord> stats_records_;
-  std::map<StatsCellKey, int64_t> stats_cells_;
-  std::map<StatsCellKey, int64_t> stats_months_;  // the day counters rolled up (day = YYYY-MM)
+  StatsCounters stats_counters_;
 };
 
 }  // namespace

@@ -98,7 +98,7 @@ struct ContributionViews {
   std::vector<Item> items;
   std::vector<std::string> texts;  // reserved up front: views into it stay valid
   std::set<std::string> others;    // the counterpart authorities the views point into
-  std::vector<char> matched;       // DeltaOfStep's marks, one per item
+  std::vector<char> matched;       // StatsStepChanges' marks, one per item
 };
 
 // The duration kinds of kDurationPairs, in the same order, as ContributionOf spells them.
@@ -159,16 +159,16 @@ void ViewContributions(const StatsRecord& r, const std::string& scope, Contribut
   }
 }
 
-// True when both records count under the same workflow, version and creation day, so their
-// cells differ only in scope, kind and key.
-bool SameCells(const StatsRecord& a, const StatsRecord& b) {
+}  // namespace
+
+bool StatsSameCells(const StatsRecord& a, const StatsRecord& b) {
   return a.version == b.version && a.workflow == b.workflow && a.created_day == b.created_day;
 }
 
-// StatsDelta for two records with SameCells: per scope, the `after` items minus the `before`
-// items, each pair that cancels left out.
-void DeltaOfStep(const StatsRecord& before, const StatsRecord& after,
-                 std::map<StatsCellKey, int64_t>* delta) {
+// Per scope, the `after` items minus the `before` items, each pair that cancels left out.
+// Within one scope a record's (kind, key) items are distinct, so each cell is reported once.
+void StatsStepChanges(const StatsRecord& before, const StatsRecord& after,
+                      const StatsChangeFn& change) {
   // Every step of every request comes here: the buffers keep their capacity between calls.
   thread_local ContributionViews b;
   thread_local ContributionViews a;
@@ -180,9 +180,7 @@ void DeltaOfStep(const StatsRecord& before, const StatsRecord& after,
   const std::set<std::string>& before_in = no_parties ? kGlobalOnly : before_scopes;
   const std::set<std::string>& after_in = no_parties ? kGlobalOnly : after_scopes;
   auto put = [&](const std::string& scope, std::string_view kind, std::string_view key, int64_t n) {
-    if (n == 0) return;
-    (*delta)[StatsCellKey{scope, after.workflow, after.version, after.created_day,
-                          std::string(kind), std::string(key)}] += n;
+    if (n != 0) change(scope, kind, key, n);
   };
   for (const std::string& scope : after_in) {
     ViewContributions(after, scope, &a);
@@ -212,10 +210,9 @@ void DeltaOfStep(const StatsRecord& before, const StatsRecord& after,
     ViewContributions(before, scope, &b);
     for (const auto& item : b.items) put(scope, item.kind, item.key, -item.n);
   }
-  for (auto it = delta->begin(); it != delta->end();) {
-    it = it->second == 0 ? delta->erase(it) : std::next(it);
-  }
 }
+
+namespace {
 
 std::string UtcDay(TimePoint t) { return FormatRfc3339(t).substr(0, 10); }
 
@@ -249,11 +246,16 @@ StatsRecord NextStatsRecord(const StatsRecord* before, const Request& after,
 
 std::map<StatsCellKey, int64_t> StatsDelta(const StatsRecord* before, const StatsRecord* after) {
   std::map<StatsCellKey, int64_t> delta;
-  if (before != nullptr && after != nullptr && SameCells(*before, *after)) {
+  if (before != nullptr && after != nullptr && StatsSameCells(*before, *after)) {
     // A step: the cells differ only in kind and key, and most of them cancel (the request
     // still counts once in "total", its status often stays "open"...). Only what changed is
     // keyed, without building the contributions that cancel.
-    DeltaOfStep(*before, *after, &delta);
+    StatsStepChanges(
+        *before, *after,
+        [&](std::string_view scope, std::string_view kind, std::string_view key, int64_t n) {
+          delta[StatsCellKey{std::string(scope), after->workflow, after->version,
+                             after->created_day, std::string(kind), std::string(key)}] += n;
+        });
     return delta;
   }
   if (before != nullptr) AddContribution(*before, -1, &delta);

@@ -10,8 +10,10 @@
 #include <random>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "rogatory/stats.h"
+#include "stats_counters.h"
 
 namespace rogatory {
 namespace {
@@ -245,6 +247,77 @@ TEST(StatsDeltaTest, AStepChangesExactlyTheReferenceCounters) {
     if (i % 7 == 0) after.parties = before.parties;
     ASSERT_EQ(Text(StatsDelta(&before, &after)), Text(ReferenceDelta(before, after)))
         << "case " << i;
+  }
+}
+
+// The per-step form the memory store adds from: every cell of the reference's delta, each
+// reported exactly once, nothing else.
+TEST(StatsDeltaTest, StepChangesReportEachChangedCellOnce) {
+  std::mt19937 rng(20261205);
+  for (int i = 0; i < 3000; ++i) {
+    const StatsRecord before = RandomRecord(rng);
+    StatsRecord after = RandomRecord(rng);
+    if (i % 5 == 0) after = before;
+    if (i % 7 == 0) after.parties = before.parties;
+    Cells reported;
+    int duplicates = 0;
+    StatsStepChanges(
+        before, after,
+        [&](std::string_view scope, std::string_view kind, std::string_view key, int64_t n) {
+          EXPECT_NE(n, 0);
+          auto [it, fresh] =
+              reported.emplace(StatsCellKey{std::string(scope), after.workflow, after.version,
+                                            after.created_day, std::string(kind), std::string(key)},
+                               n);
+          duplicates += fresh ? 0 : 1;
+        });
+    ASSERT_EQ(duplicates, 0) << "case " << i;
+    ASSERT_EQ(Text(reported), Text(ReferenceDelta(before, after))) << "case " << i;
+  }
+}
+
+// The memory store's counters: a run of random steps over several requests, days, versions
+// and scopes sums, per query, to what the reference counts for the requests' last records.
+TEST(StatsDeltaTest, TheCountersSumWhatTheLastRecordsCount) {
+  std::mt19937 rng(11);
+  StatsCounters counters;
+  std::map<int, StatsRecord> last;  // request -> its current record
+  const char* days[] = {"2026-03-10", "2026-03-31", "2026-04-01"};
+  for (int i = 0; i < 2000; ++i) {
+    const int request = static_cast<int>(rng() % 12);
+    StatsRecord next = RandomRecord(rng);
+    next.created_day = days[request % 3];
+    next.version = 1 + request % 2;
+    if (rng() % 50 == 0) next.version = 3;  // now and then a migration moves every cell
+    auto it = last.find(request);
+    counters.AddStep(it == last.end() ? nullptr : &it->second, next);
+    last[request] = next;
+  }
+  // The reference: each request's last record counted in full, then summed as a query sums.
+  auto reference = [&](const std::string& scope, const std::string& lo, const std::string& hi) {
+    StatsCounters::Sums sums;
+    for (const auto& [request, r] : last) {
+      for (const auto& [k, n] : ReferenceCells(r)) {
+        if (k.scope != scope || k.day < lo || k.day > hi) continue;
+        sums[{k.workflow, k.version, k.kind, k.key}] += n;
+      }
+    }
+    for (auto it = sums.begin(); it != sums.end();) it = it->second == 0 ? sums.erase(it) : ++it;
+    return sums;
+  };
+  for (const std::string scope : {"", "fr-pps", "de-bmj", "be-fps", "nobody"}) {
+    StatsCounters::Sums days_sum;
+    counters.Sum(scope, "mla", /*months=*/false, "2026-03-10", "2026-03-31", &days_sum);
+    EXPECT_EQ(days_sum, reference(scope, "2026-03-10", "2026-03-31")) << "scope " << scope;
+    if (scope != "nobody") {
+      EXPECT_FALSE(days_sum.empty()) << "scope " << scope;
+    }
+    StatsCounters::Sums months_sum;
+    counters.Sum(scope, "", /*months=*/true, "2026-03", "2026-04", &months_sum);
+    EXPECT_EQ(months_sum, reference(scope, "2026-03-01", "2026-04-31")) << "scope " << scope;
+    StatsCounters::Sums other;
+    counters.Sum(scope, "other", /*months=*/false, "", "9999", &other);
+    EXPECT_TRUE(other.empty()) << "scope " << scope;
   }
 }
 

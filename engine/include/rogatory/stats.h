@@ -9,9 +9,11 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -99,6 +101,20 @@ StatsRecord NextStatsRecord(const StatsRecord* before, const Request& after,
 // The counters to add (positive) or remove (negative) when a request's record goes from
 // `before` to `after` (either may be nullptr); zero changes are left out.
 std::map<StatsCellKey, int64_t> StatsDelta(const StatsRecord* before, const StatsRecord* after);
+
+// True when `a` and `b` count under the same workflow, version and creation day: the cells of a
+// step between them differ only in scope, kind and key.
+bool StatsSameCells(const StatsRecord& a, const StatsRecord& b);
+
+// One counter change of a step: scope, kind, key (views valid during the call only) and n.
+using StatsChangeFn = std::function<void(std::string_view scope, std::string_view kind,
+                                         std::string_view key, int64_t n)>;
+
+// The cells StatsDelta(&before, &after) holds for records with StatsSameCells, each passed to
+// `change` once (in no particular order), without building a key or a map: the per-step form
+// for a store that finds each (scope, workflow, version, day) group once per step.
+void StatsStepChanges(const StatsRecord& before, const StatsRecord& after,
+                      const StatsChangeFn& change);
 
 // True when `r` falls in `q` (scope, workflow, creation day range).
 bool StatsRecordMatches(const StatsRecord& r, const StatsQuery& q);

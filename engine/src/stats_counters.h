@@ -1,0 +1,90 @@
+// The statistics counters the memory store keeps (CONTRACT §9): the day cells and their
+// monthly roll-ups, grouped by (scope, workflow, version, day) with the cells of a group keyed
+// by (kind, key) alone. A step's changes fall in one group per scope, so a step finds its group
+// once and each cell by two short strings, looked up as views (issue 16 point 3: the five-string
+// key of every cell was most of the memory store's step).
+#ifndef ROGATORY_ENGINE_STATS_COUNTERS_H_
+#define ROGATORY_ENGINE_STATS_COUNTERS_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+
+#include "rogatory/stats.h"
+
+namespace rogatory {
+
+class StatsCounters {
+ public:
+  // Workflow, version, kind and key of a summed counter.
+  using Sums = std::map<std::tuple<std::string, int, std::string, std::string>, int64_t>;
+
+  // Adds `delta` (StatsDelta's form) to the day cells and the monthly roll-ups.
+  void Add(const std::map<StatsCellKey, int64_t>& delta);
+
+  // Adds the changes of a step from `before` to `after`: StatsDelta's cells when the records
+  // differ in workflow, version or creation day, StatsStepChanges' otherwise.
+  void AddStep(const StatsRecord* before, const StatsRecord& after);
+
+  // Sums into `sums` the counters of `scope` (and `workflow`, unless empty) whose day lies in
+  // [lo, hi]; `months` reads the monthly roll-ups (lo and hi are then YYYY-MM).
+  void Sum(const std::string& scope, const std::string& workflow, bool months,
+           const std::string& lo, const std::string& hi, Sums* sums) const;
+
+  // Forgets every counter.
+  void Clear();
+
+ private:
+  struct GroupKey {
+    std::string scope;
+    std::string workflow;
+    int version = 0;
+    std::string day;
+  };
+  struct GroupView {
+    std::string_view scope;
+    std::string_view workflow;
+    int version = 0;
+    std::string_view day;
+  };
+  // Orders keys and views alike: scope, workflow, version, day.
+  struct GroupLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      if (int c = std::string_view(a.scope).compare(b.scope)) return c < 0;
+      if (int c = std::string_view(a.workflow).compare(b.workflow)) return c < 0;
+      if (a.version != b.version) return a.version < b.version;
+      return std::string_view(a.day).compare(b.day) < 0;
+    }
+  };
+  // Orders (kind, key) pairs of strings and of views alike.
+  struct CellLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      if (int c = std::string_view(a.first).compare(b.first)) return c < 0;
+      return std::string_view(a.second).compare(b.second) < 0;
+    }
+  };
+  using Cells = std::map<std::pair<std::string, std::string>, int64_t, CellLess>;
+  using Groups = std::map<GroupKey, Cells, GroupLess>;
+
+  // The group of `v` in `groups`, added empty when missing. Groups are never removed (there
+  // is one per day, workflow version and scope), so a reference to one stays valid.
+  static Cells& GroupOf(Groups* groups, const GroupView& v);
+  // Adds n to the cell (kind, key), removing it when it reaches zero.
+  static void AddCell(Cells* cells, std::string_view kind, std::string_view key, int64_t n);
+  static void SumGroups(const Groups& groups, const std::string& scope, const std::string& workflow,
+                        const std::string& lo, const std::string& hi, Sums* sums);
+
+  Groups days_;
+  Groups months_;  // the day cells rolled up: `day` is YYYY-MM
+};
+
+}  // namespace rogatory
+
+#endif  // ROGATORY_ENGINE_STATS_COUNTERS_H_
