@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <climits>
+#include <deque>
 #include <iterator>
 #include <map>
 #include <mutex>
@@ -128,7 +129,7 @@ class MemoryStore final : public Store {
       requests_.emplace_hint(it, m.request.id, m.request);
     }
     ApplyStats(m);
-    std::vector<HistoryEntry>& entries = history_[m.request.id];
+    std::deque<HistoryEntry>& entries = history_[m.request.id];
     if (movable != nullptr) {
       entries.push_back(std::move(movable->history));
     } else {
@@ -173,7 +174,7 @@ class MemoryStore final : public Store {
     std::lock_guard lock(mu_);
     auto it = history_.find(id);
     if (it == history_.end()) return NotFoundError("request " + id + " not found");
-    return it->second;
+    return std::vector<HistoryEntry>(it->second.begin(), it->second.end());
   }
 
   Result<RequestPage> ListRequests(const RequestQuery& q) override {
@@ -547,7 +548,9 @@ class MemoryStore final : public Store {
   // The id of a request once per lapsed clock it carries (CONTRACT §7: lapsed clocks are
   // overdue), under each combination of its workflow, state and phase (LapsedKey).
   std::map<LapsedKey, std::multiset<RequestId>> lapsed_;
-  std::unordered_map<RequestId, std::vector<HistoryEntry>> history_;
+  // A deque: an append never moves the entries already kept (a vector's growth moved each
+  // entry of a long history again and again).
+  std::unordered_map<RequestId, std::deque<HistoryEntry>> history_;
   std::map<std::string, std::set<RequestId>> by_party_;  // authority -> requests, by id
   std::map<std::pair<RequestId, std::string>, DeadlineLease> leases_;
   std::map<std::pair<std::string, std::string>, IdempotencyRecord> idempotency_;

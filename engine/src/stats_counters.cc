@@ -18,7 +18,7 @@ void StatsCounters::AddCell(Cells* cells, std::string_view kind, std::string_vie
   const std::pair<std::string_view, std::string_view> view(kind, key);
   auto it = cells->lower_bound(view);
   if (it != cells->end() && !CellLess()(view, it->first)) {
-    if ((it->second += n) == 0) cells->erase(it);
+    it->second += n;  // a cell at zero stays: a request's state cells come and go every step
     return;
   }
   cells->emplace_hint(it, std::make_pair(std::string(kind), std::string(key)), n);
@@ -38,21 +38,27 @@ void StatsCounters::AddStep(const StatsRecord* before, const StatsRecord& after)
     return;
   }
   // Every change has the records' workflow, version and day: the groups are found once per
-  // scope (almost always only the global one), not once per cell.
-  const std::string_view month = std::string_view(after.created_day).substr(0, 7);
-  std::string_view scope;
-  Cells* day_cells = nullptr;
-  Cells* month_cells = nullptr;
+  // scope (almost always only the global one), not once per cell. The callback captures one
+  // pointer, so std::function keeps it without allocating.
+  struct Target {
+    StatsCounters* counters;
+    const StatsRecord* after;
+    std::string_view month;
+    std::string_view scope;
+    Cells* day_cells = nullptr;
+    Cells* month_cells = nullptr;
+  } t{this, &after, std::string_view(after.created_day).substr(0, 7), {}};
   StatsStepChanges(
       *before, after,
-      [&](std::string_view s, std::string_view kind, std::string_view key, int64_t n) {
-        if (day_cells == nullptr || s != scope) {
-          scope = s;
-          day_cells = &GroupOf(&days_, {s, after.workflow, after.version, after.created_day});
-          month_cells = &GroupOf(&months_, {s, after.workflow, after.version, month});
+      [&t](std::string_view scope, std::string_view kind, std::string_view key, int64_t n) {
+        if (t.day_cells == nullptr || scope != t.scope) {
+          const StatsRecord& r = *t.after;
+          t.scope = scope;
+          t.day_cells = &GroupOf(&t.counters->days_, {scope, r.workflow, r.version, r.created_day});
+          t.month_cells = &GroupOf(&t.counters->months_, {scope, r.workflow, r.version, t.month});
         }
-        AddCell(day_cells, kind, key, n);
-        AddCell(month_cells, kind, key, n);
+        AddCell(t.day_cells, kind, key, n);
+        AddCell(t.month_cells, kind, key, n);
       });
 }
 
@@ -65,6 +71,7 @@ void StatsCounters::SumGroups(const Groups& groups, const std::string& scope,
     if (!workflow.empty() && g.workflow != workflow) break;
     if (g.day < lo || g.day > hi) continue;
     for (const auto& [cell, n] : it->second) {
+      if (n == 0) continue;
       (*sums)[{g.workflow, g.version, cell.first, cell.second}] += n;
     }
   }

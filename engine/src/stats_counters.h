@@ -76,7 +76,9 @@ class StatsCounters {
   // The group of `v` in `groups`, added empty when missing. Groups are never removed (there
   // is one per day, workflow version and scope), so a reference to one stays valid.
   static Cells& GroupOf(Groups* groups, const GroupView& v);
-  // Adds n to the cell (kind, key), removing it when it reaches zero.
+  // Adds n to the cell (kind, key). A cell that reaches zero is kept (and skipped by Sum): the
+  // cells of a group are bounded by its distinct states, phases and values, and a request's
+  // step moves it out of one state cell and into another, again and again.
   static void AddCell(Cells* cells, std::string_view kind, std::string_view key, int64_t n);
   static void SumGroups(const Groups& groups, const std::string& scope, const std::string& workflow,
                         const std::string& lo, const std::string& hi, Sums* sums);

@@ -222,7 +222,13 @@ StatsRecord NextStatsRecord(const StatsRecord* before, const Request& after,
                             const HistoryEntry& entry, const StatsFacts& facts) {
   StatsRecord r;
   if (before != nullptr) {
-    r = *before;
+    // What a step keeps of the record; every other member is set from the step below (a copy
+    // of the whole record copied the maps and strings the step then replaces).
+    r.request_id = before->request_id;
+    r.workflow = before->workflow;
+    r.created_day = before->created_day;
+    r.lapses = before->lapses;
+    r.phase_entered_us = before->phase_entered_us;
   } else {
     r.request_id = after.id;
     r.workflow = after.workflow;

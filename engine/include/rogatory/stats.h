@@ -37,7 +37,8 @@ struct StatsFacts {
   std::string lapsed_deadline{};    // the clock whose lapse this step records, if any
 };
 
-// One request's statistics record. Phase entry times are unix microseconds, -1 = never.
+// One request's statistics record. Phase entry times are unix microseconds, -1 = never. A member
+// added here is also carried from step to step by NextStatsRecord, which copies what a step keeps.
 struct StatsRecord {
   RequestId request_id;
   std::string workflow;
