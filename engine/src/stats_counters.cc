@@ -44,7 +44,7 @@ void StatsCounters::AddStep(const StatsRecord* before, const StatsRecord& after)
     StatsCounters* counters;
     const StatsRecord* after;
     std::string_view month;
-    std::string_view scope;
+    std::string scope;  // the cached groups' (a copy: a view is only promised for one call)
     Cells* day_cells = nullptr;
     Cells* month_cells = nullptr;
   } t{this, &after, std::string_view(after.created_day).substr(0, 7), {}};
@@ -53,7 +53,7 @@ void StatsCounters::AddStep(const StatsRecord* before, const StatsRecord& after)
       [&t](std::string_view scope, std::string_view kind, std::string_view key, int64_t n) {
         if (t.day_cells == nullptr || scope != t.scope) {
           const StatsRecord& r = *t.after;
-          t.scope = scope;
+          t.scope.assign(scope);
           t.day_cells = &GroupOf(&t.counters->days_, {scope, r.workflow, r.version, r.created_day});
           t.month_cells = &GroupOf(&t.counters->months_, {scope, r.workflow, r.version, t.month});
         }

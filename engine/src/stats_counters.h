@@ -73,12 +73,13 @@ class StatsCounters {
   using Cells = std::map<std::pair<std::string, std::string>, int64_t, CellLess>;
   using Groups = std::map<GroupKey, Cells, GroupLess>;
 
-  // The group of `v` in `groups`, added empty when missing. Groups are never removed (there
-  // is one per day, workflow version and scope), so a reference to one stays valid.
+  // The group of `v` in `groups`, added empty when missing. Only Clear removes groups (there
+  // is one per day, workflow version and scope), so a reference to one stays valid until then.
   static Cells& GroupOf(Groups* groups, const GroupView& v);
-  // Adds n to the cell (kind, key). A cell that reaches zero is kept (and skipped by Sum): the
-  // cells of a group are bounded by its distinct states, phases and values, and a request's
-  // step moves it out of one state cell and into another, again and again.
+  // Adds n to the cell (kind, key). A cell that reaches zero is kept (and skipped by Sum), as
+  // the SQL stores keep their rows at zero: a request's step moves it out of one state cell
+  // and into another, again and again. So a group holds a cell for every state, phase and
+  // value its requests have ever had, not only those they have now.
   static void AddCell(Cells* cells, std::string_view kind, std::string_view key, int64_t n);
   static void SumGroups(const Groups& groups, const std::string& scope, const std::string& workflow,
                         const std::string& lo, const std::string& hi, Sums* sums);

@@ -2,6 +2,7 @@
 // defines each kind).
 #include <algorithm>
 #include <iterator>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -169,9 +170,25 @@ bool StatsSameCells(const StatsRecord& a, const StatsRecord& b) {
 // Within one scope a record's (kind, key) items are distinct, so each cell is reported once.
 void StatsStepChanges(const StatsRecord& before, const StatsRecord& after,
                       const StatsChangeFn& change) {
-  // Every step of every request comes here: the buffers keep their capacity between calls.
-  thread_local ContributionViews b;
-  thread_local ContributionViews a;
+  // Every step of every request comes here: the buffers keep their capacity between calls. A
+  // call made from inside `change` (nested) gets buffers of its own: the outer call's views
+  // point into the thread's.
+  thread_local ContributionViews thread_b;
+  thread_local ContributionViews thread_a;
+  thread_local int depth = 0;
+  std::optional<ContributionViews> own_b;
+  std::optional<ContributionViews> own_a;
+  if (depth > 0) {
+    own_b.emplace();
+    own_a.emplace();
+  }
+  ContributionViews& b = depth > 0 ? *own_b : thread_b;
+  ContributionViews& a = depth > 0 ? *own_a : thread_a;
+  struct Depth {
+    int& n;
+    explicit Depth(int& d) : n(d) { ++n; }
+    ~Depth() { --n; }
+  } nested(depth);
   static const std::set<std::string> kGlobalOnly{""};
   const bool no_parties = before.parties.empty() && after.parties.empty();
   const std::set<std::string> before_scopes =
@@ -217,6 +234,15 @@ namespace {
 std::string UtcDay(TimePoint t) { return FormatRfc3339(t).substr(0, 10); }
 
 }  // namespace
+
+// NextStatsRecord copies a step's kept members one by one: a member added to StatsRecord
+// changes its size and stops the build here until it is copied below (if a step keeps it) and
+// this size is updated. Checked where the project builds and tests (libstdc++ on x86_64);
+// other standard libraries lay the members out differently.
+#if defined(__GLIBCXX__) && defined(__x86_64__)
+static_assert(sizeof(StatsRecord) == 384,
+              "StatsRecord changed: carry the new member in NextStatsRecord, then update this");
+#endif
 
 StatsRecord NextStatsRecord(const StatsRecord* before, const Request& after,
                             const HistoryEntry& entry, const StatsFacts& facts) {

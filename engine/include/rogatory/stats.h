@@ -38,7 +38,8 @@ struct StatsFacts {
 };
 
 // One request's statistics record. Phase entry times are unix microseconds, -1 = never. A member
-// added here is also carried from step to step by NextStatsRecord, which copies what a step keeps.
+// added here must also be copied by NextStatsRecord if a step keeps it (it copies the kept members
+// one by one; a static_assert on this struct's size there is the reminder).
 struct StatsRecord {
   RequestId request_id;
   std::string workflow;
@@ -111,9 +112,13 @@ bool StatsSameCells(const StatsRecord& a, const StatsRecord& b);
 using StatsChangeFn = std::function<void(std::string_view scope, std::string_view kind,
                                          std::string_view key, int64_t n)>;
 
-// The cells StatsDelta(&before, &after) holds for records with StatsSameCells, each passed to
-// `change` once (in no particular order), without building a key or a map: the per-step form
-// for a store that finds each (scope, workflow, version, day) group once per step.
+// The cells StatsDelta(&before, &after) holds for records with StatsSameCells, passed to
+// `change` (in no particular order) without building a key or a map: the per-step form for a
+// store that finds each (scope, workflow, version, day) group once per step. Each cell is passed
+// once when the records' values are distinct, as StatsFacts gives them (a value repeated in a
+// list field is passed once per repeat: adding them gives StatsDelta's count). `scope` views
+// stay valid until StatsStepChanges returns, `kind` and `key` only during the call. `change`
+// may itself call StatsDelta or StatsStepChanges.
 void StatsStepChanges(const StatsRecord& before, const StatsRecord& after,
                       const StatsChangeFn& change);
 
