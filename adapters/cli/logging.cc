@@ -112,6 +112,13 @@ class BufferedStderrSink final : public spdlog::sinks::base_sink<rogatory::SpinT
   const bool line_by_line_;
 };
 
+// The text format both loggers write: "2026-12-05T14:30:20.123Z info message".
+std::unique_ptr<spdlog::formatter> TextFormatter() {
+  auto text = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+  text->add_flag<LevelFlag>('*').set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %* %v");
+  return text;
+}
+
 }  // namespace
 
 void SetupLogging(const std::string& format, const std::string& level) {
@@ -129,9 +136,7 @@ void SetupLogging(const std::string& format, const std::string& level) {
   if (format == "json") {
     logger->set_formatter(std::make_unique<JsonFormatter>());
   } else {
-    auto text = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-    text->add_flag<LevelFlag>('*').set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %* %v");
-    logger->set_formatter(std::move(text));
+    logger->set_formatter(TextFormatter());
   }
   logger->set_level(spdlog::level::from_str(level));
   logger->flush_on(spdlog::level::warn);
@@ -140,13 +145,11 @@ void SetupLogging(const std::string& format, const std::string& level) {
 }
 
 void SetupCommandLogging() {
+  // Thread-safe: a command's store logs from its background threads too (the checkpointer).
   auto logger = std::make_shared<spdlog::logger>("rogatory",
-                                                 std::make_shared<spdlog::sinks::stderr_sink_st>());
-  auto text = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-  text->add_flag<LevelFlag>('*').set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %* %v");
-  logger->set_formatter(std::move(text));
+                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  logger->set_formatter(TextFormatter());
   logger->set_level(spdlog::level::info);
-  logger->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(logger);
 }
 

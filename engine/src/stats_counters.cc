@@ -62,9 +62,9 @@ void StatsCounters::AddStep(const StatsRecord* before, const StatsRecord& after)
       });
 }
 
-void StatsCounters::SumGroups(const Groups& groups, const std::string& scope,
-                              const std::string& workflow, const std::string& lo,
-                              const std::string& hi, Sums* sums) {
+void StatsCounters::Sum(const std::string& scope, const std::string& workflow, bool months,
+                        const std::string& lo, const std::string& hi, Sums* sums) const {
+  const Groups& groups = months ? months_ : days_;
   for (auto it = groups.lower_bound(GroupView{scope, workflow, INT_MIN, ""});
        it != groups.end() && it->first.scope == scope; ++it) {
     const GroupKey& g = it->first;
@@ -75,11 +75,6 @@ void StatsCounters::SumGroups(const Groups& groups, const std::string& scope,
       (*sums)[{g.workflow, g.version, cell.first, cell.second}] += n;
     }
   }
-}
-
-void StatsCounters::Sum(const std::string& scope, const std::string& workflow, bool months,
-                        const std::string& lo, const std::string& hi, Sums* sums) const {
-  SumGroups(months ? months_ : days_, scope, workflow, lo, hi, sums);
 }
 
 void StatsCounters::Clear() {

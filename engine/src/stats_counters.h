@@ -81,8 +81,6 @@ class StatsCounters {
   // and into another, again and again. So a group holds a cell for every state, phase and
   // value its requests have ever had, not only those they have now.
   static void AddCell(Cells* cells, std::string_view kind, std::string_view key, int64_t n);
-  static void SumGroups(const Groups& groups, const std::string& scope, const std::string& workflow,
-                        const std::string& lo, const std::string& hi, Sums* sums);
 
   Groups days_;
   Groups months_;  // the day cells rolled up: `day` is YYYY-MM

@@ -235,26 +235,11 @@ std::string UtcDay(TimePoint t) { return FormatRfc3339(t).substr(0, 10); }
 
 }  // namespace
 
-// NextStatsRecord copies a step's kept members one by one: a member added to StatsRecord
-// changes its size and stops the build here until it is copied below (if a step keeps it) and
-// this size is updated. Checked where the project builds and tests (libstdc++ on x86_64);
-// other standard libraries lay the members out differently.
-#if defined(__GLIBCXX__) && defined(__x86_64__)
-static_assert(sizeof(StatsRecord) == 384,
-              "StatsRecord changed: carry the new member in NextStatsRecord, then update this");
-#endif
-
 StatsRecord NextStatsRecord(const StatsRecord* before, const Request& after,
                             const HistoryEntry& entry, const StatsFacts& facts) {
   StatsRecord r;
   if (before != nullptr) {
-    // What a step keeps of the record; every other member is set from the step below (a copy
-    // of the whole record copied the maps and strings the step then replaces).
-    r.request_id = before->request_id;
-    r.workflow = before->workflow;
-    r.created_day = before->created_day;
-    r.lapses = before->lapses;
-    r.phase_entered_us = before->phase_entered_us;
+    r = *before;
   } else {
     r.request_id = after.id;
     r.workflow = after.workflow;

@@ -37,9 +37,7 @@ struct StatsFacts {
   std::string lapsed_deadline{};    // the clock whose lapse this step records, if any
 };
 
-// One request's statistics record. Phase entry times are unix microseconds, -1 = never. A member
-// added here must also be copied by NextStatsRecord if a step keeps it (it copies the kept members
-// one by one; a static_assert on this struct's size there is the reminder).
+// One request's statistics record. Phase entry times are unix microseconds, -1 = never.
 struct StatsRecord {
   RequestId request_id;
   std::string workflow;
