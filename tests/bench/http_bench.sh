@@ -26,6 +26,7 @@
 # HTTP_THREADS (16: every server's threads; `rogatory serve` runs its calls on them),
 # SERVERS (all of the above that can run), BEFORE (path of an older `rogatory`), FSYNCS (2000:
 # the disk's flush latency is measured each round too, with that many 4 KiB append + fdatasync).
+# SQLITE_CHECKPOINT_PAGES (unset: the default; the SQLite servers' store.sqlite.checkpoint_pages).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -81,7 +82,7 @@ sha=$(printf %s "$token" | sha256sum | cut -d' ' -f1)
 # in $tmp).
 start_rogatory() {  # NAME STORE_URL PORT [SYNC] [BINARY]
   local store_line="store: \"$2\""
-  [[ -n "${4:-}" ]] && store_line="store: {url: \"$2\", sqlite: {synchronous: $4}}"
+  [[ -n "${4:-}" ]] && store_line="store: {url: \"$2\", sqlite: {synchronous: $4${SQLITE_CHECKPOINT_PAGES:+, checkpoint_pages: $SQLITE_CHECKPOINT_PAGES}}}"
   printf '%s\n' "listen: 127.0.0.1:$3" "$store_line" \
     "workflows: $root/tests/fixtures/e2e/workflows" \
     "auth: {tokens: [{actor: bench.clerk, roles: [clerk], sha256: \"$sha\"}]}" \

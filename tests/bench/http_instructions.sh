@@ -9,7 +9,8 @@
 #   tests/bench/http_instructions.sh [BUILD_DIR] [ROGATORY_BINARY]   default build/ci, its rogatory
 #
 # Environment: SMALL (200), LARGE (2200), KEEP (a folder to keep the callgrind files in, for
-# callgrind_annotate --inclusive=yes).
+# callgrind_annotate --inclusive=yes), STORE (memory; `sqlite` serves a fresh SQLite file with
+# synchronous FULL, each call then a batch of one).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build/ci}
@@ -63,7 +64,12 @@ instructions() {  # KIND N
   local kind=$1 n=$2 port id pid out="$tmp/$1.$2.callgrind"
   port=$(free_port)
   if [[ $kind == rogatory ]]; then
-    printf '%s\n' "listen: 127.0.0.1:$port" 'store: "memory:"' \
+    local store='"memory:"'
+    if [[ ${STORE:-memory} == sqlite ]]; then
+      rm -f "$tmp/store.db"*
+      store="sqlite://$tmp/store.db"
+    fi
+    printf '%s\n' "listen: 127.0.0.1:$port" "store: $store" \
       "workflows: $root/tests/fixtures/e2e/workflows" \
       "auth: {tokens: [{actor: bench.clerk, roles: [clerk], sha256: \"$sha\"}]}" \
       "http: {threads: 2}" "log: {format: text, level: info}" >"$tmp/serve.yaml"

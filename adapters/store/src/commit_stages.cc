@@ -7,9 +7,9 @@
 namespace rogatory::store_internal {
 namespace {
 
-const char* const kNames[] = {"apply",      "queue",      "gather",  "acquire",
-                              "begin",      "statements", "commit",  "checkpoint",
-                              "busy_sleep", "read",       "catch_up"};
+const char* const kNames[] = {"apply",      "queue",      "gather",   "acquire",
+                              "begin",      "statements", "commit",   "checkpoint",
+                              "busy_sleep", "read",       "catch_up", "wake"};
 static_assert(sizeof kNames / sizeof kNames[0] == static_cast<size_t>(CommitStage::kCount));
 
 CommitStages* Create() {

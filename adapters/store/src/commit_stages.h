@@ -1,8 +1,8 @@
 // Latency histograms of each stage of a durable commit (waiting in the group-commit queue,
 // gathering, leasing the writer, BEGIN, the statements, COMMIT with its flush, checkpoints,
-// busy-handler sleeps), for finding where a slow commit spends its time (docs/performance.md).
-// Off unless the environment names a file in ROGATORY_COMMIT_STAGES when the process starts;
-// when off, each probe is one branch on a pointer that is null.
+// busy-handler sleeps, waking the callers a batch served), for finding where a slow commit spends
+// its time (docs/performance.md). Off unless the environment names a file in ROGATORY_COMMIT_STAGES
+// when the process starts; when off, each probe is one branch on a pointer that is null.
 #ifndef ROGATORY_ADAPTERS_STORE_COMMIT_STAGES_H_
 #define ROGATORY_ADAPTERS_STORE_COMMIT_STAGES_H_
 
@@ -28,6 +28,8 @@ enum class CommitStage : uint8_t {
   kBusySleep,   // one busy-handler call that slept (any connection)
   kRead,        // a read of one request (GetRequest) on a reader connection
   kCatchUp,     // the writer finishing a background checkpoint so the WAL restarts
+  kWake,        // a served caller, from its batch's end (its leader starts waking the
+                // callers it served) until it runs again
   kCount
 };
 

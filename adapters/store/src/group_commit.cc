@@ -64,7 +64,12 @@ Status GroupCommitter::Submit(const Mutation& m) {
   for (;;) {
     if (self.taken || leaders_ >= max_leaders_) {
       lock.unlock();
-      if (WaitForSignal(self)) return std::move(self.item.status);
+      if (WaitForSignal(self)) {
+        if (stages != nullptr) {
+          stages->Record(CommitStage::kWake, CommitStages::Clock::now() - self.done_at);
+        }
+        return std::move(self.item.status);
+      }
       // Asked to lead. Another leader may have taken and run us meanwhile (kDone then stays).
       lock.lock();
       uint32_t lead = kLead;
@@ -113,6 +118,8 @@ Status GroupCommitter::Submit(const Mutation& m) {
       FutexWakeAll(&next->signal);
     }
     lock.unlock();
+    const auto done_at =
+        stages != nullptr ? CommitStages::Clock::now() : CommitStages::Clock::time_point();
     bool served = false;
     for (Waiter* w : batch) {
       if (w == &self) {
@@ -121,6 +128,7 @@ Status GroupCommitter::Submit(const Mutation& m) {
       }
       // After this store `w` may return at once and its word go: wake by address only.
       const void* address = &w->signal;
+      w->done_at = done_at;
       w->signal.store(kDone, std::memory_order_release);
       FutexWakeAll(address);
     }

@@ -90,6 +90,7 @@ class GroupCommitter {
     bool taken = false;  // GUARDED_BY(mu_): in a batch being run
     FutexWord signal{kWaiting};
     std::chrono::steady_clock::time_point queued_at;  // only when timing commit stages
+    std::chrono::steady_clock::time_point done_at;    // only when timing commit stages
   };
 
   // Sleeps until `self` is done (true) or asked to lead (false).
