@@ -280,9 +280,23 @@ class Engine::Impl {
     return static_cast<int>(c.t - c.cw->transitions.data());
   }
 
+  // One attempt at `call`. It first steps the store's kept copy of the request, when there is one
+  // (Store::LastCommitted), which saves reading it. A copy made stale by another process either
+  // fails a check the request itself would pass or is refused by Apply's revision check, so on
+  // any failure the attempt is made again on the request read afresh, and that answer stands.
   Result<Request> FireOnce(const RequestId& id, const EventCall& call, const Actor& actor,
                            const std::string& fingerprint) {
+    if (std::optional<Request> kept = store_->LastCommitted(id)) {
+      Result<Request> r = FireOn(id, std::move(*kept), call, actor, fingerprint);
+      if (r.ok()) return r;
+    }
     ROGATORY_ASSIGN_OR_RETURN(Request before, store_->GetRequest(id));
+    return FireOn(id, std::move(before), call, actor, fingerprint);
+  }
+
+  // An attempt at `call` on `before`, request `id` as last read or kept.
+  Result<Request> FireOn(const RequestId& id, Request before, const EventCall& call,
+                         const Actor& actor, const std::string& fingerprint) {
     ROGATORY_RETURN_IF_ERROR(access_.CheckSee(before, actor));
     ROGATORY_RETURN_IF_ERROR(access_.CheckMayWrite(actor, "fire events"));
     if (call.expected_revision && *call.expected_revision != before.revision) {

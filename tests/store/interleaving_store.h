@@ -35,6 +35,8 @@ class InterleavingStore final : public ForwardingStore {
     MaybeInterleave(/*write=*/false);
     return inner().GetRequest(id);
   }
+  // No kept copies: every read of a request is a GetRequest, where the races are staged.
+  std::optional<Request> LastCommitted(const RequestId&) override { return std::nullopt; }
 
   // Everything else passes straight through (ForwardingStore).
 

@@ -60,6 +60,9 @@ SqlStore::SqlStore(const StoreUrl& url, const SqlStoreOptions& options)
       // SQLite: one writer, so a batch may take in callers while it runs; PostgreSQL's batches
       // are sorted by request id for their lock order and must not grow out of it.
       dialect_.sqlite());
+  if (dialect_.sqlite() && options.request_cache > 0) {
+    request_cache_ = std::make_unique<RequestCache>(static_cast<size_t>(options.request_cache));
+  }
 }
 
 Result<std::unique_ptr<Store>> SqlStore::Open(const StoreUrl& url, const SqlStoreOptions& options) {
@@ -149,6 +152,11 @@ Result<Request> SqlStore::GetRequest(const RequestId& id) {
   StageTimer timer(CommitStage::kRead);
   return WithConnection(ReadPool(), "get request " + id,
                         [&](Connection& c) { return c.reader().GetRequest(id); });
+}
+
+std::optional<Request> SqlStore::LastCommitted(const RequestId& id) {
+  if (request_cache_ == nullptr) return std::nullopt;
+  return request_cache_->Get(id);
 }
 
 Result<std::vector<HistoryEntry>> SqlStore::GetHistory(const RequestId& id) {

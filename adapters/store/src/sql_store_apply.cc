@@ -14,11 +14,17 @@ using Item = GroupCommitter::Item;
 
 Status SqlStore::Apply(const Mutation& m) {
   StageTimer timer(CommitStage::kApply);
-  if (options_.group_commit) return committer_->Submit(m);
-  Item item{&m, OkStatus()};
-  std::vector<Item*> batch{&item};
-  RunBatch(batch, nullptr);
-  return item.status;
+  Status s;
+  if (options_.group_commit) {
+    s = committer_->Submit(m);
+  } else {
+    Item item{&m, OkStatus()};
+    std::vector<Item*> batch{&item};
+    RunBatch(batch, nullptr);
+    s = std::move(item.status);
+  }
+  if (request_cache_ != nullptr) request_cache_->Applied(m.request, s.ok());
+  return s;
 }
 
 void SqlStore::RunBatch(std::vector<Item*>& batch, GroupCommitter::Joiner* joiner) {

@@ -18,6 +18,7 @@
 #include "dialect.h"
 #include "file_prefetcher.h"
 #include "group_commit.h"
+#include "request_cache.h"
 #include "rogatory/audit.h"
 #include "rogatory/sql_store.h"
 #include "rogatory/store.h"
@@ -37,6 +38,7 @@ class SqlStore final : public Store, public HistoryRangeReader {
                                                std::optional<int> version) override;
   Status Apply(const Mutation& m) override;
   Result<Request> GetRequest(const RequestId& id) override;
+  std::optional<Request> LastCommitted(const RequestId& id) override;
   Result<std::vector<HistoryEntry>> GetHistory(const RequestId& id) override;
   Result<RequestPage> ListRequests(const RequestQuery& q) override;
   Result<std::vector<RequestHead>> ListRequestHeads(const RequestId& after, int limit) override;
@@ -116,7 +118,8 @@ class SqlStore final : public Store, public HistoryRangeReader {
   std::unique_ptr<ConnectionPool> writers_;     // the Apply batches (SQLite: exactly one)
   std::unique_ptr<ConnectionPool> readers_;     // null for SQLite in memory
   std::unique_ptr<GroupCommitter> committer_;
-  std::atomic<size_t> claim_turn_{0};  // which subscription a capped claim starts with
+  std::unique_ptr<RequestCache> request_cache_;  // null unless SQLite with request_cache > 0
+  std::atomic<size_t> claim_turn_{0};            // which subscription a capped claim starts with
   // OutboxVersion(): raised after the COMMIT of a batch that wrote outbox rows, and of a retry.
   std::atomic<uint64_t> outbox_version_{0};
 };

@@ -32,6 +32,9 @@ class ForwardingStore : public Store {
   }
   Status Apply(const Mutation& m) override { return inner_->Apply(m); }
   Result<Request> GetRequest(const RequestId& id) override { return inner_->GetRequest(id); }
+  std::optional<Request> LastCommitted(const RequestId& id) override {
+    return inner_->LastCommitted(id);
+  }
   Result<std::vector<HistoryEntry>> GetHistory(const RequestId& id) override {
     return inner_->GetHistory(id);
   }

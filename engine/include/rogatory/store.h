@@ -237,6 +237,17 @@ class Store {
   virtual Status ApplyMoving(Mutation& m) { return Apply(m); }
   // The request `id`. NotFound if there is none.
   virtual Result<Request> GetRequest(const RequestId& id) = 0;
+  // The request `id` as this store object's own last successful Apply of it left it, when the
+  // store keeps such copies (an SQLite store keeps the requests it committed lately), without
+  // reading the database; nullopt otherwise. The copy is stale when another process, or another
+  // store object on the same database, has stepped the request since. So a caller may act on it
+  // only through Apply, whose revision check then refuses the step, and must read the request
+  // again with GetRequest whenever acting on the copy fails, for whatever reason (Engine::Fire
+  // does both). The default keeps none.
+  virtual std::optional<Request> LastCommitted(const RequestId& id) {
+    (void)id;
+    return std::nullopt;
+  }
   // The request's history, oldest first. NotFound if there is no such request.
   virtual Result<std::vector<HistoryEntry>> GetHistory(const RequestId& id) = 0;
   // A page of requests ordered by id.

@@ -66,6 +66,11 @@ struct SqlStoreOptions {
   // of growing without end under steady writes; overwriting the WAL flushes about twice as fast
   // as appending to it (docs/performance.md). false: only background checkpoints (for comparison).
   bool wal_catch_up = true;
+  // SQLite: how many of the requests its own Apply committed lately the store keeps in memory
+  // (Store::LastCommitted), so that the engine's next step of one of them does not read it back
+  // from the database. 0: none. PostgreSQL keeps none: with several nodes a copy would often be
+  // stale, and each stale copy costs a refused step.
+  int request_cache = 4096;
 };
 
 // Opens the store named by `url`, creating or migrating its schema as needed:
