@@ -9,6 +9,7 @@
 // Not a test: minutes of work at the default N = 1,000,000. The ctest `scale_bench_smoke` runs
 // it at N = 200 so that it keeps working; there it fails on any error, never on a figure.
 #include <libpq-fe.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "request_cache.h"
 #include "rogatory/deadline_scheduler.h"
 #include "rogatory/definition_loader.h"
 #include "rogatory/engine.h"
@@ -30,6 +32,37 @@
 
 namespace rogatory::scale {
 namespace {
+
+// The heap an SQLite store's kept copies of requests take at their most
+// (SqlStoreOptions::request_cache, Store::LastCommitted) with requests of this caseload: that many
+// sampled requests read, then kept in the store's own RequestCache, the heap measured around it.
+Status PrintKeptCopiesHeap(Store& store, int64_t requests) {
+  const int want = static_cast<int>(std::min<int64_t>(SqlStoreOptions{}.request_cache, requests));
+  Result<std::vector<RequestId>> sample = SampleIds(store, want, 13);
+  if (!sample.ok()) return sample.status();
+  std::vector<Request> read;
+  read.reserve(sample->size());
+  for (const RequestId& id : *sample) {
+    Result<Request> r = store.GetRequest(id);
+    if (!r.ok()) return r.status();
+    read.push_back(std::move(r).value());
+  }
+  const size_t before = mallinfo2().uordblks;
+  store_internal::RequestCache cache(static_cast<size_t>(want));
+  for (const Request& r : read) cache.Applied(r, true);
+  const size_t after = mallinfo2().uordblks;
+  if (after <= before || cache.size() == 0) {
+    std::printf(
+        "Kept copies of requests (SQLite): heap not measurable here (another allocator)\n\n");
+    return OkStatus();
+  }
+  const double per = static_cast<double>(after - before) / static_cast<double>(cache.size());
+  std::printf(
+      "Kept copies of requests (SQLite, `request_cache` %d): %zu sampled requests take %.1f MB of "
+      "heap, %.0f bytes each; all %d would take %.1f MB\n\n",
+      want, cache.size(), static_cast<double>(after - before) / 1e6, per, want, per * want / 1e6);
+  return OkStatus();
+}
 
 namespace fs = std::filesystem;
 
@@ -251,6 +284,8 @@ int Run(int argc, char** argv) {
   setup.calls = args.calls;
   Status probed = RunStoreProbes(setup);
   if (!probed.ok()) return Fail(probed.ToString());
+  Status kept = PrintKeptCopiesHeap(*store, args.requests);
+  if (!kept.ok()) return Fail(kept.ToString());
   Result<std::vector<RequestId>> ids = SampleIds(*store, std::min(args.calls, 1000), 11);
   if (!ids.ok()) return Fail(ids.status().ToString());
   store.reset();  // the server and the audit open it themselves

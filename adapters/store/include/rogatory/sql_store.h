@@ -68,9 +68,10 @@ struct SqlStoreOptions {
   bool wal_catch_up = true;
   // SQLite: how many of the requests its own Apply committed lately the store keeps in memory
   // (Store::LastCommitted), so that the engine's next step of one of them does not read it back
-  // from the database. 0: none. PostgreSQL keeps none: with several nodes a copy would often be
-  // stale, and each stale copy costs a refused step.
-  int request_cache = 4096;
+  // from the database; about 5 KB each with the scale benchmark's caseload. 0: none. PostgreSQL
+  // keeps none: with several nodes a copy would often be stale, and each stale copy costs a
+  // refused step.
+  int request_cache = 1024;
 };
 
 // Opens the store named by `url`, creating or migrating its schema as needed:
