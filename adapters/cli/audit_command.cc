@@ -88,6 +88,8 @@ int RunAudit(int argc, char** argv) {
   SqlStoreOptions options;
   options.create_if_missing = false;
   options.migrate_schema = false;
+  // PostgreSQL: every history read along its key (SqlStoreOptions::pg_history_walk).
+  options.pg_history_walk = true;
   Result<std::unique_ptr<Store>> store = OpenStore(url, options);
   if (!store.ok()) {
     std::cerr << "rogatory audit: cannot open store " << RedactStoreUrl(url) << ": "

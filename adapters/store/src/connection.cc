@@ -119,6 +119,10 @@ std::unique_ptr<Connection> OpenConnection(const StoreUrl& url, const SqlStoreOp
   // of such a query can: 20 ms of compiling for a 12 ms query, up to 550 ms seen at a million
   // requests (docs/performance.md).
   *sql << "SET jit = off";
+  if (options.pg_history_walk) {
+    *sql << "SET max_parallel_workers_per_gather = 0";
+    *sql << "SET random_page_cost = 1.1";
+  }
   return std::make_unique<Connection>(d, std::move(sql));
 }
 
