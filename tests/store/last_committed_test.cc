@@ -78,6 +78,26 @@ class LastCommittedTest : public ::testing::Test {
     return r->id;
   }
 
+  // `r` failed with `code`, its message saying `words`, and request `id` stayed at `revision`.
+  void ExpectRefused(const Result<Request>& r, StatusCode code, const std::string& words,
+                     const RequestId& id, int64_t revision) {
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), code);
+    EXPECT_NE(r.status().message().find(words), std::string::npos) << r.status().message();
+    EXPECT_EQ(db_.store().GetRequest(id)->revision, revision);
+  }
+
+  // Request `id` has four history entries, the third the other store's `event`, the fourth
+  // chained to it.
+  void ExpectFourthChainedToTheirs(const RequestId& id, const std::string& event) {
+    Result<std::vector<HistoryEntry>> history = db_.store().GetHistory(id);
+    ASSERT_TRUE(history.ok());
+    ASSERT_EQ(history->size(), 4u);
+    EXPECT_EQ((*history)[2].event, event);
+    EXPECT_EQ((*history)[3].prev_hash, (*history)[2].hash);
+    EXPECT_EQ((*history)[3].from_state, (*history)[2].to_state);
+  }
+
   TestStore db_{StoreKind::kSqlite};
   std::shared_ptr<Store> other_store_;
   std::unique_ptr<Engine> ours_, theirs_;
@@ -107,23 +127,15 @@ TEST_F(LastCommittedTest, AStepOnlyTheFreshStateAllowsSucceeds) {
   EXPECT_EQ(closed->revision, 4);
   EXPECT_EQ(closed->state, "executed");
   // The chain runs through the step the other store took.
-  Result<std::vector<HistoryEntry>> history = db_.store().GetHistory(id);
-  ASSERT_TRUE(history.ok());
-  ASSERT_EQ(history->size(), 4u);
-  EXPECT_EQ((*history)[2].event, "execute");
-  EXPECT_EQ((*history)[3].prev_hash, (*history)[2].hash);
-  EXPECT_EQ((*history)[3].from_state, "executing");
+  ExpectFourthChainedToTheirs(id, "execute");
 }
 
 TEST_F(LastCommittedTest, AStepOnlyTheKeptStateAllowsIsRefusedInTheFreshStatesWords) {
   const RequestId id = Transmitted();
   ASSERT_TRUE(Fire(*theirs_, id, "execute").ok());
-  Result<Request> r = Fire(*ours_, id, "remind");  // allowed in transmitted only
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(r.status().message().find("state 'executing'"), std::string::npos)
-      << r.status().message();
-  EXPECT_EQ(db_.store().GetRequest(id)->revision, 3);
+  // `remind` is allowed in transmitted only.
+  ExpectRefused(Fire(*ours_, id, "remind"), StatusCode::kFailedPrecondition, "state 'executing'",
+                id, 3);
 }
 
 TEST_F(LastCommittedTest, AnExpectedRevisionIsJudgedOnTheFreshRequest) {
@@ -135,12 +147,8 @@ TEST_F(LastCommittedTest, AnExpectedRevisionIsJudgedOnTheFreshRequest) {
   Result<Request> fresh = Fire(*ours_, a, "execute", 3);
   ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
   EXPECT_EQ(fresh->revision, 4);
-  Result<Request> stale = Fire(*ours_, b, "execute", 2);
-  ASSERT_FALSE(stale.ok());
-  EXPECT_EQ(stale.status().code(), StatusCode::kAborted);
-  EXPECT_NE(stale.status().message().find("is at revision 3, not 2"), std::string::npos)
-      << stale.status().message();
-  EXPECT_EQ(db_.store().GetRequest(b)->revision, 3);
+  ExpectRefused(Fire(*ours_, b, "execute", 2), StatusCode::kAborted, "is at revision 3, not 2", b,
+                3);
 }
 
 TEST_F(LastCommittedTest, AStepTheStaleCopyAlsoAllowsLandsOnTheFreshRevision) {
@@ -150,11 +158,7 @@ TEST_F(LastCommittedTest, AStepTheStaleCopyAlsoAllowsLandsOnTheFreshRevision) {
   Result<Request> r = Fire(*ours_, id, "execute");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->revision, 4);
-  Result<std::vector<HistoryEntry>> history = db_.store().GetHistory(id);
-  ASSERT_TRUE(history.ok());
-  ASSERT_EQ(history->size(), 4u);
-  EXPECT_EQ((*history)[2].event, "remind");
-  EXPECT_EQ((*history)[3].prev_hash, (*history)[2].hash);
+  ExpectFourthChainedToTheirs(id, "remind");
   EXPECT_EQ(db_.store().LastCommitted(id)->revision, 4);
 }
 
