@@ -196,52 +196,44 @@ TEST_F(LastCommittedTest, ConcurrentStepsThroughTwoStoresOnOneFileAllChainUp) {
   EXPECT_GT(landed.load(), 0);
 }
 
+// Request `id` at `revision`, as a step left it.
+Request Stepped(const RequestId& id, int64_t revision) {
+  Request r;
+  r.id = id;
+  r.revision = revision;
+  return r;
+}
+
 TEST(RequestCacheTest, KeepsTheLaterOfTwoRevisions) {
   store_internal::RequestCache cache(4);
-  Request r;
-  r.id = "a";
-  r.revision = 3;
-  cache.Applied(r, true);
-  r.revision = 2;  // an earlier step whose caller came back last
-  cache.Applied(r, true);
+  cache.Applied(Stepped("a", 3), true);
+  cache.Applied(Stepped("a", 2), true);  // an earlier step whose caller came back last
   EXPECT_EQ(cache.Get("a")->revision, 3);
-  r.revision = 4;
-  cache.Applied(r, true);
+  cache.Applied(Stepped("a", 4), true);
   EXPECT_EQ(cache.Get("a")->revision, 4);
 }
 
 TEST(RequestCacheTest, AFailureForgetsTheRequest) {
   store_internal::RequestCache cache(4);
-  Request r;
-  r.id = "a";
-  r.revision = 3;
-  cache.Applied(r, true);
-  r.revision = 4;
-  cache.Applied(r, false);
+  cache.Applied(Stepped("a", 3), true);
+  cache.Applied(Stepped("a", 4), false);
   EXPECT_FALSE(cache.Get("a").has_value());
   EXPECT_EQ(cache.size(), 0u);
-  r.revision = 2;  // after a failure any revision is kept again
-  cache.Applied(r, true);
+  cache.Applied(Stepped("a", 2), true);  // after a failure any revision is kept again
   EXPECT_EQ(cache.Get("a")->revision, 2);
 }
 
 TEST(RequestCacheTest, TheOldestAdmittedGoesFirst) {
   store_internal::RequestCache cache(2);
-  Request r;
-  for (const char* id : {"a", "b", "a", "c"}) {
-    r.id = id;
-    ++r.revision;
-    cache.Applied(r, true);
-  }
+  int64_t revision = 0;
+  for (const char* id : {"a", "b", "a", "c"}) cache.Applied(Stepped(id, ++revision), true);
   EXPECT_FALSE(cache.Get("a").has_value());  // admitted first; stepping it again kept its place
   EXPECT_TRUE(cache.Get("b").has_value());
   EXPECT_TRUE(cache.Get("c").has_value());
   EXPECT_EQ(cache.size(), 2u);
   // A forgotten request still holds its place until it comes up.
-  r.id = "b";
-  cache.Applied(r, false);
-  r.id = "d";
-  cache.Applied(r, true);
+  cache.Applied(Stepped("b", 5), false);
+  cache.Applied(Stepped("d", 1), true);
   EXPECT_FALSE(cache.Get("b").has_value());
   EXPECT_TRUE(cache.Get("c").has_value());
   EXPECT_TRUE(cache.Get("d").has_value());
