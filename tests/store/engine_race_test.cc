@@ -8,35 +8,13 @@
 #include <thread>
 
 #include "interleaving_store.h"
+#include "race_workflow.h"
 #include "rogatory/definition_loader.h"
 #include "rogatory/engine.h"
 #include "store_test_util.h"
 
 namespace rogatory::testing {
 namespace {
-
-// `answer_overdue` needs a `reason` nobody gave, so its lapse is recorded without moving.
-constexpr char kRaceWorkflow[] = R"(workflow: race_mla
-version: 1
-title: Race test
-legal_basis: test
-fields:
-  issuing_state: {type: string, required: true}
-  reason:        {type: string}
-states:
-  draft:       {phase: drafting, initial: true}
-  transmitted: {phase: transmission}
-  executing:   {phase: execution}
-  executed:    {phase: closure, terminal: true}
-deadlines:
-  answer: {duration: PT1H, on_expiry: answer_overdue}
-transitions:
-  - {event: transmit, from: draft,       to: transmitted, roles: [clerk], start: [answer]}
-  - {event: remind,   from: transmitted,                  roles: [clerk], start: [answer]}
-  - {event: execute,  from: transmitted, to: executing,   roles: [clerk]}
-  - {event: close,    from: executing,   to: executed,    roles: [clerk]}
-  - {event: answer_overdue, from: transmitted, to: executing, roles: [system], require: [reason]}
-)";
 
 class EngineRaceTest : public ::testing::TestWithParam<StoreKind> {
  protected:

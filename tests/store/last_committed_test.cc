@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "race_workflow.h"
 #include "request_cache.h"
 #include "rogatory/definition_loader.h"
 #include "rogatory/engine.h"
@@ -19,27 +20,9 @@
 namespace rogatory::testing {
 namespace {
 
-constexpr char kWorkflow[] = R"(workflow: kept_mla
-version: 1
-title: Kept copies test
-legal_basis: test
-fields:
-  issuing_state: {type: string, required: true}
-states:
-  draft:       {phase: drafting, initial: true}
-  transmitted: {phase: transmission}
-  executing:   {phase: execution}
-  executed:    {phase: closure, terminal: true}
-transitions:
-  - {event: transmit, from: draft,       to: transmitted, roles: [clerk]}
-  - {event: remind,   from: transmitted,                  roles: [clerk]}
-  - {event: execute,  from: transmitted, to: executing,   roles: [clerk]}
-  - {event: close,    from: executing,   to: executed,    roles: [clerk]}
-)";
-
 std::unique_ptr<Engine> EngineOn(std::shared_ptr<Store> store) {
   auto engine = std::make_unique<Engine>(EngineOptions{std::move(store)});
-  LoadReport report = ParseDefinition(kWorkflow, "kept.yaml");
+  LoadReport report = ParseDefinition(kRaceWorkflow, "race.yaml");
   EXPECT_TRUE(report.ok()) << report.ErrorText();
   Status s = engine->LoadDefinition(report.definitions.front());
   EXPECT_TRUE(s.ok()) << s.ToString();
@@ -68,7 +51,7 @@ class LastCommittedTest : public ::testing::Test {
   // A request our engine created and transmitted: our store keeps it at revision 2.
   RequestId Transmitted() {
     CreateCall call;
-    call.workflow = "kept_mla";
+    call.workflow = "race_mla";
     call.data = {{"issuing_state", "AT"}};
     Result<Request> r = ours_->Create(call, Clerk());
     EXPECT_TRUE(r.ok()) << r.status().ToString();
