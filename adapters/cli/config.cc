@@ -113,6 +113,10 @@ void SetSqliteCheckpointPages(const YAML::Node& v, Config* c, const Report& repo
   if (auto n = Integer(v, report, 1, 1000000)) c->sqlite_checkpoint_pages = static_cast<int>(*n);
 }
 
+void SetSqliteRequestCache(const YAML::Node& v, Config* c, const Report& report) {
+  if (auto n = Integer(v, report, 0, 1000000)) c->sqlite_request_cache = static_cast<int>(*n);
+}
+
 void SetWorkflows(const YAML::Node& v, Config* c, const Report& report) {
   if (auto text = NonEmpty(v, report)) c->workflows = *text;
 }
@@ -399,6 +403,7 @@ const Key kKeys[] = {
     {"store.url",               SetStore,            true},
     {"store.sqlite.synchronous", SetSqliteSynchronous, false},
     {"store.sqlite.checkpoint_pages", SetSqliteCheckpointPages, false},
+    {"store.sqlite.request_cache", SetSqliteRequestCache, false},
     {"workflows",               SetWorkflows,        true},
     {"time_zone",               SetTimeZone,         true},
     {"auth.tokens",             SetTokens,           false},

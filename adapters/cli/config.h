@@ -56,6 +56,10 @@ struct Config {
   // store.sqlite.checkpoint_pages: WAL pages between two checkpoints (1 to 1,000,000); 0 when
   // unset: the store's default (SqlStoreOptions::checkpoint_pages, 4000). Our extension.
   int sqlite_checkpoint_pages = 0;
+  // store.sqlite.request_cache: how many requests the store keeps in memory after its own commit
+  // of them (0 to 1,000,000; 0 keeps none); -1 when unset: the store's default
+  // (SqlStoreOptions::request_cache, 1024). Our extension.
+  int sqlite_request_cache = -1;
   // workflows: folder (or file) of definitions, relative to the working directory.
   std::string workflows = "workflows/";
   // time_zone: the IANA zone whole-day deadlines (counting: days) are counted in.

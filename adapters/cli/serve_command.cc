@@ -187,6 +187,7 @@ int RunServe(int argc, char** argv) {
   if (config.sqlite_checkpoint_pages > 0) {
     store_options.checkpoint_pages = config.sqlite_checkpoint_pages;
   }
+  if (config.sqlite_request_cache >= 0) store_options.request_cache = config.sqlite_request_cache;
   Result<std::unique_ptr<Store>> opened = OpenStore(config.store, store_options);
   if (!opened.ok()) {
     spdlog::critical("cannot open the store {}: {}", RedactStoreUrl(config.store),
@@ -198,6 +199,12 @@ int RunServe(int argc, char** argv) {
                config.sqlite_synchronous == "NORMAL" && config.store.rfind("sqlite:", 0) == 0
                    ? " (synchronous = NORMAL: a power loss may lose the last commits)"
                    : "");
+  if (config.store.rfind("sqlite:", 0) == 0) {
+    // store.sqlite.request_cache: memory an operator may want to see at start (about 5 KB each).
+    spdlog::info(
+        "store: keeps the last {} requests it committed in memory (store.sqlite.request_cache)",
+        store_options.request_cache);
+  }
 
   EngineOptions engine_options;
   engine_options.store = store;

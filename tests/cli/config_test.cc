@@ -368,6 +368,32 @@ TEST(ConfigTest, StoreSqliteCheckpointPagesIsACountOfPages) {
   }
 }
 
+// store.sqlite.request_cache: unset leaves the store's default (-1 here); 0 keeps none; a count
+// from the file or the environment; anything else refused with its line.
+TEST(ConfigTest, StoreSqliteRequestCacheIsACountOfRequests) {
+  ConfigResult plain = ParseConfig("store: sqlite://a.db\n", "c.yaml", kNoEnv);
+  ASSERT_TRUE(plain.ok()) << plain.errors.front();
+  EXPECT_EQ(plain.config.sqlite_request_cache, -1);
+
+  ConfigResult none = ParseConfig(
+      "store:\n  url: sqlite://b.db\n  sqlite:\n    request_cache: 0\n", "c.yaml", kNoEnv);
+  ASSERT_TRUE(none.ok()) << none.errors.front();
+  EXPECT_EQ(none.config.sqlite_request_cache, 0);
+
+  ConfigResult env = ParseConfig("", "", Env({{"ROGATORY_STORE_SQLITE_REQUEST_CACHE", "4096"}}));
+  ASSERT_TRUE(env.ok()) << env.errors.front();
+  EXPECT_EQ(env.config.sqlite_request_cache, 4096);
+
+  for (const char* bad : {"-1", "many", "2000000"}) {
+    ConfigResult r = ParseConfig(
+        std::string("store:\n  url: sqlite://b.db\n  sqlite:\n    request_cache: ") + bad + "\n",
+        "c.yaml", kNoEnv);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.errors.front().find("c.yaml:4:"), std::string::npos) << r.errors.front();
+    EXPECT_NE(r.errors.front().find("from 0 to 1000000"), std::string::npos) << r.errors.front();
+  }
+}
+
 TEST(ConfigTest, StoreSqliteSynchronousRefusesOtherLevelsWithTheirLine) {
   ConfigResult r =
       ParseConfig("store:\n  url: sqlite://b.db\n  sqlite:\n    synchronous: OFF\n    cache: 1\n",

@@ -51,6 +51,35 @@ TEST(SqliteCheckpointPagesTest, TheKeySetsHowLongTheWriteAheadLogGrows) {
   EXPECT_LT(every_page * 4, by_default) << every_page << " bytes against " << by_default;
 }
 
+// store.sqlite.request_cache (docs/operations.md) reaches the store the server opens: its start
+// says how many committed requests it keeps, and with none kept every step still goes through.
+TEST(SqliteRequestCacheTest, TheKeySetsHowManyCommittedRequestsTheServerKeeps) {
+  for (const char* kept : {"0", "3"}) {
+    ServerProcess server(MakeTempDir("rogatory-e2e-request-cache"));
+    ServerConfig config;
+    config.store_url = FreshStoreUrl();
+    config.workflows_dir = FixtureWorkflowsDir();
+    config.env = {{"ROGATORY_STORE_SQLITE_REQUEST_CACHE", kept}};
+    ASSERT_EQ(server.Start(config), "");
+    Api api(server.port());
+    std::vector<std::string> ids;
+    for (int i = 0; i < 5; ++i) ids.push_back(api.CreateCase());
+    for (int round = 0; round < 3; ++round) {
+      for (const std::string& id : ids) {
+        EXPECT_EQ(api.Fire(id, "note", kClerkToken, {{"data", {{"remark", "step"}}}}).status, 200);
+      }
+    }
+    for (const std::string& id : ids) {
+      EXPECT_EQ(api.Get("/v1/requests/" + id, kClerkToken).json["revision"], 4) << kept;
+    }
+    EXPECT_EQ(server.Stop(SIGTERM), 0) << server.Log();
+    if (config.store_url.rfind("sqlite://", 0) != 0) continue;  // the key is SQLite's
+    EXPECT_NE(server.Log().find(std::string("keeps the last ") + kept + " requests it committed"),
+              std::string::npos)
+        << server.Log();
+  }
+}
+
 TEST(MetricsTest, PrometheusTextWithRequestsLatencyTransitionsAndStoreErrors) {
   Api api;
   const std::string id = api.CreateCase();

@@ -101,6 +101,19 @@ TEST_F(LastCommittedTest, TheStoreKeepsWhatItsOwnApplyCommitted) {
   EXPECT_FALSE(other_store_->LastCommitted(id).has_value());
 }
 
+TEST_F(LastCommittedTest, AStoreAskedToKeepNoneKeepsNone) {
+  SqlStoreOptions options;
+  options.request_cache = 0;
+  Result<std::unique_ptr<Store>> opened = OpenStore(db_.url(), options);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  std::shared_ptr<Store> store(std::move(opened).value());
+  std::unique_ptr<Engine> engine = EngineOn(store);
+  const RequestId id = Transmitted();
+  ASSERT_TRUE(Fire(*engine, id, "execute").ok());
+  EXPECT_FALSE(store->LastCommitted(id).has_value());
+  EXPECT_EQ(store->GetRequest(id)->revision, 3);
+}
+
 TEST_F(LastCommittedTest, AStepOnlyTheFreshStateAllowsSucceeds) {
   const RequestId id = Transmitted();
   ASSERT_TRUE(Fire(*theirs_, id, "execute").ok());  // revision 3, executing
