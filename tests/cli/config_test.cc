@@ -375,8 +375,8 @@ TEST(ConfigTest, StoreSqliteRequestCacheIsACountOfRequests) {
   ASSERT_TRUE(plain.ok()) << plain.errors.front();
   EXPECT_EQ(plain.config.sqlite_request_cache, -1);
 
-  ConfigResult none = ParseConfig(
-      "store:\n  url: sqlite://b.db\n  sqlite:\n    request_cache: 0\n", "c.yaml", kNoEnv);
+  ConfigResult none = ParseConfig("store:\n  url: sqlite://b.db\n  sqlite:\n    request_cache: 0\n",
+                                  "c.yaml", kNoEnv);
   ASSERT_TRUE(none.ok()) << none.errors.front();
   EXPECT_EQ(none.config.sqlite_request_cache, 0);
 
