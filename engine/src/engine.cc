@@ -284,11 +284,13 @@ class Engine::Impl {
   // (Store::LastCommitted), which saves reading it. A copy made stale by another process either
   // fails a check the request itself would pass or is refused by Apply's revision check, so on
   // any failure the attempt is made again on the request read afresh, and that answer stands.
+  // Except Unavailable: a database that did not answer (locked past the store's busy timeout,
+  // unreachable) is no sign of a stale copy, and asking it again would double the caller's wait.
   Result<Request> FireOnce(const RequestId& id, const EventCall& call, const Actor& actor,
                            const std::string& fingerprint) {
     if (std::optional<Request> kept = store_->LastCommitted(id)) {
       Result<Request> r = FireOn(id, std::move(*kept), call, actor, fingerprint);
-      if (r.ok()) return r;
+      if (r.ok() || r.status().code() == StatusCode::kUnavailable) return r;
     }
     ROGATORY_ASSIGN_OR_RETURN(Request before, store_->GetRequest(id));
     return FireOn(id, std::move(before), call, actor, fingerprint);

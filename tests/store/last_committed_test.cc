@@ -15,6 +15,8 @@
 #include "request_cache.h"
 #include "rogatory/definition_loader.h"
 #include "rogatory/engine.h"
+#include "rogatory/forwarding_store.h"
+#include "sqlite_exec.h"
 #include "store_test_util.h"
 
 namespace rogatory::testing {
@@ -112,6 +114,49 @@ TEST_F(LastCommittedTest, AStoreAskedToKeepNoneKeepsNone) {
   ASSERT_TRUE(Fire(*engine, id, "execute").ok());
   EXPECT_FALSE(store->LastCommitted(id).has_value());
   EXPECT_EQ(store->GetRequest(id)->revision, 3);
+}
+
+// Counts the reads of a request that pass through it.
+class ReadCountingStore : public ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  Result<Request> GetRequest(const RequestId& id) override {
+    ++reads;
+    return ForwardingStore::GetRequest(id);
+  }
+  std::atomic<int> reads{0};
+};
+
+// A database locked by another process past the busy timeout answers Unavailable to a step on a
+// kept copy; the engine does not read the request and wait for the lock a second time.
+TEST(LastCommittedLockTest, AStepRefusedForALockedDatabaseIsNotTriedAgain) {
+  SqlStoreOptions options;
+  options.busy_timeout = std::chrono::milliseconds(100);
+  TestStore db(StoreKind::kSqlite, options);
+  ASSERT_TRUE(db.status().ok()) << db.status().ToString();
+  auto counting = std::make_shared<ReadCountingStore>(db.shared());
+  std::unique_ptr<Engine> engine = EngineOn(counting);
+  CreateCall create;
+  create.workflow = "race_mla";
+  create.data = {{"issuing_state", "AT"}};
+  Result<Request> created = engine->Create(create, Clerk());
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  ASSERT_TRUE(Fire(*engine, created->id, "transmit").ok());
+  const int reads = counting->reads;
+
+  sqlite3* lock = nullptr;
+  ASSERT_EQ(sqlite3_open(db.sqlite_path().c_str(), &lock), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(lock, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  Result<Request> refused = Fire(*engine, created->id, "execute");
+  EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable) << refused.status().ToString();
+  EXPECT_EQ(counting->reads, reads) << "the request was read again after Unavailable";
+  ASSERT_EQ(sqlite3_exec(lock, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(lock);
+
+  // The lock gone, the same step goes through on the copy.
+  Result<Request> stepped = Fire(*engine, created->id, "execute");
+  ASSERT_TRUE(stepped.ok()) << stepped.status().ToString();
+  EXPECT_EQ(stepped->revision, 3);
 }
 
 TEST_F(LastCommittedTest, AStepOnlyTheFreshStateAllowsSucceeds) {

@@ -242,8 +242,9 @@ class Store {
   // reading the database; nullopt otherwise. The copy is stale when another process, or another
   // store object on the same database, has stepped the request since. So a caller may act on it
   // only through Apply, whose revision check then refuses the step, and must read the request
-  // again with GetRequest whenever acting on the copy fails, for whatever reason (Engine::Fire
-  // does both). The default keeps none.
+  // again with GetRequest whenever acting on the copy fails, for whatever reason but Unavailable
+  // (the database not answering says nothing of the copy; Engine::Fire does both). The default
+  // keeps none.
   virtual std::optional<Request> LastCommitted(const RequestId& id) {
     (void)id;
     return std::nullopt;
