@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <initializer_list>
 #include <map>
 #include <sstream>
 
@@ -342,6 +343,19 @@ TEST(ConfigTest, StoreSqliteSynchronousIsFullByDefaultAndNormalWhenAsked) {
   EXPECT_EQ(env.config.sqlite_synchronous, "NORMAL");
 }
 
+// store.sqlite.`key`: each of `bad` is refused at its line (4) with the accepted `range`.
+void ExpectSqliteKeyRefused(const std::string& key, std::initializer_list<const char*> bad,
+                            const std::string& range) {
+  for (const char* value : bad) {
+    ConfigResult r =
+        ParseConfig("store:\n  url: sqlite://b.db\n  sqlite:\n    " + key + ": " + value + "\n",
+                    "c.yaml", kNoEnv);
+    ASSERT_FALSE(r.ok()) << key << ": " << value;
+    EXPECT_NE(r.errors.front().find("c.yaml:4:"), std::string::npos) << r.errors.front();
+    EXPECT_NE(r.errors.front().find(range), std::string::npos) << r.errors.front();
+  }
+}
+
 // store.sqlite.checkpoint_pages (issue 16): unset leaves the store's default; a positive count
 // from the file or the environment; anything else refused with its line.
 TEST(ConfigTest, StoreSqliteCheckpointPagesIsACountOfPages) {
@@ -358,14 +372,7 @@ TEST(ConfigTest, StoreSqliteCheckpointPagesIsACountOfPages) {
   ASSERT_TRUE(env.ok()) << env.errors.front();
   EXPECT_EQ(env.config.sqlite_checkpoint_pages, 2000);
 
-  for (const char* bad : {"0", "-5", "many", "2000000"}) {
-    ConfigResult r = ParseConfig(
-        std::string("store:\n  url: sqlite://b.db\n  sqlite:\n    checkpoint_pages: ") + bad + "\n",
-        "c.yaml", kNoEnv);
-    ASSERT_FALSE(r.ok()) << bad;
-    EXPECT_NE(r.errors.front().find("c.yaml:4:"), std::string::npos) << r.errors.front();
-    EXPECT_NE(r.errors.front().find("from 1 to 1000000"), std::string::npos) << r.errors.front();
-  }
+  ExpectSqliteKeyRefused("checkpoint_pages", {"0", "-5", "many", "2000000"}, "from 1 to 1000000");
 }
 
 // store.sqlite.request_cache: unset leaves the store's default (-1 here); 0 keeps none; a count
@@ -384,14 +391,7 @@ TEST(ConfigTest, StoreSqliteRequestCacheIsACountOfRequests) {
   ASSERT_TRUE(env.ok()) << env.errors.front();
   EXPECT_EQ(env.config.sqlite_request_cache, 4096);
 
-  for (const char* bad : {"-1", "many", "2000000"}) {
-    ConfigResult r = ParseConfig(
-        std::string("store:\n  url: sqlite://b.db\n  sqlite:\n    request_cache: ") + bad + "\n",
-        "c.yaml", kNoEnv);
-    ASSERT_FALSE(r.ok()) << bad;
-    EXPECT_NE(r.errors.front().find("c.yaml:4:"), std::string::npos) << r.errors.front();
-    EXPECT_NE(r.errors.front().find("from 0 to 1000000"), std::string::npos) << r.errors.front();
-  }
+  ExpectSqliteKeyRefused("request_cache", {"-1", "many", "2000000"}, "from 0 to 1000000");
 }
 
 TEST(ConfigTest, StoreSqliteSynchronousRefusesOtherLevelsWithTheirLine) {

@@ -39,6 +39,18 @@ Result<Request> Fire(Engine& engine, const RequestId& id, const std::string& eve
   return engine.Fire(id, call, Clerk());
 }
 
+// A request `engine` created and transmitted (revision 2).
+RequestId CreateAndTransmit(Engine& engine) {
+  CreateCall call;
+  call.workflow = "race_mla";
+  call.data = {{"issuing_state", "AT"}};
+  Result<Request> r = engine.Create(call, Clerk());
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  if (!r.ok()) return "";
+  EXPECT_TRUE(Fire(engine, r->id, "transmit").ok());
+  return r->id;
+}
+
 class LastCommittedTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -52,15 +64,10 @@ class LastCommittedTest : public ::testing::Test {
 
   // A request our engine created and transmitted: our store keeps it at revision 2.
   RequestId Transmitted() {
-    CreateCall call;
-    call.workflow = "race_mla";
-    call.data = {{"issuing_state", "AT"}};
-    Result<Request> r = ours_->Create(call, Clerk());
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    EXPECT_TRUE(Fire(*ours_, r->id, "transmit").ok());
-    std::optional<Request> kept = db_.store().LastCommitted(r->id);
+    const RequestId id = CreateAndTransmit(*ours_);
+    std::optional<Request> kept = db_.store().LastCommitted(id);
     EXPECT_EQ(kept.has_value() ? kept->revision : -1, 2);
-    return r->id;
+    return id;
   }
 
   // `r` failed with `code`, its message saying `words`, and request `id` stayed at `revision`.
@@ -136,25 +143,21 @@ TEST(LastCommittedLockTest, AStepRefusedForALockedDatabaseIsNotTriedAgain) {
   ASSERT_TRUE(db.status().ok()) << db.status().ToString();
   auto counting = std::make_shared<ReadCountingStore>(db.shared());
   std::unique_ptr<Engine> engine = EngineOn(counting);
-  CreateCall create;
-  create.workflow = "race_mla";
-  create.data = {{"issuing_state", "AT"}};
-  Result<Request> created = engine->Create(create, Clerk());
-  ASSERT_TRUE(created.ok()) << created.status().ToString();
-  ASSERT_TRUE(Fire(*engine, created->id, "transmit").ok());
+  const RequestId id = CreateAndTransmit(*engine);
+  ASSERT_FALSE(id.empty());
   const int reads = counting->reads;
 
   sqlite3* lock = nullptr;
   ASSERT_EQ(sqlite3_open(db.sqlite_path().c_str(), &lock), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(lock, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
-  Result<Request> refused = Fire(*engine, created->id, "execute");
+  Result<Request> refused = Fire(*engine, id, "execute");
   EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable) << refused.status().ToString();
   EXPECT_EQ(counting->reads, reads) << "the request was read again after Unavailable";
   ASSERT_EQ(sqlite3_exec(lock, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(lock);
 
   // The lock gone, the same step goes through on the copy.
-  Result<Request> stepped = Fire(*engine, created->id, "execute");
+  Result<Request> stepped = Fire(*engine, id, "execute");
   ASSERT_TRUE(stepped.ok()) << stepped.status().ToString();
   EXPECT_EQ(stepped->revision, 3);
 }
