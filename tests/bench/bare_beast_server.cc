@@ -6,14 +6,18 @@
 //              robin, answered on their loop (the transport's layout since issue 16);
 //   LOOPS = 0: one io_context run by THREADS threads, a strand per connection (the first
 //              Beast transport's layout).
+// Like the transport, each io_context has a timer that always expires within a second, so that
+// the 30 s deadline set before each read and write is never the earliest (no system call).
 // Usage: bare_beast_server PORT [THREADS] [LOOPS]   LOOPS defaults to 0.
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -123,6 +127,17 @@ int main(int argc, char** argv) {
   }
   std::vector<net::io_context*> raw;
   for (auto& c : contexts) raw.push_back(c.get());
+  std::vector<std::unique_ptr<net::steady_timer>> pacers;
+  std::function<void(net::steady_timer&)> pace = [&pace](net::steady_timer& t) {
+    t.expires_after(std::chrono::milliseconds(500));
+    t.async_wait([&pace, &t](beast::error_code ec) {
+      if (!ec) pace(t);
+    });
+  };
+  for (auto& c : contexts) {
+    pacers.push_back(std::make_unique<net::steady_timer>(*c));
+    pace(*pacers.back());
+  }
   Listener listener(raw, loops == 0, tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
   listener.Accept();
   std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;

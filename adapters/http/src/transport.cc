@@ -172,6 +172,8 @@ class HttpTransport::Impl {
     started_ = true;
     Accept();
     for (auto& ioc : iocs_) {
+      pacers_.push_back(std::make_unique<net::steady_timer>(*ioc));
+      Pace(*pacers_.back());
       guards_.emplace_back(ioc->get_executor());
       threads_.emplace_back([ioc = ioc.get()] {
         // A handler that throws is a bug; the thread keeps serving the others.
@@ -215,6 +217,7 @@ class HttpTransport::Impl {
     }
     guards_.clear();
     for (auto& ioc : iocs_) ioc->stop();
+    // Cancelled only now: a pacer's handler never runs again once its loop has stopped.
     for (std::thread& t : threads_) t.join();
     threads_.clear();
     // The posted close may not have run before the stop; no thread runs now.
@@ -245,6 +248,16 @@ class HttpTransport::Impl {
     return loops;
   }
 
+  // A timer per loop that always expires within a second: a connection's deadline (seconds away)
+  // is then never the loop's earliest, so setting it before each read and write is no system
+  // call (Asio reprograms its timerfd only when the earliest timer changes; two a call before).
+  static void Pace(net::steady_timer& t) {
+    t.expires_after(std::chrono::milliseconds(500));
+    t.async_wait([&t](beast::error_code ec) {
+      if (!ec) Pace(t);
+    });
+  }
+
   void Accept() {
     net::io_context& loop = *iocs_[next_loop_++ % iocs_.size()];
     acceptor_.async_accept(
@@ -257,6 +270,7 @@ class HttpTransport::Impl {
   RequestHandler on_request_;
   RefusalHandler on_refusal_;
   std::vector<std::unique_ptr<net::io_context>> iocs_;
+  std::vector<std::unique_ptr<net::steady_timer>> pacers_;  // one per loop (Pace)
   std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;
   size_t next_loop_ = 0;  // the loop the next connection goes to (used on the acceptor's loop)
   tcp::acceptor acceptor_;
