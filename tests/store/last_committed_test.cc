@@ -267,6 +267,20 @@ TEST(RequestCacheTest, AFailureForgetsTheRequest) {
   EXPECT_EQ(cache.Get("a")->revision, 2);
 }
 
+// Two callers stepped revision 3 from the same copy: the one that lost fails, and the winner's
+// copy stays for the retry; a failure of a step beyond what is kept still forgets it.
+TEST(RequestCacheTest, AFailedStepKeepsTheCopyThatBeatIt) {
+  store_internal::RequestCache cache(4);
+  cache.Applied(Stepped("a", 3), true);
+  cache.Applied(Stepped("a", 3), false);
+  ASSERT_TRUE(cache.Get("a").has_value());
+  EXPECT_EQ(cache.Get("a")->revision, 3);
+  cache.Applied(Stepped("a", 2), false);  // an even older base
+  EXPECT_EQ(cache.Get("a")->revision, 3);
+  cache.Applied(Stepped("a", 4), false);
+  EXPECT_FALSE(cache.Get("a").has_value());
+}
+
 TEST(RequestCacheTest, TheOldestAdmittedGoesFirst) {
   store_internal::RequestCache cache(2);
   int64_t revision = 0;

@@ -10,8 +10,11 @@ void RequestCache::Applied(const Request& after, bool ok) {
   std::lock_guard<std::mutex> lock(mu_);
   auto [it, added] = requests_.try_emplace(after.id);
   if (!added) {
-    // A failure forgets the copy but keeps the key in its place: admitted_ holds each key once.
-    if (ok && it->second != nullptr && it->second->revision >= after.revision) return;
+    // A copy of the revision this step tried to write, or a later one, came from a step of this
+    // store that succeeded meanwhile (most likely the one this step lost to): keep it, whatever
+    // the outcome here. Otherwise a failure forgets the copy, which may be what failed, but
+    // keeps the key in its place: admitted_ holds each key once.
+    if (it->second != nullptr && it->second->revision >= after.revision) return;
     it->second = std::move(copy);
     return;
   }

@@ -27,7 +27,8 @@ class RequestCache {
 
   // After an Apply of `after` (the request as the step left it): on success keeps it, unless a
   // copy of a later revision is kept already (two callers' steps of one request may come back
-  // in either order); on failure forgets the request, whose copy may be what failed.
+  // in either order); on failure forgets the request, whose copy may be what failed, unless the
+  // copy kept is of after's revision or later (a step that succeeded since the failed one's base).
   void Applied(const Request& after, bool ok);
   // A copy of the request kept for `id`, or nullopt.
   std::optional<Request> Get(const RequestId& id) const;
