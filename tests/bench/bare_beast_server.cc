@@ -6,8 +6,8 @@
 //              robin, answered on their loop (the transport's layout since issue 16);
 //   LOOPS = 0: one io_context run by THREADS threads, a strand per connection (the first
 //              Beast transport's layout).
-// Like the transport, each io_context has a timer that always expires within a second, so that
-// the 30 s deadline set before each read and write is never the earliest (no system call).
+// Like the transport, each io_context has a timer that always expires within half a second,
+// so the 30 s deadline set before each read and write is never the earliest (no system call).
 // Usage: bare_beast_server PORT [THREADS] [LOOPS]   LOOPS defaults to 0.
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>

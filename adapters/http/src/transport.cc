@@ -217,7 +217,7 @@ class HttpTransport::Impl {
     }
     guards_.clear();
     for (auto& ioc : iocs_) ioc->stop();
-    // Cancelled only now: a pacer's handler never runs again once its loop has stopped.
+    // The pacers' waits stay pending: a stopped loop runs no handler, and they go with this.
     for (std::thread& t : threads_) t.join();
     threads_.clear();
     // The posted close may not have run before the stop; no thread runs now.
@@ -248,9 +248,10 @@ class HttpTransport::Impl {
     return loops;
   }
 
-  // A timer per loop that always expires within a second: a connection's deadline (seconds away)
-  // is then never the loop's earliest, so setting it before each read and write is no system
-  // call (Asio reprograms its timerfd only when the earliest timer changes; two a call before).
+  // A timer per loop that always expires within half a second: a connection's deadline (seconds
+  // away with the default timeouts) is then never the loop's earliest, so setting it before each
+  // read and write is no system call (Asio reprograms its timerfd only when the earliest timer
+  // changes: two calls per answer before). Shorter deadlines are still kept exactly.
   static void Pace(net::steady_timer& t) {
     t.expires_after(std::chrono::milliseconds(500));
     t.async_wait([&t](beast::error_code ec) {
