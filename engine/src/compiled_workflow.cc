@@ -188,7 +188,8 @@ Result<std::unique_ptr<const CompiledWorkflow>> CompileWorkflow(const WorkflowDe
 
   const size_t states = cw->state_names.size(), events = cw->event_names.size();
   cw->dense = states * events <= kMaxDenseTransitionIndex;
-  if (cw->dense) cw->transition_index.assign(states * events, -1);
+  cw->events = events;
+  if (cw->dense) cw->transition_index.assign(states * events, GroupSpan{});
   std::map<uint64_t, std::vector<int32_t>> slots;  // (state, event) -> transitions, file order
   for (const auto& t : def.transitions) {
     CompiledTransition ct;
@@ -235,17 +236,17 @@ Result<std::unique_ptr<const CompiledWorkflow>> CompileWorkflow(const WorkflowDe
       slots[at].push_back(index);
     }
   }
-  // Each (state, event) slot's transitions, in file order, become one group.
-  cw->group_start.push_back(0);
+  // Each (state, event) slot's transitions, in file order, become one span of group_members.
   for (auto& [at, members] : slots) {
-    const int32_t group = static_cast<int32_t>(cw->group_start.size() - 1);
-    if (cw->dense) {
-      cw->transition_index[static_cast<size_t>(at)] = group;
-    } else {
-      cw->sparse_transition_index.emplace(at, group);
-    }
+    GroupSpan span;
+    span.begin = static_cast<int32_t>(cw->group_members.size());
     cw->group_members.insert(cw->group_members.end(), members.begin(), members.end());
-    cw->group_start.push_back(static_cast<int32_t>(cw->group_members.size()));
+    span.end = static_cast<int32_t>(cw->group_members.size());
+    if (cw->dense) {
+      cw->transition_index[static_cast<size_t>(at)] = span;
+    } else {
+      cw->sparse_transition_index.emplace(at, span);
+    }
   }
   return std::unique_ptr<const CompiledWorkflow>(std::move(cw));
 }

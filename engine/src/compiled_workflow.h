@@ -67,8 +67,15 @@ struct CompiledDeadline {
   }
 };
 
-// The largest state x event table kept dense (4 MiB of int32).
-inline constexpr size_t kMaxDenseTransitionIndex = size_t{1} << 20;
+// Where the transitions of one (state, event) slot are in CompiledWorkflow::group_members:
+// [begin, end); begin == end when the state has none for the event.
+struct GroupSpan {
+  int32_t begin = 0;
+  int32_t end = 0;
+};
+
+// The largest state x event table kept dense (4 MiB of spans).
+inline constexpr size_t kMaxDenseTransitionIndex = size_t{1} << 19;
 
 struct CompiledWorkflow {
   WorkflowDefinition def;
@@ -78,14 +85,15 @@ struct CompiledWorkflow {
   std::vector<uint8_t> state_terminal;   // StateId -> terminal
   std::vector<std::string> event_names;  // EventId -> name
   std::vector<CompiledTransition> transitions;
-  // state * event_count + event -> group or -1; group g's transitions are
-  // group_members[group_start[g] .. group_start[g + 1]).
-  std::vector<int32_t> transition_index;
+  // state * events + event -> the slot's span of group_members, which holds transition indexes
+  // in the order they are tried. A span rather than a group number: one load finds both ends
+  // (dispatch is then two dependent loads to the transition, not four).
+  std::vector<GroupSpan> transition_index;
   // The same map for workflows whose dense table would pass kMaxDenseTransitionIndex entries
   // (a 10k-state chain would need 100M): only the (state, event) pairs that exist.
-  std::unordered_map<uint64_t, int32_t> sparse_transition_index;
+  std::unordered_map<uint64_t, GroupSpan> sparse_transition_index;
   bool dense = true;
-  std::vector<int32_t> group_start;
+  size_t events = 0;  // event_names.size(), the table's row length
   std::vector<int32_t> group_members;
   std::vector<CompiledDeadline> deadlines;
   // The deadline ids with `from_field` and with `while`: both empty for a workflow without
@@ -99,18 +107,15 @@ struct CompiledWorkflow {
   // The transitions for (state, event) in the order they are tried; empty when the state
   // has none for the event. REQUIRES: valid ids.
   TransitionGroup Group(int32_t state, int32_t event) const {
-    const uint64_t slot =
-        static_cast<uint64_t>(state) * event_names.size() + static_cast<uint64_t>(event);
-    int32_t g = -1;
+    const uint64_t slot = static_cast<uint64_t>(state) * events + static_cast<uint64_t>(event);
+    GroupSpan span;
     if (dense) {
-      g = transition_index[slot];
+      span = transition_index[slot];
     } else if (auto it = sparse_transition_index.find(slot); it != sparse_transition_index.end()) {
-      g = it->second;
+      span = it->second;
     }
-    if (g < 0) return {};
     const int32_t* base = group_members.data();
-    return {base + group_start[static_cast<size_t>(g)],
-            base + group_start[static_cast<size_t>(g) + 1]};
+    return {base + span.begin, base + span.end};
   }
   // The first transition of `group` whose `when` holds on `data` merged with `event_data`, or
   // nullptr when none does.
