@@ -188,7 +188,6 @@ Result<std::unique_ptr<const CompiledWorkflow>> CompileWorkflow(const WorkflowDe
 
   const size_t states = cw->state_names.size(), events = cw->event_names.size();
   cw->dense = states * events <= kMaxDenseTransitionIndex;
-  cw->events = events;
   if (cw->dense) cw->transition_index.assign(states * events, GroupSpan{});
   std::map<uint64_t, std::vector<int32_t>> slots;  // (state, event) -> transitions, file order
   for (const auto& t : def.transitions) {

@@ -85,7 +85,7 @@ struct CompiledWorkflow {
   std::vector<uint8_t> state_terminal;   // StateId -> terminal
   std::vector<std::string> event_names;  // EventId -> name
   std::vector<CompiledTransition> transitions;
-  // state * events + event -> the slot's span of group_members, which holds transition indexes
+  // state * event_count + event -> the slot's span of group_members, which holds transition indexes
   // in the order they are tried. A span rather than a group number: one load finds both ends
   // (dispatch is then two dependent loads to the transition, not four).
   std::vector<GroupSpan> transition_index;
@@ -93,7 +93,6 @@ struct CompiledWorkflow {
   // (a 10k-state chain would need 100M): only the (state, event) pairs that exist.
   std::unordered_map<uint64_t, GroupSpan> sparse_transition_index;
   bool dense = true;
-  size_t events = 0;  // event_names.size(), the table's row length
   std::vector<int32_t> group_members;
   std::vector<CompiledDeadline> deadlines;
   // The deadline ids with `from_field` and with `while`: both empty for a workflow without
@@ -107,7 +106,8 @@ struct CompiledWorkflow {
   // The transitions for (state, event) in the order they are tried; empty when the state
   // has none for the event. REQUIRES: valid ids.
   TransitionGroup Group(int32_t state, int32_t event) const {
-    const uint64_t slot = static_cast<uint64_t>(state) * events + static_cast<uint64_t>(event);
+    const uint64_t slot =
+        static_cast<uint64_t>(state) * event_names.size() + static_cast<uint64_t>(event);
     GroupSpan span;
     if (dense) {
       span = transition_index[slot];
