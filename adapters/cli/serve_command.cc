@@ -195,11 +195,12 @@ int RunServe(int argc, char** argv) {
     return 1;
   }
   std::shared_ptr<Store> store = std::move(*opened);
+  const bool sqlite = config.store.rfind("sqlite:", 0) == 0;
   spdlog::info("store: {}{}", RedactStoreUrl(config.store),
-               config.sqlite_synchronous == "NORMAL" && config.store.rfind("sqlite:", 0) == 0
+               sqlite && config.sqlite_synchronous == "NORMAL"
                    ? " (synchronous = NORMAL: a power loss may lose the last commits)"
                    : "");
-  if (config.store.rfind("sqlite:", 0) == 0) {
+  if (sqlite) {
     // store.sqlite.request_cache: memory an operator may want to see at start (about 5 KB each).
     spdlog::info(
         "store: keeps the last {} requests it committed in memory (store.sqlite.request_cache)",
