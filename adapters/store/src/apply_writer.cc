@@ -1,5 +1,7 @@
 #include "apply_writer.h"
 
+#include <soci/sqlite3/soci-sqlite3.h>
+
 #include <string_view>
 #include <unordered_map>
 
@@ -63,8 +65,9 @@ bool StaysInState(const Mutation& m) {
 
 }  // namespace
 
-ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
+ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d, size_t last_writes)
     : dialect_(d),
+      sql_(sql),
       begin_(sql),
       commit_(sql),
       rollback_(sql),
@@ -96,7 +99,8 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d)
                    "payload, status, attempts, last_error, next_attempt_at, created_at) VALUES ",
                    "(?, ?, ?, ?, ?, 'pending', 0, '', ?, ?)", BindOutbox),
       bulk_update_(sql),
-      stats_(sql, d) {
+      last_writes_(d.sqlite() ? last_writes : 0),
+      stats_(sql, d, &last_writes_) {
   Prepare(begin_, d.BeginWrite());
   Prepare(commit_, "COMMIT");
   Prepare(rollback_, "ROLLBACK");
@@ -291,6 +295,14 @@ void ApplyWriter::UpdateRequestsInBulk(const std::vector<const Mutation*>& batch
   for (BulkRequestUpdate::Updated& u : updated) bulk_written_.emplace(u.step, std::move(u.row));
 }
 
+uint32_t ApplyWriter::DataVersion() {
+  unsigned int version = 0;
+  sqlite_api::sqlite3_file_control(
+      static_cast<soci::sqlite3_session_backend*>(sql_.get_backend())->conn_, "main",
+      SQLITE_FCNTL_DATA_VERSION, &version);
+  return version;
+}
+
 Status ApplyWriter::WriteRequest(const Mutation& m) {
   ToRow(m.request, &request_);
   if (m.expected_revision == 0) {
@@ -298,19 +310,28 @@ Status ApplyWriter::WriteRequest(const Mutation& m) {
     if (insert_request_.get_affected_rows() == 0) {
       return AlreadyExistsError("request " + m.request.id + " exists");
     }
+    if (dialect_.sqlite()) last_writes_.Update(m.request.id).history_head = history_rowid_;
     return OkStatus();
   }
   expected_revision_ = m.expected_revision;
   if (dialect_.sqlite()) {
-    // The row the step's history row follows: the request's last until this step.
-    select_history_head_.execute(true);
-    FinishRead(dialect_, select_history_head_);
+    // The row the step's history row follows: the request's last until this step, as this
+    // writer last wrote it or read from the database.
+    if (std::optional<long long> head = last_writes_.HistoryHead(m.request.id)) {
+      prev_rowid_ = *head;
+    } else {
+      select_history_head_.execute(true);
+      FinishRead(dialect_, select_history_head_);
+    }
   }
   // The history says where the request was: same state before and after, and not a migration
   // to another version (where the same state name may sit in another phase).
   soci::statement& update = StaysInState(m) ? update_request_same_state_ : update_request_;
   update.execute(true);
-  if (update.get_affected_rows() == 1) return OkStatus();
+  if (update.get_affected_rows() == 1) {
+    if (dialect_.sqlite()) last_writes_.Update(m.request.id).history_head = history_rowid_;
+    return OkStatus();
+  }
   // Refused: say why (the failure path only).
   stored_revision_ind_ = soci::i_null;
   const bool found = select_revision_.execute(true) && stored_revision_ind_ == soci::i_ok;

@@ -5,6 +5,8 @@
 
 #include <soci/soci.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -12,6 +14,7 @@
 #include "bulk_insert.h"
 #include "bulk_request_update.h"
 #include "dialect.h"
+#include "last_writes.h"
 #include "rogatory/store.h"
 #include "row_codec.h"
 #include "stats_writer.h"
@@ -32,7 +35,10 @@ struct OutboxRow {
 
 class ApplyWriter {
  public:
-  ApplyWriter(soci::session& sql, const Dialect& d);
+  // SQLite: `last_writes` is how many requests' last history rowid and statistics record the
+  // writer keeps after committing them (LastWrites; SqlStoreOptions::request_cache). PostgreSQL
+  // keeps none.
+  ApplyWriter(soci::session& sql, const Dialect& d, size_t last_writes);
   ApplyWriter(const ApplyWriter&) = delete;
   ApplyWriter& operator=(const ApplyWriter&) = delete;
 
@@ -44,6 +50,8 @@ class ApplyWriter {
     bulk_written_.clear();
     wrote_outbox_ = false;
     begin_.execute(true);
+    // PostgreSQL keeps nothing between transactions: its version is never read.
+    last_writes_.Begin(dialect_.sqlite() ? DataVersion() : 0);
     // Under the write lock: the history's last rowid, after which this transaction's rows go.
     if (dialect_.sqlite()) {
       last_history_rowid_ = 0;  // an empty table returns no row
@@ -51,8 +59,12 @@ class ApplyWriter {
       FinishRead(dialect_, select_last_history_rowid_);
     }
   }
-  void Commit() { commit_.execute(true); }
+  void Commit() {
+    commit_.execute(true);
+    last_writes_.Committed(dialect_.sqlite() ? DataVersion() : 0);
+  }
   void Rollback() {
+    last_writes_.RolledBack();
     DropQueuedRows(0, 0, 0);
     stats_.ClearPrefetched();
     bulk_written_.clear();
@@ -63,11 +75,13 @@ class ApplyWriter {
     savepoint_history_ = history_rows_.size();
     savepoint_outbox_ = outbox_rows_.size();
     savepoint_stats_ = stats_.queued();
+    savepoint_last_writes_ = last_writes_.Mark();
     savepoint_.execute(true);
   }
   void ReleaseSavepoint() { release_.execute(true); }
   void RollbackToSavepoint() {
     DropQueuedRows(savepoint_history_, savepoint_outbox_, savepoint_stats_);
+    last_writes_.RollBackTo(savepoint_last_writes_);
     rollback_to_.execute(true);
     release_.execute(true);
   }
@@ -99,6 +113,9 @@ class ApplyWriter {
   // savepoint: the answer errs towards yes). Read after Commit for Store::OutboxVersion.
   bool wrote_outbox() const { return wrote_outbox_; }
 
+  // What the writer keeps of its last writes (tests).
+  const LastWrites& last_writes() const { return last_writes_; }
+
   // The active subscriptions, read inside the current transaction (once per batch).
   std::vector<ActiveSubscription> LoadSubscriptions();
 
@@ -114,6 +131,8 @@ class ApplyWriter {
 
  private:
   Status WriteRequest(const Mutation& m);
+  // SQLite's data version of the main database (SQLITE_FCNTL_DATA_VERSION).
+  uint32_t DataVersion();
   void WriteDeadlines(const Mutation& m);
   void WriteParties(const Mutation& m);
   void WriteOutbox(const Mutation& m, const std::vector<ActiveSubscription>& subscriptions);
@@ -124,6 +143,7 @@ class ApplyWriter {
   }
 
   const Dialect dialect_;
+  soci::session& sql_;
   bool wrote_outbox_ = false;
 
   // Bound variables: the statements read them at each execution.
@@ -155,12 +175,14 @@ class ApplyWriter {
   BulkInsert<OutboxRow> outbox_rows_;
   bool defer_rows_ = false;
   size_t savepoint_history_ = 0, savepoint_outbox_ = 0, savepoint_stats_ = 0;
+  size_t savepoint_last_writes_ = 0;
 
   BulkRequestUpdate bulk_update_;
   // The steps whose requests UpdateRequestsInBulk wrote, with the rows written.
   std::unordered_map<const Mutation*, RequestRow> bulk_written_;
 
-  StatsWriter stats_;  // CONTRACT §9: the counters, one separate call per step
+  LastWrites last_writes_;  // declared before stats_, which fills it in
+  StatsWriter stats_;       // CONTRACT §9: the counters, one separate call per step
 };
 
 }  // namespace rogatory::store_internal

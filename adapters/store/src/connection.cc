@@ -88,8 +88,9 @@ std::unique_ptr<soci::session> OpenSqlite(const std::string& path, const SqlStor
 
 }  // namespace
 
-Connection::Connection(const Dialect& dialect, std::unique_ptr<soci::session> sql)
-    : dialect_(dialect), sql_(std::move(sql)) {}
+Connection::Connection(const Dialect& dialect, std::unique_ptr<soci::session> sql,
+                       size_t last_writes)
+    : dialect_(dialect), last_writes_(last_writes), sql_(std::move(sql)) {}
 
 Connection::~Connection() {
   reader_.reset();
@@ -97,7 +98,7 @@ Connection::~Connection() {
 }
 
 ApplyWriter& Connection::writer() {
-  if (writer_ == nullptr) writer_ = std::make_unique<ApplyWriter>(*sql_, dialect_);
+  if (writer_ == nullptr) writer_ = std::make_unique<ApplyWriter>(*sql_, dialect_, last_writes_);
   return *writer_;
 }
 
@@ -109,7 +110,8 @@ RequestReader& Connection::reader() {
 std::unique_ptr<Connection> OpenConnection(const StoreUrl& url, const SqlStoreOptions& options) {
   Dialect d{url.backend};
   if (url.backend == Backend::kSqlite) {
-    return std::make_unique<Connection>(d, OpenSqlite(url.target, options));
+    return std::make_unique<Connection>(d, OpenSqlite(url.target, options),
+                                        static_cast<size_t>(std::max(0, options.request_cache)));
   }
   auto sql = std::make_unique<soci::session>(soci::postgresql, url.target);
   // NOTICEs ("relation ... already exists, skipping") would go to stderr.

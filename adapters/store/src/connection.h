@@ -6,6 +6,7 @@
 #include <soci/soci.h>
 
 #include <condition_variable>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -34,7 +35,8 @@ void Prepare(soci::statement& st, const std::string& query, const Exchanges&... 
 // One open connection and the statements prepared on it (lazily, on first use).
 class Connection {
  public:
-  Connection(const Dialect& dialect, std::unique_ptr<soci::session> sql);
+  // `last_writes`: what the writer keeps of its last writes (ApplyWriter).
+  Connection(const Dialect& dialect, std::unique_ptr<soci::session> sql, size_t last_writes = 0);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -50,6 +52,7 @@ class Connection {
 
  private:
   Dialect dialect_;
+  size_t last_writes_;
   std::unique_ptr<soci::session> sql_;  // outlives the statements below (destroyed last)
   std::unique_ptr<ApplyWriter> writer_;
   std::unique_ptr<RequestReader> reader_;

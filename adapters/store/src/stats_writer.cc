@@ -12,8 +12,9 @@ namespace rogatory::store_internal {
 using soci::into;
 using soci::use;
 
-StatsWriter::StatsWriter(soci::session& sql, const Dialect& dialect)
+StatsWriter::StatsWriter(soci::session& sql, const Dialect& dialect, LastWrites* last_writes)
     : dialect_(dialect),
+      last_writes_(last_writes),
       select_record_(sql),
       select_records_(sql),
       upsert_record_(sql),
@@ -73,9 +74,18 @@ void StatsWriter::Prefetch(const std::vector<const Mutation*>& batch) {
 
 Status StatsWriter::Write(const Mutation& m) {
   request_id_ = m.request.id;
-  std::optional<StatsRecord> before;
-  bool stored = false;  // record_text_ holds the stored record's text
-  if (m.expected_revision != 0) {
+  const StatsRecord* before = nullptr;       // the stored record, when there is one
+  const std::string* stored_text = nullptr;  // and its text
+  std::optional<StatsRecord> read;           // the stored record when read from the database here
+  const LastWrites::Entry* known =
+      m.expected_revision != 0 ? last_writes_->Stats(m.request.id) : nullptr;
+  if (known != nullptr) {
+    // As this connection last wrote it, and nobody has written since (LastWrites).
+    if (known->stats) {
+      before = &*known->stats;
+      stored_text = &known->stats_text;
+    }
+  } else if (m.expected_revision != 0) {
     bool found = false;
     auto prefetched = prefetched_.find(m.request.id);
     if (prefetched != prefetched_.end()) {
@@ -91,18 +101,18 @@ Status StatsWriter::Write(const Mutation& m) {
       FinishRead(dialect_, select_record_);
     }
     if (found) {
-      stored = true;
       Result<StatsRecord> r = StatsRecordFromText(record_text_);
       if (!r.ok()) {
         return InternalError("store: the statistics record of request " + m.request.id +
                              " is unreadable; run `rogatory stats --rebuild`");
       }
-      before = std::move(*r);
+      read = std::move(*r);
+      before = &*read;
+      stored_text = &record_text_;
     }
   }
-  const StatsRecord after =
-      NextStatsRecord(before ? &*before : nullptr, m.request, m.history, m.stats);
-  std::map<StatsCellKey, int64_t> delta = StatsDelta(before ? &*before : nullptr, &after);
+  StatsRecord after = NextStatsRecord(before, m.request, m.history, m.stats);
+  std::map<StatsCellKey, int64_t> delta = StatsDelta(before, &after);
   if (defer_) {
     for (auto& [key, n] : delta) queued_.emplace_back(key, n);
   } else {
@@ -112,13 +122,19 @@ Status StatsWriter::Write(const Mutation& m) {
   // was: its text, and with it the version and lapsed columns, is then not written again (one
   // statement and, among many requests, one page less per step).
   StatsRecordToText(after, &next_text_);
-  if (stored && next_text_ == record_text_) return OkStatus();
-  record_text_.swap(next_text_);
-  record_workflow_ = after.workflow;
-  record_version_ = after.version;
-  record_day_ = after.created_day;
-  record_lapsed_ = after.lapsed_now ? 1 : 0;
-  upsert_record_.execute(true);
+  if (stored_text == nullptr || next_text_ != *stored_text) {
+    record_text_ = next_text_;
+    record_workflow_ = after.workflow;
+    record_version_ = after.version;
+    record_day_ = after.created_day;
+    record_lapsed_ = after.lapsed_now ? 1 : 0;
+    upsert_record_.execute(true);
+  }
+  // Last, once the record is written (`before` and `known` may point into what this changes).
+  LastWrites::Entry& written = last_writes_->Update(m.request.id);
+  written.stats_known = true;
+  written.stats = std::move(after);
+  written.stats_text.swap(next_text_);
   return OkStatus();
 }
 

@@ -15,13 +15,16 @@
 #include <vector>
 
 #include "dialect.h"
+#include "last_writes.h"
 #include "rogatory/store.h"
 
 namespace rogatory::store_internal {
 
 class StatsWriter {
  public:
-  StatsWriter(soci::session& sql, const Dialect& dialect);
+  // `last_writes` (kept by the caller, which outlives this) holds the records this connection
+  // last wrote: a step whose request's record it knows does not read it back (SQLite).
+  StatsWriter(soci::session& sql, const Dialect& dialect, LastWrites* last_writes);
   StatsWriter(const StatsWriter&) = delete;
   StatsWriter& operator=(const StatsWriter&) = delete;
 
@@ -74,6 +77,7 @@ class StatsWriter {
   std::vector<std::pair<StatsCellKey, int64_t>> queued_;
 
   const Dialect dialect_;
+  LastWrites* const last_writes_;
   soci::statement select_record_, select_records_, upsert_record_, upsert_cell_, upsert_month_;
 };
 
