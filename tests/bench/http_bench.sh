@@ -15,8 +15,10 @@
 #   memory_before, sqlite_before   the same two with the `rogatory` binary named by BEFORE (an
 #                  older build), so a before/after pair runs back to back in one run.
 # The event is the e2e fixture workflow's `note`, which stays in its state and so can be fired
-# again and again; the load is spread over REQUESTS requests. Prints req/s and p99 per round and
-# server, then per server the medians and the ratios to the bare Beast and cpp-httplib handlers.
+# again and again; the load is spread over REQUESTS requests. Prints req/s, p99 and the server's
+# CPU time per call (user + system of all its threads during the round, over the calls wrk
+# completed) per round and server, then per server the medians and the ratios to the bare Beast
+# and cpp-httplib handlers.
 # Set ROGATORY_COMMIT_STAGES=FILE to have each SQLite server append its commit-stage latency
 # table (adapters/store/src/commit_stages.h) to FILE.sqlite etc. when it stops.
 #
@@ -140,9 +142,9 @@ start_server() {  # NAME
   local name=$1 p
   p=$(free_port)
   case $name in
-    beast) "$beast" "$p" "$http_threads" "$http_threads" & pids+=($!); wait_for "http://127.0.0.1:$p/" ;;
-    beast_strands) "$beast" "$p" "$http_threads" 0 & pids+=($!); wait_for "http://127.0.0.1:$p/" ;;
-    bare) "$bare" "$p" "$http_threads" & pids+=($!); wait_for "http://127.0.0.1:$p/" ;;
+    beast) "$beast" "$p" "$http_threads" "$http_threads" & pids+=($!); echo $! >"$tmp/$name.pid"; wait_for "http://127.0.0.1:$p/" ;;
+    beast_strands) "$beast" "$p" "$http_threads" 0 & pids+=($!); echo $! >"$tmp/$name.pid"; wait_for "http://127.0.0.1:$p/" ;;
+    bare) "$bare" "$p" "$http_threads" & pids+=($!); echo $! >"$tmp/$name.pid"; wait_for "http://127.0.0.1:$p/" ;;
     memory) start_rogatory memory "memory:" "$p" ;;
     sqlite) start_rogatory sqlite "sqlite://$tmp/full.db" "$p" FULL ;;
     sqlite_normal) start_rogatory sqlite_normal "sqlite://$tmp/normal.db" "$p" NORMAL ;;
@@ -174,9 +176,16 @@ for name in "${started[@]}"; do
   if [[ -f "$tmp/ids.$p" ]]; then write_lua "$p" "$tmp/ids.$p"; else write_lua "$p" "$tmp/ids.$ids_from"; fi
 done
 
-# Runs wrk against PORT (NAME for the log); prints "req_per_s p99_ms non2xx".
+# The CPU time the server NAME has used so far, in clock ticks (user + system, all threads).
+cpu_ticks() {  # NAME
+  awk '{print $14 + $15}' "/proc/$(cat "$tmp/$1.pid")/stat"
+}
+
+# Runs wrk against PORT (NAME for the log); prints "req_per_s p99_ms non2xx cpu_us_per_call"
+# (the server's CPU time during the run over the calls wrk completed).
 measure() {  # PORT NAME
-  local out
+  local out ticks
+  ticks=$(cpu_ticks "$2")
   out=$(wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency -s "$tmp/fire.$1.lua" \
     "http://127.0.0.1:$1")
   printf '== %s\n%s\n' "$2" "$out" >>"$tmp/wrk.log"
@@ -184,7 +193,11 @@ measure() {  # PORT NAME
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/, "", v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v=v*1000}; print v}' <<<"$out")
   bad=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out")
-  echo "$rps $p99 ${bad:-0}"
+  ticks=$(($(cpu_ticks "$2") - ticks))
+  local calls cpu
+  calls=$(awk '/ requests in / {print $1}' <<<"$out")
+  cpu=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v n="$calls" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
+  echo "$rps $p99 ${bad:-0} $cpu"
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
@@ -203,12 +216,12 @@ printf '%s\n' \
   'print("%.2f %.2f" % (lat[len(lat) // 2] * 1000, lat[int(0.99 * len(lat))] * 1000))' >"$tmp/fsync.py"
 : >"$tmp/r.disk"
 for name in "${started[@]}"; do : >"$tmp/r.$name"; done
-printf '%-6s %-14s %10s %9s %7s\n' round server req_per_s p99_ms non2xx
+printf '%-6s %-14s %10s %9s %7s %8s\n' round server req_per_s p99_ms non2xx cpu_us
 for round in $(seq 1 "$rounds"); do
   for name in "${started[@]}"; do
-    read -r rps p99 bad < <(measure "${port_of[$name]}" "$name")
-    echo "$rps $p99" >>"$tmp/r.$name"
-    printf '%-6s %-14s %10s %9s %7s\n' "$round" "$name" "$rps" "$p99" "$bad"
+    read -r rps p99 bad cpu < <(measure "${port_of[$name]}" "$name")
+    echo "$rps $p99 $cpu" >>"$tmp/r.$name"
+    printf '%-6s %-14s %10s %9s %7s %8s\n' "$round" "$name" "$rps" "$p99" "$bad" "$cpu"
   done
   read -r d50 d99 < <(python3 "$tmp/fsync.py" "$tmp/fsync.bin" "${FSYNCS:-2000}")
   echo "$d50 $d99" >>"$tmp/r.disk"
@@ -218,12 +231,12 @@ col() { cut -d' ' -f"$2" "$tmp/r.$1" | median; }
 declare -A rps_of
 for name in "${started[@]}"; do rps_of[$name]=$(col "$name" 1); done
 echo
-printf '%-14s %10s %9s %9s %9s\n' server median_rps p99_ms vs_beast vs_bare
+printf '%-14s %10s %9s %9s %9s %8s\n' server median_rps p99_ms vs_beast vs_bare cpu_us
 for name in "${started[@]}"; do
   vs_beast=-; vs_bare=-
   [[ -n "${rps_of[beast]:-}" ]] && vs_beast=$(awk -v o="${rps_of[$name]}" -v b="${rps_of[beast]}" 'BEGIN {printf "%.2f", o / b}')
   [[ -n "${rps_of[bare]:-}" ]] && vs_bare=$(awk -v o="${rps_of[$name]}" -v b="${rps_of[bare]}" 'BEGIN {printf "%.2f", o / b}')
-  printf '%-14s %10s %9s %9s %9s\n' "$name" "${rps_of[$name]}" "$(col "$name" 2)" "$vs_beast" "$vs_bare"
+  printf '%-14s %10s %9s %9s %9s %8s\n' "$name" "${rps_of[$name]}" "$(col "$name" 2)" "$vs_beast" "$vs_bare" "$(col "$name" 3)"
 done
 echo "disk: 4 KiB append + fdatasync, median of the rounds' p50 $(col disk 1) ms, p99 $(col disk 2) ms"
 echo "targets: memory >= 0.50 of beast with p99 <= 10 ms; sqlite (FULL) >= 0.20 of beast with p99 <= 10 ms"

@@ -134,7 +134,7 @@ Status StatsWriter::Write(const Mutation& m) {
   LastWrites::Entry& written = last_writes_->Update(m.request.id);
   written.stats_known = true;
   written.stats = std::move(after);
-  written.stats_text.swap(next_text_);
+  written.stats_text = next_text_;  // a copy: next_text_ keeps its buffer for the next step
   return OkStatus();
 }
 

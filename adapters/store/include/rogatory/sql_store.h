@@ -68,7 +68,9 @@ struct SqlStoreOptions {
   bool wal_catch_up = true;
   // SQLite: how many of the requests its own Apply committed lately the store keeps in memory
   // (Store::LastCommitted), so that the engine's next step of one of them does not read it back
-  // from the database; about 5 KB each with the scale benchmark's caseload. 0: none. PostgreSQL
+  // from the database; about 5 KB each with the scale benchmark's caseload. The writer also keeps,
+  // for as many requests, the statistics record and the last history row's rowid its own steps
+  // wrote (while no other connection or process writes the file). 0: none. PostgreSQL
   // keeps none: with several nodes a copy would often be stale, and each stale copy costs a
   // refused step.
   int request_cache = 1024;
