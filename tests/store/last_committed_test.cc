@@ -22,23 +22,6 @@
 namespace rogatory::testing {
 namespace {
 
-std::unique_ptr<Engine> EngineOn(std::shared_ptr<Store> store) {
-  auto engine = std::make_unique<Engine>(EngineOptions{std::move(store)});
-  LoadReport report = ParseDefinition(kRaceWorkflow, "race.yaml");
-  EXPECT_TRUE(report.ok()) << report.ErrorText();
-  Status s = engine->LoadDefinition(report.definitions.front());
-  EXPECT_TRUE(s.ok()) << s.ToString();
-  return engine;
-}
-
-Result<Request> Fire(Engine& engine, const RequestId& id, const std::string& event,
-                     std::optional<int64_t> expected = std::nullopt) {
-  EventCall call;
-  call.event = event;
-  call.expected_revision = expected;
-  return engine.Fire(id, call, Clerk());
-}
-
 // A request `engine` created and transmitted (revision 2).
 RequestId CreateAndTransmit(Engine& engine) {
   CreateCall call;
@@ -47,7 +30,7 @@ RequestId CreateAndTransmit(Engine& engine) {
   Result<Request> r = engine.Create(call, Clerk());
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   if (!r.ok()) return "";
-  EXPECT_TRUE(Fire(engine, r->id, "transmit").ok());
+  EXPECT_TRUE(FireAsClerk(engine, r->id, "transmit").ok());
   return r->id;
 }
 
@@ -58,8 +41,8 @@ class LastCommittedTest : public ::testing::Test {
     Result<std::unique_ptr<Store>> other = OpenStore(db_.url());
     ASSERT_TRUE(other.ok()) << other.status().ToString();
     other_store_ = std::shared_ptr<Store>(std::move(other).value());
-    ours_ = EngineOn(db_.shared());
-    theirs_ = EngineOn(other_store_);
+    ours_ = RaceEngineOn(db_.shared());
+    theirs_ = RaceEngineOn(other_store_);
   }
 
   // A request our engine created and transmitted: our store keeps it at revision 2.
@@ -97,7 +80,7 @@ class LastCommittedTest : public ::testing::Test {
 
 TEST_F(LastCommittedTest, TheStoreKeepsWhatItsOwnApplyCommitted) {
   const RequestId id = Transmitted();
-  ASSERT_TRUE(Fire(*ours_, id, "execute").ok());
+  ASSERT_TRUE(FireAsClerk(*ours_, id, "execute").ok());
   std::optional<Request> kept = db_.store().LastCommitted(id);
   ASSERT_TRUE(kept.has_value());
   Result<Request> read = db_.store().GetRequest(id);
@@ -116,9 +99,9 @@ TEST_F(LastCommittedTest, AStoreAskedToKeepNoneKeepsNone) {
   Result<std::unique_ptr<Store>> opened = OpenStore(db_.url(), options);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   std::shared_ptr<Store> store(std::move(opened).value());
-  std::unique_ptr<Engine> engine = EngineOn(store);
+  std::unique_ptr<Engine> engine = RaceEngineOn(store);
   const RequestId id = Transmitted();
-  ASSERT_TRUE(Fire(*engine, id, "execute").ok());
+  ASSERT_TRUE(FireAsClerk(*engine, id, "execute").ok());
   EXPECT_FALSE(store->LastCommitted(id).has_value());
   EXPECT_EQ(store->GetRequest(id)->revision, 3);
 }
@@ -142,7 +125,7 @@ TEST(LastCommittedLockTest, AStepRefusedForALockedDatabaseIsNotTriedAgain) {
   TestStore db(StoreKind::kSqlite, options);
   ASSERT_TRUE(db.status().ok()) << db.status().ToString();
   auto counting = std::make_shared<ReadCountingStore>(db.shared());
-  std::unique_ptr<Engine> engine = EngineOn(counting);
+  std::unique_ptr<Engine> engine = RaceEngineOn(counting);
   const RequestId id = CreateAndTransmit(*engine);
   ASSERT_FALSE(id.empty());
   const int reads = counting->reads;
@@ -150,23 +133,23 @@ TEST(LastCommittedLockTest, AStepRefusedForALockedDatabaseIsNotTriedAgain) {
   sqlite3* lock = nullptr;
   ASSERT_EQ(sqlite3_open(db.sqlite_path().c_str(), &lock), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(lock, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
-  Result<Request> refused = Fire(*engine, id, "execute");
+  Result<Request> refused = FireAsClerk(*engine, id, "execute");
   EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable) << refused.status().ToString();
   EXPECT_EQ(counting->reads, reads) << "the request was read again after Unavailable";
   ASSERT_EQ(sqlite3_exec(lock, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(lock);
 
   // The lock gone, the same step goes through on the copy.
-  Result<Request> stepped = Fire(*engine, id, "execute");
+  Result<Request> stepped = FireAsClerk(*engine, id, "execute");
   ASSERT_TRUE(stepped.ok()) << stepped.status().ToString();
   EXPECT_EQ(stepped->revision, 3);
 }
 
 TEST_F(LastCommittedTest, AStepOnlyTheFreshStateAllowsSucceeds) {
   const RequestId id = Transmitted();
-  ASSERT_TRUE(Fire(*theirs_, id, "execute").ok());  // revision 3, executing
+  ASSERT_TRUE(FireAsClerk(*theirs_, id, "execute").ok());  // revision 3, executing
   // Our copy says transmitted, where `close` is not allowed.
-  Result<Request> closed = Fire(*ours_, id, "close");
+  Result<Request> closed = FireAsClerk(*ours_, id, "close");
   ASSERT_TRUE(closed.ok()) << closed.status().ToString();
   EXPECT_EQ(closed->revision, 4);
   EXPECT_EQ(closed->state, "executed");
@@ -176,30 +159,30 @@ TEST_F(LastCommittedTest, AStepOnlyTheFreshStateAllowsSucceeds) {
 
 TEST_F(LastCommittedTest, AStepOnlyTheKeptStateAllowsIsRefusedInTheFreshStatesWords) {
   const RequestId id = Transmitted();
-  ASSERT_TRUE(Fire(*theirs_, id, "execute").ok());
+  ASSERT_TRUE(FireAsClerk(*theirs_, id, "execute").ok());
   // `remind` is allowed in transmitted only.
-  ExpectRefused(Fire(*ours_, id, "remind"), StatusCode::kFailedPrecondition, "state 'executing'",
-                id, 3);
+  ExpectRefused(FireAsClerk(*ours_, id, "remind"), StatusCode::kFailedPrecondition,
+                "state 'executing'", id, 3);
 }
 
 TEST_F(LastCommittedTest, AnExpectedRevisionIsJudgedOnTheFreshRequest) {
   // The kept copies are at revision 2, the requests at 3 (still transmitted).
   const RequestId a = Transmitted();
   const RequestId b = Transmitted();
-  ASSERT_TRUE(Fire(*theirs_, a, "remind").ok());
-  ASSERT_TRUE(Fire(*theirs_, b, "remind").ok());
-  Result<Request> fresh = Fire(*ours_, a, "execute", 3);
+  ASSERT_TRUE(FireAsClerk(*theirs_, a, "remind").ok());
+  ASSERT_TRUE(FireAsClerk(*theirs_, b, "remind").ok());
+  Result<Request> fresh = FireAsClerk(*ours_, a, "execute", 3);
   ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
   EXPECT_EQ(fresh->revision, 4);
-  ExpectRefused(Fire(*ours_, b, "execute", 2), StatusCode::kAborted, "is at revision 3, not 2", b,
-                3);
+  ExpectRefused(FireAsClerk(*ours_, b, "execute", 2), StatusCode::kAborted,
+                "is at revision 3, not 2", b, 3);
 }
 
 TEST_F(LastCommittedTest, AStepTheStaleCopyAlsoAllowsLandsOnTheFreshRevision) {
   const RequestId id = Transmitted();
-  ASSERT_TRUE(Fire(*theirs_, id, "remind").ok());  // revision 3
+  ASSERT_TRUE(FireAsClerk(*theirs_, id, "remind").ok());  // revision 3
   // `execute` is allowed in both: Apply refuses the copy's revision 2, the retry reads 3.
-  Result<Request> r = Fire(*ours_, id, "execute");
+  Result<Request> r = FireAsClerk(*ours_, id, "execute");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->revision, 4);
   ExpectFourthChainedToTheirs(id, "remind");
@@ -214,7 +197,8 @@ TEST_F(LastCommittedTest, ConcurrentStepsThroughTwoStoresOnOneFileAllChainUp) {
     threads.emplace_back([&, t] {
       Engine& engine = t % 2 == 0 ? *ours_ : *theirs_;
       for (int i = 0; i < 30; ++i) {
-        Result<Request> r = Fire(engine, ids[static_cast<size_t>(i + t) % ids.size()], "remind");
+        Result<Request> r =
+            FireAsClerk(engine, ids[static_cast<size_t>(i + t) % ids.size()], "remind");
         // Only a race lost more often than the engine retries may fail, and then cleanly.
         if (r.ok()) {
           ++landed;

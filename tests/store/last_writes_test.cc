@@ -214,21 +214,6 @@ TEST_F(ApplyWriterLastWritesTest, ACommitByAnotherConnectionIsSeenAtTheNextBegin
   writer().Rollback();
 }
 
-std::unique_ptr<Engine> RaceEngineOn(std::shared_ptr<Store> store) {
-  auto engine = std::make_unique<Engine>(EngineOptions{std::move(store)});
-  LoadReport report = ParseDefinition(kRaceWorkflow, "race.yaml");
-  EXPECT_TRUE(report.ok()) << report.ErrorText();
-  Status s = engine->LoadDefinition(report.definitions.front());
-  EXPECT_TRUE(s.ok()) << s.ToString();
-  return engine;
-}
-
-Result<Request> FireAs(Engine& engine, const RequestId& id, const std::string& event) {
-  EventCall call;
-  call.event = event;
-  return engine.Fire(id, call, Clerk());
-}
-
 // Two stores on one file, as two processes would have.
 class TwoWritersTest : public ::testing::Test {
  protected:
@@ -244,7 +229,7 @@ class TwoWritersTest : public ::testing::Test {
     Result<Request> r = ours_->Create(call, Clerk());
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     id_ = r->id;
-    ASSERT_TRUE(FireAs(*ours_, id_, "transmit").ok());  // ours keeps revision 2
+    ASSERT_TRUE(FireAsClerk(*ours_, id_, "transmit").ok());  // ours keeps revision 2
   }
 
   TestStore db_{StoreKind::kSqlite};
@@ -253,8 +238,8 @@ class TwoWritersTest : public ::testing::Test {
 };
 
 TEST_F(TwoWritersTest, AStepAfterTheirsLinksToTheirRowAndCountsFromTheirRecord) {
-  ASSERT_TRUE(FireAs(*theirs_, id_, "execute").ok());  // transmitted -> executing
-  ASSERT_TRUE(FireAs(*ours_, id_, "close").ok());      // executing -> executed
+  ASSERT_TRUE(FireAsClerk(*theirs_, id_, "execute").ok());  // transmitted -> executing
+  ASSERT_TRUE(FireAsClerk(*ours_, id_, "close").ok());      // executing -> executed
   // Linked to their row: the audit walks the links.
   Result<AuditReport> report = AuditHistories(db_.store());
   ASSERT_TRUE(report.ok()) << report.status().ToString();
@@ -272,7 +257,7 @@ TEST_F(TwoWritersTest, AStepAfterTheirsLinksToTheirRowAndCountsFromTheirRecord) 
 TEST_F(TwoWritersTest, ARecordDamagedBehindTheStoresBackIsReadAndRefused) {
   SqliteExec(db_.sqlite_path(),
              "UPDATE stats_requests SET record = 'not a record' WHERE request_id = '" + id_ + "'");
-  Result<Request> r = FireAs(*ours_, id_, "remind");
+  Result<Request> r = FireAsClerk(*ours_, id_, "remind");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInternal);
   EXPECT_NE(r.status().message().find("rogatory stats --rebuild"), std::string::npos)
