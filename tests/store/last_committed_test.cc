@@ -13,6 +13,7 @@
 
 #include "race_workflow.h"
 #include "request_cache.h"
+#include "rogatory/audit.h"
 #include "rogatory/definition_loader.h"
 #include "rogatory/engine.h"
 #include "rogatory/forwarding_store.h"
@@ -187,6 +188,36 @@ TEST_F(LastCommittedTest, AStepTheStaleCopyAlsoAllowsLandsOnTheFreshRevision) {
   EXPECT_EQ(r->revision, 4);
   ExpectFourthChainedToTheirs(id, "remind");
   EXPECT_EQ(db_.store().LastCommitted(id)->revision, 4);
+}
+
+// The writer also keeps the history rowid and statistics record of its last steps (LastWrites).
+// Their step moves the request behind our back: our next step must link its history row to
+// theirs (the audit walks the links) and count its statistics from their record (the
+// incremental figures equal a rebuild's).
+TEST_F(LastCommittedTest, AStepAfterTheirsLinksToTheirRowAndCountsFromTheirRecord) {
+  const RequestId id = Transmitted();
+  ASSERT_TRUE(FireAsClerk(*theirs_, id, "execute").ok());  // transmitted -> executing
+  ASSERT_TRUE(FireAsClerk(*ours_, id, "close").ok());      // executing -> executed
+  Result<AuditReport> report = AuditHistories(db_.store());
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_FALSE(report->broken.has_value()) << report->broken->message;
+  EXPECT_EQ(report->entries, 4);
+  Result<nlohmann::json> incremental = ours_->Stats(StatsCall{}, Clerk());
+  ASSERT_TRUE(incremental.ok()) << incremental.status().ToString();
+  ASSERT_TRUE(ours_->RebuildStats().ok());
+  Result<nlohmann::json> rebuilt = ours_->Stats(StatsCall{}, Clerk());
+  ASSERT_TRUE(rebuilt.ok());
+  EXPECT_EQ(*incremental, *rebuilt) << incremental->dump(1) << "\n" << rebuilt->dump(1);
+}
+
+// A raw sqlite3 connection damages the stored record: our next step must read it and refuse,
+// not step from the record it kept.
+TEST_F(LastCommittedTest, ARecordDamagedBehindOurBackIsReadAndRefused) {
+  const RequestId id = Transmitted();
+  SqliteExec(db_.sqlite_path(),
+             "UPDATE stats_requests SET record = 'not a record' WHERE request_id = '" + id + "'");
+  Result<Request> r = FireAsClerk(*ours_, id, "remind");
+  ExpectRefused(r, StatusCode::kInternal, "rogatory stats --rebuild", id, 2);
 }
 
 TEST_F(LastCommittedTest, ConcurrentStepsThroughTwoStoresOnOneFileAllChainUp) {

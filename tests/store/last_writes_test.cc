@@ -1,7 +1,8 @@
 // Issue 16: an SQLite writer keeps, per request, the rowid of the history row and the statistics
 // record it last committed (LastWrites), so the next step of the request reads neither back.
-// What is kept must give way to anything else that wrote the file: another store on it (as
-// another process would), a damaged record, a rolled-back step. Also the class alone.
+// What is kept must give way to anything else that wrote the file and to a rolled-back step: the
+// class alone, and the writer driven directly on a real file. (last_committed_test.cc steps
+// requests through another store on the same file.)
 #include "last_writes.h"
 
 #include <gtest/gtest.h>
@@ -12,10 +13,6 @@
 
 #include "apply_writer.h"
 #include "connection.h"
-#include "race_workflow.h"
-#include "rogatory/audit.h"
-#include "rogatory/definition_loader.h"
-#include "rogatory/engine.h"
 #include "sqlite_exec.h"
 #include "store_test_util.h"
 #include "store_url.h"
@@ -212,57 +209,6 @@ TEST_F(ApplyWriterLastWritesTest, ACommitByAnotherConnectionIsSeenAtTheNextBegin
   EXPECT_EQ(writer().last_writes().HistoryHead("lw-2"), std::nullopt);
   EXPECT_EQ(writer().last_writes().resets(), 1u);
   writer().Rollback();
-}
-
-// Two stores on one file, as two processes would have.
-class TwoWritersTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_TRUE(db_.status().ok()) << db_.status().ToString();
-    Result<std::unique_ptr<Store>> other = OpenStore(db_.url());
-    ASSERT_TRUE(other.ok()) << other.status().ToString();
-    ours_ = RaceEngineOn(db_.shared());
-    theirs_ = RaceEngineOn(std::shared_ptr<Store>(std::move(other).value()));
-    CreateCall call;
-    call.workflow = "race_mla";
-    call.data = {{"issuing_state", "AT"}};
-    Result<Request> r = ours_->Create(call, Clerk());
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
-    id_ = r->id;
-    ASSERT_TRUE(FireAsClerk(*ours_, id_, "transmit").ok());  // ours keeps revision 2
-  }
-
-  TestStore db_{StoreKind::kSqlite};
-  std::unique_ptr<Engine> ours_, theirs_;
-  RequestId id_;
-};
-
-TEST_F(TwoWritersTest, AStepAfterTheirsLinksToTheirRowAndCountsFromTheirRecord) {
-  ASSERT_TRUE(FireAsClerk(*theirs_, id_, "execute").ok());  // transmitted -> executing
-  ASSERT_TRUE(FireAsClerk(*ours_, id_, "close").ok());      // executing -> executed
-  // Linked to their row: the audit walks the links.
-  Result<AuditReport> report = AuditHistories(db_.store());
-  ASSERT_TRUE(report.ok()) << report.status().ToString();
-  EXPECT_FALSE(report->broken.has_value()) << report->broken->message;
-  EXPECT_EQ(report->entries, 4);
-  // Counted from their record (in `executing`), not the one ours wrote (in `transmitted`).
-  Result<nlohmann::json> incremental = ours_->Stats(StatsCall{}, Clerk());
-  ASSERT_TRUE(incremental.ok()) << incremental.status().ToString();
-  ASSERT_TRUE(ours_->RebuildStats().ok());
-  Result<nlohmann::json> rebuilt = ours_->Stats(StatsCall{}, Clerk());
-  ASSERT_TRUE(rebuilt.ok());
-  EXPECT_EQ(*incremental, *rebuilt) << incremental->dump(1) << "\n" << rebuilt->dump(1);
-}
-
-TEST_F(TwoWritersTest, ARecordDamagedBehindTheStoresBackIsReadAndRefused) {
-  SqliteExec(db_.sqlite_path(),
-             "UPDATE stats_requests SET record = 'not a record' WHERE request_id = '" + id_ + "'");
-  Result<Request> r = FireAsClerk(*ours_, id_, "remind");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), StatusCode::kInternal);
-  EXPECT_NE(r.status().message().find("rogatory stats --rebuild"), std::string::npos)
-      << r.status().message();
-  EXPECT_EQ(db_.store().GetRequest(id_)->revision, 2);
 }
 
 }  // namespace
