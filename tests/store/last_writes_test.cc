@@ -13,6 +13,7 @@
 
 #include "apply_writer.h"
 #include "connection.h"
+#include "sql_store_impl.h"
 #include "sqlite_exec.h"
 #include "store_test_util.h"
 #include "store_url.h"
@@ -208,6 +209,44 @@ TEST_F(ApplyWriterLastWritesTest, ACommitByAnotherConnectionIsSeenAtTheNextBegin
   writer().Begin();
   EXPECT_EQ(writer().last_writes().HistoryHead("lw-2"), std::nullopt);
   EXPECT_EQ(writer().last_writes().resets(), 1u);
+  writer().Rollback();
+}
+
+// The store's other transactions on the writer's connection: one that writes only the outbox,
+// subscriptions or deadline claims leaves what the writer kept valid, unless another connection
+// committed before it took the write lock; any other forgets it.
+TEST_F(ApplyWriterLastWritesTest, ACommitOfTheStoreThatKeepsOutOfItsRowsKeepsWhatWasKept) {
+  using store_internal::KeptRows;
+  using store_internal::WriteTransaction;
+  RequestBuilder b("lw-3");
+  writer().Begin();
+  WriteOk(b.Create());
+  writer().Commit();
+  auto commit = [&](KeptRows kept) {
+    WriteTransaction tx(*conn_, kept);
+    conn_->sql() << "CREATE TABLE elsewhere (x)";  // a write the version counts
+    conn_->sql() << "DROP TABLE elsewhere";
+    tx.Commit();
+  };
+  commit(KeptRows::kUntouched);
+  writer().Begin();
+  EXPECT_TRUE(writer().last_writes().HistoryHead("lw-3").has_value());
+  EXPECT_EQ(writer().last_writes().resets(), 0u);
+  writer().Rollback();
+
+  // Another connection's commit before it: the carried version would hide it.
+  SqliteExec(db_.sqlite_path(), "CREATE TABLE theirs (x); DROP TABLE theirs");
+  commit(KeptRows::kUntouched);
+  writer().Begin();
+  EXPECT_EQ(writer().last_writes().HistoryHead("lw-3"), std::nullopt);
+  EXPECT_EQ(writer().last_writes().resets(), 1u);
+  WriteOk(b.Step("transmit", "transmitted", Phase::kTransmission));
+  writer().Commit();
+
+  commit(KeptRows::kMayChange);
+  writer().Begin();
+  EXPECT_EQ(writer().last_writes().HistoryHead("lw-3"), std::nullopt);
+  EXPECT_EQ(writer().last_writes().resets(), 2u);
   writer().Rollback();
 }
 

@@ -1,7 +1,5 @@
 #include "apply_writer.h"
 
-#include <soci/sqlite3/soci-sqlite3.h>
-
 #include <string_view>
 #include <unordered_map>
 
@@ -293,14 +291,6 @@ void ApplyWriter::UpdateRequestsInBulk(const std::vector<const Mutation*>& batch
   std::vector<BulkRequestUpdate::Updated> updated;
   bulk_update_.Run(steps, &updated);
   for (BulkRequestUpdate::Updated& u : updated) bulk_written_.emplace(u.step, std::move(u.row));
-}
-
-uint32_t ApplyWriter::DataVersion() {
-  unsigned int version = 0;
-  sqlite_api::sqlite3_file_control(
-      static_cast<soci::sqlite3_session_backend*>(sql_.get_backend())->conn_, "main",
-      SQLITE_FCNTL_DATA_VERSION, &version);
-  return version;
 }
 
 Status ApplyWriter::WriteRequest(const Mutation& m) {

@@ -13,6 +13,7 @@
 
 #include "bulk_insert.h"
 #include "bulk_request_update.h"
+#include "connection.h"
 #include "dialect.h"
 #include "last_writes.h"
 #include "rogatory/store.h"
@@ -115,6 +116,10 @@ class ApplyWriter {
 
   // What the writer keeps of its last writes (tests).
   const LastWrites& last_writes() const { return last_writes_; }
+  // A commit on this connection outside Apply that wrote none of what the writer keeps moved
+  // SQLite's data version from `before` (read under its write lock) to `after`: what is kept
+  // stays valid if it was at `before` (LastWrites::CarryOver).
+  void CarryOver(uint32_t before, uint32_t after) { last_writes_.CarryOver(before, after); }
 
   // The active subscriptions, read inside the current transaction (once per batch).
   std::vector<ActiveSubscription> LoadSubscriptions();
@@ -131,8 +136,7 @@ class ApplyWriter {
 
  private:
   Status WriteRequest(const Mutation& m);
-  // SQLite's data version of the main database (SQLITE_FCNTL_DATA_VERSION).
-  uint32_t DataVersion();
+  uint32_t DataVersion() { return SqliteDataVersion(sql_); }
   void WriteDeadlines(const Mutation& m);
   void WriteParties(const Mutation& m);
   void WriteOutbox(const Mutation& m, const std::vector<ActiveSubscription>& subscriptions);

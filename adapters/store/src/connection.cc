@@ -107,6 +107,14 @@ RequestReader& Connection::reader() {
   return *reader_;
 }
 
+uint32_t SqliteDataVersion(soci::session& sql) {
+  unsigned int version = 0;
+  sqlite_api::sqlite3_file_control(
+      static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_, "main",
+      SQLITE_FCNTL_DATA_VERSION, &version);
+  return version;
+}
+
 std::unique_ptr<Connection> OpenConnection(const StoreUrl& url, const SqlStoreOptions& options) {
   Dialect d{url.backend};
   if (url.backend == Backend::kSqlite) {

@@ -7,6 +7,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -45,6 +46,8 @@ class Connection {
   const Dialect& dialect() const { return dialect_; }
   // The Apply path's prepared statements.
   ApplyWriter& writer();
+  // The same when it was made already, else nullptr (without preparing its statements).
+  ApplyWriter* writer_if_open() { return writer_.get(); }
   // The hot reads' prepared statements.
   RequestReader& reader();
   // True when the connection is gone and must be replaced.
@@ -57,6 +60,10 @@ class Connection {
   std::unique_ptr<ApplyWriter> writer_;
   std::unique_ptr<RequestReader> reader_;
 };
+
+// SQLite's data version of the main database of `sql` (SQLITE_FCNTL_DATA_VERSION): it moves at
+// every commit to the file, by this connection or any other. REQUIRES: an SQLite session.
+uint32_t SqliteDataVersion(soci::session& sql);
 
 // Opens a connection to `url` (SQLite or PostgreSQL). For SQLite: WAL journal (files), the
 // configured synchronous level, busy timeout. Throws what SOCI throws.

@@ -9,7 +9,9 @@
 // any other, in this process or another (`rogatory stats --rebuild`, a store copy, a second
 // server). It is read after each commit of the steps, and a transaction that finds it moved at
 // its start forgets everything. A transaction's own writes stay pending until it commits: a
-// rollback, to a savepoint or of everything, drops them.
+// rollback, to a savepoint or of everything, drops them. The store's other transactions on the
+// writer connection that write only what is not kept here (claims of deliveries and deadlines,
+// delivery attempts) say so (CarryOver), so that a server sending webhooks keeps what it kept.
 #ifndef ROGATORY_ADAPTERS_STORE_LAST_WRITES_H_
 #define ROGATORY_ADAPTERS_STORE_LAST_WRITES_H_
 
@@ -47,6 +49,11 @@ class LastWrites {
   // After the transaction committed, with the data version read then: what was pending is
   // kept.
   void Committed(uint32_t data_version);
+  // A commit outside the steps (the outbox, deadline claims) that changed nothing kept here moved
+  // the version from `before` to `after`: what is kept stays valid if it was at `before`.
+  void CarryOver(uint32_t before, uint32_t after) {
+    if (data_version_ == before) data_version_ = after;
+  }
   // The transaction rolled back: what was pending is dropped.
   void RolledBack() { pending_.clear(); }
   // A savepoint's mark, and a rollback to it (drops what was pending since).

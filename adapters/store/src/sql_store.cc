@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "apply_writer.h"
 #include "commit_stages.h"
 #include "history_links.h"
 #include "request_list.h"
@@ -17,8 +18,12 @@ namespace rogatory::store_internal {
 using soci::into;
 using soci::use;
 
-WriteTransaction::WriteTransaction(Connection& conn) : conn_(conn) {
+WriteTransaction::WriteTransaction(Connection& conn, KeptRows kept) : conn_(conn) {
   conn_.sql() << conn_.dialect().BeginWrite();
+  // Read under the write lock, after SQLite looked for other connections' commits.
+  if (kept == KeptRows::kUntouched && conn_.dialect().sqlite()) {
+    version_at_begin_ = SqliteDataVersion(conn_.sql());
+  }
 }
 
 WriteTransaction::~WriteTransaction() {
@@ -32,6 +37,13 @@ WriteTransaction::~WriteTransaction() {
 void WriteTransaction::Commit() {
   conn_.sql() << "COMMIT";
   open_ = false;
+  // Only this commit moved the version since the lock was taken, and it wrote nothing the
+  // writer keeps: tell it, or its next step would forget everything.
+  if (version_at_begin_) {
+    if (ApplyWriter* w = conn_.writer_if_open()) {
+      w->CarryOver(*version_at_begin_, SqliteDataVersion(conn_.sql()));
+    }
+  }
 }
 
 SqlStore::SqlStore(const StoreUrl& url, const SqlStoreOptions& options)

@@ -16,7 +16,7 @@ Result<std::vector<DueDeadline>> SqlStore::ClaimDueDeadlines(TimePoint now,
       WritePool(), "claim due deadlines", [&](Connection& c) -> Result<std::vector<DueDeadline>> {
         const long long now_us = ToUnixMicros(now);
         const long long until_us = ToUnixMicros(now + lease);
-        WriteTransaction tx(c);
+        WriteTransaction tx(c, KeptRows::kUntouched);
         std::string request_id, name;
         long long due_at = 0;
         // PostgreSQL: rows another node is claiming right now are skipped, not waited for; a row

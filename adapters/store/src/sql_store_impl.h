@@ -124,10 +124,17 @@ class SqlStore final : public Store, public HistoryRangeReader {
   std::atomic<uint64_t> outbox_version_{0};
 };
 
+// What a write transaction may change of what an SQLite writer keeps of its last steps
+// (LastWrites: requests' history heads and statistics records).
+enum class KeptRows {
+  kMayChange,  // anything: the writer forgets what it kept at its next step
+  kUntouched,  // only the outbox, subscriptions and deadline claims: what it kept stays valid
+};
+
 // Opens a write transaction on `conn` for the length of a scope; rolls back unless committed.
 class WriteTransaction {
  public:
-  explicit WriteTransaction(Connection& conn);
+  explicit WriteTransaction(Connection& conn, KeptRows kept = KeptRows::kMayChange);
   ~WriteTransaction();
   WriteTransaction(const WriteTransaction&) = delete;
   WriteTransaction& operator=(const WriteTransaction&) = delete;
@@ -136,6 +143,8 @@ class WriteTransaction {
  private:
   Connection& conn_;
   bool open_ = true;
+  // SQLite with KeptRows::kUntouched: the data version once the write lock was taken.
+  std::optional<uint32_t> version_at_begin_;
 };
 
 }  // namespace rogatory::store_internal

@@ -234,7 +234,7 @@ Result<std::vector<Subscription>> SqlStore::ListSubscriptions() {
 
 Status SqlStore::DeleteSubscription(const std::string& id) {
   return WithConnection(WritePool(), "delete subscription " + id, [&](Connection& c) -> Status {
-    WriteTransaction tx(c);
+    WriteTransaction tx(c, KeptRows::kUntouched);
     soci::statement remove(c.sql());
     Prepare(remove, "DELETE FROM subscriptions WHERE id = :id", use(id));
     remove.execute(true);
@@ -248,7 +248,7 @@ Status SqlStore::DeleteSubscription(const std::string& id) {
 Status SqlStore::SetSubscriptionActive(const std::string& id, bool active) {
   return WithConnection(
       WritePool(), "set subscription " + id + " active", [&](Connection& c) -> Status {
-        WriteTransaction tx(c);
+        WriteTransaction tx(c, KeptRows::kUntouched);
         const int flag = active ? 1 : 0;
         soci::statement update(c.sql());
         Prepare(update, "UPDATE subscriptions SET active = :active WHERE id = :id", use(flag),
@@ -270,7 +270,7 @@ Result<std::vector<Delivery>> SqlStore::ClaimDeliveries(TimePoint now, const std
       WritePool(), "claim deliveries", [&](Connection& c) -> Result<std::vector<Delivery>> {
         const long long now_us = ToUnixMicros(now);
         const long long until_us = ToUnixMicros(now + lease);
-        WriteTransaction tx(c);
+        WriteTransaction tx(c, KeptRows::kUntouched);
         std::vector<Delivery> out;
         // The subscriptions to claim from, starting at a different one each time so that a
         // claim too small for all of them is shared out in turn.
@@ -316,7 +316,7 @@ Status SqlStore::RecordDeliveryAttempt(const DeliveryAttempt& a) {
   if (id < 0) return UnknownDelivery(a.delivery_id);
   return WithConnection(
       WritePool(), "record attempt of delivery " + a.delivery_id, [&](Connection& c) -> Status {
-        WriteTransaction tx(c);
+        WriteTransaction tx(c, KeptRows::kUntouched);
         std::string subscription_id, claimed_by;
         soci::indicator claimed_ind = soci::i_null;
         soci::statement select(c.sql());
@@ -422,7 +422,7 @@ Status SqlStore::RetryDelivery(const std::string& id, TimePoint now) {
   if (n < 0) return UnknownDelivery(id);
   return WithConnection(WritePool(), "retry delivery " + id, [&](Connection& c) -> Status {
     const long long now_us = ToUnixMicros(now);
-    WriteTransaction tx(c);
+    WriteTransaction tx(c, KeptRows::kUntouched);
     // The row locked (PostgreSQL; SQLite's write transaction holds the database), so no claim or
     // attempt can come between the check and the change.
     DeliveryRow r;
