@@ -90,7 +90,7 @@ std::unique_ptr<soci::session> OpenSqlite(const std::string& path, const SqlStor
 
 Connection::Connection(const Dialect& dialect, std::unique_ptr<soci::session> sql,
                        size_t last_writes)
-    : dialect_(dialect), last_writes_(last_writes), sql_(std::move(sql)) {}
+    : dialect_(dialect), last_writes_capacity_(last_writes), sql_(std::move(sql)) {}
 
 Connection::~Connection() {
   reader_.reset();
@@ -98,7 +98,8 @@ Connection::~Connection() {
 }
 
 ApplyWriter& Connection::writer() {
-  if (writer_ == nullptr) writer_ = std::make_unique<ApplyWriter>(*sql_, dialect_, last_writes_);
+  if (writer_ == nullptr)
+    writer_ = std::make_unique<ApplyWriter>(*sql_, dialect_, last_writes_capacity_);
   return *writer_;
 }
 

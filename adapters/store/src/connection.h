@@ -55,7 +55,7 @@ class Connection {
 
  private:
   Dialect dialect_;
-  size_t last_writes_;
+  size_t last_writes_capacity_;
   std::unique_ptr<soci::session> sql_;  // outlives the statements below (destroyed last)
   std::unique_ptr<ApplyWriter> writer_;
   std::unique_ptr<RequestReader> reader_;

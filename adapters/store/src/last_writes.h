@@ -1,17 +1,17 @@
 // What an SQLite writer connection last wrote for each request: the rowid of the request's last
 // history row and its statistics record. A step names the first as its history row's
 // predecessor and needs the second to count its statistics; both are otherwise read back from
-// the database at every step (two statements and a parse of the record, about a tenth of the
-// instructions of a durable call over HTTP).
+// the database at every step (two statements and a parse of the record: about 6% of the
+// instructions of a durable call over HTTP, docs/performance.md, session 24).
 //
 // Kept only while nothing but this connection's own steps changed the database: SQLite's data
 // version (SQLITE_FCNTL_DATA_VERSION) moves at any commit to the file, by this connection or
-// any other, in this process or another (`rogatory stats --rebuild`, a store copy, a second
-// server). It is read after each commit of the steps, and a transaction that finds it moved at
-// its start forgets everything. A transaction's own writes stay pending until it commits: a
-// rollback, to a savepoint or of everything, drops them. The store's other transactions on the
-// writer connection that write only what is not kept here (claims of deliveries and deadlines,
-// delivery attempts) say so (CarryOver), so that a server sending webhooks keeps what it kept.
+// any other, in this process or another (`rogatory stats --rebuild`, a second server). It is read
+// after each commit of the steps, and a transaction that finds it moved at its start forgets
+// everything. A transaction's own writes stay pending until it commits: a rollback, to a savepoint
+// or of everything, drops them. The store's other transactions on the writer connection that write
+// only what is not kept here (claims of deliveries and deadlines, delivery attempts) say so
+// (CarryOver), so that a server sending webhooks keeps what it kept.
 #ifndef ROGATORY_ADAPTERS_STORE_LAST_WRITES_H_
 #define ROGATORY_ADAPTERS_STORE_LAST_WRITES_H_
 
@@ -40,7 +40,7 @@ class LastWrites {
   };
 
   // Keeps at most `capacity` committed requests, the oldest admitted going first; 0 keeps none
-  // (every call then does nothing and Find finds nothing).
+  // between transactions (what a transaction wrote is still found within it).
   explicit LastWrites(size_t capacity) : capacity_(capacity) {}
 
   // At the start of a write transaction, with the database's data version read inside it:

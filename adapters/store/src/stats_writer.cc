@@ -91,7 +91,7 @@ Status StatsWriter::Write(const Mutation& m) {
     if (prefetched != prefetched_.end()) {
       found = prefetched->second.has_value();
       if (found) record_text_ = std::move(*prefetched->second);
-      prefetched_.erase(prefetched);  // used once: a later step of it reads what this one wrote
+      prefetched_.erase(prefetched);  // used once: a later step of it starts from what this wrote
     } else {
       record_ind_ = soci::i_null;
       found = select_record_.execute(true) && record_ind_ == soci::i_ok;

@@ -35,7 +35,8 @@ class StatsWriter {
   // PostgreSQL: reads the stored records of the requests `batch` steps (not creations) in one
   // query, for the Writes that follow in the same transaction: one round trip for the batch
   // instead of one per step. Each record read is used once; a second step of the same request
-  // reads its record again. Does nothing on SQLite. Throws on a database error.
+  // starts from the record the first one wrote (LastWrites: this transaction's writes). Does
+  // nothing on SQLite. Throws on a database error.
   void Prefetch(const std::vector<const Mutation*>& batch);
   // Forgets what Prefetch read (each transaction starts without).
   void ClearPrefetched() { prefetched_.clear(); }
