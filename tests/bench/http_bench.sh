@@ -248,5 +248,5 @@ for name in "${started[@]}"; do
   [[ -f "$tmp/$name.pid" ]] || continue
   pid=$(cat "$tmp/$name.pid")
   kill -TERM "$pid"
-  wait "$pid" || { echo "http_bench: rogatory serve ($name) did not stop cleanly" >&2; exit 1; }
+  wait "$pid" || { echo "http_bench: the $name server did not stop cleanly" >&2; exit 1; }
 done
