@@ -2,7 +2,9 @@
 """CONTRACT §9 end to end: GET /v1/stats on the real `rogatory serve` (SQLite) driven with curl,
 scoped per authority token (CONTRACT §8); then `rogatory stats` in its three formats on the same
 database, and `rogatory stats --rebuild` on a copy of it turned into a database made before the
-statistics existed (schema 6: no statistics tables), which must give the same figures.
+statistics existed (schema 6: no statistics tables), which must give the same figures. Last, the
+server again, with a statistics record damaged behind its back and `rogatory stats --rebuild` run
+beside it (issue 16: the server keeps the records its steps wrote).
 
 Usage: stats_e2e.py PATH_TO_ROGATORY WORKFLOWS_DIR
 """
@@ -203,6 +205,38 @@ def old_database(work, db, api_answer):
           "rebuilt figures equal the incremental ones:\n%s" % after.stdout)
 
 
+def beside_a_running_server(work, db, port, config):
+    """The server keeps each request's statistics record after its steps (docs/operations.md,
+    "SQLite durability"). Python's sqlite3, another process, damages the record of the one
+    transmitted request behind the running server's back: the server's next step of it must read
+    the record and refuse, not step from the copy it kept. `rogatory stats --rebuild`, run beside
+    the server, mends it; the server steps again, and its figures equal a rebuild's."""
+    with served(ROGATORY, config, port, work, os.path.join(work, "server2.log")) as api:
+        listed = expect(api, "audit", "GET", "/v1/requests?state=transmitted", 200)["items"]
+        check(len(listed) == 1, "one transmitted request: %s" % json.dumps(listed)[:300])
+        rid = listed[0]["id"]
+        path = "/v1/requests/%s/events" % rid
+        revision = fire(api, "ivo", rid, "note")["revision"]  # the server now keeps its record
+        with sqlite3.connect(db) as c:
+            c.execute("UPDATE stats_requests SET record = 'damaged' WHERE request_id = ?", (rid,))
+        c.close()
+        expect(api, "ivo", "POST", path, 500, {"event": "note"}, "a step on a damaged record")
+        check(expect(api, "audit", "GET", "/v1/requests/" + rid, 200)["revision"] == revision,
+              "the refused step changed nothing")
+        rebuilt = run(["stats", "--rebuild", "--config", config], work)
+        check(rebuilt.returncode == 0 and "rebuilt the statistics of 3 requests" in rebuilt.stdout,
+              "rebuild beside the server: exit %d %s %s" % (rebuilt.returncode, rebuilt.stdout,
+                                                            rebuilt.stderr))
+        check(fire(api, "ivo", rid, "note")["revision"] == revision + 1, "the step after it")
+        served_figures = expect(api, "audit", "GET", "/v1/stats", 200)
+    again = run(["stats", "--rebuild", "--config", config], work)
+    check(again.returncode == 0, "rebuild: %s" % again.stderr)
+    after = run(["stats", "--config", config, "--format", "json"], work)
+    check(after.returncode == 0 and json.loads(after.stdout) == served_figures,
+          "the server's figures after the mend equal a rebuild's:\n%s\n%s" % (
+              json.dumps(served_figures), after.stdout))
+
+
 def main():
     work = tempfile.mkdtemp(prefix="rogatory-stats-e2e-")
     db = os.path.join(work, "rogatory.db")
@@ -214,6 +248,7 @@ def main():
         answer = scenario(api)
     cli(work, config, answer)
     old_database(work, db, answer)
+    beside_a_running_server(work, db, port, config)
     return finish(work)
 
 
