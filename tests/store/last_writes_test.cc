@@ -27,7 +27,6 @@ using store_internal::LastWrites;
 LastWrites::Entry Known(long long head, const std::string& state) {
   LastWrites::Entry e;
   e.history_head = head;
-  e.stats_known = true;
   e.stats = StatsRecord{};
   e.stats->state = state;
   e.stats_text = state;

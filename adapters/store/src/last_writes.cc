@@ -37,10 +37,10 @@ std::optional<long long> LastWrites::HistoryHead(const std::string& id) const {
 
 const LastWrites::Entry* LastWrites::Stats(const std::string& id) const {
   for (auto it = pending_.rbegin(); it != pending_.rend(); ++it) {
-    if (it->first == id && it->second.stats_known) return &it->second;
+    if (it->first == id && it->second.stats) return &it->second;
   }
   auto it = kept_.find(id);
-  return it != kept_.end() && it->second.stats_known ? &it->second : nullptr;
+  return it != kept_.end() && it->second.stats ? &it->second : nullptr;
 }
 
 LastWrites::Entry& LastWrites::Update(const std::string& id) {

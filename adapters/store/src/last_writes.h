@@ -34,9 +34,8 @@ class LastWrites {
   // What is known of one request. Each part may be unknown (it is then read from the database).
   struct Entry {
     std::optional<long long> history_head;  // rowid of its last history row
-    bool stats_known = false;
-    std::optional<StatsRecord> stats;  // its statistics record (none stored when nullopt)
-    std::string stats_text;            // that record as stored (StatsRecordToText)
+    std::optional<StatsRecord> stats;       // its statistics record
+    std::string stats_text;                 // that record as stored (StatsRecordToText)
   };
 
   // Keeps at most `capacity` committed requests, the oldest admitted going first; 0 keeps none
@@ -64,7 +63,7 @@ class LastWrites {
 
   // The rowid of request `id`'s last history row, when known (this transaction's writes first).
   std::optional<long long> HistoryHead(const std::string& id) const;
-  // The entry that knows request `id`'s statistics record (this transaction's first), or nullptr.
+  // The entry that holds request `id`'s statistics record (this transaction's first), or nullptr.
   const Entry* Stats(const std::string& id) const;
   // The pending entry of `id` for the current step to fill in: the one this step began, or a
   // new one that knows nothing yet. When committed, an entry replaces what was kept of its

@@ -81,10 +81,8 @@ Status StatsWriter::Write(const Mutation& m) {
       m.expected_revision != 0 ? last_writes_->Stats(m.request.id) : nullptr;
   if (known != nullptr) {
     // As this connection last wrote it, and nobody has written since (LastWrites).
-    if (known->stats) {
-      before = &*known->stats;
-      stored_text = &known->stats_text;
-    }
+    before = &*known->stats;
+    stored_text = &known->stats_text;
   } else if (m.expected_revision != 0) {
     bool found = false;
     auto prefetched = prefetched_.find(m.request.id);
@@ -132,7 +130,6 @@ Status StatsWriter::Write(const Mutation& m) {
   }
   // Last, once the record is written (`before` and `known` may point into what this changes).
   LastWrites::Entry& written = last_writes_->Update(m.request.id);
-  written.stats_known = true;
   written.stats = std::move(after);
   written.stats_text = next_text_;  // a copy: next_text_ keeps its buffer for the next step
   return OkStatus();
