@@ -15,6 +15,7 @@
 #include "connection.h"
 #include "sql_store_impl.h"
 #include "sqlite_exec.h"
+#include "sqlite_handle.h"
 #include "store_test_util.h"
 #include "store_url.h"
 
@@ -162,6 +163,35 @@ class ApplyWriterLastWritesTest : public ::testing::Test {
   TestStore db_{StoreKind::kSqlite};
   std::unique_ptr<store_internal::Connection> conn_;
 };
+
+// What LastWrites rests on, of SQLite's data version as SqliteDataVersion reads it on our
+// connection (the other side a raw sqlite3 connection): it moves at our commit and then stays
+// until our next write transaction, unless another connection committed meanwhile; a rollback and
+// another connection's passive checkpoint leave it.
+TEST_F(ApplyWriterLastWritesTest, SqlitesDataVersionMovesForEveryCommitAndOnlyThen) {
+  soci::session& sql = conn_->sql();
+  auto version = [&] { return store_internal::SqliteDataVersion(sql); };
+  sql << "BEGIN IMMEDIATE";
+  sql << "CREATE TABLE ours (x)";
+  const uint32_t before_commit = version();
+  sql << "COMMIT";
+  const uint32_t committed = version();
+  EXPECT_NE(committed, before_commit);
+  sql << "BEGIN IMMEDIATE";
+  EXPECT_EQ(version(), committed);  // nobody else wrote
+  sql << "INSERT INTO ours VALUES (1)";
+  sql << "ROLLBACK";
+  EXPECT_EQ(version(), committed);
+  SqliteExec(db_.sqlite_path(), "PRAGMA wal_checkpoint(PASSIVE)");
+  sql << "BEGIN IMMEDIATE";
+  EXPECT_EQ(version(), committed);  // a checkpoint changes no content
+  sql << "ROLLBACK";
+  SqliteExec(db_.sqlite_path(), "INSERT INTO ours VALUES (2)");
+  EXPECT_EQ(version(), committed);  // not seen before a transaction looks...
+  sql << "BEGIN IMMEDIATE";
+  EXPECT_NE(version(), committed);  // ...and seen once it holds the write lock
+  sql << "ROLLBACK";
+}
 
 TEST_F(ApplyWriterLastWritesTest, KeepsWhatItCommittedAndDropsWhatItRolledBack) {
   RequestBuilder b("lw-1");

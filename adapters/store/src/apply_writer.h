@@ -13,11 +13,11 @@
 
 #include "bulk_insert.h"
 #include "bulk_request_update.h"
-#include "connection.h"
 #include "dialect.h"
 #include "last_writes.h"
 #include "rogatory/store.h"
 #include "row_codec.h"
+#include "sqlite_handle.h"
 #include "stats_writer.h"
 
 namespace rogatory::store_internal {

@@ -5,13 +5,12 @@
 
 #include "commit_stages.h"
 #include "connection.h"
+#include "sqlite_handle.h"
 
 namespace rogatory::store_internal {
 namespace {
 
-sqlite_api::sqlite3* Handle(Connection& c) {
-  return static_cast<soci::sqlite3_session_backend*>(c.sql().get_backend())->conn_;
-}
+sqlite_api::sqlite3* Handle(Connection& c) { return SqliteHandle(c.sql()); }
 
 }  // namespace
 

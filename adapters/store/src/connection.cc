@@ -11,6 +11,7 @@
 #include "apply_writer.h"
 #include "commit_stages.h"
 #include "request_reader.h"
+#include "sqlite_handle.h"
 #include "wal_write_buffer.h"
 
 namespace rogatory::store_internal {
@@ -67,17 +68,17 @@ std::unique_ptr<soci::session> OpenSqlite(const std::string& path, const SqlStor
   (void)buffered;
   // SOCI's sqlite3 backend takes a bare path as the database name when it holds no '='.
   auto sql = std::make_unique<soci::session>(soci::sqlite3, path);
-  auto* backend = static_cast<soci::sqlite3_session_backend*>(sql->get_backend());
+  sqlite_api::sqlite3* const db = SqliteHandle(*sql);
   const auto timeout_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(options.busy_timeout).count();
-  sqlite_api::sqlite3_busy_handler(backend->conn_, BusyHandler,
+  sqlite_api::sqlite3_busy_handler(db, BusyHandler,
                                    reinterpret_cast<void*>(static_cast<intptr_t>(timeout_ms)));
   if (path != ":memory:") {
     std::string mode;
     *sql << "PRAGMA journal_mode = WAL", soci::into(mode);
     // SQLite's automatic checkpoint, timed; a background Checkpointer replaces it (Watch).
     sqlite_api::sqlite3_wal_hook(
-        backend->conn_, CheckpointHook,
+        db, CheckpointHook,
         reinterpret_cast<void*>(static_cast<intptr_t>(std::max(1, options.checkpoint_pages))));
   }
   *sql << SyncPragma(options.sqlite_synchronous);
@@ -106,14 +107,6 @@ ApplyWriter& Connection::writer() {
 RequestReader& Connection::reader() {
   if (reader_ == nullptr) reader_ = std::make_unique<RequestReader>(*sql_, dialect_);
   return *reader_;
-}
-
-uint32_t SqliteDataVersion(soci::session& sql) {
-  unsigned int version = 0;
-  sqlite_api::sqlite3_file_control(
-      static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_, "main",
-      SQLITE_FCNTL_DATA_VERSION, &version);
-  return version;
 }
 
 std::unique_ptr<Connection> OpenConnection(const StoreUrl& url, const SqlStoreOptions& options) {

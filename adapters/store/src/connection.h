@@ -7,7 +7,6 @@
 
 #include <condition_variable>
 #include <cstddef>
-#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -60,10 +59,6 @@ class Connection {
   std::unique_ptr<ApplyWriter> writer_;
   std::unique_ptr<RequestReader> reader_;
 };
-
-// SQLite's data version of the main database of `sql` (SQLITE_FCNTL_DATA_VERSION): it moves at
-// every commit to the file, by this connection or any other. REQUIRES: an SQLite session.
-uint32_t SqliteDataVersion(soci::session& sql);
 
 // Opens a connection to `url` (SQLite or PostgreSQL). For SQLite: WAL journal (files), the
 // configured synchronous level, busy timeout. Throws what SOCI throws.

@@ -15,6 +15,7 @@
 #include "copy_endpoint.h"
 #include "history_links.h"
 #include "schema.h"
+#include "sqlite_handle.h"
 
 namespace rogatory::store_internal {
 
@@ -222,7 +223,7 @@ class SqliteEndpoint : public CopyEndpoint {
     } catch (const soci::soci_error& e) {
       throw CopyError(std::string("sqlite: ") + e.what());
     }
-    db_ = static_cast<soci::sqlite3_session_backend*>(conn_->sql().get_backend())->conn_;
+    db_ = SqliteHandle(conn_->sql());
     PrepareForWrites();
   }
 

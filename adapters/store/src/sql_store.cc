@@ -12,6 +12,7 @@
 #include "row_codec.h"
 #include "schema.h"
 #include "sql_store_impl.h"
+#include "sqlite_handle.h"
 
 namespace rogatory::store_internal {
 

@@ -11,6 +11,7 @@
 
 #include "history_links.h"
 #include "row_codec.h"
+#include "sqlite_handle.h"
 
 namespace rogatory::store_internal {
 
@@ -75,7 +76,7 @@ Status StepAll(sqlite_api::sqlite3* db, const std::string& query, const char* wh
 }  // namespace
 
 SqliteHistoryScan::SqliteHistoryScan(soci::session& sql) : handles_(std::make_unique<Handles>()) {
-  handles_->db = static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_;
+  handles_->db = SqliteHandle(sql);
 }
 
 SqliteHistoryScan::~SqliteHistoryScan() {
