@@ -297,7 +297,7 @@ class Engine::Impl {
   }
 
   // An attempt at `call` on `before`, request `id` as last read or kept.
-  Result<Request> FireOn(const RequestId& id, Request before, const EventCall& call,
+  Result<Request> FireOn(const RequestId& id, Request&& before, const EventCall& call,
                          const Actor& actor, const std::string& fingerprint) {
     ROGATORY_RETURN_IF_ERROR(access_.CheckSee(before, actor));
     ROGATORY_RETURN_IF_ERROR(access_.CheckMayWrite(actor, "fire events"));
@@ -330,7 +330,7 @@ class Engine::Impl {
   // Builds and commits the request's next revision for transition `t` from `state`, merging
   // `event_data` into the request's data. `deadline` is set when a lapse caused the step: the
   // history entry then records {"deadline": name} and the request's data is left alone.
-  Result<Request> Step(Request before, const CompiledWorkflow& cw, int32_t state,
+  Result<Request> Step(Request&& before, const CompiledWorkflow& cw, int32_t state,
                        const CompiledTransition& t, nlohmann::json event_data, const Actor& actor,
                        const std::string& comment, const std::string& deadline,
                        const std::string& key, const std::string& fingerprint,
@@ -341,10 +341,12 @@ class Engine::Impl {
     if (to != state && !LifecycleAllows(from_phase, to_phase)) {
       return InternalError("transition breaks the lifecycle order");  // validator prevents it
     }
-    Mutation m;
-    m.expected_revision = before.revision;
+    const int64_t expected_revision = before.revision;
     // Most steps leave the clocks alone: the SQL stores then leave their deadline rows alone.
-    m.deadlines_before = before.deadlines;
+    std::optional<std::vector<DeadlineState>> deadlines_before = before.deadlines;
+    Mutation m(std::move(before));
+    m.expected_revision = expected_revision;
+    m.deadlines_before = std::move(deadlines_before);
     if (!deadline.empty()) {
       // Expire marked the lapsing clock in `before`; as stored, it was still running.
       for (DeadlineState& d : *m.deadlines_before) {
@@ -354,7 +356,6 @@ class Engine::Impl {
       }
     }
     Request& r = m.request;
-    r = std::move(before);
     for (auto it = event_data.begin(); it != event_data.end(); ++it) {
       if (it.value().is_null()) {
         r.data.erase(it.key());

@@ -4,7 +4,9 @@
 #include "rogatory/history.h"
 
 #include <charconv>
+#include <cstring>
 #include <string>
+#include <string_view>
 
 #include "sha256.h"
 
@@ -14,48 +16,53 @@ const char kGenesisHash[] = "000000000000000000000000000000000000000000000000000
 
 namespace {
 
-// Decimal digits of `v` into `out` (no allocation: std::to_string's temporaries cost as
-// much as the rest of the encoding).
-void AppendDecimal(std::string* out, int64_t v) {
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
-  out->append(digits, static_cast<size_t>(end - digits));
-}
+// The longest decimal of an int64_t, sign included.
+constexpr size_t kMaxDecimal = 20;
 
-void Append(std::string* out, std::string_view field) {
-  AppendDecimal(out, static_cast<int64_t>(field.size()));
-  out->push_back(':');
-  out->append(field);
+// Writes <length>:<bytes> of `field` at `p`; returns the end. The caller has made room.
+char* Put(char* p, std::string_view field) {
+  p = std::to_chars(p, p + kMaxDecimal, field.size()).ptr;
+  *p++ = ':';
+  if (!field.empty()) std::memcpy(p, field.data(), field.size());
+  return p + field.size();
 }
 
 // A number field: <length>:<decimal>.
-void AppendNumber(std::string* out, int64_t v) {
-  char digits[24];
+char* PutNumber(char* p, int64_t v) {
+  char digits[kMaxDecimal];
   const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
-  Append(out, std::string_view(digits, static_cast<size_t>(end - digits)));
+  return Put(p, std::string_view(digits, static_cast<size_t>(end - digits)));
 }
 
-// The canonical encoding of `e` with `data_dump` as its data, into the thread's buffer: the
-// one encoder behind both ComputeHistoryHash and StoredHistoryHashMatches.
-const std::string& Encode(const StoredHistoryEntry& e, std::string_view data_dump) {
-  // One buffer per thread, reused: its capacity outlives the call.
+// The canonical encoding of `e` with `data_dump` as its data, in the thread's buffer (valid
+// until the thread's next call): the one encoder behind both ComputeHistoryHash and
+// StoredHistoryHashMatches. The fields are written straight into a buffer sized once for the
+// longest they can take: a std::string append per field cost as much as the hash's own work.
+std::string_view Encode(const StoredHistoryEntry& e, std::string_view data_dump) {
+  // One buffer per thread, reused: it only grows, and is never shrunk to the encoding.
   thread_local std::string buf;
-  buf.clear();
-  Append(&buf, e.prev_hash);
-  Append(&buf, e.request_id);
-  AppendNumber(&buf, e.seq);
-  Append(&buf, e.event);
-  Append(&buf, e.from_state);
-  Append(&buf, e.to_state);
-  Append(&buf, e.actor);
-  AppendNumber(&buf, e.at_us);
-  Append(&buf, data_dump);
-  Append(&buf, e.comment);
+  const std::string_view texts[] = {e.prev_hash, e.request_id, e.event,   e.from_state, e.to_state,
+                                    e.actor,     data_dump,    e.comment, e.authority};
+  size_t room = 2 * (2 * kMaxDecimal + 1);  // seq and at_us
+  for (std::string_view t : texts) room += kMaxDecimal + 1 + t.size();
+  if (buf.size() < room) buf.resize(room);
+  char* const begin = buf.data();
+  char* p = begin;
+  p = Put(p, e.prev_hash);
+  p = Put(p, e.request_id);
+  p = PutNumber(p, e.seq);
+  p = Put(p, e.event);
+  p = Put(p, e.from_state);
+  p = Put(p, e.to_state);
+  p = Put(p, e.actor);
+  p = PutNumber(p, e.at_us);
+  p = Put(p, data_dump);
+  p = Put(p, e.comment);
   // CONTRACT §8: the actor's authority, appended only when there is one, so every entry
   // written before authorities existed (and every entry of a deployment without them) keeps
   // its hash, while an entry with an authority encodes differently from one without.
-  if (!e.authority.empty()) Append(&buf, e.authority);
-  return buf;
+  if (!e.authority.empty()) p = Put(p, e.authority);
+  return std::string_view(begin, static_cast<size_t>(p - begin));
 }
 
 }  // namespace

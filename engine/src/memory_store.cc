@@ -8,6 +8,7 @@
 #include <deque>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -457,13 +458,16 @@ class MemoryStore final : public Store {
   // section (the memory store's transaction).
   void ApplyStats(const Mutation& m) {
     auto it = stats_records_.find(m.request.id);
-    const StatsRecord* before = it == stats_records_.end() ? nullptr : &it->second;
-    StatsRecord after = NextStatsRecord(before, m.request, m.history, m.stats);
-    stats_counters_.AddStep(before, after);
+    const StatsRecord* before = it == stats_records_.end() ? nullptr : it->second.get();
+    if (stats_scratch_ == nullptr) stats_scratch_ = std::make_unique<StatsRecord>();
+    NextStatsRecordInto(before, m.request, m.history, m.stats, stats_scratch_.get());
+    stats_counters_.AddStep(before, *stats_scratch_);
     if (it != stats_records_.end()) {
-      it->second = std::move(after);  // one lookup per step, not two
+      // One lookup per step, not two. The record before goes on as the next step's scratch:
+      // assigning into it reuses its storage, and swapping the two is swapping two pointers.
+      std::swap(it->second, stats_scratch_);
     } else {
-      stats_records_.emplace(m.request.id, std::move(after));
+      stats_records_.emplace(m.request.id, std::move(stats_scratch_));
     }
   }
 
@@ -488,7 +492,7 @@ class MemoryStore final : public Store {
     for (const RequestId& id : running) {
       auto it = stats_records_.find(id);
       if (it == stats_records_.end()) continue;
-      const StatsRecord& r = it->second;
+      const StatsRecord& r = *it->second;
       if (!r.lapsed_now && StatsRecordMatches(r, q)) {
         sums[{r.workflow, r.version, "overdue_running", ""}] += 1;
       }
@@ -507,7 +511,7 @@ class MemoryStore final : public Store {
     stats_counters_.Clear();
     for (const StatsRecord& r : records) {
       stats_counters_.Add(StatsDelta(nullptr, &r));
-      stats_records_[r.request_id] = r;
+      stats_records_[r.request_id] = std::make_unique<StatsRecord>(r);
     }
     return OkStatus();
   }
@@ -557,7 +561,9 @@ class MemoryStore final : public Store {
   std::map<std::string, Subscription> subscriptions_;
   std::map<std::string, StoredDelivery> deliveries_;
   uint64_t next_delivery_ = 0;
-  std::unordered_map<RequestId, StatsRecord> stats_records_;
+  // Each request's record, by pointer: ApplyStats swaps it with its scratch record.
+  std::unordered_map<RequestId, std::unique_ptr<StatsRecord>> stats_records_;
+  std::unique_ptr<StatsRecord> stats_scratch_;  // ApplyStats' record being built (under mu_)
   StatsCounters stats_counters_;
 };
 

@@ -4,24 +4,34 @@
 
 namespace rogatory {
 
-StatsCounters::Cells& StatsCounters::GroupOf(Groups* groups, const GroupView& v) {
-  auto it = groups->lower_bound(v);
-  if (it == groups->end() || GroupLess()(v, it->first)) {
-    it = groups->emplace_hint(
+StatsCounters::Cells& StatsCounters::GroupOf(Table* table, const GroupView& v) {
+  const GroupKey& last = table->last_key;
+  if (table->last != nullptr && v.version == last.version && v.day == last.day &&
+      v.workflow == last.workflow && v.scope == last.scope) {
+    return *table->last;
+  }
+  Groups& groups = table->groups;
+  auto it = groups.lower_bound(v);
+  if (it == groups.end() || GroupLess()(v, it->first)) {
+    it = groups.emplace_hint(
         it, GroupKey{std::string(v.scope), std::string(v.workflow), v.version, std::string(v.day)},
         Cells());
   }
+  table->last = &it->second;
+  table->last_key = it->first;
   return it->second;
 }
 
 void StatsCounters::AddCell(Cells* cells, std::string_view kind, std::string_view key, int64_t n) {
-  const std::pair<std::string_view, std::string_view> view(kind, key);
-  auto it = cells->lower_bound(view);
-  if (it != cells->end() && !CellLess()(view, it->first)) {
+  probe_.assign(kind);
+  probe_.push_back('\0');
+  probe_.append(key);
+  auto it = cells->find(probe_);
+  if (it != cells->end()) {
     it->second += n;  // a cell at zero stays: a request's state cells come and go every step
     return;
   }
-  cells->emplace_hint(it, std::make_pair(std::string(kind), std::string(key)), n);
+  cells->emplace(probe_, n);
 }
 
 void StatsCounters::Add(const std::map<StatsCellKey, int64_t>& delta) {
@@ -57,14 +67,14 @@ void StatsCounters::AddStep(const StatsRecord* before, const StatsRecord& after)
           t.day_cells = &GroupOf(&t.counters->days_, {scope, r.workflow, r.version, r.created_day});
           t.month_cells = &GroupOf(&t.counters->months_, {scope, r.workflow, r.version, t.month});
         }
-        AddCell(t.day_cells, kind, key, n);
-        AddCell(t.month_cells, kind, key, n);
+        t.counters->AddCell(t.day_cells, kind, key, n);
+        t.counters->AddCell(t.month_cells, kind, key, n);
       });
 }
 
 void StatsCounters::Sum(const std::string& scope, const std::string& workflow, bool months,
                         const std::string& lo, const std::string& hi, Sums* sums) const {
-  const Groups& groups = months ? months_ : days_;
+  const Groups& groups = months ? months_.groups : days_.groups;
   for (auto it = groups.lower_bound(GroupView{scope, workflow, INT_MIN, ""});
        it != groups.end() && it->first.scope == scope; ++it) {
     const GroupKey& g = it->first;
@@ -72,14 +82,15 @@ void StatsCounters::Sum(const std::string& scope, const std::string& workflow, b
     if (g.day < lo || g.day > hi) continue;
     for (const auto& [cell, n] : it->second) {
       if (n == 0) continue;
-      (*sums)[{g.workflow, g.version, cell.first, cell.second}] += n;
+      const size_t nul = cell.find('\0');
+      (*sums)[{g.workflow, g.version, cell.substr(0, nul), cell.substr(nul + 1)}] += n;
     }
   }
 }
 
 void StatsCounters::Clear() {
-  days_.clear();
-  months_.clear();
+  days_ = Table();
+  months_ = Table();
 }
 
 }  // namespace rogatory

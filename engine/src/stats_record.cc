@@ -238,9 +238,17 @@ std::string UtcDay(TimePoint t) { return FormatRfc3339(t).substr(0, 10); }
 StatsRecord NextStatsRecord(const StatsRecord* before, const Request& after,
                             const HistoryEntry& entry, const StatsFacts& facts) {
   StatsRecord r;
+  NextStatsRecordInto(before, after, entry, facts, &r);
+  return r;
+}
+
+void NextStatsRecordInto(const StatsRecord* before, const Request& after, const HistoryEntry& entry,
+                         const StatsFacts& facts, StatsRecord* out) {
+  StatsRecord& r = *out;
   if (before != nullptr) {
     r = *before;
   } else {
+    r = StatsRecord();
     r.request_id = after.id;
     r.workflow = after.workflow;
     r.created_day = facts.created_day.empty() ? UtcDay(after.created_at) : facts.created_day;
@@ -258,7 +266,6 @@ StatsRecord NextStatsRecord(const StatsRecord* before, const Request& after,
   int64_t& entered = r.phase_entered_us[static_cast<size_t>(after.phase)];
   if (entered < 0) entered = ToUnixMicros(entry.at);
   if (!facts.lapsed_deadline.empty()) r.lapses[facts.lapsed_deadline] += 1;
-  return r;
 }
 
 std::map<StatsCellKey, int64_t> StatsDelta(const StatsRecord* before, const StatsRecord* after) {

@@ -354,6 +354,42 @@ TEST(StatsDeltaTest, TheCountersSumWhatTheLastRecordsCount) {
   }
 }
 
+// The counters key a cell by its kind and key joined with a NUL: a key holding NULs (any text a
+// request's data may carry) sums back whole. A copy keeps counting on its own: its cached group
+// must not point into the original's.
+TEST(StatsDeltaTest, AKeyOfAnyBytesSumsBackWholeAndACopyCountsOnItsOwn) {
+  StatsRecord created;
+  created.request_id = "r1";
+  created.workflow = "mla";
+  created.version = 1;
+  created.created_day = "2026-03-10";
+  created.state = std::string("x\0y\0", 4);
+  StatsCounters counters;
+  counters.AddStep(nullptr, created);
+  auto count = [](const StatsCounters& c, const std::string& state) {
+    StatsCounters::Sums sums;
+    c.Sum("", "mla", /*months=*/false, "2026-03-10", "2026-03-10", &sums);
+    auto it = sums.find({"mla", 1, "state", state});
+    return it == sums.end() ? 0 : it->second;
+  };
+  EXPECT_EQ(count(counters, std::string("x\0y\0", 4)), 1);
+  EXPECT_EQ(count(counters, "x"), 0);
+
+  StatsCounters copy = counters;
+  StatsRecord moved = created;
+  moved.state = "z";
+  counters.AddStep(&created, moved);
+  StatsRecord other = created;
+  other.state = "w";
+  copy.AddStep(&created, other);
+  EXPECT_EQ(count(counters, "z"), 1);
+  EXPECT_EQ(count(counters, "w"), 0);
+  EXPECT_EQ(count(counters, std::string("x\0y\0", 4)), 0);
+  EXPECT_EQ(count(copy, "w"), 1);
+  EXPECT_EQ(count(copy, "z"), 0);
+  EXPECT_EQ(count(copy, std::string("x\0y\0", 4)), 0);
+}
+
 TEST(StatsDeltaTest, ARecordMovedToAnotherVersionOrDayMovesEveryCell) {
   std::mt19937 rng(7);
   for (int i = 0; i < 200; ++i) {

@@ -98,6 +98,11 @@ struct StatsQuery {
 StatsRecord NextStatsRecord(const StatsRecord* before, const Request& after,
                             const HistoryEntry& entry, const StatsFacts& facts);
 
+// NextStatsRecord into `*out`, which must not be `before`: assigning into a record kept from an
+// earlier step reuses its strings' and maps' storage (a step then allocates nothing for it).
+void NextStatsRecordInto(const StatsRecord* before, const Request& after, const HistoryEntry& entry,
+                         const StatsFacts& facts, StatsRecord* out);
+
 // The counters to add (positive) or remove (negative) when a request's record goes from
 // `before` to `after` (either may be nullptr); zero changes are left out.
 std::map<StatsCellKey, int64_t> StatsDelta(const StatsRecord* before, const StatsRecord* after);

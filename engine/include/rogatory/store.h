@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "rogatory/request.h"
@@ -70,6 +71,11 @@ struct IdempotencyRecord {
 
 // One engine step, written atomically: all of it, or (on any error) none of it.
 struct Mutation {
+  Mutation() = default;
+  // A mutation whose request starts as `request`, moved in: a step builds the next revision
+  // from the one it read without first building (and discarding) an empty request.
+  explicit Mutation(Request request) : request(std::move(request)) {}
+
   Request request;                           // the request after the step
   int64_t expected_revision = 0;             // the revision it had before; 0 = a new request
   HistoryEntry history;                      // seq == request.revision
