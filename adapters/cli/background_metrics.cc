@@ -62,4 +62,26 @@ void AppendWebhookMetrics(const WebhookDispatcherStats& stats, std::string* out)
   Sample(out, h + "_count", stats.latency_count);
 }
 
+void AppendStoreKeptMetrics(const StoreKeptCounters& kept, std::string* out) {
+  Header(out, "rogatory_store_kept_lookups_total", "counter",
+         "Lookups of what the store keeps of its own commits, by kind and result (a hit is a "
+         "database read not made).");
+  const struct {
+    const char* kind;
+    uint64_t hits;
+    uint64_t misses;
+  } kinds[] = {{"request", kept.request_hits, kept.request_misses},
+               {"history_head", kept.head_hits, kept.head_misses},
+               {"stats_record", kept.record_hits, kept.record_misses}};
+  for (const auto& k : kinds) {
+    const std::string series = std::string("rogatory_store_kept_lookups_total{kind=\"") + k.kind;
+    Sample(out, series + "\",result=\"hit\"}", k.hits);
+    Sample(out, series + "\",result=\"miss\"}", k.misses);
+  }
+  Header(out, "rogatory_store_kept_forgotten_total", "counter",
+         "Times the store's writer forgot everything it kept because another connection or "
+         "process committed to the database.");
+  Sample(out, "rogatory_store_kept_forgotten_total", kept.forgets);
+}
+
 }  // namespace rogatory::cli

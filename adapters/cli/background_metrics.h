@@ -1,5 +1,6 @@
 // Prometheus text for the background services of `rogatory serve`: the overdue-deadlines gauge,
-// deadlines fired, webhook deliveries by outcome and their commit-to-acknowledgement latency.
+// deadlines fired, webhook deliveries by outcome and their commit-to-acknowledgement latency;
+// and what the store's in-memory copies saved.
 #ifndef ROGATORY_ADAPTERS_CLI_BACKGROUND_METRICS_H_
 #define ROGATORY_ADAPTERS_CLI_BACKGROUND_METRICS_H_
 
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "rogatory/deadline_scheduler.h"
+#include "rogatory/store.h"
 #include "rogatory/webhook_dispatcher.h"
 
 namespace rogatory::cli {
@@ -19,6 +21,10 @@ void AppendDeadlineMetrics(const DeadlineSchedulerStats& stats, std::optional<in
 
 // Appends the webhook dispatcher's counters and latency histogram.
 void AppendWebhookMetrics(const WebhookDispatcherStats& stats, std::string* out);
+
+// Appends Store::KeptCounters: lookups of the kept copies by kind and result, and the times the
+// writer forgot them all.
+void AppendStoreKeptMetrics(const StoreKeptCounters& kept, std::string* out);
 
 }  // namespace rogatory::cli
 

@@ -8,11 +8,13 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
 
+#include "background_metrics.h"
 #include "commands.h"
 #include "config.h"
 #include "logging.h"
@@ -232,6 +234,13 @@ int RunServe(int argc, char** argv) {
   SyncStoredDefinitions(*engine);
 
   HttpServerOptions http_options = MakeHttpOptions(config);
+  if (store->KeptCounters()) {
+    http_options.metrics_collectors.push_back([store](std::string* out) {
+      if (std::optional<StoreKeptCounters> kept = store->KeptCounters()) {
+        AppendStoreKeptMetrics(*kept, out);
+      }
+    });
+  }
   ServeContext context{config, *engine, store, &http_options.metrics_collectors,
                        &http_options.on_outbox_written};
   std::vector<BackgroundService> services = MakeBackgroundServices(context);

@@ -105,6 +105,42 @@ TEST_F(LastCommittedTest, AStoreAskedToKeepNoneKeepsNone) {
   ASSERT_TRUE(FireAsClerk(*engine, id, "execute").ok());
   EXPECT_FALSE(store->LastCommitted(id).has_value());
   EXPECT_EQ(store->GetRequest(id)->revision, 3);
+  EXPECT_FALSE(store->KeptCounters().has_value());  // nothing kept, nothing to count
+}
+
+// Store::KeptCounters: every step of ours after ours found the request, its history head and its
+// statistics record kept; a step of theirs in between made our writer forget them all, and our
+// next step read them back.
+TEST_F(LastCommittedTest, TheCountersSayWhatTheKeptCopiesSaved) {
+  ASSERT_TRUE(db_.store().KeptCounters().has_value());
+  const StoreKeptCounters start = *db_.store().KeptCounters();
+  const RequestId id = Transmitted();  // create, then transmit: one step
+  ASSERT_TRUE(FireAsClerk(*ours_, id, "remind").ok());
+  ASSERT_TRUE(FireAsClerk(*ours_, id, "remind").ok());
+  StoreKeptCounters now = *db_.store().KeptCounters();
+  EXPECT_EQ(now.request_hits - start.request_hits, 4u);  // and Transmitted()'s own look
+  EXPECT_EQ(now.request_misses - start.request_misses, 0u);
+  EXPECT_EQ(now.head_hits - start.head_hits, 3u);
+  EXPECT_EQ(now.head_misses - start.head_misses, 0u);
+  EXPECT_EQ(now.record_hits - start.record_hits, 3u);
+  EXPECT_EQ(now.record_misses - start.record_misses, 0u);
+  EXPECT_EQ(now.forgets - start.forgets, 0u);
+  EXPECT_EQ(other_store_->KeptCounters()->request_hits, 0u);  // nothing asked of theirs yet
+
+  const StoreKeptCounters before = now;
+  ASSERT_TRUE(FireAsClerk(*theirs_, id, "remind").ok());
+  ASSERT_TRUE(FireAsClerk(*ours_, id, "execute").ok());
+  now = *db_.store().KeptCounters();
+  EXPECT_EQ(now.forgets - before.forgets, 1u);
+  EXPECT_GE(now.head_misses - before.head_misses, 1u);
+  EXPECT_EQ(now.record_misses - before.record_misses, 1u);
+  EXPECT_EQ(now.record_hits - before.record_hits, 0u);
+  // Kept again from there on.
+  ASSERT_TRUE(FireAsClerk(*ours_, id, "close").ok());
+  const StoreKeptCounters last = *db_.store().KeptCounters();
+  EXPECT_EQ(last.record_hits - now.record_hits, 1u);
+  EXPECT_EQ(last.head_hits - now.head_hits, 1u);
+  EXPECT_EQ(last.forgets, now.forgets);
 }
 
 // Counts the reads of a request that pass through it.

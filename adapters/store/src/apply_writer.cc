@@ -63,7 +63,8 @@ bool StaysInState(const Mutation& m) {
 
 }  // namespace
 
-ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d, size_t last_writes)
+ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d, size_t last_writes,
+                         KeptTally* kept_tally)
     : dialect_(d),
       sql_(sql),
       begin_(sql),
@@ -97,7 +98,7 @@ ApplyWriter::ApplyWriter(soci::session& sql, const Dialect& d, size_t last_write
                    "payload, status, attempts, last_error, next_attempt_at, created_at) VALUES ",
                    "(?, ?, ?, ?, ?, 'pending', 0, '', ?, ?)", BindOutbox),
       bulk_update_(sql),
-      last_writes_(d.sqlite() ? last_writes : 0),
+      last_writes_(d.sqlite() ? last_writes : 0, kept_tally),
       stats_(sql, d, &last_writes_) {
   Prepare(begin_, d.BeginWrite());
   Prepare(commit_, "COMMIT");

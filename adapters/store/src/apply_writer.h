@@ -39,7 +39,9 @@ class ApplyWriter {
   // SQLite: `last_writes` is how many requests' last history rowid and statistics record the
   // writer keeps after committing them (LastWrites; SqlStoreOptions::request_cache). PostgreSQL
   // keeps none.
-  ApplyWriter(soci::session& sql, const Dialect& d, size_t last_writes);
+  // `kept_tally`, when given, counts what LastWrites saved.
+  ApplyWriter(soci::session& sql, const Dialect& d, size_t last_writes,
+              KeptTally* kept_tally = nullptr);
   ApplyWriter(const ApplyWriter&) = delete;
   ApplyWriter& operator=(const ApplyWriter&) = delete;
 

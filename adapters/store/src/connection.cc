@@ -100,7 +100,7 @@ Connection::~Connection() {
 
 ApplyWriter& Connection::writer() {
   if (writer_ == nullptr)
-    writer_ = std::make_unique<ApplyWriter>(*sql_, dialect_, last_writes_capacity_);
+    writer_ = std::make_unique<ApplyWriter>(*sql_, dialect_, last_writes_capacity_, kept_tally_);
   return *writer_;
 }
 

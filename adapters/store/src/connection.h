@@ -21,6 +21,7 @@ namespace rogatory::store_internal {
 
 class ApplyWriter;
 class RequestReader;
+struct KeptTally;
 
 // Prepares `query` on `st` (a statement made on a session) with the given into/use exchanges,
 // once; executing it later re-binds the exchanged variables' current values.
@@ -43,6 +44,8 @@ class Connection {
 
   soci::session& sql() { return *sql_; }
   const Dialect& dialect() const { return dialect_; }
+  // Where the writer counts what it kept saved (LastWrites); set before the first writer().
+  void CountKeptIn(KeptTally* counters) { kept_tally_ = counters; }
   // The Apply path's prepared statements.
   ApplyWriter& writer();
   // The same when it was made already, else nullptr (without preparing its statements).
@@ -55,6 +58,7 @@ class Connection {
  private:
   Dialect dialect_;
   size_t last_writes_capacity_;
+  KeptTally* kept_tally_ = nullptr;     // the store's, which outlives its connections
   std::unique_ptr<soci::session> sql_;  // outlives the statements below (destroyed last)
   std::unique_ptr<ApplyWriter> writer_;
   std::unique_ptr<RequestReader> reader_;

@@ -6,7 +6,10 @@ void LastWrites::Begin(uint32_t data_version) {
   pending_.clear();
   if (data_version_ == data_version) return;
   // Someone else committed since (or nothing was committed here yet): nothing kept may stand.
-  if (!kept_.empty()) ++resets_;
+  if (!kept_.empty()) {
+    ++resets_;
+    if (counters_ != nullptr) KeptTally::Count(counters_->forgets);
+  }
   kept_.clear();
   admitted_.clear();
   data_version_.reset();
@@ -28,6 +31,22 @@ void LastWrites::Committed(uint32_t data_version) {
 }
 
 std::optional<long long> LastWrites::HistoryHead(const std::string& id) const {
+  std::optional<long long> head = FindHistoryHead(id);
+  if (counters_ != nullptr) {
+    KeptTally::Count(head.has_value(), counters_->head_hits, counters_->head_misses);
+  }
+  return head;
+}
+
+const LastWrites::Entry* LastWrites::Stats(const std::string& id) const {
+  const Entry* entry = FindStats(id);
+  if (counters_ != nullptr) {
+    KeptTally::Count(entry != nullptr, counters_->record_hits, counters_->record_misses);
+  }
+  return entry;
+}
+
+std::optional<long long> LastWrites::FindHistoryHead(const std::string& id) const {
   for (auto it = pending_.rbegin(); it != pending_.rend(); ++it) {
     if (it->first == id && it->second.history_head) return it->second.history_head;
   }
@@ -35,7 +54,7 @@ std::optional<long long> LastWrites::HistoryHead(const std::string& id) const {
   return it == kept_.end() ? std::nullopt : it->second.history_head;
 }
 
-const LastWrites::Entry* LastWrites::Stats(const std::string& id) const {
+const LastWrites::Entry* LastWrites::FindStats(const std::string& id) const {
   for (auto it = pending_.rbegin(); it != pending_.rend(); ++it) {
     if (it->first == id && it->second.stats) return &it->second;
   }

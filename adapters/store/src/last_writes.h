@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "kept_tally.h"
 #include "rogatory/stats.h"
 
 namespace rogatory::store_internal {
@@ -39,8 +40,11 @@ class LastWrites {
   };
 
   // Keeps at most `capacity` committed requests, the oldest admitted going first; 0 keeps none
-  // between transactions (what a transaction wrote is still found within it).
-  explicit LastWrites(size_t capacity) : capacity_(capacity) {}
+  // between transactions (what a transaction wrote is still found within it). `counters`, when
+  // given, counts the lookups that found what they asked for, those that did not, and the times
+  // Begin forgot everything.
+  explicit LastWrites(size_t capacity, KeptTally* counters = nullptr)
+      : capacity_(capacity), counters_(counters) {}
 
   // At the start of a write transaction, with the database's data version read inside it:
   // drops what is pending and, when the version is not the one Committed saw, everything.
@@ -62,8 +66,10 @@ class LastWrites {
   }
 
   // The rowid of request `id`'s last history row, when known (this transaction's writes first).
+  // Counted as a head hit or miss.
   std::optional<long long> HistoryHead(const std::string& id) const;
   // The entry that holds request `id`'s statistics record (this transaction's first), or nullptr.
+  // Counted as a record hit or miss.
   const Entry* Stats(const std::string& id) const;
   // The pending entry of `id` for the current step to fill in: the one this step began, or a
   // new one that knows nothing yet. When committed, an entry replaces what was kept of its
@@ -75,7 +81,11 @@ class LastWrites {
   uint64_t resets() const { return resets_; }
 
  private:
+  std::optional<long long> FindHistoryHead(const std::string& id) const;
+  const Entry* FindStats(const std::string& id) const;
+
   const size_t capacity_;
+  KeptTally* const counters_;             // may be null
   std::optional<uint32_t> data_version_;  // as Committed saw it
   std::unordered_map<std::string, Entry> kept_;
   std::deque<std::string> admitted_;  // each key of kept_ once, oldest first

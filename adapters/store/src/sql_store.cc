@@ -54,9 +54,15 @@ SqlStore::SqlStore(const StoreUrl& url, const SqlStoreOptions& options)
     checkpointer_ =
         std::make_unique<Checkpointer>(options.checkpoint_pages, std::chrono::milliseconds(1000));
   }
-  auto factory = [url, options, checkpointer = checkpointer_.get()] {
+  if (dialect_.sqlite() && options.request_cache > 0) {
+    request_cache_ = std::make_unique<RequestCache>(static_cast<size_t>(options.request_cache));
+    kept_tally_ = std::make_unique<KeptTally>();
+  }
+  auto factory = [url, options, checkpointer = checkpointer_.get(),
+                  kept_tally = kept_tally_.get()] {
     std::unique_ptr<Connection> conn = OpenConnection(url, options);
     if (checkpointer != nullptr) checkpointer->Watch(*conn);
+    conn->CountKeptIn(kept_tally);
     return conn;
   };
   writers_ = std::make_unique<ConnectionPool>(
@@ -73,9 +79,6 @@ SqlStore::SqlStore(const StoreUrl& url, const SqlStoreOptions& options)
       // SQLite: one writer, so a batch may take in callers while it runs; PostgreSQL's batches
       // are sorted by request id for their lock order and must not grow out of it.
       dialect_.sqlite());
-  if (dialect_.sqlite() && options.request_cache > 0) {
-    request_cache_ = std::make_unique<RequestCache>(static_cast<size_t>(options.request_cache));
-  }
 }
 
 Result<std::unique_ptr<Store>> SqlStore::Open(const StoreUrl& url, const SqlStoreOptions& options) {
@@ -169,7 +172,14 @@ Result<Request> SqlStore::GetRequest(const RequestId& id) {
 
 std::optional<Request> SqlStore::LastCommitted(const RequestId& id) {
   if (request_cache_ == nullptr) return std::nullopt;
-  return request_cache_->Get(id);
+  std::optional<Request> kept = request_cache_->Get(id);
+  KeptTally::Count(kept.has_value(), kept_tally_->request_hits, kept_tally_->request_misses);
+  return kept;
+}
+
+std::optional<StoreKeptCounters> SqlStore::KeptCounters() const {
+  if (kept_tally_ == nullptr) return std::nullopt;
+  return kept_tally_->Snapshot();
 }
 
 Result<std::vector<HistoryEntry>> SqlStore::GetHistory(const RequestId& id) {

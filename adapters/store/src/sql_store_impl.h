@@ -18,6 +18,7 @@
 #include "dialect.h"
 #include "file_prefetcher.h"
 #include "group_commit.h"
+#include "kept_tally.h"
 #include "request_cache.h"
 #include "rogatory/audit.h"
 #include "rogatory/sql_store.h"
@@ -39,6 +40,7 @@ class SqlStore final : public Store, public HistoryRangeReader {
   Status Apply(const Mutation& m) override;
   Result<Request> GetRequest(const RequestId& id) override;
   std::optional<Request> LastCommitted(const RequestId& id) override;
+  std::optional<StoreKeptCounters> KeptCounters() const override;
   Result<std::vector<HistoryEntry>> GetHistory(const RequestId& id) override;
   Result<RequestPage> ListRequests(const RequestQuery& q) override;
   Result<std::vector<RequestHead>> ListRequestHeads(const RequestId& after, int limit) override;
@@ -115,8 +117,10 @@ class SqlStore final : public Store, public HistoryRangeReader {
   const SqlStoreOptions options_;
   // Declared before the pools: their connections call it on every commit, so it outlives them.
   std::unique_ptr<Checkpointer> checkpointer_;  // null unless an SQLite file checkpoints apart
-  std::unique_ptr<ConnectionPool> writers_;     // the Apply batches (SQLite: exactly one)
-  std::unique_ptr<ConnectionPool> readers_;     // null for SQLite in memory
+  // What the copies below and the writer's LastWrites saved; before the pools, as above.
+  std::unique_ptr<KeptTally> kept_tally_;    // with request_cache_
+  std::unique_ptr<ConnectionPool> writers_;  // the Apply batches (SQLite: exactly one)
+  std::unique_ptr<ConnectionPool> readers_;  // null for SQLite in memory
   std::unique_ptr<GroupCommitter> committer_;
   std::unique_ptr<RequestCache> request_cache_;  // null unless SQLite with request_cache > 0
   std::atomic<size_t> claim_turn_{0};            // which subscription a capped claim starts with

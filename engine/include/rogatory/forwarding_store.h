@@ -83,6 +83,7 @@ class ForwardingStore : public Store {
     return inner_->RetryDelivery(id, now);
   }
   std::optional<uint64_t> OutboxVersion() const override { return inner_->OutboxVersion(); }
+  std::optional<StoreKeptCounters> KeptCounters() const override { return inner_->KeptCounters(); }
   Result<std::vector<StatsCell>> QueryStats(const StatsQuery& q) override {
     return inner_->QueryStats(q);
   }

@@ -94,6 +94,20 @@ struct Mutation {
   std::optional<std::vector<DeadlineState>> deadlines_before{};
 };
 
+// What a store's in-memory copies of its own commits saved, counted since it was opened
+// (Store::KeptCounters; `/metrics`, docs/operations.md). A hit is a database read not made.
+struct StoreKeptCounters {
+  uint64_t request_hits = 0;    // LastCommitted had the request
+  uint64_t request_misses = 0;  // LastCommitted had it not (the engine then reads it)
+  uint64_t head_hits = 0;       // a step found its request's last history row kept
+  uint64_t head_misses = 0;     // a step read it from the database
+  uint64_t record_hits = 0;     // a step found its request's statistics record kept
+  uint64_t record_misses = 0;   // a step read it from the database
+  // How many times the writer forgot everything it kept because another connection or process
+  // committed to the database (a second server, `rogatory stats --rebuild`).
+  uint64_t forgets = 0;
+};
+
 // Filters and keyset pagination for listing requests; every filter is optional.
 struct RequestQuery {
   std::string workflow;
@@ -319,6 +333,11 @@ class Store {
   // subscription matched). Commits of other processes on a shared database do not raise it.
   // The default, nullopt: not counted (the dispatcher then wakes after every commit).
   virtual std::optional<uint64_t> OutboxVersion() const { return std::nullopt; }
+
+  // What the copies this store keeps of its own commits saved (StoreKeptCounters), when it
+  // keeps any (an SQLite store with `store.sqlite.request_cache` above 0); nullopt otherwise.
+  // Thread-safe.
+  virtual std::optional<StoreKeptCounters> KeptCounters() const { return std::nullopt; }
 
   // --- Statistics (CONTRACT §9, stats.h) ---------------------------------------------------
   // The counters of `q`, summed over its days, per workflow, version, kind and key; plus one
