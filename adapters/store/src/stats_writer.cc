@@ -118,8 +118,13 @@ Status StatsWriter::Write(const Mutation& m) {
   }
   // Most steps (a note, a reminder, an answer that stays in its state) leave the record as it
   // was: its text, and with it the version and lapsed columns, is then not written again (one
-  // statement and, among many requests, one page less per step).
-  StatsRecordToText(after, &next_text_);
+  // statement and, among many requests, one page less per step). A record this connection kept
+  // (`known`) is compared as it is, the text it wrote being the one stored: not even rendered.
+  if (known != nullptr && after == *before) {
+    next_text_ = *stored_text;  // copied now: Update below may move the entry it lies in
+  } else {
+    StatsRecordToText(after, &next_text_);
+  }
   if (stored_text == nullptr || next_text_ != *stored_text) {
     record_text_ = next_text_;
     record_workflow_ = after.workflow;
