@@ -166,10 +166,46 @@ bool StatsSameCells(const StatsRecord& a, const StatsRecord& b) {
   return a.version == b.version && a.workflow == b.workflow && a.created_day == b.created_day;
 }
 
+namespace {
+
+// True for the common step: no parties on either side (the global scope alone) and nothing
+// changed but the state, the phase and whether the request is closed (a note, a move between
+// phases already entered). Every other item of the two records' contributions cancels then.
+bool OnlyStateMoved(const StatsRecord& a, const StatsRecord& b) {
+  return a.parties.empty() && b.parties.empty() && a.lapsed_now == b.lapsed_now &&
+         a.phase_entered_us == b.phase_entered_us && a.lapses == b.lapses &&
+         a.counterpart_value == b.counterpart_value && a.breakdowns == b.breakdowns;
+}
+
+// OnlyStateMoved's changes, from those three fields alone (ViewContributions' state, phase,
+// status and outcome items).
+void StateMoveChanges(const StatsRecord& before, const StatsRecord& after,
+                      const StatsChangeFn& change) {
+  static const std::string kGlobal;
+  auto move = [&](std::string_view kind, std::string_view was, std::string_view is) {
+    if (was == is) return;
+    change(kGlobal, kind, was, -1);
+    change(kGlobal, kind, is, 1);
+  };
+  move("state", before.state, after.state);
+  move("phase", PhaseName(before.phase), PhaseName(after.phase));
+  move("status", before.terminal ? "closed" : "open", after.terminal ? "closed" : "open");
+  if (before.terminal != after.terminal || before.state != after.state) {
+    if (before.terminal) change(kGlobal, "outcome", before.state, -1);
+    if (after.terminal) change(kGlobal, "outcome", after.state, 1);
+  }
+}
+
+}  // namespace
+
 // Per scope, the `after` items minus the `before` items, each pair that cancels left out.
 // Within one scope a record's (kind, key) items are distinct, so each cell is reported once.
 void StatsStepChanges(const StatsRecord& before, const StatsRecord& after,
                       const StatsChangeFn& change) {
+  if (OnlyStateMoved(before, after)) {
+    StateMoveChanges(before, after, change);
+    return;
+  }
   // Every step of every request comes here: the buffers keep their capacity between calls. A
   // call made from inside `change` (nested) gets buffers of its own: the outer call's views
   // point into the thread's.
