@@ -4,13 +4,14 @@
 
 namespace rogatory {
 
-StatsCounters::Cells& StatsCounters::GroupOf(Table* table, const GroupView& v) {
+template <typename Cells>
+Cells& StatsCounters::GroupOf(Table<Cells>* table, const GroupView& v) {
   const GroupKey& last = table->last_key;
   if (table->last != nullptr && v.version == last.version && v.day == last.day &&
       v.workflow == last.workflow && v.scope == last.scope) {
     return *table->last;
   }
-  Groups& groups = table->groups;
+  auto& groups = table->groups;
   auto it = groups.lower_bound(v);
   if (it == groups.end() || GroupLess()(v, it->first)) {
     it = groups.emplace_hint(
@@ -22,23 +23,26 @@ StatsCounters::Cells& StatsCounters::GroupOf(Table* table, const GroupView& v) {
   return it->second;
 }
 
-void StatsCounters::AddCell(Cells* cells, std::string_view kind, std::string_view key, int64_t n) {
+void StatsCounters::AddCell(DayCells* days, MonthCells* months, std::string_view kind,
+                            std::string_view key, int64_t n) {
   probe_.assign(kind);
   probe_.push_back('\0');
   probe_.append(key);
-  auto it = cells->find(probe_);
-  if (it != cells->end()) {
-    it->second += n;  // a cell at zero stays: a request's state cells come and go every step
-    return;
+  auto it = days->find(probe_);
+  if (it == days->end()) {
+    int64_t* month = &(*months)[probe_];  // a new day cell may join an existing month cell
+    it = days->emplace(probe_, DayCell{0, month}).first;
   }
-  cells->emplace(probe_, n);
+  // A cell at zero stays: a request's state cells come and go every step.
+  it->second.n += n;
+  *it->second.month += n;
 }
 
 void StatsCounters::Add(const std::map<StatsCellKey, int64_t>& delta) {
   for (const auto& [k, n] : delta) {
     const std::string_view month = std::string_view(k.day).substr(0, 7);
-    AddCell(&GroupOf(&days_, {k.scope, k.workflow, k.version, k.day}), k.kind, k.key, n);
-    AddCell(&GroupOf(&months_, {k.scope, k.workflow, k.version, month}), k.kind, k.key, n);
+    AddCell(&GroupOf(&days_, {k.scope, k.workflow, k.version, k.day}),
+            &GroupOf(&months_, {k.scope, k.workflow, k.version, month}), k.kind, k.key, n);
   }
 }
 
@@ -55,8 +59,8 @@ void StatsCounters::AddStep(const StatsRecord* before, const StatsRecord& after)
     const StatsRecord* after;
     std::string_view month;
     std::string scope;  // the cached groups' (a copy: a view is only promised for one call)
-    Cells* day_cells = nullptr;
-    Cells* month_cells = nullptr;
+    DayCells* day_cells = nullptr;
+    MonthCells* month_cells = nullptr;
   } t{this, &after, std::string_view(after.created_day).substr(0, 7), {}};
   StatsStepChanges(
       *before, after,
@@ -67,20 +71,22 @@ void StatsCounters::AddStep(const StatsRecord* before, const StatsRecord& after)
           t.day_cells = &GroupOf(&t.counters->days_, {scope, r.workflow, r.version, r.created_day});
           t.month_cells = &GroupOf(&t.counters->months_, {scope, r.workflow, r.version, t.month});
         }
-        t.counters->AddCell(t.day_cells, kind, key, n);
-        t.counters->AddCell(t.month_cells, kind, key, n);
+        t.counters->AddCell(t.day_cells, t.month_cells, kind, key, n);
       });
 }
 
-void StatsCounters::Sum(const std::string& scope, const std::string& workflow, bool months,
-                        const std::string& lo, const std::string& hi, Sums* sums) const {
-  const Groups& groups = months ? months_.groups : days_.groups;
+template <typename Cells>
+void StatsCounters::SumTable(const Table<Cells>& table, const std::string& scope,
+                             const std::string& workflow, const std::string& lo,
+                             const std::string& hi, Sums* sums) {
+  const auto& groups = table.groups;
   for (auto it = groups.lower_bound(GroupView{scope, workflow, INT_MIN, ""});
        it != groups.end() && it->first.scope == scope; ++it) {
     const GroupKey& g = it->first;
     if (!workflow.empty() && g.workflow != workflow) break;
     if (g.day < lo || g.day > hi) continue;
-    for (const auto& [cell, n] : it->second) {
+    for (const auto& [cell, c] : it->second) {
+      const int64_t n = CountOf(c);
       if (n == 0) continue;
       const size_t nul = cell.find('\0');
       (*sums)[{g.workflow, g.version, cell.substr(0, nul), cell.substr(nul + 1)}] += n;
@@ -88,9 +94,18 @@ void StatsCounters::Sum(const std::string& scope, const std::string& workflow, b
   }
 }
 
+void StatsCounters::Sum(const std::string& scope, const std::string& workflow, bool months,
+                        const std::string& lo, const std::string& hi, Sums* sums) const {
+  if (months) {
+    SumTable(months_, scope, workflow, lo, hi, sums);
+  } else {
+    SumTable(days_, scope, workflow, lo, hi, sums);
+  }
+}
+
 void StatsCounters::Clear() {
-  days_ = Table();
-  months_ = Table();
+  days_ = Table<DayCells>();
+  months_ = Table<MonthCells>();
 }
 
 }  // namespace rogatory

@@ -23,6 +23,11 @@ class StatsCounters {
   // Workflow, version, kind and key of a summed counter.
   using Sums = std::map<std::tuple<std::string, int, std::string, std::string>, int64_t>;
 
+  StatsCounters() = default;
+  // Not copied: each day cell points at its month's cell (a copy's would point into this one).
+  StatsCounters(const StatsCounters&) = delete;
+  StatsCounters& operator=(const StatsCounters&) = delete;
+
   // Adds `delta` (StatsDelta's form) to the day cells and the monthly roll-ups.
   void Add(const std::map<StatsCellKey, int64_t>& delta);
 
@@ -62,41 +67,47 @@ class StatsCounters {
       return std::string_view(a.day).compare(b.day) < 0;
     }
   };
-  // A cell's (kind, key) as one string, kind + '\0' + key: a kind never holds a NUL (they are
+  // A cell's (kind, key) is one string, kind + '\0' + key: a kind never holds a NUL (they are
   // fixed names and field names), so the first NUL splits them back.
-  using Cells = std::unordered_map<std::string, int64_t>;
-  using Groups = std::map<GroupKey, Cells, GroupLess>;
+  using MonthCells = std::unordered_map<std::string, int64_t>;
+  // A day's cell with its month's: one lookup counts both. The month's is a value in its
+  // group's MonthCells, whose elements never move (an unordered_map rehashes by relinking).
+  struct DayCell {
+    int64_t n = 0;
+    int64_t* month = nullptr;
+  };
+  using DayCells = std::unordered_map<std::string, DayCell>;
   // One group table with the group its last lookup found: a step's changes all fall in the
   // same group (most steps of a day, in fact), so the tree is walked once per new group.
+  template <typename Cells>
   struct Table {
-    Table() = default;
-    Table(Table&&) = default;  // a moved map keeps its nodes: `last` stays valid
-    Table& operator=(Table&&) = default;
-    // A copy's `last` would point into the original's groups: it starts without one.
-    Table(const Table& other) : groups(other.groups) {}
-    Table& operator=(const Table& other) {
-      groups = other.groups;
-      last = nullptr;
-      return *this;
-    }
-
-    Groups groups;
+    std::map<GroupKey, Cells, GroupLess> groups;
     Cells* last = nullptr;  // into `groups` (its nodes never move)
     GroupKey last_key;
   };
 
   // The group of `v` in `table`, added empty when missing. Only Clear removes groups (there
   // is one per day, workflow version and scope), so a reference to one stays valid until then.
-  static Cells& GroupOf(Table* table, const GroupView& v);
-  // Adds n to the cell (kind, key). A cell that reaches zero is kept (and skipped by Sum), as
-  // the SQL stores keep their rows at zero: a request's step moves it out of one state cell
-  // and into another, again and again. So a group holds a cell for every state, phase and
-  // value its requests have ever had, not only those they have now.
-  void AddCell(Cells* cells, std::string_view kind, std::string_view key, int64_t n);
+  template <typename Cells>
+  static Cells& GroupOf(Table<Cells>* table, const GroupView& v);
+  // Adds n to the cell (kind, key) of a day and to the same cell of its month. A cell that
+  // reaches zero is kept (and skipped by Sum), as the SQL stores keep their rows at zero: a
+  // request's step moves it out of one state cell and into another, again and again. So a
+  // group holds a cell for every state, phase and value its requests have ever had, not only
+  // those they have now.
+  void AddCell(DayCells* days, MonthCells* months, std::string_view kind, std::string_view key,
+               int64_t n);
+  // Sum's work on one table.
+  template <typename Cells>
+  static void SumTable(const Table<Cells>& table, const std::string& scope,
+                       const std::string& workflow, const std::string& lo, const std::string& hi,
+                       Sums* sums);
+  static int64_t CountOf(int64_t n) { return n; }
+  static int64_t CountOf(const DayCell& c) { return c.n; }
 
-  Table days_;
-  Table months_;       // the day cells rolled up: `day` is YYYY-MM
-  std::string probe_;  // AddCell's lookup key, its capacity kept between calls
+  Table<DayCells> days_;
+  Table<MonthCells> months_;  // the day cells rolled up: `day` is YYYY-MM
+  std::string probe_;         // AddCell's lookup key, its capacity kept between calls
 };
 
 }  // namespace rogatory
