@@ -64,8 +64,9 @@ void AppendWebhookMetrics(const WebhookDispatcherStats& stats, std::string* out)
 
 void AppendStoreKeptMetrics(const StoreKeptCounters& kept, std::string* out) {
   Header(out, "rogatory_store_kept_lookups_total", "counter",
-         "Lookups of what the store keeps of its own commits, by kind and result (a hit is a "
-         "database read not made).");
+         "Lookups of what the store keeps of its own commits, by kind and result (a hit "
+         "found a copy; a request copy another process made stale is refused by the revision "
+         "check and read again).");
   const struct {
     const char* kind;
     uint64_t hits;

@@ -62,7 +62,7 @@ def metrics(port):
         out[(kind, result)] = int(n)
     forgotten = re.search(r"^rogatory_store_kept_forgotten_total (\d+)$", text, re.M)
     out["forgotten"] = int(forgotten.group(1)) if forgotten else None
-    check(len(out) == 7, "seven kept series in /metrics: %s" % out)
+    check(len(out) == 7 and out["forgotten"] is not None, "seven kept series in /metrics: %s" % out)
     return out
 
 
@@ -101,6 +101,13 @@ def main():
                 ("stats_record", "hit"): STEPS, ("stats_record", "miss"): 0, "forgotten": 0}
         check(steps == want, "steps between webhook claims keep what they kept:\n got  %s\n want %s"
               % (sorted(steps.items(), key=str), sorted(want.items(), key=str)))
+        # Every claim and attempt has run by now: one more step must still find all of it kept.
+        expect(api, "ana", "POST", path, 200, {"event": "note"}, "a step after every delivery")
+        after_deliveries = delta(metrics(port), start)
+        check(after_deliveries[("stats_record", "hit")] == STEPS + 1 and
+              after_deliveries[("history_head", "hit")] == STEPS + 1 and
+              after_deliveries["forgotten"] == 0,
+              "kept after every delivery was claimed and recorded: %s" % after_deliveries)
 
         before = metrics(port)
         rebuilt = subprocess.run([ROGATORY, "stats", "--rebuild", "--config", config],
@@ -110,8 +117,13 @@ def main():
         after_rebuild = delta(metrics(port), before)
         check(after_rebuild["forgotten"] == 1 and after_rebuild[("stats_record", "miss")] == 1 and
               after_rebuild[("stats_record", "hit")] == 0 and
-              after_rebuild[("history_head", "miss")] == 1,
+              after_rebuild[("history_head", "miss")] == 1 and
+              after_rebuild[("history_head", "hit")] == 0,
               "another process's commit: forgotten once, read back: %s" % after_rebuild)
+        # The rebuild wrote statistics only: the request copy kept in memory is still the
+        # database's, and the step used it.
+        check(after_rebuild[("request", "hit")] == 1 and after_rebuild[("request", "miss")] == 0,
+              "the kept request after the rebuild: %s" % after_rebuild)
         expect(api, "ana", "POST", path, 200, {"event": "note"}, "the next step")
         again = delta(metrics(port), before)
         check(again[("stats_record", "hit")] == 1 and again["forgotten"] == 1,

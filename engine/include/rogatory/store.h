@@ -95,7 +95,9 @@ struct Mutation {
 };
 
 // What a store's in-memory copies of its own commits saved, counted since it was opened
-// (Store::KeptCounters; `/metrics`, docs/operations.md). A hit is a database read not made.
+// (Store::KeptCounters; `/metrics`, docs/operations.md). A hit found a copy, which is a read not
+// made unless the copy was stale (a request another process stepped: the step on it is refused
+// and the request read again). Lookups are counted per attempt: a batch run again counts again.
 struct StoreKeptCounters {
   uint64_t request_hits = 0;    // LastCommitted had the request
   uint64_t request_misses = 0;  // LastCommitted had it not (the engine then reads it)
