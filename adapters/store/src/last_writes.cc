@@ -6,10 +6,7 @@ void LastWrites::Begin(uint32_t data_version) {
   pending_.clear();
   if (data_version_ == data_version) return;
   // Someone else committed since (or nothing was committed here yet): nothing kept may stand.
-  if (!kept_.empty()) {
-    ++resets_;
-    if (counters_ != nullptr) KeptTally::Count(counters_->forgets);
-  }
+  if (!kept_.empty() && counters_ != nullptr) KeptTally::Count(counters_->forgets);
   kept_.clear();
   admitted_.clear();
   data_version_.reset();

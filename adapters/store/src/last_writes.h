@@ -76,9 +76,8 @@ class LastWrites {
   // request, so a part the step did not fill in is read from the database next time.
   Entry& Update(const std::string& id);
 
-  // How many committed requests are kept, and how many times Begin forgot them all (tests).
+  // How many committed requests are kept (tests).
   size_t size() const { return kept_.size(); }
-  uint64_t resets() const { return resets_; }
 
  private:
   std::optional<long long> FindHistoryHead(const std::string& id) const;
@@ -91,7 +90,6 @@ class LastWrites {
   std::deque<std::string> admitted_;  // each key of kept_ once, oldest first
   // This transaction's entries in the order written; a later one of the same request wins.
   std::vector<std::pair<std::string, Entry>> pending_;
-  uint64_t resets_ = 0;
 };
 
 }  // namespace rogatory::store_internal
