@@ -54,15 +54,13 @@ struct StatsRecord {
   std::map<std::string, int64_t> lapses{};  // deadline -> how many times it lapsed
   std::array<int64_t, kPhaseCount> phase_entered_us{{-1, -1, -1, -1}};
 
-  // Every field alike (the SQL stores write a record again only when a step changed it).
-  friend bool operator==(const StatsRecord& a, const StatsRecord& b) {
-    return a.request_id == b.request_id && a.workflow == b.workflow && a.version == b.version &&
-           a.created_day == b.created_day && a.state == b.state && a.phase == b.phase &&
-           a.terminal == b.terminal && a.lapsed_now == b.lapsed_now &&
-           a.breakdowns == b.breakdowns && a.counterpart_value == b.counterpart_value &&
-           a.requesting_side == b.requesting_side && a.parties == b.parties &&
-           a.lapses == b.lapses && a.phase_entered_us == b.phase_entered_us;
+  // Every field, in order (the SQL stores write a record again only when a step changed it).
+  auto Tie() const {
+    return std::tie(request_id, workflow, version, created_day, state, phase, terminal, lapsed_now,
+                    breakdowns, counterpart_value, requesting_side, parties, lapses,
+                    phase_entered_us);
   }
+  friend bool operator==(const StatsRecord& a, const StatsRecord& b) { return a.Tie() == b.Tie(); }
   friend bool operator!=(const StatsRecord& a, const StatsRecord& b) { return !(a == b); }
 };
 
