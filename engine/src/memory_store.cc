@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 
@@ -35,6 +36,17 @@ struct StoredDelivery {
   Delivery delivery;
   std::string claimed_by;
   TimePoint claimed_until;
+};
+
+// What the store keeps of one request.
+struct Slot {
+  Request request;
+  // A deque: an append never moves the entries already kept (a vector's growth moved each
+  // entry of a long history again and again).
+  std::deque<HistoryEntry> history;
+  // Its statistics record, by pointer: ApplyStats swaps it with its scratch record. Null until
+  // its first step.
+  std::unique_ptr<StatsRecord> stats;
 };
 
 class MemoryStore final : public Store {
@@ -90,14 +102,15 @@ class MemoryStore final : public Store {
   // every check has passed.
   Status Write(const Mutation& m, Mutation* movable) {
     std::lock_guard lock(mu_);
-    auto it = requests_.find(m.request.id);
+    auto it = slots_.find(m.request.id);
+    Slot* slot = it == slots_.end() ? nullptr : &it->second;
     if (m.expected_revision == 0) {
-      if (it != requests_.end()) return AlreadyExistsError("request " + m.request.id + " exists");
+      if (slot != nullptr) return AlreadyExistsError("request " + m.request.id + " exists");
     } else {
-      if (it == requests_.end()) return NotFoundError("request " + m.request.id + " not found");
-      if (it->second.revision != m.expected_revision) {
+      if (slot == nullptr) return NotFoundError("request " + m.request.id + " not found");
+      if (slot->request.revision != m.expected_revision) {
         return AbortedError("request " + m.request.id + " is at revision " +
-                            std::to_string(it->second.revision) + ", not " +
+                            std::to_string(slot->request.revision) + ", not " +
                             std::to_string(m.expected_revision));
       }
     }
@@ -105,7 +118,7 @@ class MemoryStore final : public Store {
       return AlreadyExistsError("idempotency key already used");
     }
     // Every check passed: nothing below can fail, so the step is all-or-nothing.
-    if (it != requests_.end()) {
+    if (slot != nullptr && !leases_.empty()) {
       // A deadline whose due time changed (stopped, restarted) loses its lease.
       // Leases are keyed (request id, name): the request's own are one contiguous range.
       auto lease = leases_.lower_bound({m.request.id, std::string()});
@@ -115,22 +128,24 @@ class MemoryStore final : public Store {
     }
     // As the SQL stores leave unchanged deadline rows alone, a step that keeps the clocks and
     // the request's state and phase (a request never changes workflow) keeps their entries.
-    const bool reindex = it == requests_.end() || it->second.state != m.request.state ||
-                         it->second.phase != m.request.phase ||
-                         it->second.deadlines != m.request.deadlines;
+    const bool reindex = slot == nullptr || slot->request.state != m.request.state ||
+                         slot->request.phase != m.request.phase ||
+                         slot->request.deadlines != m.request.deadlines;
     if (reindex) {
-      if (it != requests_.end()) IndexDeadlines(it->second, /*add=*/false);
+      if (slot != nullptr) IndexDeadlines(slot->request, /*add=*/false);
       IndexDeadlines(m.request, /*add=*/true);
     }
-    if (it != requests_.end()) IndexParties(it->second, /*add=*/false);
+    if (slot != nullptr) IndexParties(slot->request, /*add=*/false);
     IndexParties(m.request, /*add=*/true);
-    if (it != requests_.end()) {
-      it->second = m.request;  // assigning reuses the stored strings' buffers
+    if (slot != nullptr) {
+      slot->request = m.request;  // assigning reuses the stored strings' buffers
     } else {
-      requests_.emplace_hint(it, m.request.id, m.request);
+      auto added = slots_.emplace(m.request.id, Slot{m.request, {}, nullptr}).first;
+      slot = &added->second;
+      by_id_.emplace(added->first, slot);
     }
-    ApplyStats(m);
-    std::deque<HistoryEntry>& entries = history_[m.request.id];
+    ApplyStats(m, *slot);
+    std::deque<HistoryEntry>& entries = slot->history;
     if (movable != nullptr) {
       entries.push_back(std::move(movable->history));
     } else {
@@ -166,16 +181,17 @@ class MemoryStore final : public Store {
 
   Result<Request> GetRequest(const RequestId& id) override {
     std::lock_guard lock(mu_);
-    auto it = requests_.find(id);
-    if (it == requests_.end()) return NotFoundError("request " + id + " not found");
-    return it->second;
+    auto it = slots_.find(id);
+    if (it == slots_.end()) return NotFoundError("request " + id + " not found");
+    return it->second.request;
   }
 
   Result<std::vector<HistoryEntry>> GetHistory(const RequestId& id) override {
     std::lock_guard lock(mu_);
-    auto it = history_.find(id);
-    if (it == history_.end()) return NotFoundError("request " + id + " not found");
-    return std::vector<HistoryEntry>(it->second.begin(), it->second.end());
+    auto it = slots_.find(id);
+    if (it == slots_.end()) return NotFoundError("request " + id + " not found");
+    const std::deque<HistoryEntry>& entries = it->second.history;
+    return std::vector<HistoryEntry>(entries.begin(), entries.end());
   }
 
   Result<RequestPage> ListRequests(const RequestQuery& q) override {
@@ -200,7 +216,7 @@ class MemoryStore final : public Store {
       auto ids = by_party_.find(driver);
       if (ids == by_party_.end()) return page;
       for (auto id = ids->second.upper_bound(q.after); id != ids->second.end(); ++id) {
-        const Request& r = requests_.at(*id);
+        const Request& r = RequestAt(*id);
         if (!q.visible_to.empty() && !r.HasParty(q.visible_to)) continue;
         if (!take(r)) break;
       }
@@ -209,12 +225,12 @@ class MemoryStore final : public Store {
     if (q.overdue_only) {
       // The first page of the filters' lapsed index and of the running clocks due, merged.
       for (const RequestId& id : OverdueIds(q, limit + 1)) {
-        if (!take(requests_.at(id))) break;
+        if (!take(RequestAt(id))) break;
       }
       return page;
     }
-    for (auto it = requests_.upper_bound(q.after); it != requests_.end(); ++it) {
-      if (!take(it->second)) break;
+    for (auto it = by_id_.upper_bound(q.after); it != by_id_.end(); ++it) {
+      if (!take(it->second->request)) break;
     }
     return page;
   }
@@ -231,8 +247,8 @@ class MemoryStore final : public Store {
                                                      Duration lease, int limit) override {
     std::lock_guard lock(mu_);
     std::vector<DueDeadline> due;
-    for (const auto& [id, r] : requests_) {
-      for (const auto& d : r.deadlines) {
+    for (const auto& [id, slot] : slots_) {
+      for (const auto& d : slot.request.deadlines) {
         if (d.paused || d.lapsed || d.due_at > now) continue;
         auto held = leases_.find({id, d.name});
         if (held != leases_.end() && held->second.until > now) continue;
@@ -249,8 +265,9 @@ class MemoryStore final : public Store {
   Result<int64_t> CountOverdueDeadlines(TimePoint now) override {
     std::lock_guard lock(mu_);
     int64_t n = 0;
-    for (const auto& [id, r] : requests_) {
-      for (const auto& d : r.deadlines) n += (!d.paused && !d.lapsed && d.due_at < now) ? 1 : 0;
+    for (const auto& [id, slot] : slots_) {
+      for (const auto& d : slot.request.deadlines)
+        n += (!d.paused && !d.lapsed && d.due_at < now) ? 1 : 0;
     }
     return n;
   }
@@ -456,19 +473,14 @@ class MemoryStore final : public Store {
 
   // CONTRACT §9: the request's statistics record and the counters, in the step's critical
   // section (the memory store's transaction).
-  void ApplyStats(const Mutation& m) {
-    auto it = stats_records_.find(m.request.id);
-    const StatsRecord* before = it == stats_records_.end() ? nullptr : it->second.get();
+  void ApplyStats(const Mutation& m, Slot& slot) {
+    const StatsRecord* before = slot.stats.get();
     if (stats_scratch_ == nullptr) stats_scratch_ = std::make_unique<StatsRecord>();
     NextStatsRecordInto(before, m.request, m.history, m.stats, stats_scratch_.get());
     stats_counters_.AddStep(before, *stats_scratch_);
-    if (it != stats_records_.end()) {
-      // One lookup per step, not two. The record before goes on as the next step's scratch:
-      // assigning into it reuses its storage, and swapping the two is swapping two pointers.
-      std::swap(it->second, stats_scratch_);
-    } else {
-      stats_records_.emplace(m.request.id, std::move(stats_scratch_));
-    }
+    // The record before goes on as the next step's scratch (null for a request's first step):
+    // assigning into it reuses its storage, and swapping the two is swapping two pointers.
+    std::swap(slot.stats, stats_scratch_);
   }
 
  public:
@@ -490,9 +502,9 @@ class MemoryStore final : public Store {
       running.insert(it->second);
     }
     for (const RequestId& id : running) {
-      auto it = stats_records_.find(id);
-      if (it == stats_records_.end()) continue;
-      const StatsRecord& r = *it->second;
+      auto it = slots_.find(id);
+      if (it == slots_.end() || it->second.stats == nullptr) continue;
+      const StatsRecord& r = *it->second.stats;
       if (!r.lapsed_now && StatsRecordMatches(r, q)) {
         sums[{r.workflow, r.version, "overdue_running", ""}] += 1;
       }
@@ -507,11 +519,15 @@ class MemoryStore final : public Store {
 
   Status ReplaceStats(const std::vector<StatsRecord>& records) override {
     std::lock_guard lock(mu_);
-    stats_records_.clear();
+    for (auto& [id, slot] : slots_) slot.stats.reset();
     stats_counters_.Clear();
     for (const StatsRecord& r : records) {
       stats_counters_.Add(StatsDelta(nullptr, &r));
-      stats_records_[r.request_id] = std::make_unique<StatsRecord>(r);
+      // A rebuild makes records from the stored histories, so each has its request. One that
+      // has none is counted and not kept: there is no step of it to count from.
+      if (auto it = slots_.find(r.request_id); it != slots_.end()) {
+        it->second.stats = std::make_unique<StatsRecord>(r);
+      }
     }
     return OkStatus();
   }
@@ -532,7 +548,7 @@ class MemoryStore final : public Store {
     for (auto it = running_by_due_.begin(); it != running_by_due_.end() && it->first <= q.now;
          ++it) {
       if (it->second <= q.after) continue;
-      const Request& r = requests_.at(it->second);
+      const Request& r = RequestAt(it->second);
       if (!q.workflow.empty() && r.workflow != q.workflow) continue;
       if (!q.state.empty() && r.state != q.state) continue;
       if (q.phase && r.phase != *q.phase) continue;
@@ -542,27 +558,29 @@ class MemoryStore final : public Store {
     return ids;
   }
 
+  // A stored request's slot; the request must exist.
+  const Request& RequestAt(const RequestId& id) const { return slots_.at(id).request; }
+
   SpinThenBlockMutex mu_;
   std::atomic<uint64_t> outbox_version_{0};  // OutboxVersion(); raised under mu_
   std::map<std::pair<std::string, int>, StoredDefinition> definitions_;
-  std::map<RequestId, Request> requests_;  // ordered: pagination by id
+  // Each request with what is kept of it, found with one lookup per step (a hash of the id; the
+  // ordered map walked a string comparison per level of its tree), and in id order for the
+  // lists' pagination (by_id_'s keys view slots_' keys, whose nodes never move).
+  std::unordered_map<RequestId, Slot> slots_;
+  std::map<std::string_view, Slot*, std::less<>> by_id_;
   // (due_at, request id) of every running deadline: the overdue list reads only what is due.
   // A multiset: two clocks of one request may be due at the same time.
   std::multiset<std::pair<TimePoint, RequestId>> running_by_due_;
   // The id of a request once per lapsed clock it carries (CONTRACT §7: lapsed clocks are
   // overdue), under each combination of its workflow, state and phase (LapsedKey).
   std::map<LapsedKey, std::multiset<RequestId>> lapsed_;
-  // A deque: an append never moves the entries already kept (a vector's growth moved each
-  // entry of a long history again and again).
-  std::unordered_map<RequestId, std::deque<HistoryEntry>> history_;
   std::map<std::string, std::set<RequestId>> by_party_;  // authority -> requests, by id
   std::map<std::pair<RequestId, std::string>, DeadlineLease> leases_;
   std::map<std::pair<std::string, std::string>, IdempotencyRecord> idempotency_;
   std::map<std::string, Subscription> subscriptions_;
   std::map<std::string, StoredDelivery> deliveries_;
   uint64_t next_delivery_ = 0;
-  // Each request's record, by pointer: ApplyStats swaps it with its scratch record.
-  std::unordered_map<RequestId, std::unique_ptr<StatsRecord>> stats_records_;
   std::unique_ptr<StatsRecord> stats_scratch_;  // ApplyStats' record being built (under mu_)
   StatsCounters stats_counters_;
 };
