@@ -38,6 +38,38 @@ struct StoredDelivery {
   TimePoint claimed_until;
 };
 
+// `to = from` for a value kept in the store. nlohmann::json's copy assignment copies `from` into
+// a new value and swaps it in: an object assigned onto an object here reuses the nodes of the
+// map it replaces instead, and allocates nothing when both are empty.
+void AssignJson(nlohmann::json& to, const nlohmann::json& from) {
+  if (to.is_object() && from.is_object()) {
+    *to.get_ptr<nlohmann::json::object_t*>() = *from.get_ptr<const nlohmann::json::object_t*>();
+    return;
+  }
+  to = from;
+}
+
+// `to = from` for the request a step stores, reusing the storage of the one it replaces (the
+// strings' buffers, the data's map nodes): two allocations fewer per step than the assignment.
+void AssignRequest(Request& to, const Request& from) {
+  // A field added to Request must be copied here too; this fails until it is (x86_64, GCC 12).
+  static_assert(sizeof(void*) != 8 || sizeof(Request) == 272,
+                "Request changed: update AssignRequest");
+  to.id = from.id;
+  to.workflow = from.workflow;
+  to.version = from.version;
+  AssignJson(to.references, from.references);
+  to.state = from.state;
+  to.phase = from.phase;
+  AssignJson(to.data, from.data);
+  to.revision = from.revision;
+  to.created_at = from.created_at;
+  to.updated_at = from.updated_at;
+  to.deadlines = from.deadlines;
+  to.head_hash = from.head_hash;
+  to.parties = from.parties;
+}
+
 // What the store keeps of one request.
 struct Slot {
   Request request;
@@ -138,7 +170,7 @@ class MemoryStore final : public Store {
     if (slot != nullptr) IndexParties(slot->request, /*add=*/false);
     IndexParties(m.request, /*add=*/true);
     if (slot != nullptr) {
-      slot->request = m.request;  // assigning reuses the stored strings' buffers
+      AssignRequest(slot->request, m.request);
     } else {
       auto added = slots_.emplace(m.request.id, Slot{m.request, {}, nullptr}).first;
       slot = &added->second;

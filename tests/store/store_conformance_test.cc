@@ -111,6 +111,54 @@ TEST_P(StoreConformanceTest, CreatedRequestReadsBackFieldByField) {
   EXPECT_EQ(got->head_hash, m.history.hash);
 }
 
+// A step's request replaces the stored one whole: keys dropped from the data and references are
+// gone, nested values are replaced rather than merged, and the clocks and parties are the step's.
+TEST_P(StoreConformanceTest, AStepsRequestReplacesTheStoredOneWhole) {
+  RequestBuilder b("r-1", "eio");
+  Request& r = b.request();
+  r.references = {{"issuing", "IS/2026/17"}, {"executing", "EX-9"}};
+  r.data = {{"issuing_state", "AT"}, {"measures", {{"search", true}, {"seize", false}}}};
+  r.deadlines = {Running("recognition", T(0), T(60))};
+  r.parties = {{"issuing", "at-prosecutor"}, {"executing", "de-court"}};
+  Mutation create = b.Create("issued", Phase::kDrafting);
+  create.parties_changed = true;
+  MustApply(create);
+
+  b.Advance(kMinute);
+  r.references = {{"issuing", "IS/2026/17-A"}};
+  r.data = {{"measures", {{"hear", 1}}}, {"urgent", true}};
+  r.deadlines = {Paused("recognition", T(0), T(60), kDay), Running("execution", T(1), T(91))};
+  r.parties = {{"issuing", "at-prosecutor"}, {"executing", "de-court-2"}};
+  Mutation step = b.Step("recognise", "recognised", Phase::kExecution);
+  step.parties_changed = true;
+  MustApply(step);
+
+  Result<Request> got = store().GetRequest("r-1");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->references, nlohmann::json({{"issuing", "IS/2026/17-A"}}));
+  EXPECT_EQ(got->data, nlohmann::json({{"measures", {{"hear", 1}}}, {"urgent", true}}));
+  EXPECT_EQ(got->state, "recognised");
+  EXPECT_EQ(got->phase, Phase::kExecution);
+  EXPECT_EQ(got->revision, 2);
+  EXPECT_EQ(got->updated_at, step.request.updated_at);
+  EXPECT_EQ(got->deadlines, step.request.deadlines);
+  EXPECT_EQ(got->head_hash, step.history.hash);
+  EXPECT_EQ(got->parties, step.request.parties);
+
+  // And back to empty: nothing of the earlier values stays.
+  b.Advance(kMinute);
+  r.references = nlohmann::json::object();
+  r.data = nlohmann::json::object();
+  r.deadlines.clear();
+  MustApply(b.Step("close", "closed", Phase::kClosure));
+  got = store().GetRequest("r-1");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->references, nlohmann::json::object());
+  EXPECT_EQ(got->data, nlohmann::json::object());
+  EXPECT_THAT(got->deadlines, IsEmpty());
+  EXPECT_EQ(got->revision, 3);
+}
+
 TEST_P(StoreConformanceTest, HistoryReadsBackInOrderAndVerifies) {
   RequestBuilder b = MustCreate("r-1");
   b.Advance(kMinute);
