@@ -81,7 +81,7 @@ Status GroupCommitter::Submit(const Mutation& m) {
     // Lead: run the oldest queued mutations (ours among them unless the queue is long).
     ++leaders_;
     const size_t expected = std::min(last_batch_, max_batch_);
-    const auto deadline = std::chrono::steady_clock::now() + std::min(max_gather_, last_run_ / 4);
+    const auto deadline = std::chrono::steady_clock::now() + std::min(max_gather_, last_run_);
     if (!join_late_ && queue_.size() < expected && max_gather_.count() > 0) {
       gather_target_ = std::min(gather_target_, expected);
       ++gathering_;

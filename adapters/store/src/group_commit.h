@@ -26,8 +26,11 @@ namespace rogatory::store_internal {
 //
 // One refinement: callers served by a batch come straight back with their next step, but not all
 // before the next batch starts, so N busy callers would split into two cohorts that alternate,
-// each paying a commit. A leader therefore waits briefly (at most a quarter of the last batch's
-// run time, and at most `max_gather`) while fewer callers are queued than the last batch held.
+// each paying a commit. A leader therefore waits (at most the last batch's run time, and at most
+// `max_gather`) while fewer callers are queued than the last batch held. Their way back (the
+// answer, the client's next call, the engine's step) takes about as long as a batch runs: with a
+// quarter of it as the bound, most batches over HTTP closed before their last callers came
+// (docs/performance.md, session 26).
 // A lone caller never waits: its last batch held one. Callers joining wake the gathering leader
 // only once enough have come, and the leader wakes the callers it served after releasing its
 // lock, each with one futex call on the caller's own word (issue 16: on 2 cores, 16 callers spent
