@@ -1,4 +1,4 @@
-// The in-memory Store: one mutex around ordered maps. Simple by design: it is the reference
+// The in-memory Store: one mutex around its maps. Simple by design: it is the reference
 // the SQL stores are checked against by the conformance suite.
 #include "rogatory/memory_store.h"
 
@@ -298,8 +298,9 @@ class MemoryStore final : public Store {
     std::lock_guard lock(mu_);
     int64_t n = 0;
     for (const auto& [id, slot] : slots_) {
-      for (const auto& d : slot.request.deadlines)
+      for (const auto& d : slot.request.deadlines) {
         n += (!d.paused && !d.lapsed && d.due_at < now) ? 1 : 0;
+      }
     }
     return n;
   }
