@@ -52,22 +52,23 @@ void AssignJson(nlohmann::json& to, const nlohmann::json& from) {
 // `to = from` for the request a step stores, reusing the storage of the one it replaces (the
 // strings' buffers, the data's map nodes): two allocations fewer per step than the assignment.
 void AssignRequest(Request& to, const Request& from) {
-  // A field added to Request must be copied here too; this fails until it is (x86_64, GCC 12).
-  static_assert(sizeof(void*) != 8 || sizeof(Request) == 272,
-                "Request changed: update AssignRequest");
-  to.id = from.id;
-  to.workflow = from.workflow;
-  to.version = from.version;
-  AssignJson(to.references, from.references);
-  to.state = from.state;
-  to.phase = from.phase;
-  AssignJson(to.data, from.data);
-  to.revision = from.revision;
-  to.created_at = from.created_at;
-  to.updated_at = from.updated_at;
-  to.deadlines = from.deadlines;
-  to.head_hash = from.head_hash;
-  to.parties = from.parties;
+  // One name per field of Request: a field added to it fails to compile here until it is
+  // named, and so copied, below.
+  const auto& [id, workflow, version, references, state, phase, data, revision, created_at,
+               updated_at, deadlines, head_hash, parties] = from;
+  to.id = id;
+  to.workflow = workflow;
+  to.version = version;
+  AssignJson(to.references, references);
+  to.state = state;
+  to.phase = phase;
+  AssignJson(to.data, data);
+  to.revision = revision;
+  to.created_at = created_at;
+  to.updated_at = updated_at;
+  to.deadlines = deadlines;
+  to.head_hash = head_hash;
+  to.parties = parties;
 }
 
 // What the store keeps of one request.
@@ -287,8 +288,10 @@ class MemoryStore final : public Store {
         due.push_back({id, d.name, d.due_at});
       }
     }
-    std::sort(due.begin(), due.end(),
-              [](const DueDeadline& a, const DueDeadline& b) { return a.due_at < b.due_at; });
+    // As the SQL stores order them: ties by request and name, never by the map's hash order.
+    std::sort(due.begin(), due.end(), [](const DueDeadline& a, const DueDeadline& b) {
+      return std::tie(a.due_at, a.request_id, a.name) < std::tie(b.due_at, b.request_id, b.name);
+    });
     if (due.size() > static_cast<size_t>(limit)) due.resize(static_cast<size_t>(limit));
     for (const auto& d : due) leases_[{d.request_id, d.name}] = {owner, now + lease};
     return due;

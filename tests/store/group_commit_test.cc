@@ -169,7 +169,7 @@ TEST(GroupCommitterTest, ABatchWaitsForItsCallersUpToTheLastBatchsRunTime) {
     // the other three queue: they join it (join_late) or form the next batch. Either way the last
     // batch holds more than one and ran for 600 ms.
     round(std::chrono::milliseconds(100));
-    // Round 2: batches take no time now, and the three come 200 ms after the first: past a
+    // Round 2: batches take no time now, and the three come 375 ms after the first: well past a
     // quarter of the last run (150 ms), well within all of it (600 ms).
     work_ms = 0;
     size_t first = 0;
@@ -177,10 +177,50 @@ TEST(GroupCommitterTest, ABatchWaitsForItsCallersUpToTheLastBatchsRunTime) {
       std::lock_guard<std::mutex> lock(mu);
       first = sizes.size();
     }
-    round(std::chrono::milliseconds(200));
+    round(std::chrono::milliseconds(375));
     std::lock_guard<std::mutex> lock(mu);
     ASSERT_GT(sizes.size(), first) << "join_late " << join_late;
     EXPECT_GT(sizes[first], 1u) << "the first caller ran alone; join_late " << join_late;
+  }
+}
+
+// The bound on a batch's wait is the last batch's own work, not the waits it made: counted in,
+// a batch that waited out its bound would let the next one wait as long again, and under traffic
+// that keeps falling short of the last batch every wait would grow to `max_gather` (10 s here).
+TEST(GroupCommitterTest, AWaitDoesNotLengthenTheNextOne) {
+  for (const bool join_late : {false, true}) {
+    std::atomic<int> work_ms{600};
+    GroupCommitter committer(
+        256, 1, std::chrono::seconds(10),
+        [&](std::vector<GroupCommitter::Item*>& batch, GroupCommitter::Joiner* joiner) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(work_ms.load()));
+          while (joiner != nullptr && joiner->Take(&batch) > 0) {
+          }
+          for (GroupCommitter::Item* item : batch) item->status = OkStatus();
+        },
+        join_late);
+    // `n` callers; the first at once, the others 100 ms later. Returns how long it took.
+    auto round = [&](int n) {
+      const auto start = std::chrono::steady_clock::now();
+      std::vector<std::thread> callers;
+      for (int t = 0; t < n; ++t) {
+        callers.emplace_back([&, t] {
+          if (t > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          Mutation m;
+          EXPECT_TRUE(committer.Submit(m).ok());
+        });
+      }
+      for (std::thread& c : callers) c.join();
+      return std::chrono::steady_clock::now() - start;
+    };
+    round(4);  // a batch of one (600 ms), then one of three or of four
+    work_ms = 0;
+    // Three callers where the last batch held more: the leader waits for the one that does not
+    // come, up to the last batch's run time (600 ms).
+    round(3);
+    // Two where the last batch held three: the last batch did no work, so nobody waits for the
+    // third. Counting its 600 ms wait would make this one wait about as long again.
+    EXPECT_LT(round(2), std::chrono::milliseconds(400)) << "join_late " << join_late;
   }
 }
 

@@ -125,6 +125,7 @@ TEST_P(StoreConformanceTest, AStepsRequestReplacesTheStoredOneWhole) {
   MustApply(create);
 
   b.Advance(kMinute);
+  r.version = 2;  // as a migration to the workflow's next version sets it
   r.references = {{"issuing", "IS/2026/17-A"}};
   r.data = {{"measures", {{"hear", 1}}}, {"urgent", true}};
   r.deadlines = {Paused("recognition", T(0), T(60), kDay), Running("execution", T(1), T(91))};
@@ -135,6 +136,7 @@ TEST_P(StoreConformanceTest, AStepsRequestReplacesTheStoredOneWhole) {
 
   Result<Request> got = store().GetRequest("r-1");
   ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->version, 2);
   EXPECT_EQ(got->references, nlohmann::json({{"issuing", "IS/2026/17-A"}}));
   EXPECT_EQ(got->data, nlohmann::json({{"measures", {{"hear", 1}}}, {"urgent", true}}));
   EXPECT_EQ(got->state, "recognised");

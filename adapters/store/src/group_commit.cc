@@ -26,7 +26,9 @@ size_t GroupCommitter::Joiner::Take(std::vector<Item*>* items) {
     g.gather_target_ = std::min(g.gather_target_, target);
     ++g.gathering_;
     StageTimer timer(CommitStage::kGather);
+    const auto waiting = std::chrono::steady_clock::now();
     g.gather_cv_.wait_until(lock, deadline_, [&] { return g.queue_.size() >= target; });
+    waited_ += std::chrono::steady_clock::now() - waiting;
     if (--g.gathering_ == 0) g.gather_target_ = std::numeric_limits<size_t>::max();
   }
   CommitStages* const stages = CommitStages::Get();
@@ -106,7 +108,7 @@ Status GroupCommitter::Submit(const Mutation& m) {
     const auto started = std::chrono::steady_clock::now();
     Joiner joiner(this, &batch, expected, deadline);
     run_(items, join_late_ ? &joiner : nullptr);
-    const auto ran = std::chrono::steady_clock::now() - started;
+    const auto ran = std::chrono::steady_clock::now() - started - joiner.waited_;
     lock.lock();
     --leaders_;
     last_batch_ = batch.size();

@@ -42,7 +42,8 @@ struct SqlStoreOptions {
   // Most mutations one shared transaction carries.
   int max_batch = 256;
   // Longest a batch waits for callers the previous batch served to come back with their next
-  // step (never more than a quarter of that batch's run time; a lone caller never waits). 0: off.
+  // step (never more than that batch's own run time, its waits not counted; a lone caller
+  // never waits). 0: off.
   Duration max_gather = std::chrono::milliseconds(2);
   // PostgreSQL: connections that commit batches side by side (SQLite always has one writer).
   int writer_connections = 1;
