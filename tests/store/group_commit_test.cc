@@ -132,6 +132,46 @@ TEST(GroupCommitterTest, ALoneCallerNeverWaits) {
   }
 }
 
+// A runner whose batches sleep `work_ms`, take in late callers when batches join late, and
+// record their sizes: for the tests of how long a leader waits for its callers.
+struct SleepingRunner {
+  std::atomic<int> work_ms{600};
+  std::mutex mu;
+  std::vector<size_t> sizes;  // GUARDED_BY(mu): of each batch run
+
+  GroupCommitter::BatchRunner Fn() {
+    return [this](std::vector<GroupCommitter::Item*>& batch, GroupCommitter::Joiner* joiner) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(work_ms.load()));
+      while (joiner != nullptr && joiner->Take(&batch) > 0) {
+      }
+      for (GroupCommitter::Item* item : batch) item->status = OkStatus();
+      std::lock_guard<std::mutex> lock(mu);
+      sizes.push_back(batch.size());
+    };
+  }
+  size_t Batches() {
+    std::lock_guard<std::mutex> lock(mu);
+    return sizes.size();
+  }
+};
+
+// `n` callers submit one mutation each, the first at once, the others `late`. Returns how long
+// the round took.
+std::chrono::steady_clock::duration Round(GroupCommitter& committer, int n,
+                                          std::chrono::milliseconds late) {
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> callers;
+  for (int t = 0; t < n; ++t) {
+    callers.emplace_back([&, t] {
+      if (t > 0) std::this_thread::sleep_for(late);
+      Mutation m;
+      EXPECT_TRUE(committer.Submit(m).ok());
+    });
+  }
+  for (std::thread& c : callers) c.join();
+  return std::chrono::steady_clock::now() - start;
+}
+
 // Callers who come back later than a quarter of the last batch's run time, but within it, still
 // find their batch waiting for them (as callers over HTTP do: their answer, the client's next
 // call and the engine's step take about as long as a batch runs). Before session 26 the wait was
@@ -139,48 +179,20 @@ TEST(GroupCommitterTest, ALoneCallerNeverWaits) {
 // alone.
 TEST(GroupCommitterTest, ABatchWaitsForItsCallersUpToTheLastBatchsRunTime) {
   for (const bool join_late : {false, true}) {
-    std::mutex mu;
-    std::vector<size_t> sizes;  // GUARDED_BY(mu): of each batch run
-    std::atomic<int> work_ms{600};
-    GroupCommitter committer(
-        256, 1, std::chrono::seconds(10),
-        [&](std::vector<GroupCommitter::Item*>& batch, GroupCommitter::Joiner* joiner) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(work_ms.load()));
-          while (joiner != nullptr && joiner->Take(&batch) > 0) {
-          }
-          for (GroupCommitter::Item* item : batch) item->status = OkStatus();
-          std::lock_guard<std::mutex> lock(mu);
-          sizes.push_back(batch.size());
-        },
-        join_late);
-    // One caller at once, three `late`.
-    auto round = [&](std::chrono::milliseconds late) {
-      std::vector<std::thread> callers;
-      for (int t = 0; t < 4; ++t) {
-        callers.emplace_back([&, t] {
-          if (t > 0) std::this_thread::sleep_for(late);
-          Mutation m;
-          EXPECT_TRUE(committer.Submit(m).ok());
-        });
-      }
-      for (std::thread& c : callers) c.join();
-    };
+    SleepingRunner runner;
+    GroupCommitter committer(256, 1, std::chrono::seconds(10), runner.Fn(), join_late);
     // Round 1: the first caller runs alone (the last batch held one, so it does not wait) while
     // the other three queue: they join it (join_late) or form the next batch. Either way the last
     // batch holds more than one and ran for 600 ms.
-    round(std::chrono::milliseconds(100));
+    Round(committer, 4, std::chrono::milliseconds(100));
     // Round 2: batches take no time now, and the three come 375 ms after the first: well past a
     // quarter of the last run (150 ms), well within all of it (600 ms).
-    work_ms = 0;
-    size_t first = 0;
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      first = sizes.size();
-    }
-    round(std::chrono::milliseconds(375));
-    std::lock_guard<std::mutex> lock(mu);
-    ASSERT_GT(sizes.size(), first) << "join_late " << join_late;
-    EXPECT_GT(sizes[first], 1u) << "the first caller ran alone; join_late " << join_late;
+    runner.work_ms = 0;
+    const size_t first = runner.Batches();
+    Round(committer, 4, std::chrono::milliseconds(375));
+    std::lock_guard<std::mutex> lock(runner.mu);
+    ASSERT_GT(runner.sizes.size(), first) << "join_late " << join_late;
+    EXPECT_GT(runner.sizes[first], 1u) << "the first caller ran alone; join_late " << join_late;
   }
 }
 
@@ -189,38 +201,18 @@ TEST(GroupCommitterTest, ABatchWaitsForItsCallersUpToTheLastBatchsRunTime) {
 // that keeps falling short of the last batch every wait would grow to `max_gather` (10 s here).
 TEST(GroupCommitterTest, AWaitDoesNotLengthenTheNextOne) {
   for (const bool join_late : {false, true}) {
-    std::atomic<int> work_ms{600};
-    GroupCommitter committer(
-        256, 1, std::chrono::seconds(10),
-        [&](std::vector<GroupCommitter::Item*>& batch, GroupCommitter::Joiner* joiner) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(work_ms.load()));
-          while (joiner != nullptr && joiner->Take(&batch) > 0) {
-          }
-          for (GroupCommitter::Item* item : batch) item->status = OkStatus();
-        },
-        join_late);
-    // `n` callers; the first at once, the others 100 ms later. Returns how long it took.
-    auto round = [&](int n) {
-      const auto start = std::chrono::steady_clock::now();
-      std::vector<std::thread> callers;
-      for (int t = 0; t < n; ++t) {
-        callers.emplace_back([&, t] {
-          if (t > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-          Mutation m;
-          EXPECT_TRUE(committer.Submit(m).ok());
-        });
-      }
-      for (std::thread& c : callers) c.join();
-      return std::chrono::steady_clock::now() - start;
-    };
-    round(4);  // a batch of one (600 ms), then one of three or of four
-    work_ms = 0;
+    SleepingRunner runner;
+    GroupCommitter committer(256, 1, std::chrono::seconds(10), runner.Fn(), join_late);
+    const std::chrono::milliseconds late(100);
+    Round(committer, 4, late);  // a batch of one (600 ms), then one of three or of four
+    runner.work_ms = 0;
     // Three callers where the last batch held more: the leader waits for the one that does not
     // come, up to the last batch's run time (600 ms).
-    round(3);
+    Round(committer, 3, late);
     // Two where the last batch held three: the last batch did no work, so nobody waits for the
     // third. Counting its 600 ms wait would make this one wait about as long again.
-    EXPECT_LT(round(2), std::chrono::milliseconds(400)) << "join_late " << join_late;
+    EXPECT_LT(Round(committer, 2, late), std::chrono::milliseconds(400))
+        << "join_late " << join_late;
   }
 }
 
