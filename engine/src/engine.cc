@@ -29,25 +29,6 @@ namespace {
 // How often a Fire without expected_revision re-reads and retries after losing a race.
 constexpr int kMaxRaceRetries = 8;
 
-// What subscribers are told about step `h` of request `r` (rendered lazily by the store).
-Notification NotificationOf(std::string_view type, const Request& r, const HistoryEntry& h,
-                            const std::string& deadline) {
-  Notification n;
-  n.type = std::string(type);
-  n.workflow = r.workflow;
-  n.request_id = r.id;
-  n.version = r.version;
-  n.event = h.event;
-  n.from = h.from_state;
-  n.to = h.to_state;
-  n.phase = r.phase;
-  n.revision = r.revision;
-  n.actor = h.actor;
-  n.at = h.at;
-  n.deadline = deadline;
-  return n;
-}
-
 }  // namespace
 
 class Engine::Impl {
@@ -57,7 +38,8 @@ class Engine::Impl {
         clock_(o.clock ? std::move(o.clock) : std::make_shared<SystemClock>()),
         time_zone_(std::move(o.time_zone)),
         access_(std::move(o.authorities)),
-        registry_(*store_, *clock_) {}
+        registry_(*store_, *clock_),
+        builds_notifications_(store_->BuildsNotifications()) {}
 
   // The compiled workflow, or NotFound (definition_registry.h).
   Result<const CompiledWorkflow*> Find(const std::string& workflow,
@@ -104,6 +86,12 @@ class Engine::Impl {
       std::string lapsed = std::move(m.stats.lapsed_deadline);
       m.stats = StatsFactsOf(cw->def, m.request, time_zone_);
       m.stats.lapsed_deadline = std::move(lapsed);
+    }
+    // The notification's type comes from m.stats (NotificationOf), so it is built after them.
+    if (builds_notifications_) {
+      m.notification_on_demand = true;
+    } else {
+      m.notification = NotificationOf(m);
     }
     if (!key.empty()) {
       m.idempotency = IdempotencyRecord{access_.IdempotencyScope(actor), key, fingerprint,
@@ -208,7 +196,6 @@ class Engine::Impl {
                              actor.id, now, std::move(data),           call.comment, "",
                              ""};
     m.history.authority = HistoryAuthority(actor);
-    m.notification = NotificationOf(kEventRequestCreated, r, m.history, "");
     return Commit(m, actor, call.idempotency_key, fingerprint);
   }
 
@@ -400,11 +387,6 @@ class Engine::Impl {
     r.phase = to_phase;
     r.revision += 1;
     r.updated_at = now;
-    std::string_view type = !deadline.empty() ? kEventDeadlineExpired
-                            : cw.state_terminal[static_cast<size_t>(to)]
-                                ? kEventRequestClosed
-                                : kEventRequestTransitioned;
-    m.notification = NotificationOf(type, r, m.history, deadline);
     m.stats.lapsed_deadline = deadline;
     return Commit(m, actor, key, fingerprint, &cw);
   }
@@ -543,8 +525,6 @@ class Engine::Impl {
                              "",
                              ""};
     m.history.authority = HistoryAuthority(actor);
-    m.notification =
-        NotificationOf(closes ? kEventRequestClosed : kEventRequestTransitioned, r, m.history, "");
     return Commit(m, actor, "", "");
   }
 
@@ -581,6 +561,8 @@ class Engine::Impl {
   const AccessPolicy access_;  // immutable: read by every thread
   // Thread-safe on its own; mutable because a lookup may load a version from the store.
   mutable DefinitionRegistry registry_;
+  // Store::BuildsNotifications, asked once: the store is the engine's for its whole life.
+  const bool builds_notifications_;
 };
 
 namespace {

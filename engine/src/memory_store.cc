@@ -131,6 +131,8 @@ class MemoryStore final : public Store {
   // The history entry and the idempotency record move into the store instead of being copied.
   Status ApplyMoving(Mutation& m) override { return Write(m, &m); }
 
+  bool BuildsNotifications() const override { return true; }
+
   // Apply; with `movable` (the same mutation) the parts the store keeps are moved from it once
   // every check has passed.
   Status Write(const Mutation& m, Mutation* movable) {
@@ -178,28 +180,33 @@ class MemoryStore final : public Store {
       by_id_.emplace(added->first, slot);
     }
     ApplyStats(m, *slot);
-    std::deque<HistoryEntry>& entries = slot->history;
-    if (movable != nullptr) {
-      entries.push_back(std::move(movable->history));
-    } else {
-      entries.push_back(m.history);
-    }
-    if (m.notification) {
+    if ((m.notification || m.notification_on_demand) && !subscriptions_.empty()) {
+      // Built here, under the lock, only when a subscription could want it (most steps of a
+      // deployment without webhooks have none to pay for): BuildsNotifications.
+      std::optional<Notification> built;
+      const Notification& n = m.notification ? *m.notification : built.emplace(NotificationOf(m));
       const size_t deliveries_before = deliveries_.size();
       for (const auto& [id, sub] : subscriptions_) {
-        if (!sub.Receives(*m.notification, m.request)) continue;
+        if (!sub.Receives(n, m.request)) continue;
         StoredDelivery sd;
         Delivery& d = sd.delivery;
         d.id = NextId();
         d.subscription_id = id;
         d.request_id = m.request.id;
         d.revision = m.request.revision;
-        d.type = m.notification->type;
-        d.body = m.notification->Body();
-        d.next_attempt_at = d.created_at = entries.back().at;
+        d.type = n.type;
+        d.body = n.Body();
+        d.next_attempt_at = d.created_at = m.history.at;
         deliveries_.emplace(d.id, std::move(sd));
       }
       if (deliveries_.size() != deliveries_before) RaiseOutboxVersion();
+    }
+    // After the notification, which reads the entry.
+    std::deque<HistoryEntry>& entries = slot->history;
+    if (movable != nullptr) {
+      entries.push_back(std::move(movable->history));
+    } else {
+      entries.push_back(m.history);
     }
     if (m.idempotency) {
       std::pair<std::string, std::string> key(m.idempotency->actor, m.idempotency->key);

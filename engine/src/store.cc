@@ -44,6 +44,28 @@ const std::string& Notification::Body() const {
   return body;
 }
 
+Notification NotificationOf(const Mutation& m) {
+  const Request& r = m.request;
+  const HistoryEntry& h = m.history;
+  Notification n;
+  n.type = m.expected_revision == 0           ? kEventRequestCreated
+           : !m.stats.lapsed_deadline.empty() ? kEventDeadlineExpired
+           : m.stats.terminal                 ? kEventRequestClosed
+                                              : kEventRequestTransitioned;
+  n.workflow = r.workflow;
+  n.request_id = r.id;
+  n.version = r.version;
+  n.event = h.event;
+  n.from = h.from_state;
+  n.to = h.to_state;
+  n.phase = r.phase;
+  n.revision = r.revision;
+  n.actor = h.actor;
+  n.at = h.at;
+  n.deadline = m.stats.lapsed_deadline;
+  return n;
+}
+
 const char* DeliveryStatusName(DeliveryStatus s) {
   switch (s) {
     case DeliveryStatus::kPending:

@@ -11,6 +11,7 @@
 #include "engine_on_store_test.h"
 #include "rogatory/definition_loader.h"
 #include "rogatory/engine.h"
+#include "rogatory/forwarding_store.h"
 #include "rogatory/history.h"
 #include "store_test_util.h"
 
@@ -142,6 +143,87 @@ TEST_P(StoreEngineTest, EveryStepQueuesAWebhookInRevisionOrder) {
   }
   EXPECT_THAT(revisions, ElementsAre(1, 2, 3));
   EXPECT_EQ(page->items[0].type, "request.created");
+}
+
+// Each kind of step tells a subscriber what it was, in the same words on every store: the
+// memory store builds the notification itself, on demand (Store::BuildsNotifications), the SQL
+// stores take the one the engine built.
+TEST_P(StoreEngineTest, EachKindOfStepIsNotifiedAsWhatItWas) {
+  Subscription s;
+  s.id = "sub-all";
+  s.url = "https://consumer.example/hook";
+  s.secret = "whsec_c2VjcmV0";
+  ASSERT_TRUE(engine().store().CreateSubscription(s).ok());
+  Request r = MustCreate();
+  ASSERT_TRUE(Fire(r.id, "issue").ok());
+  ASSERT_TRUE(Fire(r.id, "transmit").ok());
+  clock_->Advance(std::chrono::minutes(61));
+  ASSERT_EQ(Lapse(), 1);
+  ASSERT_TRUE(Fire(r.id, "execute").ok());
+  ASSERT_TRUE(Fire(r.id, "close").ok());
+  DeliveryQuery q;
+  q.subscription_id = "sub-all";
+  Result<DeliveryPage> page = engine().store().ListDeliveries(q);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  std::vector<std::string> got;
+  for (const Delivery& d : page->items) {
+    nlohmann::json body = nlohmann::json::parse(d.body);
+    EXPECT_EQ(body["type"], d.type);
+    const nlohmann::json& data = body["data"];
+    // type revision event from to phase [deadline]
+    got.push_back(d.type + " " + std::to_string(d.revision) + " " +
+                  data["event"].get<std::string>() + " " + data["from"].dump() + " " +
+                  data["to"].get<std::string>() + " " + data["phase"].get<std::string>() +
+                  (data.contains("deadline") ? " " + data["deadline"].get<std::string>() : ""));
+    EXPECT_EQ(data["request_id"], r.id);
+    EXPECT_EQ(data["workflow"], "store_mla");
+    EXPECT_EQ(data["version"], 1);
+    EXPECT_EQ(data["revision"], d.revision);
+    EXPECT_EQ(data["at"], body["timestamp"]);
+  }
+  EXPECT_THAT(got,
+              ElementsAre("request.created 1 create null draft drafting",
+                          "request.transitioned 2 issue \"draft\" issued drafting",
+                          "request.transitioned 3 transmit \"issued\" transmitted transmission",
+                          "deadline.expired 4 answer_overdue \"transmitted\" transmitted "
+                          "transmission answer",
+                          "request.transitioned 5 execute \"transmitted\" executing execution",
+                          "request.closed 6 close \"executing\" executed closure"));
+  EXPECT_EQ(page->items[3].request_id, r.id);
+  // The actors: the clerk, and the system for the lapse.
+  EXPECT_EQ(nlohmann::json::parse(page->items[2].body)["data"]["actor"], Clerk().id);
+  EXPECT_NE(nlohmann::json::parse(page->items[3].body)["data"]["actor"], Clerk().id);
+}
+
+// What the engine hands each store: the memory store builds notifications itself, only when a
+// subscription exists, so the engine builds none for it; an SQL store gets one built beforehand.
+TEST_P(StoreEngineTest, TheEngineBuildsTheNotificationOnlyForAStoreThatDoesNot) {
+  // Records what each Apply was given, then passes it on.
+  class Recording final : public ForwardingStore {
+   public:
+    using ForwardingStore::ForwardingStore;
+    Status Apply(const Mutation& m) override {
+      built.push_back(m.notification.has_value());
+      on_demand.push_back(m.notification_on_demand);
+      return ForwardingStore::Apply(m);
+    }
+    std::vector<bool> built, on_demand;
+  };
+  auto recording = std::make_shared<Recording>(db_->shared());
+  Engine engine(EngineOptions{recording, clock_});
+  ASSERT_TRUE(engine.LoadDefinition(LoadFixture()).ok());
+  CreateCall create;
+  create.workflow = "store_mla";
+  create.data = {{"issuing_state", "AT"}};
+  Result<Request> r = engine.Create(create, Clerk());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EventCall issue;
+  issue.event = "issue";
+  ASSERT_TRUE(engine.Fire(r->id, issue, Clerk()).ok());
+  const bool memory = GetParam() == StoreKind::kMemory;
+  EXPECT_EQ(recording->BuildsNotifications(), memory);
+  EXPECT_THAT(recording->built, ElementsAre(!memory, !memory));
+  EXPECT_THAT(recording->on_demand, ElementsAre(memory, memory));
 }
 
 TEST_P(StoreEngineTest, ConcurrentFiresOnOneRequestAllLandInOrder) {

@@ -1,5 +1,6 @@
 #include "apply_writer.h"
 
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 
@@ -381,8 +382,11 @@ void ApplyWriter::WriteDeadlines(const Mutation& m) {
 
 void ApplyWriter::WriteOutbox(const Mutation& m,
                               const std::vector<ActiveSubscription>& subscriptions) {
-  if (!m.notification) return;
-  const Notification& n = *m.notification;
+  if (subscriptions.empty() || (!m.notification && !m.notification_on_demand)) return;
+  // The engine builds it for this store (BuildsNotifications is false); a caller that asks for
+  // it on demand gets it built here.
+  std::optional<Notification> built;
+  const Notification& n = m.notification ? *m.notification : built.emplace(NotificationOf(m));
   for (const ActiveSubscription& s : subscriptions) {
     if (!s.filter.Receives(n, m.request)) continue;
     OutboxRow& o = outbox_rows_.Add();

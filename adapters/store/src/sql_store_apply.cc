@@ -77,7 +77,9 @@ void SqlStore::RunBatchOn(Connection& conn, std::vector<Item*> remaining,
     w.PrefetchStats(mutations);
     w.UpdateRequestsInBulk(mutations);
   };
-  auto notifies = [](const Item* i) { return i->mutation->notification.has_value(); };
+  auto notifies = [](const Item* i) {
+    return i->mutation->notification.has_value() || i->mutation->notification_on_demand;
+  };
   while (!remaining.empty()) {
     std::vector<Item*> written;
     bool redo = false;

@@ -13,7 +13,7 @@ class WakingStore final : public ForwardingStore {
 
   Status Apply(const Mutation& m) override {
     Status s = inner().Apply(m);
-    if (s.ok() && m.notification) dispatcher_.Wake();
+    if (s.ok() && (m.notification || m.notification_on_demand)) dispatcher_.Wake();
     return s;
   }
   Status RetryDelivery(const std::string& id, TimePoint now) override {

@@ -31,6 +31,7 @@ class ForwardingStore : public Store {
     return inner_->GetStoredDefinition(workflow, version);
   }
   Status Apply(const Mutation& m) override { return inner_->Apply(m); }
+  bool BuildsNotifications() const override { return inner_->BuildsNotifications(); }
   Result<Request> GetRequest(const RequestId& id) override { return inner_->GetRequest(id); }
   std::optional<Request> LastCommitted(const RequestId& id) override {
     return inner_->LastCommitted(id);

@@ -80,6 +80,10 @@ struct Mutation {
   int64_t expected_revision = 0;             // the revision it had before; 0 = a new request
   HistoryEntry history;                      // seq == request.revision
   std::optional<Notification> notification;  // fanned out to matching subscriptions' outboxes
+  // Set, with `notification` empty, by the engine for a store that builds notifications itself
+  // (Store::BuildsNotifications): the store then fans out NotificationOf(*this), built only when
+  // some subscription exists to receive it. Left false, an empty `notification` means none.
+  bool notification_on_demand = false;
   std::optional<IdempotencyRecord> idempotency;
   // CONTRACT §8: true when the step set request.parties (a creation with parties, or a
   // transition that `assign`s sides): stores then rewrite the request's party index.
@@ -109,6 +113,11 @@ struct StoreKeptCounters {
   // committed to the database (a second server, `rogatory stats --rebuild`).
   uint64_t forgets = 0;
 };
+
+// The notification of the step `m` (its `notification` when the engine builds it): the type from
+// the step itself (a new request: created; m.stats.lapsed_deadline set: deadline.expired;
+// m.stats.terminal: closed; otherwise transitioned), the rest from m.request and m.history.
+Notification NotificationOf(const Mutation& m);
 
 // Filters and keyset pagination for listing requests; every filter is optional.
 struct RequestQuery {
@@ -257,6 +266,13 @@ class Store {
   // engine writes every step through it. The default calls Apply(m), so a store (or a wrapper
   // that overrides Apply) needs nothing more; the memory store keeps the entry without a copy.
   virtual Status ApplyMoving(Mutation& m) { return Apply(m); }
+  // True when the store builds a step's notification itself from the mutation, under its own
+  // lock, and only when a subscription exists to receive it: the engine then sets
+  // Mutation::notification_on_demand instead of building one for every step. The default,
+  // false, suits a store that decides under its write lock (an SQL store's batch): building
+  // there would lengthen the section every caller waits on, so the engine builds it beforehand,
+  // in the caller's thread. A wrapper that reads Mutation::notification must answer false.
+  virtual bool BuildsNotifications() const { return false; }
   // The request `id`. NotFound if there is none.
   virtual Result<Request> GetRequest(const RequestId& id) = 0;
   // The request `id` as this store object's own last successful Apply of it left it, when the
