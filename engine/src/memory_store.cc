@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <atomic>
 #include <climits>
-#include <deque>
 #include <iterator>
 #include <map>
 #include <memory>
@@ -16,6 +15,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "kept_history.h"
 #include "rogatory/spin_then_block_mutex.h"
 #include "rogatory/stats_range.h"
 #include "stats_counters.h"
@@ -74,9 +74,8 @@ void AssignRequest(Request& to, const Request& from) {
 // What the store keeps of one request.
 struct Slot {
   Request request;
-  // A deque: an append never moves the entries already kept (a vector's growth moved each
-  // entry of a long history again and again).
-  std::deque<HistoryEntry> history;
+  // Packed into the store's arena (kept_history.h).
+  KeptHistory history;
   // Its statistics record, by pointer: ApplyStats swaps it with its scratch record. Null until
   // its first step.
   std::unique_ptr<StatsRecord> stats;
@@ -128,7 +127,8 @@ class MemoryStore final : public Store {
 
   Status Apply(const Mutation& m) override { return Write(m, nullptr); }
 
-  // The history entry and the idempotency record move into the store instead of being copied.
+  // The history entry's data and the idempotency record move into the store instead of being
+  // copied.
   Status ApplyMoving(Mutation& m) override { return Write(m, &m); }
 
   bool BuildsNotifications() const override { return true; }
@@ -202,12 +202,9 @@ class MemoryStore final : public Store {
       if (deliveries_.size() != deliveries_before) RaiseOutboxVersion();
     }
     // After the notification, which reads the entry.
-    std::deque<HistoryEntry>& entries = slot->history;
-    if (movable != nullptr) {
-      entries.push_back(std::move(movable->history));
-    } else {
-      entries.push_back(m.history);
-    }
+    slot->history.Append(m.history,
+                         movable != nullptr ? std::move(movable->history.data) : m.history.data,
+                         m.request.id, &arena_);
     if (m.idempotency) {
       std::pair<std::string, std::string> key(m.idempotency->actor, m.idempotency->key);
       if (movable != nullptr) {
@@ -230,8 +227,7 @@ class MemoryStore final : public Store {
     std::lock_guard lock(mu_);
     auto it = slots_.find(id);
     if (it == slots_.end()) return NotFoundError("request " + id + " not found");
-    const std::deque<HistoryEntry>& entries = it->second.history;
-    return std::vector<HistoryEntry>(entries.begin(), entries.end());
+    return it->second.history.Entries(it->first);
   }
 
   Result<RequestPage> ListRequests(const RequestQuery& q) override {
@@ -610,6 +606,7 @@ class MemoryStore final : public Store {
   // Each request with what is kept of it, found with one lookup per step (a hash of the id; the
   // ordered map walked a string comparison per level of its tree), and in id order for the
   // lists' pagination (by_id_'s keys view slots_' keys, whose nodes never move).
+  HistoryArena arena_;  // the slots' history entries, packed (freed after the slots)
   std::unordered_map<RequestId, Slot> slots_;
   std::map<std::string_view, Slot*, std::less<>> by_id_;
   // (due_at, request id) of every running deadline: the overdue list reads only what is due.
