@@ -32,16 +32,20 @@ std::string_view GetField(const char** p) {
   return s;
 }
 
+// A block of `n` bytes left uninitialised (make_unique<char[]> would zero it: a second pass
+// over memory every byte of which is written once anyway).
+std::unique_ptr<char[]> NewBlock(size_t n) { return std::unique_ptr<char[]>(new char[n]); }
+
 }  // namespace
 
 char* HistoryArena::Allocate(size_t n) {
   if (n > kBlockSize / 4) {
     // A large entry (a long comment) gets a block of its own; the current one stays open.
-    blocks_.push_back(std::make_unique<char[]>(n));
+    blocks_.push_back(NewBlock(n));
     return blocks_.back().get();
   }
   if (n > left_) {
-    blocks_.push_back(std::make_unique<char[]>(kBlockSize));
+    blocks_.push_back(NewBlock(kBlockSize));
     next_ = blocks_.back().get();
     left_ = kBlockSize;
   }

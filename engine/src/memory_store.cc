@@ -513,6 +513,12 @@ class MemoryStore final : public Store {
   // CONTRACT §9: the request's statistics record and the counters, in the step's critical
   // section (the memory store's transaction).
   void ApplyStats(const Mutation& m, Slot& slot) {
+    // Most steps only move the state: the kept record changes those fields where it is.
+    if (slot.stats != nullptr &&
+        MoveStatsRecordInPlace(slot.stats.get(), m.request, m.stats, &stats_was_)) {
+      stats_counters_.AddStateMove(stats_was_, *slot.stats);
+      return;
+    }
     const StatsRecord* before = slot.stats.get();
     if (stats_scratch_ == nullptr) stats_scratch_ = std::make_unique<StatsRecord>();
     NextStatsRecordInto(before, m.request, m.history, m.stats, stats_scratch_.get());
@@ -622,6 +628,7 @@ class MemoryStore final : public Store {
   std::map<std::string, StoredDelivery> deliveries_;
   uint64_t next_delivery_ = 0;
   std::unique_ptr<StatsRecord> stats_scratch_;  // ApplyStats' record being built (under mu_)
+  StatsStateMove stats_was_;  // what ApplyStats' step in place moved from (under mu_)
   StatsCounters stats_counters_;
 };
 

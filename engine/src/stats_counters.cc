@@ -51,7 +51,19 @@ void StatsCounters::AddStep(const StatsRecord* before, const StatsRecord& after)
     Add(StatsDelta(before, &after));
     return;
   }
-  // Every change has the records' workflow, version and day: the groups are found once per
+  AddChanges(after, [before, &after](const StatsChangeFn& change) {
+    StatsStepChanges(*before, after, change);
+  });
+}
+
+void StatsCounters::AddStateMove(const StatsStateMove& was, const StatsRecord& now) {
+  AddChanges(
+      now, [&was, &now](const StatsChangeFn& change) { StatsStateMoveChanges(was, now, change); });
+}
+
+template <typename Report>
+void StatsCounters::AddChanges(const StatsRecord& after, const Report& report) {
+  // Every change has the record's workflow, version and day: the groups are found once per
   // scope (almost always only the global one), not once per cell. The callback captures one
   // pointer, so std::function keeps it without allocating.
   struct Target {
@@ -62,17 +74,15 @@ void StatsCounters::AddStep(const StatsRecord* before, const StatsRecord& after)
     DayCells* day_cells = nullptr;
     MonthCells* month_cells = nullptr;
   } t{this, &after, std::string_view(after.created_day).substr(0, 7), {}};
-  StatsStepChanges(
-      *before, after,
-      [&t](std::string_view scope, std::string_view kind, std::string_view key, int64_t n) {
-        if (t.day_cells == nullptr || scope != t.scope) {
-          const StatsRecord& r = *t.after;
-          t.scope.assign(scope);
-          t.day_cells = &GroupOf(&t.counters->days_, {scope, r.workflow, r.version, r.created_day});
-          t.month_cells = &GroupOf(&t.counters->months_, {scope, r.workflow, r.version, t.month});
-        }
-        t.counters->AddCell(t.day_cells, t.month_cells, kind, key, n);
-      });
+  report([&t](std::string_view scope, std::string_view kind, std::string_view key, int64_t n) {
+    if (t.day_cells == nullptr || scope != t.scope) {
+      const StatsRecord& r = *t.after;
+      t.scope.assign(scope);
+      t.day_cells = &GroupOf(&t.counters->days_, {scope, r.workflow, r.version, r.created_day});
+      t.month_cells = &GroupOf(&t.counters->months_, {scope, r.workflow, r.version, t.month});
+    }
+    t.counters->AddCell(t.day_cells, t.month_cells, kind, key, n);
+  });
 }
 
 template <typename Cells>

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "rogatory/stats.h"
+#include "stats_in_place.h"
 
 namespace rogatory {
 
@@ -34,6 +35,9 @@ class StatsCounters {
   // Adds the changes of a step from `before` to `after`: StatsDelta's cells when the records
   // differ in workflow, version or creation day, StatsStepChanges' otherwise.
   void AddStep(const StatsRecord* before, const StatsRecord& after);
+
+  // Adds the changes of a step MoveStatsRecordInPlace made: from `was` to `now`.
+  void AddStateMove(const StatsStateMove& was, const StatsRecord& now);
 
   // Sums into `sums` the counters of `scope` (and `workflow`, unless empty) whose day lies in
   // [lo, hi]; `months` reads the monthly roll-ups (lo and hi are then YYYY-MM).
@@ -86,6 +90,10 @@ class StatsCounters {
     GroupKey last_key;
   };
 
+  // Adds the changes `report` passes to the callback it is given, each of `after`'s workflow,
+  // version and creation day.
+  template <typename Report>
+  void AddChanges(const StatsRecord& after, const Report& report);
   // The group of `v` in `table`, added empty when missing. Only Clear removes groups (there
   // is one per day, workflow version and scope), so a reference to one stays valid until then.
   template <typename Cells>

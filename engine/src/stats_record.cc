@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "rogatory/stats.h"
+#include "stats_in_place.h"
 
 namespace rogatory {
 namespace {
@@ -179,19 +180,19 @@ bool OnlyStateMoved(const StatsRecord& a, const StatsRecord& b) {
 
 // OnlyStateMoved's changes, from those three fields alone (ViewContributions' state, phase,
 // status and outcome items).
-void StateMoveChanges(const StatsRecord& before, const StatsRecord& after,
-                      const StatsChangeFn& change) {
+void StateMoveChanges(std::string_view was_state, Phase was_phase, bool was_terminal,
+                      const StatsRecord& after, const StatsChangeFn& change) {
   static const std::string kGlobal;
   auto move = [&](std::string_view kind, std::string_view was, std::string_view is) {
     if (was == is) return;
     change(kGlobal, kind, was, -1);
     change(kGlobal, kind, is, 1);
   };
-  move("state", before.state, after.state);
-  move("phase", PhaseName(before.phase), PhaseName(after.phase));
-  move("status", before.terminal ? "closed" : "open", after.terminal ? "closed" : "open");
-  if (before.terminal != after.terminal || before.state != after.state) {
-    if (before.terminal) change(kGlobal, "outcome", before.state, -1);
+  move("state", was_state, after.state);
+  move("phase", PhaseName(was_phase), PhaseName(after.phase));
+  move("status", was_terminal ? "closed" : "open", after.terminal ? "closed" : "open");
+  if (was_terminal != after.terminal || was_state != after.state) {
+    if (was_terminal) change(kGlobal, "outcome", was_state, -1);
     if (after.terminal) change(kGlobal, "outcome", after.state, 1);
   }
 }
@@ -203,7 +204,7 @@ void StateMoveChanges(const StatsRecord& before, const StatsRecord& after,
 void StatsStepChanges(const StatsRecord& before, const StatsRecord& after,
                       const StatsChangeFn& change) {
   if (OnlyStateMoved(before, after)) {
-    StateMoveChanges(before, after, change);
+    StateMoveChanges(before.state, before.phase, before.terminal, after, change);
     return;
   }
   // Every step of every request comes here: the buffers keep their capacity between calls. A
@@ -302,6 +303,33 @@ void NextStatsRecordInto(const StatsRecord* before, const Request& after, const 
   int64_t& entered = r.phase_entered_us[static_cast<size_t>(after.phase)];
   if (entered < 0) entered = ToUnixMicros(entry.at);
   if (!facts.lapsed_deadline.empty()) r.lapses[facts.lapsed_deadline] += 1;
+}
+
+bool MoveStatsRecordInPlace(StatsRecord* record, const Request& after, const StatsFacts& facts,
+                            StatsStateMove* was) {
+  // NextStatsRecordInto's fields, each but the three required to come out as they were (so no
+  // first entry into a phase, which the entry would date).
+  StatsRecord& r = *record;
+  const bool lapsed_now = std::any_of(after.deadlines.begin(), after.deadlines.end(),
+                                      [](const DeadlineState& d) { return d.lapsed; });
+  if (r.version != after.version || r.lapsed_now != lapsed_now || !r.parties.empty() ||
+      !after.parties.empty() || r.phase_entered_us[static_cast<size_t>(after.phase)] < 0 ||
+      !facts.lapsed_deadline.empty() || r.counterpart_value != facts.counterpart_value ||
+      r.requesting_side != facts.requesting_side || r.breakdowns != facts.breakdowns) {
+    return false;
+  }
+  was->state.assign(r.state);
+  was->phase = r.phase;
+  was->terminal = r.terminal;
+  r.state = after.state;
+  r.phase = after.phase;
+  r.terminal = facts.terminal;
+  return true;
+}
+
+void StatsStateMoveChanges(const StatsStateMove& was, const StatsRecord& now,
+                           const StatsChangeFn& change) {
+  StateMoveChanges(was.state, was.phase, was.terminal, now, change);
 }
 
 std::map<StatsCellKey, int64_t> StatsDelta(const StatsRecord* before, const StatsRecord* after) {

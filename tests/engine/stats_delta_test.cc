@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <initializer_list>
+#include <iterator>
 #include <map>
 #include <random>
 #include <set>
@@ -14,6 +15,7 @@
 
 #include "rogatory/stats.h"
 #include "stats_counters.h"
+#include "stats_in_place.h"
 
 namespace rogatory {
 namespace {
@@ -287,6 +289,74 @@ TEST(StatsDeltaTest, StepChangesReportEachChangedCellOnce) {
     ASSERT_EQ(duplicates, 0) << "case " << i;
     ASSERT_EQ(Text(reported), Text(ReferenceDelta(before, after))) << "case " << i;
   }
+}
+
+// The memory store's step in place (stats_in_place.h): taken exactly when the next record differs
+// from the kept one only in state, phase and closedness without parties; it then leaves the kept
+// record equal to NextStatsRecord's and reports the reference's changes. Otherwise it changes
+// nothing.
+TEST(StatsDeltaTest, AStepInPlaceIsTheNextRecordAndItsChanges) {
+  std::mt19937 rng(20261206);
+  int in_place = 0;
+  for (int i = 0; i < 4000; ++i) {
+    StatsRecord before = RandomRecord(rng);
+    StatsRecord target = RandomRecord(rng);
+    if (i % 2 == 0) OnlyTheStateMoves(&before, &target);
+    Request after;
+    after.id = before.request_id;
+    after.workflow = before.workflow;
+    after.version = target.version + (i % 11 == 0 ? 1 : 0);
+    after.state = target.state;
+    after.phase = target.phase;
+    after.parties = target.parties;
+    if (target.lapsed_now || i % 3 == 0) {
+      DeadlineState d;
+      d.name = "reply";
+      d.lapsed = target.lapsed_now;
+      after.deadlines.push_back(d);
+    }
+    StatsFacts facts;
+    facts.terminal = target.terminal;
+    facts.created_day = before.created_day;
+    facts.breakdowns = target.breakdowns;
+    facts.counterpart_value = target.counterpart_value;
+    facts.requesting_side = target.requesting_side;
+    if (i % 13 == 0) facts.lapsed_deadline = "reply";
+    HistoryEntry entry;
+    entry.at = TimePoint(Duration(int64_t{i} * kHourUs));
+    const StatsRecord next = NextStatsRecord(&before, after, entry, facts);
+    StatsRecord others = next;  // the next record but for the three fields that may move
+    others.state = before.state;
+    others.phase = before.phase;
+    others.terminal = before.terminal;
+    const bool expected = others == before && before.parties.empty() && next.parties.empty();
+
+    StatsRecord kept = before;
+    StatsStateMove was;
+    was.state = "left over from an earlier step";
+    const bool moved = MoveStatsRecordInPlace(&kept, after, facts, &was);
+    ASSERT_EQ(moved, expected) << "case " << i;
+    if (!moved) {
+      ASSERT_TRUE(kept == before) << "case " << i;
+      continue;
+    }
+    ++in_place;
+    ASSERT_TRUE(kept == next) << "case " << i;
+    Cells reported;
+    StatsStateMoveChanges(
+        was, kept,
+        [&](std::string_view scope, std::string_view kind, std::string_view key, int64_t n) {
+          reported[StatsCellKey{std::string(scope), kept.workflow, kept.version, kept.created_day,
+                                std::string(kind), std::string(key)}] += n;
+        });
+    for (auto it = reported.begin(); it != reported.end();) {
+      it = it->second == 0 ? reported.erase(it) : std::next(it);
+    }
+    ASSERT_EQ(Text(reported), Text(ReferenceDelta(before, next))) << "case " << i;
+  }
+  // Both ways are taken often.
+  EXPECT_GT(in_place, 400);
+  EXPECT_LT(in_place, 3600);
 }
 
 // A callback may compute another step's cells (nested): the outer step's views stay intact.
