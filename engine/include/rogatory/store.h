@@ -74,7 +74,9 @@ struct Mutation {
   Mutation() = default;
   // A mutation whose request starts as `request`, moved in: a step builds the next revision
   // from the one it read without first building (and discarding) an empty request.
-  explicit Mutation(Request request) : request(std::move(request)) {}
+  // (An rvalue is moved in once, not moved into a parameter first and then again.)
+  explicit Mutation(Request&& request) : request(std::move(request)) {}
+  explicit Mutation(const Request& request) : request(request) {}
 
   Request request;                           // the request after the step
   int64_t expected_revision = 0;             // the revision it had before; 0 = a new request
