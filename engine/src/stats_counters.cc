@@ -57,8 +57,19 @@ void StatsCounters::AddStep(const StatsRecord* before, const StatsRecord& after)
 }
 
 void StatsCounters::AddStateMove(const StatsStateMove& was, const StatsRecord& now) {
-  AddChanges(
-      now, [&was, &now](const StatsChangeFn& change) { StatsStateMoveChanges(was, now, change); });
+  // Every change is in the global scope: its groups are found once.
+  DayCells* days = nullptr;
+  MonthCells* months = nullptr;
+  StatsStateMoveChanges(
+      was.state, was.phase, was.terminal, now,
+      [&](std::string_view scope, std::string_view kind, std::string_view key, int64_t n) {
+        if (days == nullptr) {
+          days = &GroupOf(&days_, {scope, now.workflow, now.version, now.created_day});
+          months = &GroupOf(&months_, {scope, now.workflow, now.version,
+                                       std::string_view(now.created_day).substr(0, 7)});
+        }
+        AddCell(days, months, kind, key, n);
+      });
 }
 
 template <typename Report>

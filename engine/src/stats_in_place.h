@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "rogatory/stats.h"
+#include "rogatory/workflow.h"
 
 namespace rogatory {
 
@@ -27,10 +28,27 @@ bool MoveStatsRecordInPlace(StatsRecord* record, const Request& after, const Sta
                             StatsStateMove* was);
 
 // The counter changes of a step that moved only the state, phase or closedness of a record
-// without parties, from `was` to `now`'s: what StatsStepChanges reports for such a step, all in
-// the global scope.
-void StatsStateMoveChanges(const StatsStateMove& was, const StatsRecord& now,
-                           const StatsChangeFn& change);
+// without parties, from `was_*` to `after`'s: what StatsStepChanges reports for such a step (its
+// state, phase, status and outcome items), all in the global scope, passed to `change` as
+// (scope, kind, key, n). A template, so that the memory store's counters take them without a
+// std::function call per change.
+template <typename Change>
+void StatsStateMoveChanges(std::string_view was_state, Phase was_phase, bool was_terminal,
+                           const StatsRecord& after, const Change& change) {
+  constexpr std::string_view global = "";
+  auto move = [&](std::string_view kind, std::string_view was, std::string_view is) {
+    if (was == is) return;
+    change(global, kind, was, -1);
+    change(global, kind, is, 1);
+  };
+  move("state", was_state, after.state);
+  move("phase", PhaseName(was_phase), PhaseName(after.phase));
+  move("status", was_terminal ? "closed" : "open", after.terminal ? "closed" : "open");
+  if (was_terminal != after.terminal || was_state != after.state) {
+    if (was_terminal) change(global, "outcome", was_state, -1);
+    if (after.terminal) change(global, "outcome", after.state, 1);
+  }
+}
 
 }  // namespace rogatory
 

@@ -178,25 +178,6 @@ bool OnlyStateMoved(const StatsRecord& a, const StatsRecord& b) {
          a.counterpart_value == b.counterpart_value && a.breakdowns == b.breakdowns;
 }
 
-// OnlyStateMoved's changes, from those three fields alone (ViewContributions' state, phase,
-// status and outcome items).
-void StateMoveChanges(std::string_view was_state, Phase was_phase, bool was_terminal,
-                      const StatsRecord& after, const StatsChangeFn& change) {
-  static const std::string kGlobal;
-  auto move = [&](std::string_view kind, std::string_view was, std::string_view is) {
-    if (was == is) return;
-    change(kGlobal, kind, was, -1);
-    change(kGlobal, kind, is, 1);
-  };
-  move("state", was_state, after.state);
-  move("phase", PhaseName(was_phase), PhaseName(after.phase));
-  move("status", was_terminal ? "closed" : "open", after.terminal ? "closed" : "open");
-  if (was_terminal != after.terminal || was_state != after.state) {
-    if (was_terminal) change(kGlobal, "outcome", was_state, -1);
-    if (after.terminal) change(kGlobal, "outcome", after.state, 1);
-  }
-}
-
 }  // namespace
 
 // Per scope, the `after` items minus the `before` items, each pair that cancels left out.
@@ -204,7 +185,7 @@ void StateMoveChanges(std::string_view was_state, Phase was_phase, bool was_term
 void StatsStepChanges(const StatsRecord& before, const StatsRecord& after,
                       const StatsChangeFn& change) {
   if (OnlyStateMoved(before, after)) {
-    StateMoveChanges(before.state, before.phase, before.terminal, after, change);
+    StatsStateMoveChanges(before.state, before.phase, before.terminal, after, change);
     return;
   }
   // Every step of every request comes here: the buffers keep their capacity between calls. A
@@ -325,11 +306,6 @@ bool MoveStatsRecordInPlace(StatsRecord* record, const Request& after, const Sta
   r.phase = after.phase;
   r.terminal = facts.terminal;
   return true;
-}
-
-void StatsStateMoveChanges(const StatsStateMove& was, const StatsRecord& now,
-                           const StatsChangeFn& change) {
-  StateMoveChanges(was.state, was.phase, was.terminal, now, change);
 }
 
 std::map<StatsCellKey, int64_t> StatsDelta(const StatsRecord* before, const StatsRecord* after) {

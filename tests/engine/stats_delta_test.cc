@@ -344,7 +344,7 @@ TEST(StatsDeltaTest, AStepInPlaceIsTheNextRecordAndItsChanges) {
     ASSERT_TRUE(kept == next) << "case " << i;
     Cells reported;
     StatsStateMoveChanges(
-        was, kept,
+        was.state, was.phase, was.terminal, kept,
         [&](std::string_view scope, std::string_view kind, std::string_view key, int64_t n) {
           reported[StatsCellKey{std::string(scope), kept.workflow, kept.version, kept.created_day,
                                 std::string(kind), std::string(key)}] += n;

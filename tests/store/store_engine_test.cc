@@ -5,6 +5,9 @@
 
 #include <atomic>
 #include <fstream>
+#include <iterator>
+#include <map>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -224,6 +227,41 @@ TEST_P(StoreEngineTest, TheEngineBuildsTheNotificationOnlyForAStoreThatDoesNot) 
   EXPECT_EQ(recording->BuildsNotifications(), memory);
   EXPECT_THAT(recording->built, ElementsAre(!memory, !memory));
   EXPECT_THAT(recording->on_demand, ElementsAre(memory, memory));
+}
+
+// Statistics kept step by step equal the ones rebuilt from the histories, for requests without
+// parties: most of their steps (a note, a move within a phase) take the memory store's step in
+// place (MoveStatsRecordInPlace), which the walks with authorities never do.
+TEST_P(StoreEngineTest, StatisticsKeptStepByStepEqualTheRebuildWithoutParties) {
+  std::mt19937 rng(20261206);
+  std::vector<RequestId> ids;
+  for (int i = 0; i < 20; ++i) {
+    ids.push_back(MustCreate().id);
+    clock_->Advance(std::chrono::hours(7));  // creation days differ
+  }
+  const char* const events[] = {"issue", "transmit", "note", "note", "execute", "close"};
+  int moved = 0;
+  for (int i = 0; i < 500; ++i) {
+    const RequestId& id = ids[rng() % ids.size()];
+    if (Fire(id, events[rng() % std::size(events)]).ok()) ++moved;
+    if (i % 40 == 39) {
+      clock_->Advance(std::chrono::minutes(50));
+      Lapse();
+    }
+  }
+  ASSERT_GT(moved, 150);
+  auto cells = [&] {
+    Result<std::vector<StatsCell>> got = engine().store().QueryStats(StatsQuery{});
+    EXPECT_TRUE(got.ok()) << got.status().ToString();
+    std::map<std::string, int64_t> out;
+    if (!got.ok()) return out;
+    for (const StatsCell& c : *got) out[c.kind + "|" + c.key] += c.n;
+    return out;
+  };
+  const std::map<std::string, int64_t> kept = cells();
+  ASSERT_TRUE(engine().RebuildStats().ok());
+  EXPECT_EQ(kept, cells());
+  EXPECT_GT(kept.count("state|issued") + kept.count("state|executing"), 0u);
 }
 
 TEST_P(StoreEngineTest, ConcurrentFiresOnOneRequestAllLandInOrder) {
