@@ -1,6 +1,6 @@
 // The engine: checks a step against the compiled workflow, builds the request's next revision
-// with its hash-chained history entry and notification, and hands it to the store as one
-// Mutation. Nothing here knows SQL, HTTP or files.
+// with its hash-chained history entry (and its notification, unless the store builds its own),
+// and hands it to the store as one Mutation. Nothing here knows SQL, HTTP or files.
 #include "rogatory/engine.h"
 
 #include <algorithm>
@@ -68,9 +68,10 @@ class Engine::Impl {
   // winner's answer instead.
   // Takes `m` by reference: a Mutation is three JSON objects and a dozen strings, and moving
   // it once more per step costs more than the in-memory store's whole write.
-  // `cw`, when the caller has it, is the request's compiled workflow (saves a lookup).
+  // `cw` is the compiled workflow of the request after the step (its statistics and so its
+  // notification's type come from it).
   Result<Request> Commit(Mutation& m, const Actor& actor, const std::string& key,
-                         const std::string& fingerprint, const CompiledWorkflow* cw = nullptr) {
+                         const std::string& fingerprint, const CompiledWorkflow& cw) {
     if (m.request.revision == 1) {
       m.history.prev_hash = kGenesisHash;
     } else {
@@ -78,16 +79,11 @@ class Engine::Impl {
     }
     m.history.hash = ComputeHistoryHash(m.history);
     m.request.head_hash = m.history.hash;
-    if (cw == nullptr) {
-      Result<const CompiledWorkflow*> found = Find(m.request.workflow, m.request.version);
-      if (found.ok()) cw = *found;
-    }
-    if (cw != nullptr) {
-      std::string lapsed = std::move(m.stats.lapsed_deadline);
-      m.stats = StatsFactsOf(cw->def, m.request, time_zone_);
-      m.stats.lapsed_deadline = std::move(lapsed);
-    }
-    // The notification's type comes from m.stats (NotificationOf), so it is built after them.
+    std::string lapsed = std::move(m.stats.lapsed_deadline);
+    m.stats = StatsFactsOf(cw.def, m.request, time_zone_);
+    m.stats.lapsed_deadline = std::move(lapsed);
+    // The notification's type comes from m.stats (NotificationOf), so it is built after them:
+    // here for a store that does not build its own, which it then fans out as it is.
     if (builds_notifications_) {
       m.notification_on_demand = true;
     } else {
@@ -97,8 +93,8 @@ class Engine::Impl {
       m.idempotency = IdempotencyRecord{access_.IdempotencyScope(actor), key, fingerprint,
                                         RequestToJson(m.request).dump(), m.history.at};
     }
-    // The store may keep the entry, notification and idempotency record without copying them:
-    // only m.request is used from here on.
+    // The store may move from the entry, the notification and the idempotency record: only
+    // m.request is used from here on.
     Status s = store_->ApplyMoving(m);
     // A concurrent repeat of the same call that committed first makes this write lose, on the
     // key (AlreadyExists) or, for a step, on the revision (Aborted): answer with its result.
@@ -196,7 +192,7 @@ class Engine::Impl {
                              actor.id, now, std::move(data),           call.comment, "",
                              ""};
     m.history.authority = HistoryAuthority(actor);
-    return Commit(m, actor, call.idempotency_key, fingerprint);
+    return Commit(m, actor, call.idempotency_key, fingerprint, *cw);
   }
 
   Result<Request> Fire(const RequestId& id, const EventCall& call, const Actor& actor) {
@@ -388,7 +384,7 @@ class Engine::Impl {
     r.revision += 1;
     r.updated_at = now;
     m.stats.lapsed_deadline = deadline;
-    return Commit(m, actor, key, fingerprint, &cw);
+    return Commit(m, actor, key, fingerprint, cw);
   }
 
   Result<std::optional<Request>> Expire(const RequestId& id, const std::string& name,
@@ -525,7 +521,7 @@ class Engine::Impl {
                              "",
                              ""};
     m.history.authority = HistoryAuthority(actor);
-    return Commit(m, actor, "", "");
+    return Commit(m, actor, "", "", *target);
   }
 
   Result<std::vector<AvailableEvent>> Available(const RequestId& id, const Actor& actor) const {

@@ -1,5 +1,6 @@
 #include "kept_history.h"
 
+#include <cassert>
 #include <cstdint>
 #include <cstring>
 
@@ -18,6 +19,7 @@ constexpr size_t kHeader = sizeof(int64_t) * 2 + 1;  // seq, at, flags
 size_t FieldSize(std::string_view s) { return sizeof(uint32_t) + s.size(); }
 
 char* PutField(char* p, std::string_view s) {
+  assert(s.size() <= UINT32_MAX);
   const auto n = static_cast<uint32_t>(s.size());
   std::memcpy(p, &n, sizeof n);
   std::memcpy(p + sizeof n, s.data(), s.size());
@@ -91,7 +93,7 @@ void KeptHistory::Append(const HistoryEntry& e, nlohmann::json data, std::string
 std::vector<HistoryEntry> KeptHistory::Entries(std::string_view request_id) const {
   std::vector<HistoryEntry> out;
   out.reserve(entries_.size());
-  std::string_view prev_hash;
+  std::string_view prev_hash = kGenesisHash;  // as Append compared the first entry's
   for (const Kept& k : entries_) {
     const char* p = k.packed;
     int64_t seq = 0, at = 0;

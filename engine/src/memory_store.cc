@@ -1,5 +1,6 @@
-// The in-memory Store: one mutex around its maps. Simple by design: it is the reference
-// the SQL stores are checked against by the conformance suite.
+// The in-memory Store: one mutex around its maps. It is the reference the SQL stores are checked
+// against by the conformance suite; its two shortcuts (the packed history, the statistics record
+// stepped in place) are each checked against the plain computation by tests of their own.
 #include "rogatory/memory_store.h"
 
 #include <algorithm>
@@ -180,7 +181,7 @@ class MemoryStore final : public Store {
       by_id_.emplace(added->first, slot);
     }
     ApplyStats(m, *slot);
-    if ((m.notification || m.notification_on_demand) && !subscriptions_.empty()) {
+    if (m.Notifies() && !subscriptions_.empty()) {
       // Built here, under the lock, only when a subscription could want it (most steps of a
       // deployment without webhooks have none to pay for): BuildsNotifications.
       std::optional<Notification> built;
@@ -612,7 +613,7 @@ class MemoryStore final : public Store {
   // Each request with what is kept of it, found with one lookup per step (a hash of the id; the
   // ordered map walked a string comparison per level of its tree), and in id order for the
   // lists' pagination (by_id_'s keys view slots_' keys, whose nodes never move).
-  HistoryArena arena_;  // the slots' history entries, packed (freed after the slots)
+  HistoryArena arena_;  // the slots' history entries, packed (under mu_; freed after the slots)
   std::unordered_map<RequestId, Slot> slots_;
   std::map<std::string_view, Slot*, std::less<>> by_id_;
   // (due_at, request id) of every running deadline: the overdue list reads only what is due.

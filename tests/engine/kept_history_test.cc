@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -86,6 +87,14 @@ TEST(KeptHistoryTest, EntriesThatDoNotRepeatTheirRequestOrChainComeBackToo) {
   HistoryEntry empty_strings;  // every field empty or zero
   empty_strings.data = nlohmann::json::object();
   want.push_back(empty_strings);
+  HistoryEntry extremes = Entry(id, std::numeric_limits<int64_t>::max(), "");
+  extremes.at = TimePoint(Duration(std::numeric_limits<int64_t>::min()));
+  extremes.event = std::string("a\0b", 3);  // NULs are kept, not ends
+  extremes.actor = std::string(1, '\0');
+  want.push_back(extremes);
+  HistoryEntry negative = Entry(id, std::numeric_limits<int64_t>::min(), extremes.hash);
+  negative.at = TimePoint(Duration(-1));
+  want.push_back(negative);
   for (const HistoryEntry& e : want) kept.Append(e, e.data, id, &arena);
   std::vector<HistoryEntry> got = kept.Entries(id);
   ExpectSame(got, want);

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <iterator>
@@ -46,6 +47,16 @@ class StoreEngineTest : public EngineOnStoreTest {
     Result<Request> r = engine().Create(call, Clerk());
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : Request{};
+  }
+
+  // Subscribes `id` to every event of `workflows` (of every workflow when empty).
+  Status Subscribe(const std::string& id, const std::vector<std::string>& workflows = {}) {
+    Subscription s;
+    s.id = id;
+    s.url = "https://consumer.example/hook";
+    s.secret = "whsec_c2VjcmV0";
+    s.workflows = workflows;
+    return engine().store().CreateSubscription(s);
   }
 
   Result<Request> Fire(const RequestId& id, const std::string& event,
@@ -124,11 +135,7 @@ TEST_P(StoreEngineTest, ClaimedDeadlineLapsesOnce) {
 }
 
 TEST_P(StoreEngineTest, EveryStepQueuesAWebhookInRevisionOrder) {
-  Subscription s;
-  s.id = "sub-1";
-  s.url = "https://consumer.example/hook";
-  s.secret = "whsec_c2VjcmV0";
-  ASSERT_TRUE(engine().store().CreateSubscription(s).ok());
+  ASSERT_TRUE(Subscribe("sub-1").ok());
   Request r = MustCreate();
   ASSERT_TRUE(Fire(r.id, "issue").ok());
   ASSERT_TRUE(Fire(r.id, "transmit").ok());
@@ -152,11 +159,7 @@ TEST_P(StoreEngineTest, EveryStepQueuesAWebhookInRevisionOrder) {
 // memory store builds the notification itself, on demand (Store::BuildsNotifications), the SQL
 // stores take the one the engine built.
 TEST_P(StoreEngineTest, EachKindOfStepIsNotifiedAsWhatItWas) {
-  Subscription s;
-  s.id = "sub-all";
-  s.url = "https://consumer.example/hook";
-  s.secret = "whsec_c2VjcmV0";
-  ASSERT_TRUE(engine().store().CreateSubscription(s).ok());
+  ASSERT_TRUE(Subscribe("sub-all").ok());
   Request r = MustCreate();
   ASSERT_TRUE(Fire(r.id, "issue").ok());
   ASSERT_TRUE(Fire(r.id, "transmit").ok());
@@ -198,35 +201,115 @@ TEST_P(StoreEngineTest, EachKindOfStepIsNotifiedAsWhatItWas) {
   EXPECT_NE(nlohmann::json::parse(page->items[3].body)["data"]["actor"], Clerk().id);
 }
 
+// The kinds of step the scenario above does not take: a lapse whose event the state does not
+// allow (recorded, the request staying where it is), a lapse that closes the request, and a
+// migration into a terminal state. Each is told as what it was on every store.
+TEST_P(StoreEngineTest, LapsesAndMigrationsAreNotifiedAsWhatTheyWere) {
+  const std::string v1 = R"(workflow: notify_kinds
+version: 1
+title: Lapses and migrations
+states:
+  open:    {phase: execution, initial: true}
+  waiting: {phase: execution}
+  lapsed:  {phase: closure, terminal: true}
+deadlines:
+  ack:   {duration: PT30M, on_expiry: nudge}
+  reply: {duration: PT1H, on_expiry: timeout}
+transitions:
+  - {event: wait,    from: open,    to: waiting, roles: [clerk], start: [ack, reply]}
+  - {event: nudge,   from: open,                 roles: [system]}
+  - {event: timeout, from: waiting, to: lapsed,  roles: [system]}
+)";
+  std::string v2 = v1;
+  v2.replace(v2.find("version: 1"), 10, "version: 2");
+  v2.replace(v2.find("deadlines:"), 10, "  finished: {phase: closure, terminal: true}\ndeadlines:");
+  v2 += "  - {event: finish, from: open, to: finished, roles: [clerk]}\n";
+  for (const std::string& yaml : {v1, v2}) {
+    LoadReport report = ParseDefinition(yaml, "notify_kinds.yaml");
+    ASSERT_TRUE(report.ok()) << report.ErrorText();
+    ASSERT_TRUE(engine().LoadDefinition(report.definitions.front()).ok());
+  }
+  ASSERT_TRUE(Subscribe("sub-kinds", {"notify_kinds"}).ok());
+  CreateCall create;
+  create.workflow = "notify_kinds";
+  create.version = 1;
+  Result<Request> a = engine().Create(create, Clerk());
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_TRUE(Fire(a->id, "wait").ok());
+  clock_->Advance(std::chrono::minutes(61));
+  ASSERT_EQ(Lapse(), 2);  // ack (its event not allowed: recorded only), then reply (closes)
+  Result<Request> b = engine().Create(create, Clerk());
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  MigrationCall migrate;
+  migrate.target_version = 2;
+  migrate.state_map = {{"open", "finished"}};
+  ASSERT_TRUE(engine().Migrate(b->id, migrate, Actor{"admin", {"admin"}, ""}).ok());
+  DeliveryQuery q;
+  q.subscription_id = "sub-kinds";
+  Result<DeliveryPage> page = engine().store().ListDeliveries(q);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  std::vector<std::string> got;
+  for (const Delivery& d : page->items) {
+    const nlohmann::json data = nlohmann::json::parse(d.body)["data"];
+    got.push_back((d.request_id == a->id ? "a " : "b ") + d.type + " " +
+                  data["event"].get<std::string>() + " " + data["to"].get<std::string>() + " " +
+                  data["phase"].get<std::string>() + " v" +
+                  std::to_string(data["version"].get<int>()) +
+                  (data.contains("deadline") ? " " + data["deadline"].get<std::string>() : ""));
+  }
+  std::sort(got.begin(), got.end());
+  EXPECT_THAT(got, ElementsAre("a deadline.expired nudge waiting execution v1 ack",
+                               "a deadline.expired timeout lapsed closure v1 reply",
+                               "a request.created create open execution v1",
+                               "a request.transitioned wait waiting execution v1",
+                               "b request.closed migrate finished closure v2",
+                               "b request.created create open execution v1"));
+}
+
 // What the engine hands each store: the memory store builds notifications itself, only when a
 // subscription exists, so the engine builds none for it; an SQL store gets one built beforehand.
 TEST_P(StoreEngineTest, TheEngineBuildsTheNotificationOnlyForAStoreThatDoesNot) {
-  // Records what each Apply was given, then passes it on.
+  // Records what each Apply was given, then passes it on; says what the store says about
+  // building notifications when `forward`, else the wrapper's default (false).
   class Recording final : public ForwardingStore {
    public:
-    using ForwardingStore::ForwardingStore;
+    Recording(std::shared_ptr<Store> inner, bool forward)
+        : ForwardingStore(std::move(inner)), forward_(forward) {}
     Status Apply(const Mutation& m) override {
       built.push_back(m.notification.has_value());
       on_demand.push_back(m.notification_on_demand);
+      notifies.push_back(m.Notifies());
       return ForwardingStore::Apply(m);
     }
-    std::vector<bool> built, on_demand;
+    bool BuildsNotifications() const override {
+      return forward_ ? inner().BuildsNotifications() : ForwardingStore::BuildsNotifications();
+    }
+    std::vector<bool> built, on_demand, notifies;
+
+   private:
+    bool forward_;
   };
-  auto recording = std::make_shared<Recording>(db_->shared());
-  Engine engine(EngineOptions{recording, clock_});
-  ASSERT_TRUE(engine.LoadDefinition(LoadFixture()).ok());
-  CreateCall create;
-  create.workflow = "store_mla";
-  create.data = {{"issuing_state", "AT"}};
-  Result<Request> r = engine.Create(create, Clerk());
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EventCall issue;
-  issue.event = "issue";
-  ASSERT_TRUE(engine.Fire(r->id, issue, Clerk()).ok());
   const bool memory = GetParam() == StoreKind::kMemory;
-  EXPECT_EQ(recording->BuildsNotifications(), memory);
-  EXPECT_THAT(recording->built, ElementsAre(!memory, !memory));
-  EXPECT_THAT(recording->on_demand, ElementsAre(memory, memory));
+  for (bool forward : {true, false}) {
+    SCOPED_TRACE(forward ? "forwarding the store's answer" : "a wrapper's default");
+    auto recording = std::make_shared<Recording>(db_->shared(), forward);
+    Engine engine(EngineOptions{recording, clock_});
+    ASSERT_TRUE(engine.LoadDefinition(LoadFixture()).ok());
+    CreateCall create;
+    create.workflow = "store_mla";
+    create.data = {{"issuing_state", "AT"}};
+    Result<Request> r = engine.Create(create, Clerk());
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EventCall issue;
+    issue.event = "issue";
+    ASSERT_TRUE(engine.Fire(r->id, issue, Clerk()).ok());
+    // Only the memory store, and only when the wrapper says so, builds its own.
+    const bool by_store = memory && forward;
+    EXPECT_EQ(recording->BuildsNotifications(), by_store);
+    EXPECT_THAT(recording->built, ElementsAre(!by_store, !by_store));
+    EXPECT_THAT(recording->on_demand, ElementsAre(by_store, by_store));
+    EXPECT_THAT(recording->notifies, ElementsAre(true, true));
+  }
 }
 
 // Statistics kept step by step equal the ones rebuilt from the histories, for requests without

@@ -382,7 +382,7 @@ void ApplyWriter::WriteDeadlines(const Mutation& m) {
 
 void ApplyWriter::WriteOutbox(const Mutation& m,
                               const std::vector<ActiveSubscription>& subscriptions) {
-  if (subscriptions.empty() || (!m.notification && !m.notification_on_demand)) return;
+  if (subscriptions.empty() || !m.Notifies()) return;
   // The engine builds it for this store (BuildsNotifications is false); a caller that asks for
   // it on demand gets it built here.
   std::optional<Notification> built;

@@ -77,9 +77,7 @@ void SqlStore::RunBatchOn(Connection& conn, std::vector<Item*> remaining,
     w.PrefetchStats(mutations);
     w.UpdateRequestsInBulk(mutations);
   };
-  auto notifies = [](const Item* i) {
-    return i->mutation->notification.has_value() || i->mutation->notification_on_demand;
-  };
+  auto notifies = [](const Item* i) { return i->mutation->Notifies(); };
   while (!remaining.empty()) {
     std::vector<Item*> written;
     bool redo = false;

@@ -13,9 +13,11 @@ class WakingStore final : public ForwardingStore {
 
   Status Apply(const Mutation& m) override {
     Status s = inner().Apply(m);
-    if (s.ok() && (m.notification || m.notification_on_demand)) dispatcher_.Wake();
+    if (s.ok() && m.Notifies()) dispatcher_.Wake();
     return s;
   }
+  // The inner store's answer: Apply above asks Mutation::Notifies, which covers both.
+  bool BuildsNotifications() const override { return inner().BuildsNotifications(); }
   Status RetryDelivery(const std::string& id, TimePoint now) override {
     Status s = inner().RetryDelivery(id, now);
     if (s.ok()) dispatcher_.Wake();

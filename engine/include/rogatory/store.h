@@ -72,16 +72,22 @@ struct IdempotencyRecord {
 // One engine step, written atomically: all of it, or (on any error) none of it.
 struct Mutation {
   Mutation() = default;
-  // A mutation whose request starts as `request`, moved in: a step builds the next revision
-  // from the one it read without first building (and discarding) an empty request.
-  // (An rvalue is moved in once, not moved into a parameter first and then again.)
+  // A mutation whose request starts as `request`, moved in once: a step builds the next
+  // revision from the one it read without first building (and discarding) an empty request.
   explicit Mutation(Request&& request) : request(std::move(request)) {}
+  // The same with `request` copied.
   explicit Mutation(const Request& request) : request(request) {}
 
-  Request request;                           // the request after the step
-  int64_t expected_revision = 0;             // the revision it had before; 0 = a new request
-  HistoryEntry history;                      // seq == request.revision
-  std::optional<Notification> notification;  // fanned out to matching subscriptions' outboxes
+  // True when the step notifies subscribers: `notification` is set, or is to be built on
+  // demand (NotificationOf(*this)). What a store or a wrapper asks before fanning out.
+  bool Notifies() const { return notification.has_value() || notification_on_demand; }
+
+  Request request;                // the request after the step
+  int64_t expected_revision = 0;  // the revision it had before; 0 = a new request
+  HistoryEntry history;           // seq == request.revision
+  // Fanned out to matching subscriptions' outboxes. May be empty while the step does notify:
+  // see notification_on_demand, and ask Notifies().
+  std::optional<Notification> notification;
   // Set, with `notification` empty, by the engine for a store that builds notifications itself
   // (Store::BuildsNotifications): the store then fans out NotificationOf(*this), built only when
   // some subscription exists to receive it. Left false, an empty `notification` means none.
@@ -260,20 +266,23 @@ class Store {
   // Writes one engine step atomically: the request (insert when expected_revision is 0, else
   // update only if its stored revision equals expected_revision: Aborted otherwise), the
   // history entry, its replacement deadline rows, an outbox row per subscription matching the
-  // notification, and the idempotency record (AlreadyExists if the key is taken).
+  // notification (m.notification, or NotificationOf(m) when m.notification_on_demand), and the
+  // idempotency record (AlreadyExists if the key is taken).
   virtual Status Apply(const Mutation& m) = 0;
   // Apply, for a caller that no longer needs `m` beyond m.request: when it returns OK the store
   // may have moved from m.history, m.notification, m.idempotency and m.stats (never from
   // m.request, which the engine returns to its caller); on an error `m` is left as it was. The
   // engine writes every step through it. The default calls Apply(m), so a store (or a wrapper
-  // that overrides Apply) needs nothing more; the memory store keeps the entry without a copy.
+  // that overrides Apply) needs nothing more; the memory store keeps the entry's data without
+  // a copy.
   virtual Status ApplyMoving(Mutation& m) { return Apply(m); }
   // True when the store builds a step's notification itself from the mutation, under its own
   // lock, and only when a subscription exists to receive it: the engine then sets
   // Mutation::notification_on_demand instead of building one for every step. The default,
   // false, suits a store that decides under its write lock (an SQL store's batch): building
   // there would lengthen the section every caller waits on, so the engine builds it beforehand,
-  // in the caller's thread. A wrapper that reads Mutation::notification must answer false.
+  // in the caller's thread. A wrapper (ForwardingStore) answers false unless it overrides this:
+  // one that reads the notification must then ask Mutation::Notifies, not m.notification.
   virtual bool BuildsNotifications() const { return false; }
   // The request `id`. NotFound if there is none.
   virtual Result<Request> GetRequest(const RequestId& id) = 0;
