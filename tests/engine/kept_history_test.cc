@@ -36,7 +36,7 @@ HistoryEntry Entry(const std::string& id, int64_t seq, const std::string& prev_h
   e.from_state = seq == 1 ? "" : "awaiting_recognition_decision";
   e.to_state = "executing_authority_recognised";
   e.actor = "ana.prosecutor";
-  e.at = TimePoint(Duration(1'780'000'000'000'000 + seq * 1'000'003));
+  e.at = TimePoint(Duration(1'780'000'000'000'000 + seq % 100'000 * 1'000'003));
   e.prev_hash = prev_hash;
   e.hash = ComputeHistoryHash(e);
   return e;
