@@ -627,6 +627,37 @@ TEST_P(StoreConformanceTest, OutboxGetsOneRowPerMatchingActiveSubscription) {
   EXPECT_EQ(store().GetDelivery("not-an-id").status().code(), StatusCode::kNotFound);
 }
 
+// Store::Apply's contract for Mutation::notification_on_demand, on every store (the memory store
+// gets it from the engine; any caller may set it): the rows are NotificationOf(m)'s, typed from
+// the step, and a step with neither it nor a notification writes none.
+TEST_P(StoreConformanceTest, ANotificationOnDemandIsBuiltFromTheStep) {
+  ASSERT_TRUE(store().CreateSubscription(MakeSubscription("all")).ok());
+  ASSERT_TRUE(store().CreateSubscription(MakeSubscription("closed-only", {"request.closed"})).ok());
+  RequestBuilder b("r-1", "eio");
+  Mutation created = b.Create();
+  created.notification_on_demand = true;
+  MustApply(created);
+  Mutation none = b.Step("note", "draft", Phase::kDrafting);
+  MustApply(none);
+  Mutation closed = b.Step("withdraw", "withdrawn", Phase::kClosure);
+  closed.stats.terminal = true;
+  closed.notification_on_demand = true;
+  MustApply(closed);
+
+  std::vector<Delivery> d = AllDeliveries();
+  ASSERT_THAT(d, SizeIs(3));
+  std::vector<std::string> got;
+  for (const Delivery& x : d) {
+    got.push_back(x.subscription_id + " " + x.type + " " + std::to_string(x.revision));
+  }
+  std::sort(got.begin(), got.end());
+  EXPECT_THAT(got, ElementsAre("all request.closed 3", "all request.created 1",
+                               "closed-only request.closed 3"));
+  for (const Delivery& x : d) {
+    EXPECT_EQ(x.body, NotificationOf(x.revision == 1 ? created : closed).Body());
+  }
+}
+
 // Applies revisions 1..n of request `id`, each notifying `request.transitioned`.
 void ApplyNotifiedSteps(Store& store, RequestBuilder& b, int n) {
   for (int i = 0; i < n; ++i) {
