@@ -51,9 +51,28 @@ void StatsCounters::AddStep(const StatsRecord* before, const StatsRecord& after)
     Add(StatsDelta(before, &after));
     return;
   }
-  AddChanges(after, [before, &after](const StatsChangeFn& change) {
-    StatsStepChanges(*before, after, change);
-  });
+  // Every change has the records' workflow, version and day: the groups are found once per
+  // scope (almost always only the global one), not once per cell. The callback captures one
+  // pointer, so std::function keeps it without allocating.
+  struct Target {
+    StatsCounters* counters;
+    const StatsRecord* after;
+    std::string_view month;
+    std::string scope;  // the cached groups' (a copy: a view is only promised for one call)
+    DayCells* day_cells = nullptr;
+    MonthCells* month_cells = nullptr;
+  } t{this, &after, std::string_view(after.created_day).substr(0, 7), {}};
+  StatsStepChanges(
+      *before, after,
+      [&t](std::string_view scope, std::string_view kind, std::string_view key, int64_t n) {
+        if (t.day_cells == nullptr || scope != t.scope) {
+          const StatsRecord& r = *t.after;
+          t.scope.assign(scope);
+          t.day_cells = &GroupOf(&t.counters->days_, {scope, r.workflow, r.version, r.created_day});
+          t.month_cells = &GroupOf(&t.counters->months_, {scope, r.workflow, r.version, t.month});
+        }
+        t.counters->AddCell(t.day_cells, t.month_cells, kind, key, n);
+      });
 }
 
 void StatsCounters::AddStateMove(const StatsStateMove& was, const StatsRecord& now) {
@@ -70,30 +89,6 @@ void StatsCounters::AddStateMove(const StatsStateMove& was, const StatsRecord& n
         }
         AddCell(days, months, kind, key, n);
       });
-}
-
-template <typename Report>
-void StatsCounters::AddChanges(const StatsRecord& after, const Report& report) {
-  // Every change has the record's workflow, version and day: the groups are found once per
-  // scope (almost always only the global one), not once per cell. The callback captures one
-  // pointer, so std::function keeps it without allocating.
-  struct Target {
-    StatsCounters* counters;
-    const StatsRecord* after;
-    std::string_view month;
-    std::string scope;  // the cached groups' (a copy: a view is only promised for one call)
-    DayCells* day_cells = nullptr;
-    MonthCells* month_cells = nullptr;
-  } t{this, &after, std::string_view(after.created_day).substr(0, 7), {}};
-  report([&t](std::string_view scope, std::string_view kind, std::string_view key, int64_t n) {
-    if (t.day_cells == nullptr || scope != t.scope) {
-      const StatsRecord& r = *t.after;
-      t.scope.assign(scope);
-      t.day_cells = &GroupOf(&t.counters->days_, {scope, r.workflow, r.version, r.created_day});
-      t.month_cells = &GroupOf(&t.counters->months_, {scope, r.workflow, r.version, t.month});
-    }
-    t.counters->AddCell(t.day_cells, t.month_cells, kind, key, n);
-  });
 }
 
 template <typename Cells>

@@ -90,10 +90,6 @@ class StatsCounters {
     GroupKey last_key;
   };
 
-  // Adds the changes `report` passes to the callback it is given, each of `after`'s workflow,
-  // version and creation day.
-  template <typename Report>
-  void AddChanges(const StatsRecord& after, const Report& report);
   // The group of `v` in `table`, added empty when missing. Only Clear removes groups (there
   // is one per day, workflow version and scope), so a reference to one stays valid until then.
   template <typename Cells>
